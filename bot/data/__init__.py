@@ -1,0 +1,1 @@
+"""Curated data files (facility gazetteer, junk patterns)."""

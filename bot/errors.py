@@ -1,0 +1,91 @@
+"""briefbot's exception tree.
+
+    BriefbotError                 base of everything we raise on purpose
+    ├── ConfigError               a setting is missing or malformed
+    ├── StoreUnavailable          Redis cannot be reached ("temporarily unavailable")
+    ├── InputError                bad input from a user, a file or Slack
+    │   ├── TopicNameError        a topic name that is empty, too long or unusable
+    │   └── CommandError          an unknown or malformed /brief subcommand
+    └── IngestError               an article could not be ingested; ``reason`` is for users
+        ├── FetchError            the page could not be fetched
+        │   ├── AddressNotAllowed private, loopback, link-local... address, or a bad scheme
+        │   ├── TooLarge          body or decompressed body over the cap
+        │   ├── FetchTimeout      connect/read/total time over the cap
+        │   └── BlockedBySite     the site answered 401/403/429 or similar
+        ├── NotAnArticle          no article text on the page (home page, paywall, not HTML)
+        └── ExtractTimeout        extraction ran over its hard time limit
+
+Every ``IngestError`` carries ``reason``: a short plain-words phrase shown to the
+user in Slack ("address not allowed (private network)", "too large", ...).
+"""
+
+from __future__ import annotations
+
+
+class BriefbotError(Exception):
+    """Base class of briefbot's own errors."""
+
+
+class ConfigError(BriefbotError):
+    """A setting is missing or malformed."""
+
+
+class StoreUnavailable(BriefbotError):
+    """The Redis store cannot be reached right now."""
+
+
+class InputError(BriefbotError):
+    """Input from outside (a user, a file, Slack) is unusable."""
+
+
+class TopicNameError(InputError):
+    """A topic name that is empty, too long or has no usable characters."""
+
+
+class CommandError(InputError):
+    """An unknown or malformed /brief subcommand."""
+
+
+class IngestError(BriefbotError):
+    """An article could not be ingested. ``reason`` is shown to users."""
+
+    reason = "could not be ingested"
+    #: whether retrying the same job later could succeed
+    retryable = False
+
+    def __init__(self, detail: str = "", *, reason: str | None = None) -> None:
+        if reason is not None:
+            self.reason = reason
+        super().__init__(detail or self.reason)
+
+
+class FetchError(IngestError):
+    reason = "could not be fetched"
+    retryable = True
+
+
+class AddressNotAllowed(FetchError):
+    reason = "address not allowed"
+    retryable = False
+
+
+class TooLarge(FetchError):
+    reason = "too large"
+    retryable = False
+
+
+class FetchTimeout(FetchError):
+    reason = "timed out"
+
+
+class BlockedBySite(FetchError):
+    reason = "blocked by the site"
+    retryable = False
+
+
+class NotAnArticle(IngestError):
+    reason = "not an article"
+
+
+class ExtractTimeout(IngestError):
+    reason = "timed out while extracting the article"

@@ -1,0 +1,224 @@
+"""Every Redis key name briefbot uses, and nothing else.
+
+Layout (``T`` is the Slack team id, ``topic`` a topic slug)::
+
+    bb:schema                         schema version of the layout below
+    bb:teams                          set of team ids with data
+    bb:{t:T}:...                      one team's articles, indexes, topics, follows
+    bb:{t:T:topic}:...                one topic's precomputed state (developments,
+                                      timeline, actor/place counts, watermarks)
+    bb:{q}:...                        the ingest job queue and its dead letters
+    bb:{sched}:...                    digest subscriptions and send guards
+
+The part in braces is a Redis Cluster hash tag: every key of one team's index
+lives in one slot, and every key of one topic's state lives in one slot, so
+the transactions that update them stay legal on a cluster. A write that spans
+a team's index and a topic's state is two transactions; each is idempotent.
+"""
+
+from __future__ import annotations
+
+import re
+
+SCHEMA_VERSION = 1
+PREFIX = "bb"
+
+_TEAM_RE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
+_SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def _team(team: str) -> str:
+    if not _TEAM_RE.match(team):
+        raise ValueError(f"not a valid team id: {team!r}")
+    return team
+
+
+def _slug(topic: str) -> str:
+    if not _SLUG_RE.match(topic):
+        raise ValueError(f"not a valid topic slug: {topic!r}")
+    return topic
+
+
+def _part(value: str) -> str:
+    # ids we build ourselves are safe; anything else must not open a new hash tag
+    return value.replace("{", "(").replace("}", ")")
+
+
+def schema() -> str:
+    return f"{PREFIX}:schema"
+
+
+def teams() -> str:
+    return f"{PREFIX}:teams"
+
+
+# ---- team-level -----------------------------------------------------------------
+
+
+class TeamKeys:
+    """Keys of one team's articles and indexes (one cluster slot)."""
+
+    def __init__(self, team: str) -> None:
+        self.team = _team(team)
+        self.base = f"{PREFIX}:{{t:{self.team}}}"
+
+    def article(self, article_id: str) -> str:
+        return f"{self.base}:article:{_part(article_id)}"
+
+    @property
+    def articles(self) -> str:
+        """zset article id -> ingest time."""
+        return f"{self.base}:articles"
+
+    @property
+    def urls(self) -> str:
+        """hash canonical URL -> article id."""
+        return f"{self.base}:urls"
+
+    @property
+    def hashes(self) -> str:
+        """hash content hash -> article id."""
+        return f"{self.base}:hashes"
+
+    @property
+    def outlets(self) -> str:
+        """zset outlet -> article count."""
+        return f"{self.base}:outlets"
+
+    @property
+    def topics(self) -> str:
+        """hash topic slug -> topic definition (JSON)."""
+        return f"{self.base}:topics"
+
+    def term(self, term: str) -> str:
+        """zset of article ids whose entities or text carry ``term`` (undefined topics)."""
+        return f"{self.base}:term:{_part(term)}"
+
+    @property
+    def replies(self) -> str:
+        """hash article id -> where its Slack summary was posted (JSON)."""
+        return f"{self.base}:replies"
+
+    def follows(self, user: str) -> str:
+        """set of topic slugs a user follows."""
+        return f"{self.base}:follows:{_part(user)}"
+
+    def event_seen(self, event_id: str) -> str:
+        """marker with a TTL: a Slack event or command already handled."""
+        return f"{self.base}:seen:{_part(event_id)}"
+
+    @property
+    def installation(self) -> str:
+        return f"{self.base}:installation"
+
+
+# ---- topic-level ----------------------------------------------------------------
+
+
+class TopicKeys:
+    """Keys of one topic's precomputed state (one cluster slot)."""
+
+    def __init__(self, team: str, topic: str) -> None:
+        self.team = _team(team)
+        self.topic = _slug(topic)
+        self.base = f"{PREFIX}:{{t:{self.team}:{self.topic}}}"
+
+    @property
+    def meta(self) -> str:
+        """hash: counters and timestamps (articles, updated_at...)."""
+        return f"{self.base}:meta"
+
+    @property
+    def articles(self) -> str:
+        """zset article id -> publication time."""
+        return f"{self.base}:articles"
+
+    @property
+    def developments(self) -> str:
+        """zset development id -> last_seen time."""
+        return f"{self.base}:devs"
+
+    def development(self, dev_id: str) -> str:
+        return f"{self.base}:dev:{_part(dev_id)}"
+
+    @property
+    def article_development(self) -> str:
+        """hash article id -> development id (each article in exactly one)."""
+        return f"{self.base}:art2dev"
+
+    @property
+    def fingerprints(self) -> str:
+        """hash article id -> near-duplicate fingerprint (recent articles only)."""
+        return f"{self.base}:fps"
+
+    @property
+    def timeline(self) -> str:
+        """hash event key -> timeline entry (JSON)."""
+        return f"{self.base}:timeline"
+
+    @property
+    def timeline_by_date(self) -> str:
+        """zset event key -> date ordinal."""
+        return f"{self.base}:timeline:bydate"
+
+    @property
+    def actors(self) -> str:
+        """zset actor id -> mentions."""
+        return f"{self.base}:actors"
+
+    @property
+    def actor_names(self) -> str:
+        """hash actor id -> {name, kind} (JSON)."""
+        return f"{self.base}:actors:names"
+
+    @property
+    def places(self) -> str:
+        return f"{self.base}:places"
+
+    @property
+    def place_names(self) -> str:
+        return f"{self.base}:places:names"
+
+    @property
+    def outlets(self) -> str:
+        """zset outlet -> article count."""
+        return f"{self.base}:outlets"
+
+    @property
+    def volume(self) -> str:
+        """hash YYYY-MM-DD -> articles ingested that day (digest chart)."""
+        return f"{self.base}:volume"
+
+    @property
+    def watermarks(self) -> str:
+        """hash scope ("user:U1", "channel:C1", "digest:<sub>") -> ISO time last briefed."""
+        return f"{self.base}:watermarks"
+
+
+# ---- queue and scheduler --------------------------------------------------------
+
+
+class QueueKeys:
+    base = f"{PREFIX}:{{q}}"
+    ingest = f"{base}:ingest"  # stream of jobs
+    dead = f"{base}:dead"  # stream of jobs that kept failing
+    group = "workers"
+
+
+class SchedKeys:
+    base = f"{PREFIX}:{{sched}}"
+    subscriptions = f"{base}:subs"  # hash "team/sub_id" -> subscription JSON
+    next_id = f"{base}:next_id"
+
+    @classmethod
+    def sent(cls, sub_key: str, scheduled_for: str) -> str:
+        """Idempotency guard: one digest per subscription and scheduled time."""
+        return f"{cls.base}:sent:{_part(sub_key)}:{scheduled_for}"
+
+    @classmethod
+    def watermark(cls, sub_key: str) -> str:
+        return f"{cls.base}:wm:{_part(sub_key)}"
+
+    @classmethod
+    def lock(cls, name: str) -> str:
+        return f"{cls.base}:lock:{_part(name)}"

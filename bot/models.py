@@ -1,0 +1,220 @@
+"""Domain objects. Plain dataclasses: no Slack, no Redis.
+
+The flow of one ingest: ``Page`` (fetched bytes) -> ``Extracted`` (text and
+metadata) -> ``Article`` (with ``Entity``/``Place``/``Event``, summary, topics)
+-> stored, then joined to a ``Development`` of each of its topics.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+ActorKind = Literal["person", "organization", "group"]
+PlaceKind = Literal["country", "region", "city", "facility", "other"]
+
+
+@dataclass
+class Page:
+    """A fetched web page: what ``bot.fetch`` returns and ``bot.extract`` reads."""
+
+    url: str  # the URL that was asked for
+    final_url: str  # after redirects
+    status: int
+    content_type: str  # e.g. "text/html"
+    body: bytes
+    encoding: str | None = None  # charset from the Content-Type header, if any
+
+
+@dataclass
+class Extracted:
+    """Article text and metadata, before NLP."""
+
+    url: str | None
+    title: str
+    text: str  # body only: no headline, byline, captions or boilerplate
+    outlet: str | None = None
+    author: str | None = None
+    published: datetime | None = None  # timezone-aware (UTC when the page gives no zone)
+    language: str | None = None  # ISO 639-1, from the page or detection
+
+
+@dataclass
+class Entity:
+    """A canonical actor of one article (or of a topic, when aggregated)."""
+
+    id: str  # stable across articles and outlets, e.g. "person:ahmed-al-sharaa"
+    name: str
+    kind: ActorKind
+    mentions: int = 1
+    aliases: list[str] = field(default_factory=list)
+    salience: float = 0.0
+
+
+@dataclass
+class Place:
+    """A canonical location, resolved to the map when the gazetteer knows it."""
+
+    id: str  # stable across articles, e.g. "geo:173576" or "place:hmeimim-air-base"
+    name: str
+    kind: PlaceKind
+    country: str | None = None  # ISO 3166-1 alpha-2
+    lat: float | None = None
+    lon: float | None = None
+    mentions: int = 1
+    aliases: list[str] = field(default_factory=list)
+    salience: float = 0.0
+
+
+@dataclass
+class Event:
+    """A dated event taken from one sentence."""
+
+    date: date
+    text: str
+    actors: list[str] = field(default_factory=list)  # canonical names
+    locations: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # article URLs
+
+
+@dataclass
+class Article:
+    """An analysed article, as stored."""
+
+    id: str  # hash of the canonical URL (or of the content when there is no URL)
+    url: str | None
+    canonical_url: str | None
+    title: str
+    text: str
+    content_hash: str
+    outlet: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    language: str | None = None
+    summary: list[str] = field(default_factory=list)
+    actors: list[Entity] = field(default_factory=list)
+    locations: list[Place] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)
+    topics: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # e.g. "entities skipped: no model for 'de'"
+    ingested_at: datetime | None = None
+    # where the link was posted, for "already summarised" replies
+    slack_channel: str | None = None
+    slack_ts: str | None = None
+
+
+@dataclass
+class ArticleRef:
+    """An article as a development or timeline cites it."""
+
+    id: str
+    url: str | None
+    title: str
+    outlet: str | None
+    published: datetime | None
+    # near-duplicate copies folded into this article: [{"url": ..., "outlet": ...}]
+    copies: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class Development:
+    """A storyline: the articles of one topic that report the same thing."""
+
+    id: str
+    topic: str
+    title: str
+    summary: str
+    first_seen: datetime
+    last_seen: datetime  # latest publication (or ingest) time among its articles
+    updated_at: datetime  # when an article last joined (drives "Update:")
+    created_at: datetime  # when the development was first stored
+    articles: list[ArticleRef] = field(default_factory=list)  # newest first, capped
+    article_count: int = 0
+    outlets: list[str] = field(default_factory=list)
+    actors: list[str] = field(default_factory=list)  # canonical names, by weight
+    locations: list[str] = field(default_factory=list)
+    # clustering state, kept bounded so the cost of a join does not grow with the topic
+    features: dict[str, Any] = field(default_factory=dict)
+    is_new: bool = False  # set when a brief is built: new since the asker's watermark
+    is_updated: bool = False  # existed before the watermark but gained articles since
+
+
+@dataclass
+class TimelineEntry:
+    date: date
+    text: str
+    sources: list[str] = field(default_factory=list)  # article URLs
+    first_seen: datetime | None = None
+    updated_at: datetime | None = None
+    is_new: bool = False
+
+
+@dataclass
+class Topic:
+    """A topic a team follows: a name, its aliases and the countries it covers."""
+
+    name: str
+    aliases: list[str] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)  # ISO alpha-2
+    description: str = ""
+    defined_by: str = "seed"  # "seed", "user" or "auto" (created by a query)
+
+
+@dataclass
+class RankedName:
+    """An actor or a place with its topic-level weight."""
+
+    name: str
+    kind: str
+    mentions: int
+    country: str | None = None
+
+
+@dataclass
+class Brief:
+    topic: str
+    team: str
+    generated_at: datetime
+    article_count: int
+    source_count: int
+    developments: list[Development] = field(default_factory=list)
+    actors: list[RankedName] = field(default_factory=list)
+    locations: list[RankedName] = field(default_factory=list)
+    timeline: list[TimelineEntry] = field(default_factory=list)
+    since: datetime | None = None  # the watermark the "new" marks are relative to
+    quiet: bool = False  # nothing new since the watermark / nothing recent
+    known_topic: bool = True
+
+
+@dataclass
+class Digest:
+    team: str
+    generated_at: datetime
+    briefs: list[Brief] = field(default_factory=list)
+    title: str = "Morning digest"
+
+
+@dataclass
+class IngestResult:
+    """What one ingest produced, for CLI summaries and Slack replies."""
+
+    source: str  # the URL or path that was ingested
+    status: Literal["ingested", "duplicate", "failed"]
+    article: Article | None = None
+    reason: str | None = None  # user-facing reason when failed
+    duplicate_of: str | None = None  # article id of the earlier copy
+    developments: list[Development] = field(default_factory=list)
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Dataclasses, dates and datetimes as JSON-ready values (ISO 8601 strings)."""
+    if hasattr(obj, "__dataclass_fields__"):
+        return {k: to_jsonable(v) for k, v in asdict(obj).items()}
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set):
+        return [to_jsonable(v) for v in obj]
+    return obj

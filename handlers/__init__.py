@@ -1,0 +1,1 @@
+"""Thin Slack listeners. Each module exposes ``register(app, deps)``."""

@@ -1,0 +1,1 @@
+"""Sample articles and topic definitions, shipped with the package."""
