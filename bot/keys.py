@@ -18,6 +18,7 @@ a team's index and a topic's state is two transactions; each is idempotent.
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 SCHEMA_VERSION = 1
@@ -190,6 +191,11 @@ class TopicKeys:
         return f"{self.base}:volume"
 
     @property
+    def lock(self) -> str:
+        """short-lived lock held while one article joins the topic's state."""
+        return f"{self.base}:lock"
+
+    @property
     def watermarks(self) -> str:
         """hash scope ("user:U1", "channel:C1", "digest:<sub>") -> ISO time last briefed."""
         return f"{self.base}:watermarks"
@@ -202,7 +208,18 @@ class QueueKeys:
     base = f"{PREFIX}:{{q}}"
     ingest = f"{base}:ingest"  # stream of jobs
     dead = f"{base}:dead"  # stream of jobs that kept failing
+    failures = f"{base}:failures"  # hash job id -> last failure reason (until acked/dead)
     group = "workers"
+
+    @classmethod
+    def dedup(cls, key: str) -> str:
+        """Marker with a TTL: a job with this dedup key was enqueued recently.
+
+        The caller's key (often a URL) is hashed so the name stays short and can
+        never open a hash tag of its own.
+        """
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+        return f"{cls.base}:dedup:{digest}"
 
 
 class SchedKeys:

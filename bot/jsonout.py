@@ -1,0 +1,114 @@
+"""The JSON outputs of INTERFACE.md: extraction JSON and brief JSON.
+
+Field names here are a contract with operators and acceptance checks: extend,
+never rename.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.models import Article, Brief, Development, to_jsonable
+
+
+def extraction_json(article: Article) -> dict[str, Any]:
+    """``briefbot extract --json``."""
+    return {
+        "url": article.url,
+        "title": article.title,
+        "outlet": article.outlet,
+        "author": article.author,
+        "published": _iso(article.published),
+        "language": article.language,
+        "summary": list(article.summary),
+        "actors": [
+            {
+                "name": a.name,
+                "kind": a.kind,
+                "mentions": a.mentions,
+                "aliases": a.aliases,
+                "id": a.id,
+            }
+            for a in article.actors
+        ],
+        "locations": [
+            {
+                "name": p.name,
+                "kind": p.kind,
+                "country": p.country,
+                "lat": p.lat,
+                "lon": p.lon,
+                "mentions": p.mentions,
+                "aliases": p.aliases,
+                "id": p.id,
+            }
+            for p in article.locations
+        ],
+        "events": [
+            {
+                "date": e.date.isoformat(),
+                "text": e.text,
+                "actors": e.actors,
+                "locations": e.locations,
+            }
+            for e in article.events
+        ],
+        "topics": list(article.topics),
+        "notes": list(article.notes),
+        "word_count": len(article.text.split()),
+    }
+
+
+def brief_json(brief: Brief) -> dict[str, Any]:
+    """``briefbot brief TOPIC --json``."""
+    return {
+        "topic": brief.topic,
+        "team": brief.team,
+        "generated_at": _iso(brief.generated_at),
+        "since": _iso(brief.since),
+        "known_topic": brief.known_topic,
+        "quiet": brief.quiet,
+        "article_count": brief.article_count,
+        "source_count": brief.source_count,
+        "developments": [_development(d) for d in brief.developments],
+        "actors": [{"name": a.name, "kind": a.kind, "mentions": a.mentions} for a in brief.actors],
+        "locations": [
+            {"name": p.name, "country": p.country, "mentions": p.mentions, "kind": p.kind}
+            for p in brief.locations
+        ],
+        "timeline": [
+            {"date": e.date.isoformat(), "text": e.text, "sources": e.sources, "is_new": e.is_new}
+            for e in brief.timeline
+        ],
+    }
+
+
+def _development(dev: Development) -> dict[str, Any]:
+    return {
+        "id": dev.id,
+        "title": dev.title,
+        "summary": dev.summary,
+        "is_new": dev.is_new,
+        "is_updated": dev.is_updated,
+        "first_seen": _iso(dev.first_seen),
+        "last_seen": _iso(dev.last_seen),
+        "updated_at": _iso(dev.updated_at),
+        "article_count": dev.article_count,
+        "outlets": dev.outlets,
+        "articles": [
+            {
+                "url": a.url,
+                "title": a.title,
+                "outlet": a.outlet,
+                "published": _iso(a.published),
+                "copies": a.copies,
+            }
+            for a in dev.articles
+        ],
+        "actors": dev.actors,
+        "locations": dev.locations,
+    }
+
+
+def _iso(value: Any) -> str | None:
+    return None if value is None else str(to_jsonable(value))

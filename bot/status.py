@@ -1,0 +1,81 @@
+"""``briefbot status``: what an operator needs at a glance."""
+
+from __future__ import annotations
+
+import platform
+from importlib import metadata
+from typing import TYPE_CHECKING, Any
+
+from bot import __version__
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
+_PACKAGES = ("slack-bolt", "slack-sdk", "spacy", "redis", "trafilatura", "apscheduler")
+
+
+def collect_status(deps: Deps) -> dict[str, Any]:
+    """Store, counts, queue, model and versions, as plain data."""
+    info = deps.redis.info("server")
+    memory = deps.redis.info("memory")
+    status: dict[str, Any] = {
+        "briefbot": __version__,
+        "python": platform.python_version(),
+        "store": {
+            "kind": "embedded" if deps.embedded else "external",
+            "address": deps.store_address,
+            "redis_version": info.get("redis_version"),
+            "used_memory": memory.get("used_memory_human"),
+        },
+        "counts": deps.store.counts(),
+        "queue": _queue(deps),
+        "model": {"name": deps.settings.spacy_model, "version": _model_version(deps)},
+        "packages": {name: _version(name) for name in _PACKAGES},
+    }
+    return status
+
+
+def _queue(deps: Deps) -> dict[str, Any]:
+    try:
+        q = deps.queue
+        return {
+            "queued": q.depth(),
+            "pending": q.pending(),
+            "oldest_age_seconds": q.oldest_age_seconds(),
+            "dead_letters": q.dead_count(),
+        }
+    except ImportError:  # pragma: no cover - queue is part of the package
+        return {}
+
+
+def _model_version(deps: Deps) -> str | None:
+    return _version(deps.settings.spacy_model.replace("_", "-"))
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def status_text(status: dict[str, Any]) -> str:
+    store, counts, queue = status["store"], status["counts"], status["queue"]
+    lines = [
+        f"briefbot {status['briefbot']} (Python {status['python']})",
+        f"store:   {store['kind']} Redis {store['redis_version']} at {store['address']}"
+        f" ({store['used_memory']} used)",
+        f"data:    {counts['teams']} teams, {counts['topics']} topics, "
+        f"{counts['articles']} articles",
+    ]
+    if queue:
+        age = queue["oldest_age_seconds"]
+        lines.append(
+            f"queue:   {queue['queued']} queued, {queue['pending']} in progress, "
+            f"{queue['dead_letters']} dead letters"
+            + (f", oldest {age:.0f}s" if age is not None else "")
+        )
+    model = status["model"]
+    lines.append(f"model:   {model['name']} {model['version'] or '(not installed)'}")
+    lines.append("versions: " + ", ".join(f"{k} {v}" for k, v in status["packages"].items() if v))
+    return "\n".join(lines)

@@ -1,0 +1,170 @@
+"""Topic definitions and matching articles to topics.
+
+Topics come from three places: the definitions shipped in ``seeds/topics.yaml``
+(every team has them), topics a team defines with ``/brief topic add``, and
+automatic topics created the first time someone asks for a term nobody defined
+(``/brief ukraine``). An article belongs to a topic when its salient locations
+lie in the topic's countries, or when the topic's name or an alias appears in
+its title, summary, entities, or often enough in its text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from bot.errors import TopicNameError
+from bot.models import Article, Topic
+
+MAX_TOPIC_CHARS = 64
+# a salient location counts when it is among the first few or named this often
+_TOP_LOCATIONS = 4
+_MIN_PLACE_MENTIONS = 2
+_MIN_TEXT_HITS = 2
+
+
+def slugify(name: str) -> str:
+    """Topic slug: lowercase ASCII letters, digits and hyphens. Raises on unusable names."""
+    if len(name) > MAX_TOPIC_CHARS * 2:
+        raise TopicNameError(f"topic names are at most {MAX_TOPIC_CHARS} characters")
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:MAX_TOPIC_CHARS].strip("-")
+    if not slug:
+        raise TopicNameError("a topic name needs at least one letter or digit")
+    return slug
+
+
+def normalise(text: str) -> str:
+    """Lowercase, accents stripped, punctuation to spaces: for alias matching."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_text.lower()).split())
+
+
+def load_seed_topics() -> list[Topic]:
+    """Topic definitions shipped with the package (``seeds/topics.yaml``)."""
+    raw = resources.files("bot.seeds").joinpath("topics.yaml").read_text(encoding="utf-8")
+    data: dict[str, Any] = yaml.safe_load(raw) or {}
+    return [_topic_from_yaml(item) for item in data.get("topics", [])]
+
+
+def _topic_from_yaml(item: dict[str, Any]) -> Topic:
+    return Topic(
+        name=slugify(str(item["name"])),
+        aliases=[normalise(str(a)) for a in item.get("aliases") or []],
+        countries=[str(c).upper() for c in item.get("countries") or []],
+        description=str(item.get("description") or ""),
+        defined_by="seed",
+    )
+
+
+def resolve(query: str, topics: list[Topic]) -> Topic | None:
+    """The topic a user means by ``query``: by slug, then by alias."""
+    slug = slugify(query)
+    wanted = normalise(query)
+    for topic in topics:
+        if topic.name == slug:
+            return topic
+    for topic in topics:
+        if wanted in topic.aliases:
+            return topic
+    return None
+
+
+def auto_topic(query: str) -> Topic:
+    """A topic for a term nobody defined: the term itself, and its country if it is one."""
+    slug = slugify(query)
+    term = normalise(query)
+    code = country_code(term)
+    return Topic(
+        name=slug,
+        aliases=[term] if term != slug else [],
+        countries=[code] if code else [],
+        description=f"Articles matching '{term}'",
+        defined_by="auto",
+    )
+
+
+def country_code(term: str) -> str | None:
+    """ISO alpha-2 code when ``term`` names a country ("ukraine" -> "UA")."""
+    import pycountry
+
+    if len(term) < 4:  # "us", "uk", "de" are words or too ambiguous to guess from
+        return None
+    try:
+        country = pycountry.countries.lookup(term)
+    except LookupError:
+        try:
+            country = pycountry.countries.search_fuzzy(term)[0]
+        except LookupError:
+            return None
+        if normalise(country.name) != term and not normalise(country.name).startswith(term):
+            return None
+    return str(country.alpha_2)
+
+
+def matches(article: Article, topic: Topic) -> bool:
+    """Whether an analysed article belongs to ``topic``."""
+    return _by_country(article, topic) or _by_terms(article, topic)
+
+
+def assign(article: Article, topics: list[Topic]) -> list[str]:
+    """Slugs of every topic the article belongs to, in definition order."""
+    return [t.name for t in topics if matches(article, t)]
+
+
+def _by_country(article: Article, topic: Topic) -> bool:
+    if not topic.countries:
+        return False
+    for rank, place in enumerate(article.locations):
+        if place.country in topic.countries and (
+            rank < _TOP_LOCATIONS or place.mentions >= _MIN_PLACE_MENTIONS
+        ):
+            return True
+    return False
+
+
+def _terms(topic: Topic) -> list[str]:
+    return [t for t in {normalise(topic.name.replace("-", " ")), *topic.aliases} if t]
+
+
+def _by_terms(article: Article, topic: Topic) -> bool:
+    terms = _terms(topic)
+    if not terms:
+        return False
+    head = " " + normalise(" ".join([article.title, *article.summary])) + " "
+    names = {normalise(n) for e in article.actors for n in [e.name, *e.aliases]}
+    names |= {normalise(n) for p in article.locations for n in [p.name, *p.aliases]}
+    body = " " + normalise(article.text) + " "
+    for term in terms:
+        if f" {term} " in head or term in names:
+            return True
+        if body.count(f" {term} ") >= _MIN_TEXT_HITS:
+            return True
+    return False
+
+
+def index_terms(article: Article) -> set[str]:
+    """Terms under which an article is found for topics defined later.
+
+    Entity names and aliases (whole and word by word), the countries of its
+    places, and the words of its title and summary. The body is not indexed,
+    to keep the index small; ``matches`` still checks the body when a topic
+    is created.
+    """
+    out: set[str] = set()
+    for name in [n for e in article.actors for n in [e.name, *e.aliases]] + [
+        n for p in article.locations for n in [p.name, *p.aliases]
+    ]:
+        norm = normalise(name)
+        if norm:
+            out.add(norm)
+            out.update(w for w in norm.split() if len(w) > 2)
+    out.update(f"country:{p.country}" for p in article.locations if p.country)
+    out.update(
+        w for w in normalise(" ".join([article.title, *article.summary])).split() if len(w) > 3
+    )
+    return out
