@@ -76,6 +76,7 @@ class Event:
     actors: list[str] = field(default_factory=list)  # canonical names
     locations: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # article URLs
+    approximate: bool = False  # the day is an estimate ("last week" -> 7 days before)
 
 
 @dataclass
@@ -148,6 +149,7 @@ class TimelineEntry:
     first_seen: datetime | None = None
     updated_at: datetime | None = None
     is_new: bool = False
+    approximate: bool = False  # the day is an estimate (see bot.timeline)
 
 
 @dataclass
