@@ -52,3 +52,11 @@ def _atom_link(entry: ElementTree.Element) -> str | None:
             href = child.get("href")
             return str(href) if href else None
     return None
+
+
+def is_feed(content_type: str, body: bytes) -> bool:
+    """RSS or Atom, by type or by the first tag of an XML body."""
+    if any(t in content_type for t in ("rss", "atom")):
+        return True
+    head = body[:512].lstrip().lower()
+    return head.startswith(b"<?xml") and (b"<rss" in body[:2048] or b"<feed" in body[:2048])

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 from bot import summarize, timeline, topics
 from bot.errors import IngestError, InputError, NotAnArticle
+from bot.feeds import is_feed
 from bot.models import Article, Development, Extracted, IngestResult
 from bot.urls import article_id, canonical_url, content_hash
 
@@ -180,14 +181,6 @@ def _ingest_feed(
     for link in links:
         results.extend(ingest_url(deps, team, link, timer))
     return results
-
-
-def is_feed(content_type: str, body: bytes) -> bool:
-    """RSS or Atom, by type or by the first tag of an XML body."""
-    if any(t in content_type for t in ("rss", "atom")):
-        return True
-    head = body[:512].lstrip().lower()
-    return head.startswith(b"<?xml") and (b"<rss" in body[:2048] or b"<feed" in body[:2048])
 
 
 def extract_path(deps: Deps, path: Path) -> Extracted:

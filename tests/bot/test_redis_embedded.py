@@ -1,0 +1,60 @@
+"""The embedded store: data survives across processes, and concurrent processes
+share one server instead of each starting their own on the same file."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+SCRIPT = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    from bot.config import Settings
+    from bot.deps import connect_redis
+    data_dir, action, hold = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+    client, embedded, address = connect_redis(Settings(data_dir=data_dir))
+    if action == "write":
+        client.set("probe", "kept")
+    print(client.get("probe"), client.info("server")["process_id"], flush=True)
+    time.sleep(hold)
+    client.close()
+    embedded.close()
+    """
+)
+
+
+def run(data_dir: Path, action: str, hold: float = 0.0) -> subprocess.Popen[str]:
+    return subprocess.Popen(
+        [sys.executable, "-c", SCRIPT, str(data_dir), action, str(hold)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def output(proc: subprocess.Popen[str]) -> list[str]:
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    return out.split()
+
+
+def test_data_written_by_one_process_is_read_by_the_next(tmp_path: Path) -> None:
+    first = output(run(tmp_path, "write"))
+    assert first[0] == "b'kept'"
+    second = output(run(tmp_path, "read"))
+    assert second[0] == "b'kept'"
+    assert (tmp_path / "briefbot.db").exists() or (tmp_path / "appendonly.aof").exists()
+
+
+def test_a_second_process_joins_the_running_server(tmp_path: Path) -> None:
+    holder = run(tmp_path, "write", hold=4.0)
+    assert holder.stdout is not None
+    first_line = holder.stdout.readline().split()  # the server is up and written to
+    joiner = output(run(tmp_path, "read"))
+    rest = output(holder)
+    assert first_line[0] == "b'kept'" and joiner[0] == "b'kept'"
+    assert joiner[1] == first_line[1], "the second process started its own server"
+    assert rest == []
