@@ -19,6 +19,7 @@ import redis
 
 from bot.config import Settings, redact_url
 from bot.errors import StoreUnavailable
+from bot.metrics import Metrics
 from bot.redis_embedded import EmbeddedRedis
 from bot.store import RedisClient, Store
 from bot.topic_state import TopicState
@@ -86,6 +87,7 @@ class Deps:
     topic_state: TopicState
     store_address: str
     embedded: EmbeddedRedis | None = None
+    metrics: Metrics = field(default_factory=Metrics)
     _fetcher: Fetcher | None = None
     _extractor: Extractor | None = None
     _analyzer: EntityAnalyzer | None = None

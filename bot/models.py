@@ -206,6 +206,7 @@ class IngestResult:
     article: Article | None = None
     reason: str | None = None  # user-facing reason when failed
     duplicate_of: str | None = None  # article id of the earlier copy
+    retryable: bool = False  # a failure that may succeed later (timeouts, 5xx)
     developments: list[Development] = field(default_factory=list)
 
 

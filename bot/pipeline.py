@@ -166,7 +166,9 @@ def ingest_url(
         return [store_article(deps, team, article, url, timer)]
     except IngestError as exc:
         log.info("ingest failed url=%s team=%s reason=%s detail=%s", url, team, exc.reason, exc)
-        return [IngestResult(source=url, status="failed", reason=exc.reason)]
+        return [
+            IngestResult(source=url, status="failed", reason=exc.reason, retryable=exc.retryable)
+        ]
 
 
 def _ingest_feed(

@@ -1,0 +1,102 @@
+"""The HTTP surface of ``briefbot serve``: a WSGI app on waitress.
+
+POST /slack/events   slash commands, events and interactivity (signed)
+GET  /healthz        200 when the store answers and the NLP model is loaded, else 503
+GET  /metrics        Prometheus text format
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from prometheus_client import CONTENT_TYPE_LATEST
+
+if TYPE_CHECKING:
+    from slack_bolt import App
+
+    from bot.deps import Deps
+
+StartResponse = Callable[..., Any]
+WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
+MAX_BODY = 1_000_000  # Slack payloads are far smaller; refuse anything bigger
+
+
+def health(deps: Deps) -> tuple[bool, dict[str, Any]]:
+    store = deps.store.ping()
+    model = deps.nlp_loaded
+    return store and model, {"store": store, "nlp_model": model}
+
+
+def _request_kind(body: bytes) -> str:
+    if body.startswith(b"{"):
+        return "event"
+    if b"command=" in body:
+        return "command"
+    if body.startswith(b"payload="):
+        return "interactive"
+    return "other"
+
+
+def make_wsgi(deps: Deps, app: App | None) -> WsgiApp:
+    """Routes to bolt, health and metrics; bolt is absent when Socket Mode serves Slack."""
+    slack = None
+    if app is not None:
+        from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+        slack = SlackRequestHandler(app, path="/slack/events")
+
+    def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
+        if path == "/healthz" and method == "GET":
+            ok, detail = health(deps)
+            return _reply(start_response, 200 if ok else 503, json.dumps(detail).encode())
+        if path == "/metrics" and method == "GET":
+            return _reply(start_response, 200, deps.metrics.exposition(), CONTENT_TYPE_LATEST)
+        if path == "/slack/events" and method == "POST" and slack is not None:
+            return _slack(environ, start_response, slack)
+        return _reply(start_response, 404, b'{"error": "not found"}')
+
+    def _slack(
+        environ: dict[str, Any], start_response: StartResponse, slack: Any
+    ) -> Iterable[bytes]:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+        if length > MAX_BODY:
+            return _reply(start_response, 413, b'{"error": "too large"}')
+        started = time.perf_counter()
+        body = environ["wsgi.input"].read(length)
+        environ["wsgi.input"] = _Body(body)
+        result = list(slack(environ, start_response))
+        deps.metrics.ack_seconds.labels(kind=_request_kind(body)).observe(
+            time.perf_counter() - started
+        )
+        return result
+
+    return wsgi
+
+
+class _Body:
+    """A re-readable request body (we read it once to size and classify it)."""
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+        self.pos = 0
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self.data) if size is None or size < 0 else self.pos + size
+        chunk = self.data[self.pos : end]
+        self.pos += len(chunk)
+        return chunk
+
+
+def _reply(
+    start_response: StartResponse, status: int, body: bytes, ctype: str = "application/json"
+) -> list[bytes]:
+    reason = {200: "OK", 404: "Not Found", 413: "Payload Too Large", 503: "Service Unavailable"}
+    start_response(
+        f"{status} {reason.get(status, 'OK')}",
+        [("Content-Type", ctype), ("Content-Length", str(len(body)))],
+    )
+    return [body]

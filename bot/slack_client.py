@@ -1,0 +1,63 @@
+"""The Slack Web API client: built once, pointed at ``SLACK_API_URL``, retrying
+on 429 (honouring ``Retry-After``), on 5xx and on connection errors."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_sdk import WebClient
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
+
+from bot.config import Settings
+from bot.metrics import Metrics
+
+log = logging.getLogger(__name__)
+
+
+class _CountingRateLimitHandler(RateLimitErrorRetryHandler):
+    """Counts 429s in the metrics before retrying after ``Retry-After``."""
+
+    def __init__(self, metrics: Metrics, max_retry_count: int) -> None:
+        super().__init__(max_retry_count=max_retry_count)
+        self.metrics = metrics
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if response is not None and response.status_code == 429:
+            method = request.url.rsplit("/", 1)[-1]
+            self.metrics.slack_ratelimited.labels(method=method).inc()
+            log.warning("slack rate limited method=%s", method)
+        return bool(
+            super()._can_retry(state=state, request=request, response=response, error=error)
+        )
+
+
+def retry_handlers(metrics: Metrics) -> list[RetryHandler]:
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=3),
+        _CountingRateLimitHandler(metrics, max_retry_count=5),
+        ServerErrorRetryHandler(max_retry_count=3),
+    ]
+
+
+def make_web_client(settings: Settings, metrics: Metrics, token: str | None = None) -> WebClient:
+    return WebClient(
+        token=token or settings.slack_bot_token,
+        base_url=settings.slack_api_url,
+        timeout=15,
+        retry_handlers=retry_handlers(metrics),
+    )

@@ -1,0 +1,55 @@
+"""Buttons on a brief: post it to the channel, or follow its topic."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, App, Respond
+from slack_sdk import WebClient
+
+from bot import render, service
+from bot.errors import BriefbotError
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
+
+def _who(body: dict[str, Any]) -> tuple[str, str, str]:
+    team = str((body.get("team") or {}).get("id") or body.get("team_id") or "")
+    user = str((body.get("user") or {}).get("id") or "")
+    channel = str((body.get("channel") or {}).get("id") or "")
+    return team, user, channel
+
+
+def _topic(body: dict[str, Any]) -> str:
+    actions = body.get("actions") or [{}]
+    return str(actions[0].get("value") or "")[:64]
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.action("brief_post")
+    def post_brief(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+        ack()
+        team, user, channel = _who(body)
+        try:
+            brief = service.brief_for(deps, team, _topic(body), user=user, mark_seen=False)
+        except BriefbotError as exc:
+            respond(text=f"Could not post the brief: {exc}", replace_original=False)
+            return
+        client.chat_postMessage(
+            channel=channel,
+            blocks=render.brief_blocks(brief, actions=False),
+            text=render.brief_fallback(brief),
+        )
+        respond(text=f"Posted the {brief.topic} brief to the channel.", replace_original=False)
+
+    @app.action("brief_follow")
+    def follow_topic(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        ack()
+        team, user, _ = _who(body)
+        try:
+            topic = service.follow(deps, team, user, _topic(body))
+        except BriefbotError as exc:
+            respond(text=f"Could not follow: {exc}", replace_original=False)
+            return
+        respond(text=f"You now follow {topic.name}.", replace_original=False)

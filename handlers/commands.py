@@ -1,0 +1,118 @@
+"""``/brief``: parse the text, call one core operation, render, answer in the ack.
+
+Every answer is ephemeral to the asker. Bad input and a store outage get a
+plain answer in the ack, never an error trace.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import Ack, App
+from slack_sdk import WebClient
+from slack_sdk.models.blocks import Block
+
+from bot import render, service
+from bot.commands import Command, parse
+from bot.errors import BriefbotError, InputError, StoreUnavailable
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
+log = logging.getLogger(__name__)
+
+UNAVAILABLE = (
+    "briefbot is temporarily unavailable (its store cannot be reached). Try again in a minute."
+)
+
+Answer = Callable[["Deps", dict[str, Any], Command, "WebClient | None"], list[Block]]
+
+
+def _brief(deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None) -> list[Block]:
+    brief = service.brief_for(
+        deps, body["team_id"], cmd.topic, user=body.get("user_id"), channel=body.get("channel_id")
+    )
+    return render.brief_blocks(brief)
+
+
+def _topics(
+    deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None
+) -> list[Block]:
+    return render.topics_blocks(service.topics_with_counts(deps, body["team_id"]))
+
+
+def _follow(
+    deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None
+) -> list[Block]:
+    topic = service.follow(deps, body["team_id"], body["user_id"], cmd.topic)
+    return render.message(f"You now follow *{topic.name}*. It shows in briefbot's Home tab.")
+
+
+def _unfollow(
+    deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None
+) -> list[Block]:
+    if service.unfollow(deps, body["team_id"], body["user_id"], cmd.topic):
+        return render.message(f"You no longer follow *{cmd.topic}*.")
+    return render.message(f"You were not following *{cmd.topic}*.")
+
+
+def _topic_add(
+    deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None
+) -> list[Block]:
+    topic = service.add_topic(deps, body["team_id"], cmd.topic, cmd.aliases)
+    aliases = ", ".join(topic.aliases) or "none"
+    return render.message(f"Topic *{topic.name}* is defined (aliases: {aliases}).")
+
+
+def _help(deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None) -> list[Block]:
+    return render.help_blocks(body.get("command") or "/brief")
+
+
+def _digest(
+    deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None
+) -> list[Block]:
+    from handlers.digests import answer_digest_command
+
+    return answer_digest_command(deps, body, cmd, client)
+
+
+ANSWERS: dict[str, Answer] = {
+    "help": _help,
+    "brief": _brief,
+    "topics": _topics,
+    "follow": _follow,
+    "unfollow": _unfollow,
+    "topic_add": _topic_add,
+    "digest_add": _digest,
+    "digest_list": _digest,
+    "digest_remove": _digest,
+}
+
+
+def answer(
+    deps: Deps, body: dict[str, Any], client: WebClient | None = None
+) -> tuple[str, list[Block]]:
+    """The kind of command and the blocks that answer it."""
+    kind = "invalid"
+    try:
+        cmd = parse(str(body.get("text") or ""))
+        kind = cmd.kind
+        return kind, ANSWERS[cmd.kind](deps, body, cmd, client)
+    except InputError as exc:
+        return kind, render.message(f"{exc}")
+    except StoreUnavailable as exc:
+        log.warning("command kind=%s team=%s: %s", kind, body.get("team_id"), exc)
+        return kind, render.message(UNAVAILABLE)
+    except BriefbotError as exc:
+        log.warning("command kind=%s team=%s failed: %s", kind, body.get("team_id"), exc)
+        return kind, render.message(f"That did not work: {exc}")
+
+
+def register(app: App, deps: Deps) -> None:
+    @app.command("/brief")
+    def brief_command(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        kind, blocks = answer(deps, body, client)
+        ack(response_type="ephemeral", blocks=blocks, text=render.blocks_text(blocks))
+        deps.metrics.commands.labels(kind=kind, outcome="ok").inc()

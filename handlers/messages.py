@@ -1,0 +1,68 @@
+"""Links posted in channels: acknowledged at once, queued for a worker.
+
+Bot messages (this bot's included), edits, deletions and other subtypes are
+ignored even when they contain links, or the bot would answer itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App
+
+from bot.links import links_in
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
+log = logging.getLogger(__name__)
+
+# plain messages, and the subtypes that are still a person posting something
+_WANTED_SUBTYPES = {None, "file_share", "thread_broadcast"}
+
+
+def wanted(event: dict[str, Any], bot_user: str) -> bool:
+    """A person's new message, not a bot's, an edit or a deletion."""
+    return (
+        event.get("subtype") in _WANTED_SUBTYPES
+        and not event.get("bot_id")
+        and not event.get("bot_profile")
+        and event.get("user") not in (None, "", bot_user)
+        and "channel" in event
+        and "ts" in event
+    )
+
+
+def queue_links(deps: Deps, team: str, event: dict[str, Any]) -> int:
+    """Queue one ingest job per link; returns how many were queued."""
+    queued = 0
+    for url in links_in(event.get("text")):
+        payload = {
+            "url": url,
+            "channel": str(event["channel"]),
+            "ts": str(event["ts"]),
+            "thread_ts": str(event.get("thread_ts") or event["ts"]),
+            "user": str(event.get("user") or ""),
+        }
+        key = f"{team}:{event['channel']}:{event['ts']}:{url}"
+        if deps.queue.enqueue("ingest_url", team, payload, dedup_key=key):
+            queued += 1
+    return queued
+
+
+def register(app: App, deps: Deps, *, bot_user: str) -> None:
+    @app.event("message")
+    def on_message(body: dict[str, Any], event: dict[str, Any]) -> None:
+        if not wanted(event, bot_user):
+            deps.metrics.events.labels(type="message", outcome="ignored").inc()
+            return
+        queued = queue_links(deps, str(body.get("team_id")), event)
+        deps.metrics.events.labels(type="message", outcome="queued" if queued else "no_links").inc()
+        if queued:
+            log.info(
+                "queued %d link(s) team=%s channel=%s",
+                queued,
+                body.get("team_id"),
+                event["channel"],
+            )
