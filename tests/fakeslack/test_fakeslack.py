@@ -1,0 +1,239 @@
+"""Light tests of the fake Slack itself, driven by the real slack-sdk and slack-bolt."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from urllib.request import Request, urlopen
+
+import pytest
+from slack_bolt import Ack, App, Say
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
+from slack_sdk.signature import SignatureVerifier
+from slack_sdk.webhook import WebhookClient
+
+from tests.fakeslack import (
+    FakeSlack,
+    FakeSocketMode,
+    block_action,
+    command_body,
+    message_event,
+    signed_headers,
+    slash_command,
+)
+
+TOKEN = "xoxb-test"
+BLOCKS = [{"type": "section", "text": {"type": "mrkdwn", "text": "hi"}}]
+
+
+@pytest.fixture
+def client(fake_slack: FakeSlack) -> WebClient:
+    return WebClient(token=TOKEN, base_url=fake_slack.base_url)
+
+
+# ---- Web API ------------------------------------------------------------------
+
+
+def test_auth_test_names_the_configured_team(client: WebClient, fake_slack: FakeSlack) -> None:
+    fake_slack.add_team("xoxb-other", team_id="T2")
+    assert client.auth_test()["team_id"] == "T1"
+    assert client.auth_test(token="xoxb-other")["team_id"] == "T2"
+    assert [c.token for c in fake_slack.calls("auth.test")] == [TOKEN, "xoxb-other"]
+
+
+def test_post_message_is_recorded_with_decoded_blocks(
+    client: WebClient, fake_slack: FakeSlack
+) -> None:
+    first = client.chat_postMessage(channel="C1", text="fallback", blocks=BLOCKS)
+    second = client.chat_postMessage(channel="C1", text="reply", thread_ts=first["ts"])
+    assert first["ts"] != second["ts"]
+    call = fake_slack.calls("chat.postMessage")[0]
+    assert call.params["blocks"] == BLOCKS
+    assert call.token == TOKEN
+    assert [m["text"] for m in fake_slack.thread_replies("C1", first["ts"])] == ["reply"]
+
+
+def test_form_encoded_blocks_are_decoded_too(client: WebClient, fake_slack: FakeSlack) -> None:
+    client.api_call("chat.postMessage", data={"channel": "C1", "blocks": json.dumps(BLOCKS)})
+    assert fake_slack.calls("chat.postMessage")[0].params["blocks"] == BLOCKS
+
+
+def test_update_and_delete_follow_the_posted_message(
+    client: WebClient, fake_slack: FakeSlack
+) -> None:
+    ts = client.chat_postMessage(channel="C1", text="working…")["ts"]
+    client.chat_update(channel="C1", ts=ts, text="done")
+    assert [m["text"] for m in fake_slack.messages("C1")] == ["done"]
+    client.chat_delete(channel="C1", ts=ts)
+    assert fake_slack.messages() == []
+    with pytest.raises(SlackApiError, match="message_not_found"):
+        client.chat_update(channel="C1", ts="1.000001", text="x")
+
+
+def test_slack_like_refusals(client: WebClient) -> None:
+    with pytest.raises(SlackApiError, match="no_text"):
+        client.api_call("chat.postMessage", json={"channel": "C1", "text": ""})
+    too_many = BLOCKS * 51
+    with pytest.raises(SlackApiError, match="invalid_blocks"):
+        client.chat_postMessage(channel="C1", text="x", blocks=too_many)
+    with pytest.raises(SlackApiError, match="unknown_method"):
+        client.api_call("chat.doesNotExist")
+    with pytest.raises(SlackApiError, match="not_authed"):
+        WebClient(base_url=client.base_url).chat_postMessage(channel="C1", text="x")
+
+
+def test_permalink_user_tz_and_channel_creator(client: WebClient, fake_slack: FakeSlack) -> None:
+    fake_slack.set_user("U9", tz="America/New_York")
+    fake_slack.set_channel("C7", creator="U9")
+    link = client.chat_getPermalink(channel="C7", message_ts="1769000000.000042")
+    assert link["permalink"] == "https://fake.slack/archives/C7/p1769000000000042"
+    assert client.users_info(user="U9")["user"]["tz"] == "America/New_York"
+    assert client.users_info(user="U2")["user"]["tz"] == "UTC"
+    assert client.conversations_info(channel="C7")["channel"]["creator"] == "U9"
+
+
+def test_files_upload_v2_round_trip(client: WebClient, fake_slack: FakeSlack) -> None:
+    result = client.files_upload_v2(channel="C1", content=b"\x89PNG fake", filename="chart.png")
+    file_id = result["file"]["id"]
+    assert fake_slack.uploads[file_id] == b"\x89PNG fake"
+    complete = fake_slack.calls("files.completeUploadExternal")[0]
+    assert complete.params["channel_id"] == "C1"
+
+
+def test_rate_limited_call_is_retried_after_retry_after(fake_slack: FakeSlack) -> None:
+    retrying = WebClient(
+        token=TOKEN,
+        base_url=fake_slack.base_url,
+        retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)],
+    )
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)
+    assert retrying.chat_postMessage(channel="C1", text="hello")["ok"]
+    attempts = fake_slack.calls("chat.postMessage", include_failed=True)
+    assert [(a.status, a.fault) for a in attempts] == [(429, "http 429"), (200, None)]
+    assert len(fake_slack.calls("chat.postMessage")) == 1
+
+
+def test_without_retry_handler_a_429_surfaces(client: WebClient, fake_slack: FakeSlack) -> None:
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=7)
+    with pytest.raises(SlackApiError) as caught:
+        client.chat_postMessage(channel="C1", text="hello")
+    assert caught.value.response.status_code == 429
+    assert caught.value.response.headers["Retry-After"] == "7"
+    assert fake_slack.messages() == []
+
+
+def test_server_errors_and_dropped_connections_are_retried(fake_slack: FakeSlack) -> None:
+    quick = FixedValueRetryIntervalCalculator(fixed_internal=0.05)
+    handlers = [
+        ServerErrorRetryHandler(max_retry_count=2, interval_calculator=quick),
+        ConnectionErrorRetryHandler(max_retry_count=1, interval_calculator=quick),
+    ]
+    retrying = WebClient(token=TOKEN, base_url=fake_slack.base_url, retry_handlers=handlers)
+    fake_slack.fail_next("chat.update", status=503, retry_after=None, times=2)
+    fake_slack.drop_next("chat.postMessage")
+    ts = retrying.chat_postMessage(channel="C1", text="a")["ts"]
+    assert retrying.chat_update(channel="C1", ts=ts, text="b")["ok"]
+    faults = [c.fault for c in fake_slack.calls(include_failed=True)]
+    assert faults == ["dropped", None, "http 503", "http 503", None]
+
+
+def test_slack_error_injection(client: WebClient, fake_slack: FakeSlack) -> None:
+    fake_slack.fail_next("chat.postMessage", status=200, error="channel_not_found")
+    with pytest.raises(SlackApiError, match="channel_not_found"):
+        client.chat_postMessage(channel="C1", text="x")
+    assert client.chat_postMessage(channel="C1", text="x")["ok"]
+
+
+def test_response_url_accepts_five_posts(fake_slack: FakeSlack) -> None:
+    hook = WebhookClient(fake_slack.response_url("r1"))
+    statuses = [hook.send(text=f"answer {i}").status_code for i in range(6)]
+    assert statuses == [200] * 5 + [404]
+    assert [p.body["text"] for p in fake_slack.wait_for_response("r1", 5)][-1] == "answer 4"
+    assert len(fake_slack.responses("r1", include_rejected=True)) == 6
+
+
+def test_signed_headers_pass_slack_sdk_verification() -> None:
+    body = command_body(slash_command("syria"))
+    headers = signed_headers("s3cret", body)
+    verifier = SignatureVerifier("s3cret")
+    assert verifier.is_valid(
+        body, headers["X-Slack-Request-Timestamp"], headers["X-Slack-Signature"]
+    )
+    assert headers["Content-Type"] == "application/x-www-form-urlencoded"
+    stale = signed_headers("s3cret", body, timestamp=1_000_000)
+    assert not verifier.is_valid(
+        body, stale["X-Slack-Request-Timestamp"], stale["X-Slack-Signature"]
+    )
+
+
+def test_unknown_path_is_404(fake_slack: FakeSlack) -> None:
+    with pytest.raises(Exception, match="404"):
+        urlopen(Request(f"{fake_slack.url}/nowhere", data=b"x"), timeout=5)
+
+
+# ---- Socket Mode through slack-bolt --------------------------------------------
+
+
+@pytest.fixture
+def bolt_app(fake_slack: FakeSlack, fake_socket_mode: FakeSocketMode) -> Iterator[App]:
+    app = App(client=WebClient(token=TOKEN, base_url=fake_slack.base_url), signing_secret="x")
+
+    @app.command("/brief")
+    def brief(ack: Ack, command: dict[str, str]) -> None:
+        ack(text=f"brief for {command['text']}")
+
+    @app.event("message")
+    def message(event: dict[str, str], say: Say) -> None:
+        say(text=f"seen: {event['text']}", thread_ts=event["ts"])
+
+    @app.action("brief_follow")
+    def follow(ack: Ack) -> None:
+        ack()
+
+    handler = SocketModeHandler(app, app_token="xapp-test")
+    handler.connect()  # type: ignore[no-untyped-call]
+    yield app
+    # server first: the builtin client's reader then wakes at once instead of
+    # sitting out its 3-second receive timeout
+    fake_slack.socket_mode_url = None
+    fake_socket_mode.stop()
+    handler.close()  # type: ignore[no-untyped-call]
+
+
+def test_bolt_acks_a_slash_command_over_socket_mode(
+    bolt_app: App, fake_socket_mode: FakeSocketMode
+) -> None:
+    envelope = fake_socket_mode.push_command(slash_command("syria"))
+    assert fake_socket_mode.wait_for_ack(envelope) == {"text": "brief for syria"}
+
+
+def test_bolt_answers_an_event_and_an_action(
+    bolt_app: App, fake_socket_mode: FakeSocketMode, fake_slack: FakeSlack
+) -> None:
+    event = message_event("hello", ts="1769000000.000100")
+    assert fake_socket_mode.wait_for_ack(fake_socket_mode.push_event(event)) == {}
+    post = fake_slack.wait_for("chat.postMessage")[0]
+    assert post.params["thread_ts"] == "1769000000.000100"
+    assert post.params["text"] == "seen: hello"
+    action = fake_socket_mode.push_interactive(block_action("brief_follow", "syria"))
+    assert fake_socket_mode.wait_for_ack(action) == {}
+
+
+def test_disconnect_makes_the_client_reconnect(
+    bolt_app: App, fake_socket_mode: FakeSocketMode, fake_slack: FakeSlack
+) -> None:
+    fake_socket_mode.wait_connected()
+    fake_socket_mode.disconnect()
+    assert fake_socket_mode.connections_opened == 2
+    assert fake_socket_mode.open_connections == 1
+    assert len(fake_slack.calls("apps.connections.open")) >= 2
+    envelope = fake_socket_mode.push_command(slash_command("iran"))
+    assert fake_socket_mode.wait_for_ack(envelope) == {"text": "brief for iran"}
