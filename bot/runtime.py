@@ -93,48 +93,80 @@ def run_worker_process(deps: Deps, concurrency: int) -> int:
     return 0
 
 
-def serve(deps: Deps, *, port: int, workers: bool) -> int:
-    from waitress.server import create_server
+class BotServer:
+    """Everything ``serve`` runs, startable and stoppable in-process (tests use it too).
 
-    from bot.app import create_app
-    from bot.http import make_wsgi
-    from bot.scheduler import DigestScheduler
-    from bot.slack_client import make_web_client
-    from bot.slack_digests import SlackDigestSender
+    HTTP (waitress) serves /healthz and /metrics always, and /slack/events unless
+    Socket Mode carries Slack's traffic; workers and the digest scheduler run in
+    background threads.
+    """
 
-    settings = deps.settings
-    client = make_web_client(settings, deps.metrics)
-    app = create_app(deps, client)
-    _warm_nlp(deps)
-    deps.metrics.sample_queue_with(lambda: (deps.queue.pending(), deps.queue.oldest_age_seconds()))
-    stop = threading.Event()
-    threads = start_workers(deps, client, stop, settings.worker_concurrency) if workers else []
-    scheduler = DigestScheduler(
-        deps, SlackDigestSender(client, deps.metrics), grace_seconds=settings.digest_grace
-    )
-    scheduler.start()
-    socket_mode = None
-    if settings.slack_app_token:
-        from slack_bolt.adapter.socket_mode import SocketModeHandler
+    def __init__(self, deps: Deps, *, port: int, workers: bool, host: str = "0.0.0.0") -> None:
+        self.deps = deps
+        self.port = port
+        self.host = host
+        self.with_workers = workers
+        self.stop_event = threading.Event()
+        self._threads: list[threading.Thread] = []
+        self._server: Any = None
+        self._socket_mode: Any = None
+        self._scheduler: Any = None
 
-        socket_mode = SocketModeHandler(app, settings.slack_app_token, web_client=client)
-        socket_mode.connect()
-        log.info("serve: Socket Mode connected; HTTP on :%d for /healthz and /metrics", port)
-    server = create_server(
-        make_wsgi(deps, None if socket_mode else app), host="0.0.0.0", port=port, threads=8
-    )
-    _on_signals(stop)
-    http = threading.Thread(target=server.run, name="http", daemon=True)
-    http.start()
-    log.info("serve: listening on :%d", port)
-    try:
-        stop.wait()
-    finally:
-        stop.set()
-        server.close()  # stop taking requests first
-        if socket_mode is not None:
-            socket_mode.close()
-        scheduler.shutdown()
-        for thread in threads:
+    def start(self) -> None:
+        from waitress.server import create_server
+
+        from bot.app import create_app
+        from bot.http import make_wsgi
+        from bot.scheduler import DigestScheduler
+        from bot.slack_client import make_web_client
+        from bot.slack_digests import SlackDigestSender
+
+        deps, settings = self.deps, self.deps.settings
+        client = make_web_client(settings, deps.metrics)
+        app = create_app(deps, client)
+        _warm_nlp(deps)
+        deps.metrics.sample_queue_with(
+            lambda: (deps.queue.pending(), deps.queue.oldest_age_seconds())
+        )
+        if self.with_workers:
+            self._threads = start_workers(
+                deps, client, self.stop_event, settings.worker_concurrency
+            )
+        self._scheduler = DigestScheduler(
+            deps, SlackDigestSender(client, deps.metrics), grace_seconds=settings.digest_grace
+        )
+        self._scheduler.start()
+        if settings.slack_app_token:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+            self._socket_mode = SocketModeHandler(app, settings.slack_app_token, web_client=client)
+            self._socket_mode.connect()
+            log.info("serve: Socket Mode connected")
+        wsgi = make_wsgi(deps, None if self._socket_mode else app)
+        self._server = create_server(wsgi, host=self.host, port=self.port, threads=8)
+        self.port = int(self._server.effective_port)
+        threading.Thread(target=self._server.run, name="http", daemon=True).start()
+        log.info("serve: HTTP on %s:%d", self.host, self.port)
+
+    def stop(self) -> None:
+        """Drain: stop taking requests, stop workers after their current job, close."""
+        self.stop_event.set()
+        if self._server is not None:
+            self._server.close()
+        if self._socket_mode is not None:
+            self._socket_mode.close()
+        if self._scheduler is not None:
+            self._scheduler.shutdown()
+        for thread in self._threads:
             thread.join(timeout=DRAIN_SECONDS)
+
+
+def serve(deps: Deps, *, port: int, workers: bool) -> int:
+    server = BotServer(deps, port=port, workers=workers)
+    server.start()
+    _on_signals(server.stop_event)
+    try:
+        server.stop_event.wait()
+    finally:
+        server.stop()
     return 0

@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 import redis
 
+pytest_plugins = ["tests.fakeslack.fixtures"]
+
 
 @pytest.fixture(scope="session")
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
