@@ -73,6 +73,9 @@ def _parser() -> argparse.ArgumentParser:
     sv.add_argument("--no-workers", action="store_true")
     wk = sub.add_parser("worker", help="run ingest workers only")
     wk.add_argument("--concurrency", type=int, default=None)
+    wk.add_argument(
+        "--port", type=int, default=None, help="serve /healthz and /metrics on this port"
+    )
     st = sub.add_parser("status", help="store, counts, queue, model and versions")
     st.add_argument("--json", action="store_true")
     return p

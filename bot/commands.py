@@ -31,7 +31,8 @@ _DIGEST = re.compile(
 
 @dataclass(frozen=True)
 class Command:
-    kind: str  # help, brief, topics, follow, unfollow, topic_add, digest_add, digest_list, digest_remove
+    # help, brief, topics, follow, unfollow, topic_add, digest_add, digest_list, digest_remove
+    kind: str
     topic: str = ""
     aliases: list[str] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)

@@ -71,13 +71,18 @@ def run_command(settings: Settings, args: argparse.Namespace) -> int:
     deps = build_deps(settings)
     try:
         if args.command == "worker":
-            return run_worker_process(deps, args.concurrency or settings.worker_concurrency)
+            concurrency = args.concurrency or settings.worker_concurrency
+            return run_worker_process(deps, concurrency, args.port)
         return serve(deps, port=args.port, workers=not args.no_workers)
     finally:
         deps.close()
 
 
-def run_worker_process(deps: Deps, concurrency: int) -> int:
+def run_worker_process(deps: Deps, concurrency: int, port: int | None = None) -> int:
+    """Workers only; with ``port``, also /healthz and /metrics for probes and scrapes."""
+    from waitress.server import create_server
+
+    from bot.http import make_wsgi
     from bot.slack_client import make_web_client
 
     stop = threading.Event()
@@ -85,9 +90,15 @@ def run_worker_process(deps: Deps, concurrency: int) -> int:
     client = make_web_client(deps.settings, deps.metrics)
     deps.analyzer  # noqa: B018 - load the model before taking jobs
     deps.metrics.sample_queue_with(lambda: (deps.queue.pending(), deps.queue.oldest_age_seconds()))
+    server = None
+    if port is not None:
+        server = create_server(make_wsgi(deps, None), host="0.0.0.0", port=port, threads=2)
+        threading.Thread(target=server.run, name="http", daemon=True).start()
     threads = start_workers(deps, client, stop, concurrency)
     log.info("worker: %d thread(s) running", len(threads))
     stop.wait()
+    if server is not None:
+        server.close()
     for thread in threads:
         thread.join(timeout=DRAIN_SECONDS)
     return 0
