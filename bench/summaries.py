@@ -32,21 +32,24 @@ import ast
 import itertools
 import json
 import os
+import random
 import re
 import sys
 import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from rouge_score import rouge_scorer, tokenizers
 
-from bot.summarize import summarize
+from bot.summarize import DEFAULT_WEIGHTS, Weights, summarize, summarize_with
 
 QUICK_ARTICLES = 60
+BOOTSTRAP = 1000
 METRICS = ("rouge1", "rouge2", "rougeLsum")
+ENTITY_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT"})
 LABELS = {"rouge1": "ROUGE-1", "rouge2": "ROUGE-2", "rougeLsum": "ROUGE-Lsum"}
 
 Summarizer = Callable[["Doc"], list[str]]
@@ -82,6 +85,21 @@ class Result:
     scores: dict[str, dict[str, float]]
     words: dict[str, float]
     ms_per_article: float
+    per_article: dict[str, dict[str, list[float]]] = field(default_factory=dict)
+
+    def interval(self, name: str, metric: str, base: str = "lead-3") -> tuple[float, float]:
+        """95% paired-bootstrap interval of ``name`` minus ``base`` (F1 x100), seeded."""
+        diffs = [
+            a - b
+            for a, b in zip(
+                self.per_article[name][metric], self.per_article[base][metric], strict=True
+            )
+        ]
+        rng = random.Random(0)
+        means = sorted(
+            100 * sum(rng.choices(diffs, k=len(diffs))) / len(diffs) for _ in range(BOOTSTRAP)
+        )
+        return means[int(0.025 * BOOTSTRAP)], means[int(0.975 * BOOTSTRAP) - 1]
 
 
 def eval_dir() -> Path | None:
@@ -194,7 +212,9 @@ def _f1(system: Counter[Any], reference: Counter[Any]) -> float:
 def evaluate(corpus: str, docs: Sequence[Doc], systems: dict[str, Summarizer]) -> Result:
     """Mean ROUGE F1 of each system over ``docs``, with briefbot's time per article."""
     scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
-    totals = {name: dict.fromkeys(METRICS, 0.0) for name in systems}
+    per_article: dict[str, dict[str, list[float]]] = {
+        name: {m: [] for m in METRICS} for name in systems
+    }
     words = dict.fromkeys(systems, 0.0)
     elapsed = 0.0
     for doc in docs:
@@ -207,14 +227,15 @@ def evaluate(corpus: str, docs: Sequence[Doc], systems: dict[str, Summarizer]) -
             words[name] += sum(len(s.split()) for s in summary)
             scores = scorer.score(target, "\n".join(summary))
             for metric in METRICS:
-                totals[name][metric] += scores[metric].fmeasure
+                per_article[name][metric].append(scores[metric].fmeasure)
     n = max(len(docs), 1)
     return Result(
         corpus=corpus,
         articles=len(docs),
-        scores={k: {m: 100 * v / n for m, v in t.items()} for k, t in totals.items()},
+        scores={k: {m: 100 * sum(v) / n for m, v in t.items()} for k, t in per_article.items()},
         words={k: v / n for k, v in words.items()},
         ms_per_article=1000 * elapsed / n,
+        per_article=per_article,
     )
 
 
@@ -237,21 +258,59 @@ def figure_lines(result: Result) -> list[str]:
     """One line per figure: briefbot's score and its ratio to lead-3's in the same run."""
     base = result.scores["lead-3"]
     lines = []
-    for name in ("briefbot", "briefbot+title"):
+    for name in ("briefbot", "briefbot+title", "briefbot (spaCy)"):
         if name not in result.scores:
             continue
         for metric in METRICS:
             value = result.scores[name][metric]
+            low, high = result.interval(name, metric)
             lines.append(
                 f"summary {result.corpus} {name} {LABELS[metric]} F1 {value:.2f}"
-                f" (lead-3 {base[metric]:.2f}, ratio {value / base[metric]:.3f})"
+                f" (lead-3 {base[metric]:.2f}, ratio {value / base[metric]:.3f},"
+                f" difference 95% CI {low:+.2f} to {high:+.2f})"
             )
     lines.append(f"summary {result.corpus} briefbot time {result.ms_per_article:.2f} ms/article")
     return lines
 
 
-def run(full: bool = False) -> list[Result]:
-    """Score the systems on CNN/DM (with the oracle) and XSum; [] when the data is absent."""
+def with_spacy(docs: Sequence[Doc], model: str) -> dict[str, Summarizer]:
+    """The summary as the ingest pipeline makes it: spaCy sentences and entity spans."""
+    import spacy
+
+    nlp = spacy.load(model)
+    parsed: dict[str, tuple[list[tuple[int, int]], list[tuple[int, int]]]] = {}
+    for doc, parse in zip(docs, nlp.pipe([d.text for d in docs], batch_size=16), strict=True):
+        sentences = [(s.start_char, s.end_char) for s in parse.sents]
+        entities = [(e.start_char, e.end_char) for e in parse.ents if e.label_ in ENTITY_LABELS]
+        parsed[doc.name] = (sentences, entities)
+
+    def pipeline(doc: Doc) -> list[str]:
+        sentences, entities = parsed[doc.name]
+        return summarize(doc.text, sentences, entity_spans=entities)
+
+    return {"briefbot (spaCy)": pipeline}
+
+
+def variants() -> dict[str, Summarizer]:
+    """briefbot with one part switched off at a time, to show what each part is worth."""
+    switches = {
+        "position only": replace(DEFAULT_WEIGHTS, centrality=0.0, title=0.0, entities=0.0),
+        "no redundancy": replace(DEFAULT_WEIGHTS, redundancy=0.0, duplicate=1.01),
+        "always 3 (no budget)": replace(DEFAULT_WEIGHTS, budget_words=10**6),
+    }
+
+    def system(weights: Weights) -> Summarizer:
+        return lambda doc: summarize_with(doc.text, doc.spans, weights=weights)
+
+    return {name: system(w) for name, w in switches.items()}
+
+
+def run(full: bool = False, spacy_model: str | None = None, ablation: bool = False) -> list[Result]:
+    """Score the systems on CNN/DM (with the oracle) and XSum; [] when the data is absent.
+
+    ``spacy_model`` adds a row fed by spaCy's sentences and entities; ``ablation``
+    adds rows with parts of the scorer switched off and the two halves of the set.
+    """
     folder = eval_dir()
     if folder is None:
         return []
@@ -259,22 +318,30 @@ def run(full: bool = False) -> list[Result]:
     if not full:
         cnndm, xsum = cnndm[:QUICK_ARTICLES], xsum[:QUICK_ARTICLES]
     oracle = Oracle(tokenizers.DefaultTokenizer(use_stemmer=True))
-    main_systems: dict[str, Summarizer] = {
-        "briefbot": briefbot,
-        "briefbot+title": briefbot_titled,
-        "lead-3": lead3,
-        "oracle-3": oracle,
-    }
-    side_systems: dict[str, Summarizer] = {"briefbot": briefbot, "lead-3": lead3}
-    return [evaluate("CNN/DM", cnndm, main_systems), evaluate("XSum", xsum, side_systems)]
+    main_systems: dict[str, Summarizer] = {"briefbot": briefbot, "briefbot+title": briefbot_titled}
+    if spacy_model:
+        main_systems.update(with_spacy(cnndm, spacy_model))
+    if ablation:
+        main_systems.update(variants())
+    main_systems.update({"lead-3": lead3, "oracle-3": oracle})
+    pair: dict[str, Summarizer] = {"briefbot": briefbot, "lead-3": lead3}
+    results = [evaluate("CNN/DM", cnndm, main_systems), evaluate("XSum", xsum, pair)]
+    if ablation:
+        results.append(evaluate("CNN/DM even half", cnndm[0::2], pair))
+        results.append(evaluate("CNN/DM odd half", cnndm[1::2], pair))
+    return results
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Print the table and the per-figure lines; exit 0 (and say why) without data."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--full", action="store_true", help="all articles, not the quick 60")
+    parser.add_argument(
+        "--spacy", metavar="MODEL", help="add a row fed by this spaCy model's sentences"
+    )
+    parser.add_argument("--ablation", action="store_true", help="add ablation and split rows")
     args = parser.parse_args(argv)
-    results = run(full=args.full)
+    results = run(full=args.full, spacy_model=args.spacy, ablation=args.ablation)
     if not results:
         print(
             "summary: skipped, no ../shared/eval/summaries/articles-wbertscore-json"
@@ -283,7 +350,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     print(table(results))
     print()
-    for result in results:
+    for result in results[:2]:
         print("\n".join(figure_lines(result)))
     return 0
 

@@ -15,6 +15,7 @@ Pure Python; a 1,000-word article takes a millisecond or two.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
@@ -50,32 +51,45 @@ _ABBREVIATIONS = _wordset(
     aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m"""
 )
 
-_BOILERPLATE = [
-    re.compile(p, re.IGNORECASE)
-    for p in (
-        r"^(reporting|additional reporting|writing|editing) by\b",
-        # photo and video captions, credits, licences
-        r"^(photo|picture|image|video|graphic|illustration|file photo|pictured)"
-        r"(\s+(credit|courtesy))?\s*[:|(]",
-        r"\b(photo|image|picture)s?\s+(credit|courtesy)\b",
-        r"\b(getty images|shutterstock|associated press|afp via getty|reuters/)\s*\)?\s*$",
-        r"\bcc[ -]by(-[a-z]{2})*( \d\.\d)?\b",
-        r"^(scroll down|click here|tap here|watch|listen)\b",
-        # share / follow / subscribe / newsletter prompts and "read more" links
-        r"\b(share this (article|story|page|with)|share on (facebook|twitter|whatsapp|x)\b"
-        r"|follow us\b|follow (him|her|them|me) on|subscribe (now|today|here)"
-        r"|download our app|our newsletter)",
-        r"\b(sign up|subscribe)\b.*\b(newsletter|alerts|updates)\b",
-        r"^(read|see) (more|also)\b",
-        r"^(related|advertisement|sponsored|trending|most (read|popular))\b",
-        r"^(more|related) (on|from|stories|coverage)\b",
-        # copyright and rights lines
-        r"((^|\s)©|\(c\)\s*\d{4}|\bcopyright\s+(\d{4}|©|\(c\))|\ball rights reserved\b)",
-        # reader-facing prompts
-        r"\b(let us know|tell us what you think|leave a comment|comments? below)\b",
-        r"^(we|this (site|website)) use[sd]? cookies\b",
-    )
-]
+
+def _alternation(*patterns: str) -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE)
+
+
+# Furniture recognised by how the sentence opens (matched at the start only).
+_FURNITURE_START = _alternation(
+    r"(reporting|additional reporting|writing|editing) by\b",
+    # photo and video captions, credits, prompts to watch or click
+    r"(photo|picture|image|video|graphic|illustration|file photo|pictured)"
+    r"(\s+(credit|courtesy))?\s*[:|(]",
+    r"(scroll down|click here|tap here|watch|listen)\b",
+    r"(read|see) (more|also)\b",
+    r"(related|advertisement|sponsored|trending|most (read|popular))\b",
+    r"(more|related) (on|from|stories|coverage)\b",
+    r"(we|this (site|website)) use[sd]? cookies\b",
+)
+# Furniture recognised anywhere in the sentence; searched only when one of the
+# cheap keywords below occurs, since most sentences have none.
+_FURNITURE_ANYWHERE = _alternation(
+    r"\b(photo|image|picture)s?\s+(credit|courtesy)\b",
+    r"\b(getty images|shutterstock|associated press|afp via getty|reuters/)\s*\)?\s*$",
+    r"\bcc[ -]by(-[a-z]{2})*( \d\.\d)?\b",
+    # share / follow / subscribe / newsletter prompts
+    r"\b(share this (article|story|page|with)|share on (facebook|twitter|whatsapp|x)\b"
+    r"|follow us\b|follow (him|her|them|me) on|subscribe (now|today|here)"
+    r"|download our app|our newsletter)",
+    r"\b(sign up|subscribe)\b.*\b(newsletter|alerts|updates)\b",
+    # copyright and rights lines ("cafÃ©" in mojibake is not one)
+    r"(?<!\w)©|\(c\)\s*\d{4}|\bcopyright\s+(\d{4}|©|\(c\))|\ball rights reserved\b",
+    # prompts to the reader
+    r"\b(let us know|tell us what you think|leave a comment|comments? below)\b",
+)
+_FURNITURE_KEYWORDS = (
+    "credit", "courtesy", "getty", "shutterstock", "associated press", "reuters/", "cc", "share",
+    "follow", "subscribe", "sign up", "download", "newsletter", "©", "(c)", "copyright",
+    "reserved", "let us", "tell us", "comment",
+)  # fmt: skip
+
 # "By Jane Doe, Defence Correspondent", "BY JOHN SMITH AND ANNA LEE": two or more
 # capitalised name words, so "By that stage, ..." or "By Monday, ..." stay.
 _BYLINE = re.compile(
@@ -83,6 +97,7 @@ _BYLINE = re.compile(
     r"\s*(,|\||\band\b|\bfor\b|$)"
 )
 _URL = re.compile(r"(https?://|www\.)\S+|\b\S+\.(com|org|net|co\.uk)(/\S*)?\b", re.IGNORECASE)
+_URL_KEYWORDS = ("http", "www.", ".com", ".org", ".net", ".co.uk")
 # "Pictured: ...", "Bizarre lawsuit: ...": a caption label of one to three words.
 _CAPTION_LABEL = re.compile(r"^[A-Z][\w'’-]*(\s+[\w'’-]+){0,2}:\s")
 _READER_QUESTION = re.compile(r"\b(you|your)\b.*\?\s*$", re.IGNORECASE)
@@ -178,14 +193,20 @@ def is_boilerplate(sentence: str) -> bool:
 
 
 def _is_furniture(text: str, words: list[str]) -> bool:
-    if _BYLINE.match(text) or any(p.search(text) for p in _BOILERPLATE):
+    if _BYLINE.match(text) or _FURNITURE_START.match(text):
+        return True
+    low = text.lower()
+    if any(k in low for k in _FURNITURE_KEYWORDS) and _FURNITURE_ANYWHERE.search(text):
         return True
     if _CAPTION_LABEL.match(text) and not _looks_like_quote(text):
         return True
-    if _READER_QUESTION.search(text):
+    if text.endswith("?") and _READER_QUESTION.search(text):
         return True
-    url_chars = sum(len(m.group()) for m in _URL.finditer(text))
-    return url_chars * 2 >= len(text) or len(words) < 3
+    if any(k in low for k in _URL_KEYWORDS):
+        url_chars = sum(len(m.group()) for m in _URL.finditer(text))
+        if url_chars * 2 >= len(text):
+            return True
+    return len(words) < 3
 
 
 def _looks_like_quote(text: str) -> bool:
@@ -239,8 +260,8 @@ def summarize_with(
 
 def _usable(text: str, spans: list[tuple[int, int]]) -> list[_Sentence]:
     """The sentences worth scoring; short non-furniture ones only when nothing else is."""
-    good: list[tuple[int, str]] = []
-    short: list[tuple[int, str]] = []
+    good: list[tuple[int, str, list[str]]] = []
+    short: list[tuple[int, str, list[str]]] = []
     seen: set[str] = set()
     for start, end in _mend(text, spans):
         sentence = _WS.sub(" ", text[start:end]).strip()
@@ -251,11 +272,11 @@ def _usable(text: str, spans: list[tuple[int, int]]) -> list[_Sentence]:
         words = _WORD.findall(sentence)
         if _is_fragment(sentence) or _is_furniture(sentence, words):
             continue
-        (good if MIN_WORDS <= len(words) <= MAX_WORDS else short).append((start, sentence))
-    chosen = good or [(st, s) for st, s in short if len(_WORD.findall(s)) < MIN_WORDS]
+        (good if MIN_WORDS <= len(words) <= MAX_WORDS else short).append((start, sentence, words))
+    chosen = good or [item for item in short if len(item[2]) < MIN_WORDS]
     return [
-        _Sentence(i, start, sentence, len(_WORD.findall(sentence)), _terms(sentence))
-        for i, (start, sentence) in enumerate(chosen)
+        _Sentence(i, start, sentence, len(words), _terms(words))
+        for i, (start, sentence, words) in enumerate(chosen)
     ]
 
 
@@ -279,12 +300,11 @@ def _is_fragment(sentence: str) -> bool:
     return first.islower() or first in ",;:)]}-–—"
 
 
-def _terms(text: str) -> Counter[str]:
-    return Counter(
-        _stem(w) for w in (m.lower() for m in _WORD.findall(text)) if w not in _STOPWORDS
-    )
+def _terms(words: list[str]) -> Counter[str]:
+    return Counter(_stem(w) for w in (w.lower() for w in words) if w not in _STOPWORDS)
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
     # Just enough folding for overlap counts: "talks"/"talk", "killed"/"kill".
     word = word.replace("’", "'").removesuffix("'s")
@@ -297,7 +317,7 @@ def _stem(word: str) -> str:
 def _entity_terms(text: str, spans: list[tuple[int, int]]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for start, end in spans:
-        counts.update(set(_terms(text[start:end])))
+        counts.update(set(_terms(_WORD.findall(text[start:end]))))
     return counts
 
 
@@ -310,7 +330,7 @@ def _scores(
         doc.update(s.terms.keys())  # sentence frequency: one sentence repeating a word is not
     # the rest of the document, seen from any one sentence: counts less that sentence's own
     doc_norm = math.sqrt(sum((n - 1) ** 2 for n in doc.values())) or 1.0
-    title_terms = set(_terms(title))
+    title_terms = set(_terms(_WORD.findall(title)))
     recurring = {t for t, n in entities.items() if n > 1}
     scores = []
     for s in pool:
