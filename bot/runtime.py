@@ -46,8 +46,7 @@ def start_workers(
             claim_idle_ms=int(deps.settings.job_claim_idle * 1000),
             max_attempts=deps.settings.job_max_attempts,
         )
-        queue.ensure_group()
-        return queue
+        return queue  # Worker.run creates the group itself, backing off while Redis is down
 
     def observe(job: Any, outcome: str, seconds: float) -> None:
         deps.metrics.stage_seconds.labels(stage="job").observe(seconds)
