@@ -354,21 +354,32 @@ def _overlap(a: _Sentence, b: _Sentence) -> float:
 def _select(
     pool: list[_Sentence], scores: list[float], max_sentences: int, weights: Weights
 ) -> list[_Sentence]:
-    """Greedy choice by score minus overlap with what is chosen, up to a word budget."""
+    """Greedy choice by score minus overlap with what is chosen, up to a word budget.
+
+    A near-repeat of a chosen sentence is skipped, unless the summary would
+    otherwise stay under two sentences.
+    """
     chosen: list[_Sentence] = []
     words = 0
     left = dict(enumerate(pool))
     while left and len(chosen) < max_sentences:
         if len(chosen) >= 2 and words >= weights.budget_words:
             break
-        best, best_value = -1, -math.inf
-        for i, s in left.items():
-            overlap = max((_overlap(s, c) for c in chosen), default=0.0)
-            value = scores[i] - weights.redundancy * overlap
-            if overlap < weights.duplicate and value > best_value:
-                best, best_value = i, value
-        if best < 0:
+        ranked = sorted(
+            (
+                (scores[i] - weights.redundancy * overlap, overlap < weights.duplicate, -i)
+                for i, overlap in ((i, _max_overlap(s, chosen)) for i, s in left.items())
+            ),
+            key=lambda v: (v[1], v[0], v[2]),
+            reverse=True,
+        )
+        _, fresh, neg_i = ranked[0]
+        if not fresh and len(chosen) >= 2:
             break
-        chosen.append(left.pop(best))
+        chosen.append(left.pop(-neg_i))
         words += chosen[-1].words
     return chosen
+
+
+def _max_overlap(sentence: _Sentence, chosen: list[_Sentence]) -> float:
+    return max((_overlap(sentence, c) for c in chosen), default=0.0)
