@@ -250,7 +250,7 @@ def summarize_with(
     weights: Weights = DEFAULT_WEIGHTS,
 ) -> list[str]:
     """:func:`summarize` with explicit weights (the benchmark's tuning hook)."""
-    pool = _usable(text, sentences)
+    pool = _usable(text, sentences, title)
     if not pool:
         return []
     scores = _scores(pool, title, _entity_terms(text, entity_spans or []), weights)
@@ -258,19 +258,24 @@ def summarize_with(
     return [s.text for s in sorted(chosen, key=lambda s: s.start)]
 
 
-def _usable(text: str, spans: list[tuple[int, int]]) -> list[_Sentence]:
-    """The sentences worth scoring; short non-furniture ones only when nothing else is."""
+def _usable(text: str, spans: list[tuple[int, int]], title: str) -> list[_Sentence]:
+    """The sentences worth scoring; short non-furniture ones only when nothing else is.
+
+    The headline is not body text, so a line that repeats it (or part of it) is
+    skipped, and so is a line ending in a colon, which only introduces what follows.
+    """
     good: list[tuple[int, str, list[str]]] = []
     short: list[tuple[int, str, list[str]]] = []
+    headline = _WS.sub(" ", title).strip().lower()
     seen: set[str] = set()
-    for start, end in _mend(text, spans):
+    for start, end in _mend(text, _split_lines(text, spans)):
         sentence = _WS.sub(" ", text[start:end]).strip()
         key = sentence.lower()
-        if key in seen:
+        if key in seen or (len(key) >= 20 and key in headline):
             continue
         seen.add(key)
         words = _WORD.findall(sentence)
-        if _is_fragment(sentence) or _is_furniture(sentence, words):
+        if _is_fragment(sentence) or sentence.endswith(":") or _is_furniture(sentence, words):
             continue
         (good if MIN_WORDS <= len(words) <= MAX_WORDS else short).append((start, sentence, words))
     chosen = good or [item for item in short if len(item[2]) < MIN_WORDS]
@@ -278,6 +283,20 @@ def _usable(text: str, spans: list[tuple[int, int]]) -> list[_Sentence]:
         _Sentence(i, start, sentence, len(words), _terms(words))
         for i, (start, sentence, words) in enumerate(chosen)
     ]
+
+
+def _split_lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Spans cut at line breaks: a paragraph (or a headline line) always ends a sentence.
+
+    spaCy's small models run a headline without a full stop into the first
+    sentence; extracted text has one paragraph per line, so a line break is a
+    safer boundary than anything the parser guessed across it.
+    """
+    cut: list[tuple[int, int]] = []
+    for start, end in spans:
+        for line in re.finditer(r"[^\n]+", text[start:end]):
+            cut.append((start + line.start(), start + line.end()))
+    return cut
 
 
 def _mend(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -189,6 +189,31 @@ def test_whitespace_is_normalised_and_text_is_verbatim() -> None:
     ]
 
 
+def test_the_headline_is_not_body_even_when_the_parser_runs_it_into_the_lead() -> None:
+    title = "Russia leaves Qamishli: what the pullback means"
+    text = "\n".join([title, *BODY])
+    # a parser that missed the line break hands over the headline and lead as one span
+    first_end = text.index(BODY[0]) + len(BODY[0])
+    spans = [(0, first_end), *[(text.index(s), text.index(s) + len(s)) for s in BODY[1:]]]
+    summary = summarize(text, spans, title=title)
+    assert summary[0] == BODY[0]
+    assert not any(title in s for s in summary)
+    # a headline cut in two on its colon is skipped as well
+    colon = title.index(":")
+    _, body_spans = text_of(BODY)
+    spans = [(0, colon + 1), (colon + 2, len(title))]
+    spans += [(a + len(title) + 1, b + len(title) + 1) for a, b in body_spans]
+    summary = summarize(text, spans, title=title)
+    assert summary[0] == BODY[0]
+    assert all(s in BODY for s in summary)
+
+
+def test_a_line_that_only_introduces_what_follows_is_skipped() -> None:
+    lines = ["The ministry listed the conditions for the handover of the airport:", *BODY]
+    text, spans = text_of(lines, sep="\n")
+    assert lines[0] not in summarize(text, spans, max_sentences=4)
+
+
 def test_split_fragments_are_rejoined_not_dropped() -> None:
     first = "Both the captain and the hooker, who have played 300 games for the club, are to retire"
     rest = "at the end of May, the club said on Thursday."
