@@ -1,0 +1,34 @@
+"""Re-collect another module's Redis tests here, to run them on the cluster.
+
+A test function imported into a module of this folder is collected again under
+this folder's ``conftest.py``, whose ``redis_client`` is a cluster client. The
+test bodies stay where they are; only the fixture underneath changes.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable, Collection, Mapping
+from types import ModuleType
+from typing import Any
+
+
+def redis_tests(
+    module: ModuleType,
+    *,
+    uses: Collection[str],
+    exclude: Mapping[str, str],
+) -> dict[str, Callable[..., Any]]:
+    """The ``test_*`` functions of ``module`` that take one of the ``uses`` fixtures.
+
+    ``exclude`` maps the names of tests that cannot run on a cluster to the
+    reason why (kept next to the call, for the reader). Tests that need no Redis
+    are left out: running them twice proves nothing.
+    """
+    found: dict[str, Callable[..., Any]] = {}
+    for name, obj in vars(module).items():
+        if not name.startswith("test_") or not inspect.isfunction(obj) or name in exclude:
+            continue
+        if set(inspect.signature(obj).parameters) & set(uses):
+            found[name] = obj
+    return found

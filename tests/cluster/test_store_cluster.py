@@ -1,0 +1,19 @@
+"""``tests/bot/test_store.py`` again, against the 3-master cluster."""
+
+from __future__ import annotations
+
+from tests.bot import test_store as base
+from tests.bot.test_store import store
+from tests.cluster.reuse import redis_tests
+
+__all__ = ["store"]  # the fixture the re-collected tests ask for
+
+REUSED = redis_tests(base, uses={"redis_client", "store"}, exclude={})
+globals().update(REUSED)
+
+
+def test_the_store_tests_were_picked_up() -> None:
+    # guards against a silent empty module if the base tests are renamed or reshaped
+    assert "test_round_trip_keeps_every_field" in REUSED
+    assert "test_teams_never_see_each_other" in REUSED
+    assert len(REUSED) >= 8
