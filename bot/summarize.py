@@ -271,7 +271,7 @@ def _usable(text: str, spans: list[tuple[int, int]], title: str) -> list[_Senten
     for start, end in _mend(text, _split_lines(text, spans)):
         sentence = _WS.sub(" ", text[start:end]).strip()
         key = sentence.lower()
-        if key in seen or (len(key) >= 20 and key in headline):
+        if key in seen or _is_headline(key, headline):
             continue
         seen.add(key)
         words = _WORD.findall(sentence)
@@ -283,6 +283,14 @@ def _usable(text: str, spans: list[tuple[int, int]], title: str) -> list[_Senten
         _Sentence(i, start, sentence, len(words), _terms(words))
         for i, (start, sentence, words) in enumerate(chosen)
     ]
+
+
+def _is_headline(key: str, headline: str) -> bool:
+    # The headline itself, or a piece of it cut off by the parser. A full sentence that
+    # merely appears in it stays: callers may build a title from the first words of the body.
+    if not headline:
+        return False
+    return key == headline or (key in headline and not key.endswith((".", "!", "?")))
 
 
 def _split_lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

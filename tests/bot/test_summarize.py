@@ -208,6 +208,12 @@ def test_the_headline_is_not_body_even_when_the_parser_runs_it_into_the_lead() -
     assert all(s in BODY for s in summary)
 
 
+def test_a_title_made_from_the_first_words_keeps_the_lead() -> None:
+    text, spans = text_of(BODY)
+    title = " ".join(text.split()[:20]) + "…"  # what the pipeline does without a headline
+    assert summarize(text, spans, title=title)[0] == BODY[0]
+
+
 def test_a_line_that_only_introduces_what_follows_is_skipped() -> None:
     lines = ["The ministry listed the conditions for the handover of the airport:", *BODY]
     text, spans = text_of(lines, sep="\n")
