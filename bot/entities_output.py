@@ -1,0 +1,149 @@
+"""From decided groups to ``Entity``/``Place`` objects: names, ids, aliases, salience.
+
+Salience of an entity in one article::
+
+    weight * mentions + 2 * (1 - first_offset / len(text)) + 3 * in_title + 1 * in_lead
+
+where ``weight`` is 0.5 for groups (nationalities and communities are named
+often but are rarely the story) and 1 otherwise. Lists are sorted by it, and
+``salience`` is stored scaled to 0..1 within the article.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from typing import TYPE_CHECKING
+
+from bot.entities_data import actor_id
+from bot.entities_names import is_acronym, name_key, slug
+from bot.models import ActorKind, Entity, Place
+
+if TYPE_CHECKING:
+    from bot.entities import Mention
+    from bot.entities_group import Group
+
+_TITLE_WORD_RE = re.compile(r"[\w][\w'’.-]*")
+_MAX_TITLE_NGRAM = 5
+
+
+def title_keys(title: str) -> frozenset[str]:
+    """Folded keys of every run of up to five words of the title."""
+    words = _TITLE_WORD_RE.findall(title or "")
+    keys: set[str] = set()
+    for i in range(len(words)):
+        for j in range(i + 1, min(len(words), i + _MAX_TITLE_NGRAM) + 1):
+            keys.add(name_key(" ".join(words[i:j])))
+    return frozenset(keys)
+
+
+def build_output(
+    groups: list[Group], text: str, in_title: frozenset[str], lead_end: int
+) -> tuple[list[Entity], list[Place], list[Mention]]:
+    """Actors and places by salience, and every mention, from the kept groups."""
+    from bot.entities import Mention
+
+    actors: dict[str, Entity] = {}
+    places: dict[str, Place] = {}
+    spans: dict[str, list[tuple[int, int]]] = {}
+    firsts: dict[str, int] = {}
+    titled: set[str] = set()
+    for g in groups:
+        item: Entity | Place = _place(g) if g.kind == "location" else _actor(g)
+        table: dict[str, Entity] | dict[str, Place] = places if isinstance(item, Place) else actors
+        earlier = table.get(item.id)
+        if earlier is None:
+            table[item.id] = item  # type: ignore[assignment]
+        else:  # two groups resolved to one place ("Hmeimim", "Hmeimim Air Base")
+            earlier.aliases = _merged_aliases(earlier, [item.name, *item.aliases])
+        spans.setdefault(item.id, []).extend((m.start, m.end) for m in g.mentions)
+        firsts[item.id] = min(firsts.get(item.id, len(text)), min(m.start for m in g.mentions))
+        if g.keys & in_title:
+            titled.add(item.id)
+    scores: dict[str, float] = {}
+    for ident, found in spans.items():
+        weight = 0.5 if ident in actors and actors[ident].kind == "group" else 1.0
+        first = firsts[ident]
+        scores[ident] = (
+            weight * len(set(found))
+            + 2.0 * (1.0 - first / max(1, len(text)))
+            + 3.0 * (ident in titled)
+            + 1.0 * (first < lead_end)
+        )
+    top = max(scores.values(), default=1.0) or 1.0
+    for table in (actors, places):
+        for ident, item in table.items():
+            item.mentions = len(set(spans[ident]))
+            item.salience = round(scores[ident] / top, 4)
+    order = lambda item: (-scores[item.id], firsts[item.id])  # noqa: E731
+    mentions = [
+        Mention(start, end, ident, text[start:end])
+        for ident, found in spans.items()
+        for start, end in sorted(set(found))
+    ]
+    mentions.sort(key=lambda m: (m.start, m.end))
+    return (
+        sorted(actors.values(), key=order),
+        sorted(places.values(), key=order),
+        mentions,
+    )
+
+
+def _merged_aliases(item: Entity | Place, names: list[str]) -> list[str]:
+    out = list(item.aliases)
+    for name in names:
+        if name != item.name and name not in out:
+            out.append(name)
+    return out
+
+
+def _surfaces(g: Group) -> list[str]:
+    """Distinct surface forms in order of first appearance."""
+    seen: dict[str, None] = {}
+    for m in sorted(g.mentions, key=lambda m: m.start):
+        seen.setdefault(m.text, None)
+    return list(seen)
+
+
+def _most_used(g: Group, prefer_long: bool = False) -> str:
+    counts = Counter(m.text for m in g.mentions)
+    first = {s: i for i, s in enumerate(_surfaces(g))}
+
+    def rank(s: str) -> tuple[int, int, int]:
+        length = len(s.split()) if prefer_long else 0
+        return (-length, -counts[s], first[s])
+
+    return min(counts, key=rank)
+
+
+def _actor(g: Group) -> Entity:
+    kind: ActorKind = g.known.kind if g.known else g.kind  # type: ignore[assignment]
+    if g.known is not None:
+        name, ident = g.known.name, g.known.id
+    else:
+        full = [s for s in _surfaces(g) if not is_acronym(s)]
+        if kind == "person":
+            name = _most_used(g, prefer_long=True)
+        elif full and kind == "organization":
+            name = max(full, key=lambda s: (len(s.split()), -_surfaces(g).index(s)))
+        else:
+            name = _most_used(g)
+        ident = actor_id(name_key(name))
+    entity = Entity(id=ident, name=name, kind=kind)
+    entity.aliases = _merged_aliases(entity, _surfaces(g))
+    return entity
+
+
+def _place(g: Group) -> Place:
+    match = g.match
+    if match is None:
+        name = _most_used(g)
+        place = Place(id=f"place:{slug(name_key(name))}", name=name, kind="other")
+    else:
+        place = match.candidate.to_place()
+        if match.candidate.source in ("city", "subdivision"):
+            # the gazetteer's name is often a transliteration ("Al Qāmishlī"):
+            # show the name the article uses
+            place.name = _most_used(g)
+    place.aliases = _merged_aliases(place, _surfaces(g))
+    return place
