@@ -71,8 +71,8 @@ def address_problem(ip: IPAddress) -> str | None:
         (ip.is_link_local, "link-local"),
         (ip.is_multicast, "multicast"),
         (isinstance(ip, ipaddress.IPv4Address) and ip in _SHARED, "shared address space"),
-        (ip.is_private, "private network"),
         (ip.is_reserved, "reserved address"),
+        (ip.is_private, "private network"),
         # anything else that is not globally routable: documentation, benchmarking...
         (not ip.is_global, "reserved address"),
     )

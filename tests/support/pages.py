@@ -57,19 +57,24 @@ class Seen:
 class ArticleServer:
     """Serves registered routes on ``host`` (127.0.0.1 by default), optionally over TLS."""
 
-    def __init__(self, host: str = "127.0.0.1", *, tls: ssl.SSLContext | None = None) -> None:
+    def __init__(
+        self, host: str = "127.0.0.1", *, port: int = 0, tls: ssl.SSLContext | None = None
+    ) -> None:
         self.routes: dict[str, Route] = {}
         self.requests: list[Seen] = []
         self._stop = threading.Event()
         self._lock = threading.Lock()
-        self._httpd = _Server((host, 0), _Handler)
+        self._httpd = _Server((host, port), _Handler)
         self._httpd.owner = self
         if tls is not None:
             self._httpd.socket = tls.wrap_socket(self._httpd.socket, server_side=True)
         self.host = host
         self.port: int = self._httpd.server_address[1]
         self.scheme = "https" if tls is not None else "http"
-        self._thread = threading.Thread(target=self._httpd.serve_forever, daemon=True)
+        # a short poll keeps stop() quick: shutdown() waits for the next poll
+        self._thread = threading.Thread(
+            target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True
+        )
 
     # ---- lifecycle ------------------------------------------------------------
 
