@@ -44,6 +44,17 @@ return ''
 
 RedisClient = Any  # redis.Redis or redis.RedisCluster: same command surface for our use
 
+# What "Redis cannot serve us right now" looks like. On a cluster that includes a
+# cluster that lost a master (CLUSTERDOWN from the surviving nodes) and a slot the
+# client's map has no node for: neither is a ConnectionError.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    redis.ConnectionError,
+    redis.TimeoutError,
+    redis.BusyLoadingError,
+    redis.exceptions.ClusterDownError,
+    redis.exceptions.SlotNotCoveredError,
+)
+
 
 def unavailable_on_error(func: Callable[P, R]) -> Callable[P, R]:
     """Turn Redis connection trouble into ``StoreUnavailable``."""
@@ -52,7 +63,7 @@ def unavailable_on_error(func: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
-        except (redis.ConnectionError, redis.TimeoutError, redis.BusyLoadingError) as exc:
+        except UNAVAILABLE_ERRORS as exc:
             raise StoreUnavailable(f"Redis unavailable: {exc}") from exc
 
     return wrapper
