@@ -92,6 +92,7 @@ class LocalCluster:
     binary: str
     folder: Path
     masters: int = 3
+    options: tuple[str, ...] = ()  # more redis-server arguments, e.g. a short node timeout
     ports: list[int] = field(default_factory=list)
     _procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
 
@@ -123,6 +124,12 @@ class LocalCluster:
             self.stop()
             raise ClusterStartError(f"{exc}\n{logs}") from exc
 
+    def kill(self, port: int) -> None:
+        """Crash one node (SIGKILL), as a machine failure would."""
+        proc = self._procs[self.ports.index(port)]
+        proc.kill()
+        proc.wait(timeout=5)
+
     def stop(self) -> None:
         """Terminate every node (SIGTERM, then SIGKILL after 5 s)."""
         for proc in self._procs:
@@ -150,6 +157,7 @@ class LocalCluster:
             "--daemonize", "no",
             "--dir", str(self.folder),
             "--logfile", str(self.folder / f"redis-{port}.log"),
+            *self.options,
         ]  # fmt: skip
         return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
 

@@ -1,0 +1,59 @@
+"""A cluster that loses a master: the store says "unavailable", for every team.
+
+With no replica to take over, the surviving masters stop serving once they
+agree the dead one failed (CLUSTERDOWN): that must read as ``StoreUnavailable``
+like a refused connection does, not as an unexpected error. This test starts
+its own cluster with a short node timeout, since it breaks it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from bot.deps import _client_for
+from bot.errors import StoreUnavailable
+from bot.keys import TeamKeys
+from bot.store import Store
+from tests.cluster.launcher import LocalCluster
+
+
+@pytest.fixture
+def fragile_cluster(redis_server_binary: str, tmp_path: Path) -> Iterator[LocalCluster]:
+    # 500 ms: the survivors declare a silent master failed within about a second
+    cluster = LocalCluster(redis_server_binary, tmp_path, options=("--cluster-node-timeout", "500"))
+    cluster.start()
+    yield cluster
+    cluster.stop()
+
+
+def test_a_lost_master_makes_the_store_unavailable(fragile_cluster: LocalCluster) -> None:
+    client = _client_for(fragile_cluster.url)
+    store = Store(client, [])
+    dead_team, live_team = "T1", "TA"
+    dead_port = client.get_node_from_key(TeamKeys(dead_team).articles).port
+    assert client.get_node_from_key(TeamKeys(live_team).articles).port != dead_port
+    store.follow(live_team, "U1", "syria")
+
+    fragile_cluster.kill(dead_port)
+    with pytest.raises(StoreUnavailable):
+        store.article_count(dead_team)  # its node refuses connections at once
+    # the other nodes answer until they agree the master failed, then refuse everyone
+    cause = _wait_for_unavailable(store, live_team, limit=30.0)
+    assert isinstance(cause, redis.exceptions.ClusterDownError)
+    client.close()
+
+
+def _wait_for_unavailable(store: Store, team: str, limit: float) -> BaseException | None:
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            assert store.followed(team, "U1") == ["syria"]
+        except StoreUnavailable as exc:
+            return exc.__cause__
+        time.sleep(0.1)
+    pytest.fail(f"the store still answered for {team} {limit:.0f} s after a master died")
