@@ -21,7 +21,7 @@ from typing import Any
 from slack_sdk.models.blocks import Block
 
 from bot import render_format as fmt
-from bot.models import Brief, Digest
+from bot.models import Brief, Digest, IngestResult
 from bot.mrkdwn import escape, truncate
 from bot.render_brief import brief_blocks, digest_blocks
 from bot.render_replies import (
@@ -47,6 +47,7 @@ __all__ = [
     "duplicate_reply_blocks",
     "help_blocks",
     "home_view",
+    "ingest_fallback",
     "ingest_reply_blocks",
     "message",
     "subscriptions_blocks",
@@ -92,4 +93,16 @@ def digest_fallback(digest: Digest) -> str:
             words = fmt.plural(len(brief.developments), "development")
         parts.append(f"{brief.topic} ({words or 'nothing new'})")
     text = f"{digest.title}: " + (", ".join(parts) if parts else "no topics yet")
+    return truncate(escape(text), FALLBACK_MAX)
+
+
+def ingest_fallback(result: IngestResult) -> str:
+    """The ``text`` to send with ``ingest_reply_blocks``: the title or the reason (escaped)."""
+    if result.status == "duplicate":
+        title = result.article.title if result.article else result.source
+        text = f"Already summarised: {title}"
+    elif result.status == "failed" or result.article is None:
+        text = f"Couldn't summarise this link: {result.reason or 'it could not be read'}"
+    else:
+        text = result.article.title or result.source
     return truncate(escape(text), FALLBACK_MAX)

@@ -414,6 +414,7 @@ def test_ingest_reply_for_an_article() -> None:
         "Update to a storyline in _syria_: *Sharaa meets Putin* — now 5 articles from 5 outlets"
     )
     assert blocks[5]["elements"][0]["text"] == "Topics: syria"
+    assert render.ingest_fallback(result) == "Troops &lt;leave&gt; Qamishli &amp; the airport"
 
 
 def test_ingest_reply_for_a_failure() -> None:
@@ -424,6 +425,9 @@ def test_ingest_reply_for_a_failure() -> None:
         "Couldn't summarise this link: address not allowed (private network)"
     )
     assert blocks[1]["elements"][0]["text"] == "<http://10.0.0.1/x|10.0.0.1>"
+    assert render.ingest_fallback(failed) == (
+        "Couldn't summarise this link: address not allowed (private network)"
+    )
     bad_scheme = IngestResult(
         source="file:///etc/passwd", status="failed", reason="scheme not allowed"
     )
