@@ -72,12 +72,12 @@ class SlackJobHandler:
         channel, ts = job.payload["channel"], job.payload["ts"]
         if result.status == "duplicate" and result.duplicate_of:
             blocks = self._duplicate_blocks(job.team, result.duplicate_of)
-            text = "Already summarised"
+            text = render.ingest_fallback(result)
         else:
             if len(results) > 1:  # a feed: summarise what it brought in
                 result = _feed_result(job.payload["url"], results)
             blocks = render.ingest_reply_blocks(result)
-            text = result.article.title if result.article else (result.reason or "Done")
+            text = render.ingest_fallback(result)
         posted = self._post(channel=channel, thread_ts=ts, blocks=blocks, text=text)
         if result.status == "ingested" and result.article is not None:
             where = {"channel": channel, "ts": str(posted.get("ts", ""))}
@@ -132,7 +132,7 @@ class SlackJobHandler:
             channel=job.payload["channel"],
             thread_ts=job.payload.get("ts"),
             blocks=render.ingest_reply_blocks(failed),
-            text=f"Couldn't summarise this link: {reason}",
+            text=render.ingest_fallback(failed),
         )
 
 
