@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from typing import Any
+
+from bot.deps import _client_for
+from bot.keys import QueueKeys
+from bot.queue import JobQueue
 from tests.bot import test_queue as base
 from tests.cluster.reuse import redis_tests
 
@@ -23,3 +29,34 @@ def test_the_queue_tests_were_picked_up() -> None:
     assert "test_dead_letter_clears_the_dedup_marker" in REUSED
     assert "test_job_of_a_vanished_consumer_is_reclaimed" in REUSED
     assert len(REUSED) >= 12
+
+
+def test_racing_producers_enqueue_a_link_once(redis_backend: Any, backend_url: str) -> None:
+    """WATCH/MULTI on the dedup marker holds with one client per producer, at once.
+
+    On the cluster this is redis-py's transactional ``ClusterPipeline``: WATCH and
+    the EXISTS check go to the marker's node on one connection, then MULTI/EXEC.
+    """
+    clients = [_client_for(backend_url) for _ in range(4)]
+    start = threading.Barrier(len(clients))
+    ids: list[str | None] = []
+    errors: list[BaseException] = []
+
+    def produce(client: Any) -> None:
+        queue = JobQueue(client, consumer="p", claim_idle_ms=60_000, max_attempts=3)
+        try:
+            start.wait(timeout=10)
+            ids.append(queue.enqueue("ingest_url", "T1", {"url": base.URL}, dedup_key=base.URL))
+        except BaseException as exc:  # reported below, in the test's thread
+            errors.append(exc)
+
+    threads = [threading.Thread(target=produce, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    for client in clients:
+        client.close()
+    assert errors == []
+    assert len(ids) == 4 and len([i for i in ids if i is not None]) == 1
+    assert redis_backend.xlen(QueueKeys.ingest) == 1
