@@ -41,7 +41,8 @@ def brief_text(brief: Brief) -> str:
     lines += _names(brief)
     if brief.timeline:
         lines.append("Timeline")
-        lines += [_event(entry, marks) for entry in brief.timeline]
+        for entry in brief.timeline:
+            lines += _event(entry, marks)
     return "\n".join(lines) + "\n"
 
 
@@ -81,11 +82,16 @@ def _names(brief: Brief) -> list[str]:
     return lines
 
 
-def _event(entry: TimelineEntry, marks: bool) -> str:
+def _event(entry: TimelineEntry, marks: bool, indent: str = "  ") -> list[str]:
+    """A dated entry, wrapped under its text so the dates stay in one column."""
     tag = "[NEW] " if marks and entry.is_new else ""
     count = len(entry.sources)
     sources = f" [{fmt.plural(count, 'source')}]" if count else ""
-    return f"  {fmt.event_day(entry):<11} {tag}{entry.text.strip()}{sources}"
+    first = f"{indent}{fmt.event_day(entry):<11} "
+    text = f"{tag}{entry.text.strip()}{sources}"
+    return textwrap.wrap(text, WIDTH, initial_indent=first, subsequent_indent=" " * len(first)) or [
+        first.rstrip()
+    ]
 
 
 def digest_text(digest: Digest) -> str:
@@ -114,5 +120,6 @@ def _digest_topic(brief: Brief) -> list[str]:
         lines += _development(dev, "- ", marks)
     if brief.timeline:
         lines.append("  Timeline")
-        lines += ["  " + _event(entry, marks) for entry in brief.timeline]
+        for entry in brief.timeline:
+            lines += _event(entry, marks, indent="    ")
     return lines
