@@ -92,8 +92,14 @@ class SlackPoster:
     def __init__(self, base: str) -> None:
         self.client = httpx.Client(base_url=base, timeout=10.0)
 
-    def post(self, body: str, *, secret: str = SECRET, timestamp: int | None = None,
-             headers: dict[str, str] | None = None) -> httpx.Response:
+    def post(
+        self,
+        body: str,
+        *,
+        secret: str = SECRET,
+        timestamp: int | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
         sent = signed_headers(secret, body, timestamp=timestamp)
         sent.update(headers or {})
         return self.client.post("/slack/events", content=body.encode(), headers=sent)
@@ -111,10 +117,16 @@ def seed_files() -> list[Path]:
     return sorted(Path(str(folder)).glob("*.html"))
 
 
+SYRIA_NAMES = [p.name for p in seed_files() if "qamishli" in p.name or "sharaa" in p.name][:4]
+
+
+def seed_path(name: str) -> Path:
+    return Path(str(resources.files("bot.seeds").joinpath("articles"))) / name
+
+
 def serve_seed(site: ArticleServer, name: str, path: str | None = None) -> str:
     """Serve one seed article on the local site; returns its URL."""
-    html = (Path(str(resources.files("bot.seeds").joinpath("articles"))) / name).read_text()
-    return site.html(path or f"/{name}", html)
+    return site.html(path or f"/{name}", seed_path(name).read_text())
 
 
 def copy_seeds(tmp_path: Path, names: list[str] | None = None) -> Path:

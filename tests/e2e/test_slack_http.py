@@ -9,7 +9,7 @@ from pathlib import Path
 from bot import pipeline
 from bot.deps import Deps
 from bot.runtime import BotServer
-from tests.e2e.conftest import SECRET, SlackPoster, seed_files, serve_seed
+from tests.e2e.conftest import SlackPoster, seed_files, serve_seed
 from tests.fakeslack import (
     FakeSlack,
     app_home_opened_event,
@@ -134,7 +134,9 @@ def test_a_title_with_channel_mention_pings_nobody(
 ) -> None:
     html = Path(SYRIA[0]).read_text()
     html = html.replace("<title>", "<title>&lt;!channel&gt; alert: ", 1)
-    html = html.replace('property="og:title" content="', 'property="og:title" content="<!channel> ', 1)
+    html = html.replace(
+        'property="og:title" content="', 'property="og:title" content="<!channel> ', 1
+    )
     url = article_site.html("/ping.html", html)
     slack_post.post(event_body(message_event(f"<{url}>")))
     reply = fake_slack.wait_for("chat.postMessage", timeout=30)[0]
@@ -220,7 +222,9 @@ def test_metrics_after_a_command_and_an_ingest(
         assert series in text, series
 
 
-def test_healthz_turns_ready_once_the_model_is_loaded(server: BotServer, slack_post: SlackPoster) -> None:
+def test_healthz_turns_ready_once_the_model_is_loaded(
+    server: BotServer, slack_post: SlackPoster
+) -> None:
     response = slack_post.client.get("/healthz")
     assert response.status_code == 200
     assert response.json() == {"store": True, "nlp_model": True}

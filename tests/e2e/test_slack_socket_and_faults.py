@@ -1,0 +1,171 @@
+"""Socket Mode through the fake websocket server, a worker killed mid-job, and
+two workspaces kept apart through the Slack interface."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot import pipeline
+from bot.config import Settings
+from bot.deps import Deps
+from bot.runtime import BotServer
+from tests.e2e.conftest import SYRIA_NAMES, SlackPoster, seed_path, serve_seed
+from tests.fakeslack import (
+    FakeSlack,
+    FakeSocketMode,
+    command_body,
+    event_body,
+    message_event,
+    slash_command,
+)
+from tests.support.pages import ArticleServer
+
+
+@pytest.fixture
+def socket_server(
+    make_deps: Callable[..., Deps], fake_socket_mode: FakeSocketMode
+) -> Iterator[BotServer]:
+    deps = make_deps(slack_app_token="xapp-test-token")
+    bot = BotServer(deps, port=0, workers=True, host="127.0.0.1")
+    bot.start()
+    fake_socket_mode.wait_connected()
+    yield bot
+    bot.stop()
+
+
+def test_socket_mode_command_is_answered_in_the_ack(
+    socket_server: BotServer, fake_socket_mode: FakeSocketMode
+) -> None:
+    pipeline.ingest_path(socket_server.deps, "T1", seed_path(SYRIA_NAMES[0]))
+    envelope = fake_socket_mode.push_command(slash_command("syria"))
+    ack = fake_socket_mode.wait_for_ack(envelope, timeout=10)
+    assert ack["response_type"] == "ephemeral"
+    assert "Qamishli" in str(ack["blocks"]) or "Hasakah" in str(ack["blocks"])
+
+
+def test_socket_mode_link_gets_one_reply_and_a_retry_none(
+    socket_server: BotServer,
+    fake_socket_mode: FakeSocketMode,
+    fake_slack: FakeSlack,
+    article_site: ArticleServer,
+) -> None:
+    url = serve_seed(article_site, SYRIA_NAMES[1])
+    event = message_event(f"<{url}>", event_id="EvSock1", ts="1700000100.000100")
+    fake_socket_mode.wait_for_ack(fake_socket_mode.push_event(event))
+    fake_slack.wait_for("chat.postMessage", timeout=30)
+    fake_socket_mode.wait_for_ack(fake_socket_mode.push_event(event, retry_attempt=1))
+    time.sleep(1.5)
+    assert len(fake_slack.calls("chat.postMessage")) == 1
+
+
+def test_http_still_serves_health_and_metrics_in_socket_mode(socket_server: BotServer) -> None:
+    import httpx
+
+    base = f"http://127.0.0.1:{socket_server.port}"
+    assert httpx.get(base + "/healthz").status_code == 200
+    assert httpx.post(base + "/slack/events", content=b"{}").status_code == 404
+
+
+def _worker_env(settings: Settings) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "SLACK_"))}
+    env.update(
+        {
+            "REDIS_URL": str(settings.redis_url),
+            "SLACK_API_URL": settings.slack_api_url,
+            "SLACK_BOT_TOKEN": str(settings.slack_bot_token),
+            "BRIEFBOT_FETCH_ALLOW_HOSTS": ",".join(settings.fetch_allow_hosts),
+            "BRIEFBOT_JOB_CLAIM_IDLE": "1",
+            "BRIEFBOT_LOG_LEVEL": "INFO",
+            "BRIEFBOT_DATA_DIR": str(settings.data_dir),
+        }
+    )
+    return env
+
+
+def test_a_worker_killed_mid_job_is_replaced_and_one_reply_is_posted(
+    make_deps: Callable[..., Deps],
+    settings: Settings,
+    fake_slack: FakeSlack,
+    article_site: ArticleServer,
+    tmp_path: Path,
+) -> None:
+    deps = make_deps()
+    front = BotServer(deps, port=0, workers=False, host="127.0.0.1")
+    front.start()
+    try:
+        html = seed_path(SYRIA_NAMES[2]).read_text()
+        url = article_site.html("/slow.html", html, delay=4.0)
+        log = (tmp_path / "worker.log").open("w")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "bot", "worker"],
+            env=_worker_env(settings),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        poster = SlackPoster(f"http://127.0.0.1:{front.port}")
+        event = message_event(f"<{url}>", ts="1700000200.000100")
+        assert poster.post(event_body(event)).status_code == 200
+        deadline = time.monotonic() + 60
+        while not article_site.requests and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert article_site.requests, "the worker never fetched the page"
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+        assert fake_slack.calls("chat.postMessage") == []
+        second = BotServer(make_deps(), port=0, workers=True, host="127.0.0.1")
+        second.start()
+        try:
+            fake_slack.wait_for("chat.postMessage", timeout=60)
+            time.sleep(1.5)
+            replies = fake_slack.calls("chat.postMessage")
+            assert len(replies) == 1
+            assert replies[0].params["thread_ts"] == "1700000200.000100"
+            assert deps.queue.pending() == 0 and deps.queue.depth() == 0
+        finally:
+            second.stop()
+    finally:
+        front.stop()
+
+
+def test_two_workspaces_never_see_each_other_through_slack(
+    make_deps: Callable[..., Deps], fake_slack: FakeSlack
+) -> None:
+    """One deployment per workspace token: team T1's app answers only T1, and
+    T2's app (its own token, same Redis) answers only from T2's data."""
+    deps_a = make_deps()
+    pipeline.ingest_path(deps_a, "T1", seed_path(SYRIA_NAMES[0]))
+    app_a = BotServer(deps_a, port=0, workers=False, host="127.0.0.1")
+    app_a.start()
+    try:
+        poster = SlackPoster(f"http://127.0.0.1:{app_a.port}")
+        own = poster.post(command_body(slash_command("syria", team="T1"))).json()
+        assert "article" in str(own["blocks"])
+        other = poster.post(command_body(slash_command("syria", team="T2")))
+        assert "another workspace" in other.text
+        topics = poster.post(command_body(slash_command("topic add t2secret", team="T2")))
+        assert "another workspace" in topics.text
+        assert "t2secret" not in [t.name for t in deps_a.store.topics("T1")]
+        assert deps_a.store.topics("T2") == deps_a.store.seed_topics
+    finally:
+        app_a.stop()
+    fake_slack.add_team("xoxb-team-two", team_id="T2")
+    deps_b = make_deps(slack_bot_token="xoxb-team-two")
+    app_b = BotServer(deps_b, port=0, workers=False, host="127.0.0.1")
+    app_b.start()
+    try:
+        poster = SlackPoster(f"http://127.0.0.1:{app_b.port}")
+        answer = poster.post(command_body(slash_command("syria", team="T2"))).json()
+        text = str(answer["blocks"])
+        assert "Qamishli" not in text and "no articles" in text.lower()
+        refused = poster.post(command_body(slash_command("syria", team="T1")))
+        assert "another workspace" in refused.text
+    finally:
+        app_b.stop()
