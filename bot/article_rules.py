@@ -12,6 +12,7 @@ set it raises precision without costing recall (docs/benchmarks.md).
 from __future__ import annotations
 
 import re
+import warnings
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -23,6 +24,13 @@ from bot.errors import NotAnArticle
 MIN_WORDS = 40
 PAYWALL_MAX_WORDS = 150  # a "not free" page with more text than this was served in full
 
+# zone abbreviations news sites print, with their UTC offsets in seconds
+_ZONES = {
+    "UTC": 0, "GMT": 0, "BST": 3600, "CET": 3600, "CEST": 7200,
+    "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
+    "MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
+}  # fmt: skip
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _NON_WORD = re.compile(r"\W+")
 # Short lines that are page furniture, not reporting. Only lines of at most
 # BOILERPLATE_MAX_WORDS words are tested, so a sentence that merely mentions
@@ -75,9 +83,9 @@ def clean_body(text: str, title: str | None = None, author: str | None = None) -
 
 
 def word_count(text: str) -> int:
-    """Words, counting each CJK character as one (those scripts use no spaces)."""
-    cjk = sum(1 for ch in text if "\u3040" <= ch <= "\u9fff" or "\uac00" <= ch <= "\ud7af")
-    return len(text.split()) + cjk
+    """Words, counting each Chinese or Japanese character as one (no spaces there)."""
+    cjk = len(_CJK.findall(text))
+    return len(_CJK.sub(" ", text).split()) + cjk
 
 
 def check_article(body: str, fields: dict[str, Any], url: str | None) -> None:
@@ -142,10 +150,13 @@ def pick_author(fields: dict[str, Any]) -> str | None:
 
 def pick_outlet(fields: dict[str, Any], url: str | None) -> str | None:
     """Site name from the page, else the registrable domain of the URL."""
-    for key in ("t_sitename", "og_site_name"):
+    for key in ("og_site_name", "t_sitename"):
         value = (fields.get(key) or "").strip().lstrip("@")
-        if value and len(value) <= 80 and "://" not in value:
-            return value
+        if not value or len(value) > 80 or "://" in value:
+            continue
+        if " " not in value and "." in value:  # a bare host name, e.g. trafilatura's fallback
+            return registrable_domain(f"http://{value}/") or value
+        return value
     return registrable_domain(url) if url else None
 
 
@@ -180,10 +191,13 @@ def parse_datetime(value: Any) -> datetime | None:
     try:
         parsed = dateparser.isoparse(value.strip())
     except (ValueError, OverflowError):
-        try:
-            parsed = dateparser.parse(value.strip(), fuzzy=False)
-        except (ValueError, OverflowError, TypeError):
-            return None
+        with warnings.catch_warnings():
+            # an unknown zone name ("IST" is three zones) is read as no zone: UTC below
+            warnings.simplefilter("ignore", dateparser.UnknownTimezoneWarning)
+            try:
+                parsed = dateparser.parse(value.strip(), tzinfos=_ZONES)
+            except (ValueError, OverflowError, TypeError):
+                return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     if not 1990 <= parsed.year <= datetime.now(UTC).year + 1:

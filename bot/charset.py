@@ -86,5 +86,14 @@ def _detect(sample: bytes) -> str | None:
         from charset_normalizer import from_bytes
     except ImportError:  # pragma: no cover - it ships with trafilatura's dependencies
         return None
-    best = from_bytes(sample).best()
-    return canonical_encoding(best.encoding) if best is not None else None
+    matches = from_bytes(sample)
+    best = matches.best()
+    if best is None:
+        return None
+    # Latin text often fits several single-byte code pages equally well; the
+    # web's most common one wins those ties (cp1250 would turn "è" into "č")
+    ties = [
+        m for m in matches if m.chaos <= best.chaos + 0.01 and m.coherence >= best.coherence - 0.01
+    ]
+    names = {name for m in ties for name in (m.encoding, *m.could_be_from_charset)}
+    return "cp1252" if "cp1252" in names else canonical_encoding(best.encoding)

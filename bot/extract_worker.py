@@ -65,6 +65,7 @@ _DATE_KEYS = (
     "date",
 )
 SIGNAL_CHARS = 2_000_000  # the wall/paywall phrase search looks at this much of the page
+SIGNAL_WORDS = 200  # above this many extracted words, no wall/paywall explanation is needed
 
 
 def strip_blocks(html: str) -> str:
@@ -172,16 +173,17 @@ def extract_fields(body: bytes, header: dict[str, Any]) -> dict[str, Any]:
     html, encoding = decode_bytes(body, header.get("encoding"))
     html, truncated = precap(html, int(header["max_chars"]))
     fields: dict[str, Any] = {"encoding": encoding, "truncated": truncated}
-    fields.update(page_signals(html))
     tree = load_html(html) if html.strip() else None
-    if tree is None:
-        return fields
-    fields.update(read_meta(tree))
-    doc = bare_extraction(tree, url=header.get("url"), **TRAFILATURA_OPTIONS)
-    if doc is not None:
-        for name in ("title", "author", "date", "sitename", "text", "url", "pagetype"):
-            value = getattr(doc, name, None)
-            fields[f"t_{name}"] = value if isinstance(value, str) else None
+    if tree is not None:
+        fields.update(read_meta(tree))
+        doc = bare_extraction(tree, url=header.get("url"), **TRAFILATURA_OPTIONS)
+        if doc is not None:
+            for name in ("title", "author", "date", "sitename", "text", "url", "pagetype"):
+                value = getattr(doc, name, None)
+                fields[f"t_{name}"] = value if isinstance(value, str) else None
+    if len((fields.get("t_text") or "").split()) < SIGNAL_WORDS:
+        # only a short or empty result needs explaining, and the search costs ~10 ms
+        fields.update(page_signals(html))
     return fields
 
 
