@@ -92,6 +92,8 @@ class EntityAnalyzer:
         self.gazetteer = gazetteer
         self.lexicon = lexicon if lexicon is not None else Lexicon.load()
         self._stopwords = frozenset(nlp.Defaults.stop_words)
+        # first words of every name the scanner can find, to skip other words fast
+        self._first_words = gazetteer.first_words | self.lexicon.first_words
 
     def analyze(self, title: str, text: str, language: str | None = "en") -> Analysis:
         """Actors, locations, mentions and sentences of one article.
@@ -135,7 +137,7 @@ class EntityAnalyzer:
         scanned = self._scan(doc, junk, found, groups)
         coordinated_regions(doc, found + scanned, gaz)
         groups = self._grouped(grouper, found + scanned)
-        sentences = sentence_spans(doc)
+        sentences = sentence_spans(doc, text)
         lead_end = sentences[1][1] if len(sentences) > 1 else len(text)
         actors, places, mentions = build_output(
             [g for g in groups if g.kind != "drop"], text, title_keys(title), lead_end
@@ -167,9 +169,8 @@ class EntityAnalyzer:
         def grow(m: RawMention) -> RawMention:
             return extend(doc, m, self.gazetteer, lex)
 
-        first_words = self.gazetteer.first_words | lex.first_words
-        first_words |= frozenset(k.split()[0] for k in surface)
-        return Scanner(doc, covered, lookup, first_words, grow).scan()
+        article_words = frozenset(k.split()[0] for k in surface)
+        return Scanner(doc, covered, lookup, (self._first_words, article_words), grow).scan()
 
     def _language(self, text: str, language: str | None) -> tuple[str, str | None]:
         model_lang = str(self.nlp.lang or "en")
@@ -201,10 +202,10 @@ def _covered(doc: Doc, junk: list[tuple[int, int]], found: list[RawMention]) -> 
     return covered
 
 
-def sentence_spans(doc: Doc) -> list[tuple[int, int]]:
-    """Char spans of the sentences of ``doc``; a sentence never runs over a line break."""
+def sentence_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
+    """Char spans of the sentences of ``doc`` (parsed from ``text``); a sentence never
+    runs over a line break."""
     out: list[tuple[int, int]] = []
-    text = doc.text
     for sent in doc.sents:
         start = sent.start_char
         for part in text[sent.start_char : sent.end_char].split("\n"):

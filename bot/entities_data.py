@@ -96,7 +96,8 @@ def _shared_lexicon() -> Lexicon:
         groups.add(name_key(row["name"]))
         groups.update(name_key(f) for f in row.get("forms") or [] if f.endswith("s"))
     lex.group_names = frozenset(groups)
-    lex.first_words = frozenset(k.split()[0] for k in lex.by_key)
+    keys = [*lex.by_key, *(name_key(a) for a in lex.acronyms)]
+    lex.first_words = frozenset(k.split()[0] for k in keys if k)
     return lex
 
 

@@ -193,7 +193,7 @@ def extend(doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon) -> RawMention:
             break
         if not (tok.text[:1].isupper() or suffix):
             continue  # a name does not end on "al" or "of"
-        text = clean_surface(doc.text[m.start : tok.idx + len(tok.text)])
+        text = clean_surface(doc[m.tok_start : j].text)
         key = name_key(text)
         if lex.lookup(text, key) is not None:
             best = (j, False)
@@ -215,7 +215,9 @@ def coordinated_regions(doc: Doc, mentions: list[RawMention], gaz: Gazetteer) ->
     """Both names of "the Raqqa and Deir al-Zor governorates" are governorates."""
     mentions = sorted(mentions, key=lambda m: m.start)
     for prev, cur in itertools.pairwise(mentions):
-        between = doc.text[prev.end : cur.start].strip().lower()
+        if cur.tok_start - prev.tok_end > 2:
+            continue
+        between = doc[prev.tok_end : cur.tok_start].text.strip().lower()
         last = cur.key.rsplit(" ", 1)[-1]
         if between in ("and", ",", ", and") and last in REGION_WORDS and " " in cur.key:
             key = f"{prev.key} {last}"
@@ -231,7 +233,7 @@ class Scanner:
         doc: Doc,
         covered: list[bool],
         lookup: Callable[[str, str, Span], str | None],
-        first_words: frozenset[str],
+        first_words: tuple[frozenset[str], ...],
         grow: Callable[[RawMention], RawMention],
     ) -> None:
         self.doc = doc
@@ -268,7 +270,10 @@ class Scanner:
 
     def _may_start(self, word: str) -> bool:
         key = name_key(word)
-        return not key or key.split()[0] in self.first_words
+        if not key:
+            return True
+        first = key.split()[0]
+        return any(first in words for words in self.first_words)
 
     def _longest(self, i: int) -> RawMention | None:
         doc = self.doc
@@ -302,7 +307,8 @@ def place_trusted_for_scan(
     """A predicate: may an untagged span be added as a place?"""
 
     def ok(text: str, key: str, span: Span) -> bool:
-        if key in person_words or span[0].tag_ not in ("NNP", "NNPS"):
+        # a proper noun, not a capitalised common word ("Police said...")
+        if key in person_words or not any(t.tag_ in ("NNP", "NNPS") for t in span):
             return False
         if len(span) == 1 and len(text) <= 3 and not text.isupper():
             return False
