@@ -200,6 +200,31 @@ class TopicKeys:
         """hash scope ("user:U1", "channel:C1", "digest:<sub>") -> ISO time last briefed."""
         return f"{self.base}:watermarks"
 
+    @property
+    def dev_changes(self) -> str:
+        """zset development id -> epoch seconds of its ``updated_at`` (digests: what changed)."""
+        return f"{self.base}:devs:changed"
+
+    @property
+    def timeline_seen(self) -> str:
+        """zset event key -> epoch seconds the entry was first seen (digests: what is new)."""
+        return f"{self.base}:timeline:seen"
+
+    def names_base(self, kind: str, scope: str) -> str:
+        """zset name id -> mentions when ``scope`` (a digest) last went out; kind actors/places.
+
+        Digests diff the topic's counts against it to find the names that rose.
+        """
+        return f"{self.base}:{_part(kind)}:base:{_part(scope)}"
+
+    def names_pending(self, kind: str, scope: str) -> str:
+        """the counts read for a digest being sent; becomes ``names_base`` once Slack confirms."""
+        return f"{self.base}:{_part(kind)}:pending:{_part(scope)}"
+
+    def names_rise(self, kind: str, scope: str) -> str:
+        """scratch zset: counts minus ``names_base``, ranged and deleted in one transaction."""
+        return f"{self.base}:{_part(kind)}:rise:{_part(scope)}"
+
 
 # ---- queue and scheduler --------------------------------------------------------
 
@@ -232,9 +257,16 @@ class SchedKeys:
         """Idempotency guard: one digest per subscription and scheduled time."""
         return f"{cls.base}:sent:{_part(sub_key)}:{scheduled_for}"
 
+    last_sent = f"{base}:last_sent"  # hash "team/sub_id" -> ISO time of the last slot sent
+
     @classmethod
     def watermark(cls, sub_key: str) -> str:
         return f"{cls.base}:wm:{_part(sub_key)}"
+
+    @classmethod
+    def pace(cls, channel: str) -> str:
+        """epoch ms before which nothing more is posted to ``channel`` (shared by replicas)."""
+        return f"{cls.base}:pace:{_part(channel)}"
 
     @classmethod
     def lock(cls, name: str) -> str:

@@ -1,10 +1,12 @@
-"""Posting digests to Slack at a pace the channel allows (about 1 per second)."""
+"""Posting a digest to Slack: the ``DigestSender`` that ``briefbot serve`` uses.
+
+Pacing per channel happens before (``bot.pacing``, in the scheduler); 429s
+are retried here by the Web client after ``Retry-After`` (``bot.slack_client``).
+"""
 
 from __future__ import annotations
 
 import logging
-import threading
-import time
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -16,36 +18,29 @@ from bot.subscriptions import Subscription
 
 log = logging.getLogger(__name__)
 
-CHANNEL_INTERVAL = 1.1  # seconds between two posts to one channel
-
 
 class SlackDigestSender:
-    """A ``DigestSender``: True once Slack confirmed the post."""
+    """Posts a digest to its subscription's channel; True once Slack confirmed it."""
 
     def __init__(self, client: WebClient, metrics: Metrics) -> None:
         self.client = client
         self.metrics = metrics
-        self._last_post: dict[str, float] = {}
-        self._lock = threading.Lock()
 
     def __call__(self, sub: Subscription, digest: Digest) -> bool:
-        self._pace(sub.channel)
         try:
             answer = self.client.chat_postMessage(
                 channel=sub.channel,
                 blocks=render.digest_blocks(digest),
                 text=render.digest_fallback(digest),
+                unfurl_links=False,
+                unfurl_media=False,
             )
         except SlackApiError as exc:
             error = str(exc.response.get("error"))
             self.metrics.slack_errors.labels(method="chat.postMessage", error=error).inc()
             log.warning("digest post failed sub=%s channel=%s: %s", sub.key, sub.channel, error)
             return False
+        except OSError as exc:  # the connection kept failing after the client's retries
+            log.warning("digest post failed sub=%s channel=%s: %s", sub.key, sub.channel, exc)
+            return False
         return bool(answer.get("ok"))
-
-    def _pace(self, channel: str) -> None:
-        with self._lock:
-            wait = self._last_post.get(channel, 0.0) + CHANNEL_INTERVAL - time.monotonic()
-            if wait > 0:
-                time.sleep(wait)
-            self._last_post[channel] = time.monotonic()

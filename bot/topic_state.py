@@ -121,6 +121,8 @@ class TopicState:
         pipe = self.redis.pipeline(transaction=True)
         pipe.set(k.development(dev.id), serde.dumps(dev))
         pipe.zadd(k.developments, {dev.id: devs.rank_score(dev, now)})
+        # digests ask "what changed since T?"; the rank above cannot answer that
+        pipe.zadd(k.dev_changes, {dev.id: dev.updated_at.timestamp()})
         pipe.hset(k.article_development, article.id, dev.id)
         pipe.zadd(k.articles, {article.id: when})
         if article.outlet:
@@ -131,6 +133,8 @@ class TopicState:
             for key, entry in entries.items():
                 pipe.hset(k.timeline, key, serde.dumps(entry))
                 pipe.zadd(k.timeline_by_date, {key: entry.date.toordinal()})
+                if entry.first_seen is not None:
+                    pipe.zadd(k.timeline_seen, {key: entry.first_seen.timestamp()}, nx=True)
         pipe.hincrby(k.volume, now.date().isoformat(), 1)
         pipe.hset(k.meta, mapping={"updated_at": now.isoformat()})
         pipe.execute()

@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import Block
 
 from bot import render
 from bot.commands import Command
+from bot.errors import CommandError
 from bot.subscriptions import Subscription, Subscriptions, valid_timezone
 
 if TYPE_CHECKING:
@@ -35,8 +36,9 @@ def user_timezone(client: WebClient | None, user: str, fallback: str) -> str:
 def answer_digest_command(
     deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None = None
 ) -> list[Block]:
+    """Answer ``digest_add``, ``digest_list`` or ``digest_remove`` for the asker's team."""
     subs = Subscriptions(deps.redis)
-    team, channel = str(body["team_id"]), str(body.get("channel_id") or "")
+    team = str(body["team_id"])
     if cmd.kind == "digest_list":
         return render.subscriptions_blocks(subs.for_team(team))
     if cmd.kind == "digest_remove":
@@ -45,23 +47,34 @@ def answer_digest_command(
         return render.message(
             f"There is no digest {cmd.sub_id} here. `/brief digest list` shows them."
         )
-    tz = user_timezone(client, str(body.get("user_id") or ""), deps.settings.timezone)
+    return _subscribe(deps, subs, body, cmd, client)
+
+
+def _subscribe(
+    deps: Deps, subs: Subscriptions, body: dict[str, Any], cmd: Command, client: WebClient | None
+) -> list[Block]:
+    channel, user = str(body.get("channel_id") or ""), str(body.get("user_id") or "")
+    if not channel:
+        raise CommandError("digests go to a channel: run this in the channel that wants one")
+    now = datetime.now(UTC)
     sub = subs.add(
         Subscription(
             id="",
-            team=team,
+            team=str(body["team_id"]),
             channel=channel,
             topics=cmd.topics,
             hour=cmd.hour,
             minute=cmd.minute,
             days=cmd.days,
-            timezone=tz,
-            created_by=str(body.get("user_id") or ""),
-            created_at=datetime.now(UTC).isoformat(),
+            timezone=user_timezone(client, user, deps.settings.timezone),
+            created_by=user,
+            created_at=now.isoformat(),
         )
     )
-    nxt = sub.next_due(datetime.now(UTC))
-    when = nxt.strftime("%a %d %b %H:%M %Z") if nxt else "never"
+    log.info("digest subscribed sub=%s channel=%s %s", sub.key, channel, sub.describe())
+    first = sub.next_due(now)
+    when = first.strftime("%a %d %b %H:%M %Z") if first else "never"
     return render.message(
-        f"Digest {sub.id} set: {sub.describe()} in this channel. First one: {when}."
+        f"Digest {sub.id} set: {sub.describe()} in this channel. First one: {when}. "
+        f"`/brief digest remove {sub.id}` stops it."
     )
