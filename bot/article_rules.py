@@ -132,10 +132,17 @@ def _is_link_list(body: str) -> bool:
 
 
 def pick_title(fields: dict[str, Any], body: str) -> str:
-    """trafilatura's title, else og:title, else the start of the body."""
+    """trafilatura's title, else og:title, else the start of the body.
+
+    A trailing " | Site name" or " - Site name" is dropped when it names the outlet.
+    """
+    sites = {_norm(fields.get(k) or "") for k in ("og_site_name", "t_sitename")} - {""}
     for key in ("t_title", "og_title"):
         value = (fields.get(key) or "").strip()
         if value:
+            head, sep, tail = value.rpartition(" | ") if " | " in value else value.rpartition(" - ")
+            if sep and head.strip() and _norm(tail) in sites:
+                value = head.strip()
             return value[:300]
     words = body.split()
     return " ".join(words[:12]) + ("…" if len(words) > 12 else "")

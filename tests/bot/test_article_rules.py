@@ -96,6 +96,12 @@ def test_title_fallbacks() -> None:
     assert pick_title({"og_title": "Other"}, "") == "Other"
     assert pick_title({}, "one two three") == "one two three"
     assert pick_title({}, " ".join(["word"] * 20)).endswith("…")
+    named = {"t_title": "Jam recipe | The Pantry", "og_site_name": "The Pantry"}
+    assert pick_title(named, "") == "Jam recipe"
+    assert pick_title({"t_title": "Jam - a recipe - Pantry", "t_sitename": "pantry"}, "") == (
+        "Jam - a recipe"
+    )
+    assert pick_title({"t_title": "Left | Right", "og_site_name": "Other"}, "") == "Left | Right"
 
 
 @pytest.mark.parametrize(
