@@ -12,6 +12,10 @@ from collections.abc import Callable, Collection, Mapping
 from types import ModuleType
 from typing import Any
 
+import pytest
+
+from tests.cluster.launcher import LocalCluster
+
 
 def redis_tests(
     module: ModuleType,
@@ -32,3 +36,15 @@ def redis_tests(
         if set(inspect.signature(obj).parameters) & set(uses):
             found[name] = obj
     return found
+
+
+@pytest.fixture(name="redis_url")
+def cluster_as_redis_url(redis_cluster: LocalCluster) -> str:
+    """For modules that import it: ``redis_url`` becomes the cluster's URL.
+
+    Tests that build ``Deps`` (or run the CLI) from ``redis_url`` then connect
+    the way production does with a cluster ``REDIS_URL``. Kept out of the
+    folder's conftest because the standalone side of ``redis_backend`` needs the
+    real ``redis_url``.
+    """
+    return redis_cluster.url

@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from redis.cluster import RedisCluster
+
 from bot.deps import _client_for
 from bot.keys import QueueKeys
 from bot.queue import JobQueue
@@ -60,3 +62,7 @@ def test_racing_producers_enqueue_a_link_once(redis_backend: Any, backend_url: s
     assert errors == []
     assert len(ids) == 4 and len([i for i in ids if i is not None]) == 1
     assert redis_backend.xlen(QueueKeys.ingest) == 1
+
+
+def test_the_fixtures_here_talk_to_the_cluster(redis_client: Any) -> None:
+    assert isinstance(redis_client, RedisCluster)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from redis.cluster import RedisCluster
+
+from bot.store import Store
 from tests.bot import test_store as base
 from tests.bot.test_store import store
 from tests.cluster.reuse import redis_tests
@@ -17,3 +20,7 @@ def test_the_store_tests_were_picked_up() -> None:
     assert "test_round_trip_keeps_every_field" in REUSED
     assert "test_teams_never_see_each_other" in REUSED
     assert len(REUSED) >= 8
+
+
+def test_the_fixtures_here_talk_to_the_cluster(store: Store) -> None:
+    assert isinstance(store.redis, RedisCluster)
