@@ -12,10 +12,13 @@ slots on three nodes, not failover.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import shutil
+import signal
 import socket
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +29,7 @@ import redis
 SLOTS = 16384
 _ADDSLOTS_CHUNK = 1024  # slots per ADDSLOTS call: keeps each command small
 _BUS_OFFSET = 10000  # Redis' default cluster bus port is the client port + 10000
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class ClusterStartError(RuntimeError):
@@ -159,7 +163,12 @@ class LocalCluster:
             "--logfile", str(self.folder / f"redis-{port}.log"),
             *self.options,
         ]  # fmt: skip
-        return subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        return subprocess.Popen(
+            args,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.STDOUT,
+            preexec_fn=_die_with_parent if sys.platform == "linux" else None,
+        )
 
     def _wait_for_nodes(self, deadline: float) -> bool:
         for port, proc in zip(self.ports, self._procs, strict=True):
@@ -214,6 +223,12 @@ class LocalCluster:
             text = path.read_text(errors="replace") if path.exists() else "(no log)"
             tails.append(f"--- node {port}\n" + "\n".join(text.splitlines()[-15:]))
         return "\n".join(tails)
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: a killed test run takes its Redis nodes with it."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
 
 
 def command(client: redis.Redis, *args: str | int) -> Any:
