@@ -83,6 +83,7 @@ class Grouper:
         groups = self._merge_known(groups)
         groups = self._merge_acronyms(groups)
         groups = self._merge_surnames(groups)
+        groups = self._merge_short_org_names(groups)
         for g in groups:
             g.labels = Counter(m.label for m in g.mentions)
         return groups
@@ -126,6 +127,26 @@ class Grouper:
         out: list[Group] = []
         for g in groups:
             target = None if g in anchors else _anchor_for(g, anchors)
+            if target is not None:
+                target.mentions.extend(g.mentions)
+            else:
+                out.append(g)
+        return out
+
+    def _merge_short_org_names(self, groups: list[Group]) -> list[Group]:
+        """ "Rovers" after "Harbourside Rovers": a short form of one organisation's name."""
+        anchors = [
+            g
+            for g in groups
+            if any(m.label == "ORG" and " " in m.key for m in g.mentions)
+            and (g.known is None or g.known.kind == "organization")
+        ]
+        out: list[Group] = []
+        for g in groups:
+            target = None
+            if g.known is None and all(m.label == "ORG" for m in g.mentions):
+                found = [a for a in anchors if a is not g and _short_form_of(g, a)]
+                target = found[0] if len(found) == 1 else None
             if target is not None:
                 target.mentions.extend(g.mentions)
             else:
@@ -221,6 +242,17 @@ def _anchor_for(g: Group, anchors: list[Group]) -> Group | None:
             ):
                 best = anchor
     return best
+
+
+def _short_form_of(g: Group, anchor: Group) -> bool:
+    """The group's name is the first or last word(s) of the anchor's name."""
+    for key in g.keys:
+        words = key.split()
+        for long in anchor.keys:
+            whole = long.split()
+            if len(words) < len(whole) and words in (whole[: len(words)], whole[-len(words) :]):
+                return True
+    return False
 
 
 def _is_tail_of(short: list[str], long: list[str]) -> bool:

@@ -77,10 +77,34 @@ def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -
             mention = _make(doc, span[0], span[1], ent.label_)
             if mention is None or overlaps(junk, mention.start, mention.end):
                 continue
-            if _common_word(doc, mention, gaz, lex):
+            if _common_word(doc, mention, gaz, lex) or _names_an_event(doc, mention, gaz, lex):
                 continue
-            out.append(extend(doc, mention, gaz, lex))
+            out.extend(_split_places(doc, extend(doc, mention, gaz, lex), gaz, lex))
     return out
+
+
+def _names_an_event(doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon) -> bool:
+    """ "the Canyon Ridge fire": the name of an event, unless it is a known place or actor."""
+    if m.tok_end >= len(doc) or doc[m.tok_end].lower_ not in _EVENT_WORDS:
+        return False
+    return lex.lookup(m.text, m.key) is None and not gaz.matches_key(m.key)
+
+
+def _split_places(doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon) -> list[RawMention]:
+    """ "gave Damascus Raqqa": two places the NER ran together into one name."""
+    if m.tok_end - m.tok_start != 2 or m.place_hint or lex.lookup(m.text, m.key):
+        return [m]
+    if gaz.matches_key(m.key):
+        return [m]
+    parts = [_make(doc, i, i + 1, "PLACE") for i in (m.tok_start, m.tok_start + 1)]
+    if all(p is not None and _trusted_place(gaz, p.key) for p in parts):
+        return [p for p in parts if p is not None]
+    return [m]
+
+
+def _trusted_place(gaz: Gazetteer, key: str) -> bool:
+    found = gaz.matches_key(key)
+    return bool(found) and trusted(found[0])
 
 
 def _joined_ents(doc: Doc, gaz: Gazetteer) -> list[Span]:

@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 import yaml
 
-from bot.entities_names import name_key
+from bot.entities_names import fold_token, name_key, name_tokens
 from bot.models import Place, PlaceKind
 
 Source = Literal["facility", "country", "region", "subdivision", "city"]
@@ -54,8 +54,8 @@ class Candidate:
 class Tables:
     """The index: folded key -> candidates (with "matched on a main name")."""
 
-    names: dict[str, list[tuple[Candidate, bool]]] = field(default_factory=dict)
-    region_stems: dict[str, list[Candidate]] = field(default_factory=dict)
+    names: dict[str, tuple[tuple[Candidate, bool], ...]] = field(default_factory=dict)
+    region_stems: dict[str, tuple[Candidate, ...]] = field(default_factory=dict)
     countries: dict[str, Candidate] = field(default_factory=dict)
     facility_words: frozenset[str] = frozenset()
     first_words: frozenset[str] = frozenset()
@@ -99,8 +99,12 @@ def build_tables() -> Tables:
     _add_subdivisions(builder, curated_regions)
     _add_us_counties(builder, gc.get_us_counties())
     facility_words = _add_facilities(builder, _read_yaml("facilities.yaml"))
-    names = dict(builder.names)
-    stems = dict(builder.region_stems)
+    # tuples are smaller than lists, and the index is read-only from here on
+    names = {k: tuple(v) for k, v in builder.names.items()}
+    stems = {k: tuple(v) for k, v in builder.region_stems.items()}
+    # the name caches now hold ~150,000 alternate names nobody will ask for again
+    fold_token.cache_clear()
+    name_tokens.cache_clear()
     first = {k.split()[0] for k in names} | {k.split()[0] for k in stems}
     return Tables(
         names=names,

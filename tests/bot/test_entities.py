@@ -145,6 +145,25 @@ def test_transliterations_of_one_name_are_one_entity(analyzer: EntityAnalyzer) -
     assert {"Khmeimim", "Hmeimim air base"} <= set(base.aliases)
 
 
+def test_short_form_of_an_organisation_joins_it(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Harbourside Rovers beat Kingsford 2-1 on Saturday. The Rovers manager said Rovers "
+        "had played well.",
+    )
+    club = actor(a, "Harbourside Rovers")
+    assert club.aliases == ["Rovers"] and club.mentions == 3
+
+
+def test_two_places_run_together_are_split(analyzer: EntityAnalyzer) -> None:
+    # spaCy: "Damascus Raqqa" ORG
+    a = analyzer.analyze(
+        "", "The ceasefire gave Damascus Raqqa and Deir ez-Zor but left the rest for talks."
+    )
+    assert {"Damascus", "Raqqa", "Deir ez-Zor"} <= {p.name for p in a.locations}
+    assert a.actors == []
+
+
 # ---- labels, places and the gazetteer ----------------------------------------------
 
 
@@ -216,9 +235,14 @@ def test_nationality_adjectives_are_not_actors(analyzer: EntityAnalyzer) -> None
 
 def test_events_are_not_entities(analyzer: EntityAnalyzer) -> None:
     a = analyzer.analyze(
-        "", "Russia backed Assad in the 13-year Syrian Civil War, which began in 2011."
+        "",
+        "Russia backed Assad in the 13-year Syrian Civil War, which began in 2011. Crews "
+        "said the Canyon Ridge fire was 85 percent contained.",
     )
-    assert not any("War" in name for name in all_names(a))
+    names = all_names(a)
+    assert not any("War" in name for name in names)
+    assert "Canyon Ridge" not in names
+    assert "Russia" in names
 
 
 # ---- junk ---------------------------------------------------------------------------
