@@ -56,6 +56,21 @@ def start_workers(
     )
 
 
+def start_http(server: Any) -> threading.Thread:
+    thread = threading.Thread(target=server.run, name="http", daemon=True)
+    thread.start()
+    return thread
+
+
+def stop_http(server: Any, thread: threading.Thread | None, timeout: float = 10.0) -> None:
+    """Close waitress from inside its own loop: closing its sockets from another
+    thread races the loop's select(). In-flight requests still finish."""
+    server.trigger.pull_trigger(server.close)
+    if thread is not None:
+        thread.join(timeout=timeout)
+    server.task_dispatcher.shutdown(timeout=timeout)
+
+
 def _warm_nlp(deps: Deps) -> None:
     def load() -> None:
         try:
@@ -67,7 +82,8 @@ def _warm_nlp(deps: Deps) -> None:
 
 
 def run_command(settings: Settings, args: argparse.Namespace) -> int:
-    deps = build_deps(settings)
+    # a Redis that is down at start-up is waited for, not fatal (see build_deps)
+    deps = build_deps(settings, wait_for_store=True)
     try:
         if args.command == "worker":
             concurrency = args.concurrency or settings.worker_concurrency
@@ -89,15 +105,15 @@ def run_worker_process(deps: Deps, concurrency: int, port: int | None = None) ->
     client = make_web_client(deps.settings, deps.metrics)
     deps.analyzer  # noqa: B018 - load the model before taking jobs
     deps.metrics.sample_queue_with(lambda: (deps.queue.pending(), deps.queue.oldest_age_seconds()))
-    server = None
+    server = http = None
     if port is not None:
         server = create_server(make_wsgi(deps, None), host="0.0.0.0", port=port, threads=2)
-        threading.Thread(target=server.run, name="http", daemon=True).start()
+        http = start_http(server)
     threads = start_workers(deps, client, stop, concurrency)
     log.info("worker: %d thread(s) running", len(threads))
     stop.wait()
     if server is not None:
-        server.close()
+        stop_http(server, http)
     for thread in threads:
         thread.join(timeout=DRAIN_SECONDS)
     return 0
@@ -119,6 +135,7 @@ class BotServer:
         self.stop_event = threading.Event()
         self._threads: list[threading.Thread] = []
         self._server: Any = None
+        self._http: threading.Thread | None = None
         self._socket_mode: Any = None
         self._scheduler: Any = None
 
@@ -155,14 +172,14 @@ class BotServer:
         wsgi = make_wsgi(deps, None if self._socket_mode else app)
         self._server = create_server(wsgi, host=self.host, port=self.port, threads=8)
         self.port = int(self._server.effective_port)
-        threading.Thread(target=self._server.run, name="http", daemon=True).start()
+        self._http = start_http(self._server)
         log.info("serve: HTTP on %s:%d", self.host, self.port)
 
     def stop(self) -> None:
         """Drain: stop taking requests, stop workers after their current job, close."""
         self.stop_event.set()
         if self._server is not None:
-            self._server.close()
+            stop_http(self._server, self._http)
         if self._socket_mode is not None:
             self._socket_mode.close()
         if self._scheduler is not None:
