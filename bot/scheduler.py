@@ -80,6 +80,8 @@ class DigestScheduler:
         self.clock = clock or (lambda: datetime.now(UTC))
         self.subscriptions = Subscriptions(deps.redis)
         self._scheduler: BackgroundScheduler | None = None
+        # the slot each subscription last left behind past its grace: not asked about again
+        self._past: dict[str, datetime] = {}
 
     def tick(self, now: datetime | None = None) -> list[TickResult]:
         """Handle every slot that is due at ``now`` (default: the clock) and not done yet."""
@@ -89,12 +91,18 @@ class DigestScheduler:
         due = [(s, d) for s in self.subscriptions.all() if (d := self._due_slot(s, now))]
         results = []
         for sub, slot in _round_robin(due):
+            if self._past.get(sub.key) == slot:
+                continue
             try:
                 outcome = self._handle(sub, slot, now, lambda: self.clock() + offset)
             except BriefbotError as exc:  # e.g. Redis went away: the next tick tries again
                 log.warning("digest sub=%s slot=%s not handled: %s", sub.key, slot, exc)
                 outcome = "failed"
+            if outcome != "sent":
+                log.info("digest sub=%s slot=%s: %s", sub.key, sub.slot_id(slot), outcome)
             results.append(TickResult(sub.key, slot, outcome))
+        sent = sum(r.outcome == "sent" for r in results)
+        log.debug("digest tick done at=%s due=%d sent=%d", now.isoformat(), len(due), sent)
         return results
 
     def _due_slot(self, sub: Subscription, now: datetime) -> datetime | None:
@@ -116,17 +124,7 @@ class DigestScheduler:
     ) -> str:
         late = (clock() - due).total_seconds()
         if late > self.grace:
-            if not self.subscriptions.mark_missed(sub, due, clock()):
-                return "claimed_elsewhere"
-            log.warning(
-                "digest sub=%s missed its %s slot by %.0f s (grace %.0f s): not sent",
-                sub.key,
-                sub.slot_id(due),
-                late,
-                self.grace,
-            )
-            self.deps.metrics.digests.labels(outcome="missed").inc()
-            return "missed"
+            return self._too_late(sub, due, clock(), late)
         token = self.subscriptions.claim(sub, due, clock(), self.claim_seconds)
         if token is None:
             return "claimed_elsewhere"
@@ -141,6 +139,20 @@ class DigestScheduler:
             self.subscriptions.release(sub, due, token)
         self.deps.metrics.digests.labels(outcome=outcome).inc()
         return outcome
+
+    def _too_late(self, sub: Subscription, due: datetime, now: datetime, late: float) -> str:
+        self._past[sub.key] = due
+        if not self.subscriptions.mark_missed(sub, due, now):
+            return "claimed_elsewhere"  # another replica said so already (or is sending late)
+        log.warning(
+            "digest sub=%s missed its %s slot by %.0f s (grace %.0f s): not sent",
+            sub.key,
+            sub.slot_id(due),
+            late,
+            self.grace,
+        )
+        self.deps.metrics.digests.labels(outcome="missed").inc()
+        return "missed"
 
     def _send(
         self,

@@ -73,7 +73,7 @@ def _subscribe(
     )
     log.info("digest subscribed sub=%s channel=%s %s", sub.key, channel, sub.describe())
     first = sub.next_due(now)
-    when = first.strftime("%a %d %b %H:%M %Z") if first else "never"
+    when = first.astimezone(sub.zone).strftime("%a %d %b %H:%M %Z") if first else "never"
     return render.message(
         f"Digest {sub.id} set: {sub.describe()} in this channel. First one: {when}. "
         f"`/brief digest remove {sub.id}` stops it."

@@ -202,6 +202,7 @@ def test_restart_outside_the_grace_period_does_not_send(
         ]
     assert outbox.sent == []
     assert Subscriptions(deps.redis).slot_state(sub, utc(2026, 1, 14, 7)) == "missed"
+    assert restarted.tick(utc(2026, 1, 14, 8, 32)) == []  # not asked about again
     # the next morning is on time again
     assert outcomes(restarted.tick(utc(2026, 1, 15, 7, 0, 1))) == ["sent"]
 

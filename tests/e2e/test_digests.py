@@ -1,0 +1,262 @@
+"""Digests through the real app and the fake Slack: subscribing with ``/brief
+digest`` over signed HTTP, posting through the real Web client (429s, Slack
+errors), and two ``briefbot serve`` processes on one Redis sending once."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot import pipeline
+from bot.commands import parse
+from bot.deps import Deps
+from bot.digest_state import DigestState
+from bot.runtime import BotServer
+from bot.scheduler import DigestScheduler
+from bot.slack_client import make_web_client
+from bot.slack_digests import SlackDigestSender
+from bot.subscriptions import Subscription, Subscriptions
+from handlers.digests import answer_digest_command
+from tests.e2e.conftest import SECRET, SlackPoster, seed_files
+from tests.fakeslack import FakeSlack, command_body, slash_command
+
+SYRIA = [p for p in seed_files() if "qamishli" in p.name or "sharaa" in p.name][:4]
+
+
+def command(poster: SlackPoster, text: str, **kw: str) -> str:
+    response = poster.post(command_body(slash_command(text, **kw)))
+    assert response.status_code == 200, response.text
+    return response.text
+
+
+# ---- subscribing over Slack ------------------------------------------------------------
+
+
+def test_subscribe_list_remove_through_the_app(
+    deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack
+) -> None:
+    fake_slack.set_user("U1", tz="America/New_York")
+    answer = command(slack_post, "digest syria, ukraine at 07:00 weekdays", channel="C9")
+    assert "syria, ukraine at 07:00 weekdays (America/New_York)" in answer
+    assert "07:00 EST" in answer or "07:00 EDT" in answer  # the first one, in that zone
+    [sub] = Subscriptions(deps.redis).for_team("T1")
+    assert (sub.channel, sub.topics, sub.hour, sub.minute, sub.days, sub.timezone) == (
+        "C9",
+        ["syria", "ukraine"],
+        7,
+        0,
+        "weekdays",
+        "America/New_York",
+    )
+    assert sub.created_by == "U1"
+    assert f"`{sub.id}`" in command(slack_post, "digest list")
+    assert "no digest 999" in command(slack_post, "digest remove 999").lower()
+    assert f"Digest {sub.id} removed" in command(slack_post, f"digest remove {sub.id}")
+    assert Subscriptions(deps.redis).for_team("T1") == []
+    assert "No digests yet" in command(slack_post, "digest list")
+
+
+def test_without_a_slack_zone_the_default_zone_is_used(
+    deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack
+) -> None:
+    fake_slack.fail_next("users.info", status=200, error="user_not_found")
+    answer = command(slack_post, "digest syria at 06:30 mon,wed,fri")
+    assert "(UTC)" in answer
+    assert Subscriptions(deps.redis).for_team("T1")[0].days == "mon,wed,fri"
+
+
+def test_subscriptions_are_per_team_and_survive_a_restart(
+    deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack, make_deps: Callable[..., Deps]
+) -> None:
+    fake_slack.set_user("U1", tz="Asia/Tokyo")
+    command(slack_post, "digest syria at 07:00")
+    [sub] = Subscriptions(deps.redis).for_team("T1")
+    # another workspace's request is refused at the door, and touches nothing
+    assert "another workspace" in command(slack_post, f"digest remove {sub.id}", team="T2")
+    # and below the door, a team only ever sees and removes its own
+    other = {"team_id": "T2", "channel_id": "C1", "user_id": "U2"}
+    assert "No digests yet" in str(answer_digest_command(deps, other, parse("digest list")))
+    gone = answer_digest_command(deps, other, parse(f"digest remove {sub.id}"))
+    assert "no digest" in str(gone)
+    # a restart: new Deps and a new server on the same Redis
+    restarted = BotServer(make_deps(), port=0, workers=False, host="127.0.0.1")
+    restarted.start()
+    try:
+        poster = SlackPoster(f"http://127.0.0.1:{restarted.port}")
+        listing = command(poster, "digest list")
+        poster.client.close()
+    finally:
+        restarted.stop()
+    assert f"`{sub.id}`" in listing and "Asia/Tokyo" in listing
+
+
+# ---- posting digests --------------------------------------------------------------------
+
+
+def subscribe(deps: Deps, channel: str, hour: int = 7, minute: int = 0) -> Subscription:
+    sub = Subscription(id="", team="T1", channel=channel, topics=["syria"], hour=hour,
+                       minute=minute, days="daily", timezone="UTC",
+                       created_at="2025-12-01T00:00:00+00:00")  # fmt: skip
+    return Subscriptions(deps.redis).add(sub)
+
+
+def slack_scheduler(deps: Deps) -> DigestScheduler:
+    sender = SlackDigestSender(make_web_client(deps.settings, deps.metrics), deps.metrics)
+    return DigestScheduler(deps, sender, grace_seconds=3600)
+
+
+def counter(deps: Deps, name: str, **labels: str) -> float:
+    value = deps.metrics.registry.get_sample_value(name, labels)
+    return float(value or 0.0)
+
+
+def test_many_digests_due_at_once_are_all_posted_through_a_429(
+    deps: Deps, fake_slack: FakeSlack
+) -> None:
+    subs = [subscribe(deps, f"C{i % 3}") for i in range(12)]
+    fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)
+    results = slack_scheduler(deps).tick(datetime(2026, 1, 14, 7, 0, 1, tzinfo=UTC))
+    assert [r.outcome for r in results] == ["sent"] * 12
+    posted = fake_slack.calls("chat.postMessage")
+    assert Counter(c.params["channel"] for c in posted) == {"C0": 4, "C1": 4, "C2": 4}
+    attempts = fake_slack.calls("chat.postMessage", include_failed=True)
+    assert [c.fault for c in attempts if c.fault] == ["http 429"]
+    assert counter(deps, "briefbot_slack_ratelimited_total", method="chat.postMessage") == 1
+    stored = {s.key: s.last_sent_for for s in Subscriptions(deps.redis).all()}
+    assert stored == {s.key: "2026-01-14T07:00:00+00:00" for s in subs}
+    assert slack_scheduler(deps).tick(datetime(2026, 1, 14, 7, 1, 1, tzinfo=UTC)) == []
+    assert len(fake_slack.calls("chat.postMessage")) == 12
+
+
+def test_a_slack_error_keeps_the_watermark_and_a_later_tick_posts(
+    deps: Deps, fake_slack: FakeSlack
+) -> None:
+    for path in SYRIA[:2]:
+        assert pipeline.ingest_path(deps, "T1", path).status == "ingested"
+    now = datetime.now(UTC).replace(second=1, microsecond=0)
+    sub = subscribe(deps, "C5", hour=now.hour, minute=now.minute)
+    fake_slack.fail_next("chat.postMessage", status=200, error="channel_not_found")
+    scheduler = slack_scheduler(deps)
+    assert [r.outcome for r in scheduler.tick(now)] == ["failed"]
+    assert DigestState(deps.redis).watermark("T1", "syria", sub.scope) is None
+    assert fake_slack.messages("C5") == []
+    assert [r.outcome for r in scheduler.tick(now + timedelta(minutes=1))] == ["sent"]
+    [message] = fake_slack.messages("C5")
+    blocks = str(message["blocks"])
+    assert "syria" in message["text"] and "Qamishli" in blocks
+    assert DigestState(deps.redis).watermark("T1", "syria", sub.scope) is not None
+
+
+# ---- two serve processes ------------------------------------------------------------------
+
+
+class ServeProcess:
+    """``python -m bot serve --port 0`` with its log in a file."""
+
+    def __init__(self, env: dict[str, str], log: Path) -> None:
+        self.log = log
+        self._file = log.open("wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "bot", "serve", "--port", "0", "--no-workers"],
+            env=env,
+            cwd=log.parent,
+            stdout=self._file,
+            stderr=subprocess.STDOUT,
+        )
+
+    def text(self) -> str:
+        return self.log.read_text(errors="replace")
+
+    def terminate(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+
+    def stop(self) -> None:
+        """SIGTERM (the drain ``serve`` does in production), then wait; kill if stuck."""
+        if self.proc.poll() is None:
+            self.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(timeout=5)
+        self._file.close()
+
+
+def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.2)
+
+
+@pytest.fixture
+def serve_env(redis_url: str, fake_slack: FakeSlack, tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "BRIEFBOT_"))}
+    env.update(
+        {
+            "REDIS_URL": redis_url,
+            "SLACK_BOT_TOKEN": "xoxb-test-token",
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": fake_slack.base_url,
+            "BRIEFBOT_DATA_DIR": str(tmp_path / "data"),
+            "BRIEFBOT_LOG_LEVEL": "DEBUG",
+        }
+    )
+    return env
+
+
+@pytest.fixture
+def two_servers(serve_env: dict[str, str], tmp_path: Path) -> Iterator[list[ServeProcess]]:
+    procs = [ServeProcess(serve_env, tmp_path / f"serve-{i}.log") for i in range(2)]
+    try:
+        yield procs
+    finally:
+        for proc in procs:
+            proc.terminate()
+        for proc in procs:
+            proc.stop()
+
+
+@pytest.mark.timeout(150)
+def test_two_serve_processes_post_a_due_digest_once(
+    two_servers: list[ServeProcess], fake_slack: FakeSlack, redis_client: Any
+) -> None:
+    wait_for(lambda: all("serve: HTTP on" in p.text() for p in two_servers), 60, "serve")
+    now = datetime.now(UTC)
+    due = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    if (due - now).total_seconds() < 3:  # too close to call: the minute after
+        due += timedelta(minutes=1)
+    sub = Subscriptions(redis_client).add(
+        Subscription(
+            id="",
+            team="T1",
+            channel="CDUE",
+            topics=["syria"],
+            hour=due.hour,
+            minute=due.minute,
+            days="daily",
+            timezone="UTC",
+            created_at=now.isoformat(),
+        )
+    )
+    fake_slack.wait_for("chat.postMessage", timeout=(due - now).total_seconds() + 40)
+    # both replicas finished their tick of that minute: one sent, the other did not
+    tick = f"digest tick done at={due.strftime('%Y-%m-%dT%H:%M')}"
+    wait_for(lambda: all(tick in p.text() for p in two_servers), 30, "both replicas to tick")
+    slot = f"digest sent sub={sub.key} slot={due.strftime('%Y-%m-%dT%H:%M')}"
+    assert sum(slot in p.text() for p in two_servers) == 1
+    messages = fake_slack.messages("CDUE")
+    assert len(messages) == 1 and "digest" in messages[0]["text"].lower()
+    assert len(fake_slack.calls("chat.postMessage")) == 1
