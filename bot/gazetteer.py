@@ -9,7 +9,8 @@ region names, macro-regions, seas, extra country names).
 Every name is indexed under its transliteration-neutral key
 (``bot.entities_names.name_key``), so a lookup is one dict access and
 "Khmeimim", "Tartous" or "Deir al-Zor" find their places. The index is built
-once per process (about a second) and shared by every ``Gazetteer``.
+once per process (two to three seconds; a disk copy can be kept with
+``Gazetteer.load(cache_dir)``) and shared by every ``Gazetteer``.
 
 Ambiguous names are ranked by source (facility > country > curated region >
 city by population > subdivision), by whether the main name or an alternate
@@ -23,6 +24,7 @@ import math
 from collections import Counter
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
 from bot.entities_names import name_key
 from bot.gazetteer_build import Candidate, Tables, build_tables
@@ -77,9 +79,14 @@ class Gazetteer:
         self._t = tables
 
     @classmethod
-    def load(cls) -> Gazetteer:
-        """The gazetteer over the offline tables; the index is built once per process."""
-        return cls(_shared_tables())
+    def load(cls, cache_dir: Path | None = None) -> Gazetteer:
+        """The gazetteer over the offline tables; the index is built once per process.
+
+        With ``cache_dir`` (for example ``settings.data_dir / "cache"``) the index
+        is also kept on disk, so that the next process reads it instead of
+        building it (see ``bot.gazetteer_cache``).
+        """
+        return cls(_shared_tables(cache_dir))
 
     @property
     def facility_words(self) -> frozenset[str]:
@@ -153,6 +160,10 @@ def _dedupe(matches: list[Match]) -> list[Match]:
 
 
 @cache
-def _shared_tables() -> Tables:
+def _shared_tables(cache_dir: Path | None) -> Tables:
     # Built once per process: a cache of read-only tables, not a client.
-    return build_tables()
+    if cache_dir is None:
+        return build_tables()
+    from bot.gazetteer_cache import cached_tables
+
+    return cached_tables(cache_dir)

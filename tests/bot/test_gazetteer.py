@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import marshal
 from collections import Counter
 from importlib import resources
+from pathlib import Path
 
 import pycountry
 import pytest
@@ -129,3 +131,25 @@ def test_curated_facilities_are_sound() -> None:
         assert -90 <= row["lat"] <= 90 and -180 <= row["lon"] <= 180, row["id"]
         assert row["type"] in data["suffixes"], row["id"]
         assert row["stems"], row["id"]
+
+
+def test_disk_copy_reads_back_the_same_index(gaz: Gazetteer, tmp_path: Path) -> None:
+    from bot.gazetteer_cache import _encode, cached_tables, fingerprint
+
+    path = tmp_path / f"gazetteer-{fingerprint()}.bin"
+    path.write_bytes(marshal.dumps(_encode(gaz._t)))
+    copy = cached_tables(tmp_path)  # read, not rebuilt: the file is there
+    assert copy.names == gaz._t.names
+    assert copy.region_stems == gaz._t.region_stems
+    assert copy.countries == gaz._t.countries
+    assert copy.first_words == gaz._t.first_words
+    assert Gazetteer(copy).resolve("Khmeimim") == gaz.resolve("Khmeimim")
+
+
+def test_disk_copy_name_changes_with_its_inputs(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot import gazetteer_cache
+
+    before = gazetteer_cache.fingerprint()
+    assert gazetteer_cache.fingerprint() == before
+    monkeypatch.setattr(gazetteer_cache, "FORMAT_VERSION", gazetteer_cache.FORMAT_VERSION + 1)
+    assert gazetteer_cache.fingerprint() != before
