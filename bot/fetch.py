@@ -7,7 +7,7 @@ request goes to the IP, with the ``Host`` header and the TLS server name
 (SNI, and so certificate checking) set to the real host name. A DNS answer that
 changes between the check and the connection therefore cannot redirect us.
 
-Bodies are streamed and decoded here, not by httpx, so that the byte cap holds
+Bodies are streamed raw and decoded by ``bot.http_body``, not by httpx, so the byte cap holds
 for the raw bytes and for the decompressed bytes alike: a gzip bomb is cut off
 after ``fetch_max_bytes`` of output, without ever holding more than that.
 """
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import socket
 import time
-import zlib
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -36,6 +35,13 @@ from bot.errors import (
     NotAnArticle,
     TooLarge,
 )
+from bot.http_body import (
+    BoundedDecoder,
+    charset_of,
+    content_type_problem,
+    not_retryable,
+    sniff_binary,
+)
 from bot.models import Page
 
 Resolver = Callable[[str, int], list[str]]
@@ -45,20 +51,6 @@ ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,application/xml
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 BLOCKED = frozenset({401, 403, 429, 451})
 GONE = frozenset({404, 410})
-
-# Types we hand on: HTML for articles, text, and XML for feeds. Anything else
-# (PDF, images, archives, octet-stream) is refused before the body is read.
-_TEXT_TYPES = frozenset(
-    {"", "text/html", "application/xhtml+xml", "text/plain", "text/xml", "application/xml"}
-)
-_MAGIC: tuple[tuple[bytes, str], ...] = (
-    (b"%PDF-", "application/pdf"),
-    (b"\x89PNG", "image/png"),
-    (b"GIF8", "image/gif"),
-    (b"\xff\xd8\xff", "image/jpeg"),
-    (b"PK\x03\x04", "application/zip"),
-    (b"\x1f\x8b", "application/gzip"),
-)
 
 
 def default_resolver(host: str, port: int) -> list[str]:
@@ -72,11 +64,13 @@ def check_scheme_and_host(url: str) -> httpx.URL:
     try:
         parsed = httpx.URL(url.strip())
     except (httpx.InvalidURL, ValueError, TypeError) as exc:
-        raise _final(FetchError(f"invalid URL {url!r}", reason="not a valid web address")) from exc
+        raise not_retryable(
+            FetchError(f"invalid URL {url!r}", reason="not a valid web address")
+        ) from exc
     if parsed.scheme not in ("http", "https"):
         raise AddressNotAllowed(f"scheme {parsed.scheme!r} in {url!r}", reason="scheme not allowed")
     if not parsed.raw_host:
-        raise _final(FetchError(f"no host in {url!r}", reason="not a valid web address"))
+        raise not_retryable(FetchError(f"no host in {url!r}", reason="not a valid web address"))
     return parsed
 
 
@@ -85,23 +79,6 @@ def check_ip(ip: IPAddress, url: str) -> None:
     problem = address_problem(ip)
     if problem is not None:
         raise AddressNotAllowed(f"{url} -> {ip}", reason=f"address not allowed ({problem})")
-
-
-def content_type_problem(content_type: str) -> str | None:
-    """The media type to name in "not an article (...)" when we refuse it, else None."""
-    mime = content_type.split(";", 1)[0].strip().lower()
-    if mime in _TEXT_TYPES or mime.endswith("+xml"):
-        return None
-    return mime
-
-
-def sniff_binary(body: bytes) -> str | None:
-    """The media type of a binary body served under a text type, if we recognise it."""
-    head = body[:8].lstrip()
-    for magic, mime in _MAGIC:
-        if head.startswith(magic):
-            return mime
-    return None
 
 
 class Fetcher:
@@ -150,7 +127,9 @@ class Fetcher:
                 response.close()
             return _page(url, str(current), response, body)
         hops = self._settings.fetch_max_redirects
-        raise _final(FetchError(f"{url}: over {hops} redirects", reason="too many redirects"))
+        raise not_retryable(
+            FetchError(f"{url}: over {hops} redirects", reason="too many redirects")
+        )
 
     def close(self) -> None:
         """Close the HTTP client and stop the resolver threads."""
@@ -197,7 +176,7 @@ class Fetcher:
         try:
             literal = parse_ip_host(host)
         except ValueError as exc:
-            raise _final(FetchError(url, reason="not a valid web address")) from exc
+            raise not_retryable(FetchError(url, reason="not a valid web address")) from exc
         answers = [literal] if literal is not None else self._resolve(host, port, deadline, url)
         if not allowed:
             for ip in answers:  # ANY bad answer refuses the host: no picking the good one
@@ -262,56 +241,6 @@ class Fetcher:
         return b"".join(chunks)
 
 
-class BoundedDecoder:
-    """Undo a Content-Encoding without ever producing more than ``limit`` bytes."""
-
-    def __init__(self, encoding: str, limit: int) -> None:
-        name = encoding.strip().lower()
-        self._limit = limit
-        self._total = 0
-        self._raw_deflate_tried = False
-        self._z: zlib._Decompress | None
-        if name in ("", "identity"):
-            self._z = None
-        elif name in ("gzip", "x-gzip"):
-            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif name == "deflate":
-            self._z = zlib.decompressobj()
-        else:  # we only advertise gzip and deflate
-            raise _final(FetchError(f"encoding {name!r}", reason="unsupported content encoding"))
-        self._deflate = name == "deflate"
-
-    def feed(self, data: bytes) -> bytes:
-        """Decode one raw chunk; ``TooLarge`` as soon as the output passes the limit."""
-        if self._z is None:
-            return self._count(data)
-        try:
-            out = [self._z.decompress(data, self._room())]
-            while self._z.unconsumed_tail and self._total + sum(map(len, out)) <= self._limit:
-                out.append(self._z.decompress(self._z.unconsumed_tail, self._room(out)))
-        except zlib.error as exc:
-            if self._deflate and not self._raw_deflate_tried and self._total == 0:
-                # "deflate" is sometimes sent without its zlib header
-                self._raw_deflate_tried = True
-                self._z = zlib.decompressobj(-zlib.MAX_WBITS)
-                return self.feed(data)
-            raise _final(FetchError(repr(exc), reason="the page could not be decoded")) from exc
-        return self._count(b"".join(out))
-
-    def flush(self) -> bytes:
-        return self._count(self._z.flush()) if self._z is not None else b""
-
-    def _room(self, pending: list[bytes] | None = None) -> int:
-        # one byte over the limit is enough to know the limit was passed
-        return max(1, self._limit - self._total - sum(map(len, pending or [])) + 1)
-
-    def _count(self, data: bytes) -> bytes:
-        self._total += len(data)
-        if self._total > self._limit:
-            raise TooLarge(f"decoded body over {self._limit} bytes", reason="too large")
-        return data
-
-
 def _host_header(url: httpx.URL) -> str:
     host = url.raw_host.decode("ascii")
     if ":" in host:
@@ -336,20 +265,14 @@ def _check_status(status: int, url: str) -> None:
         reason = f"refused by the site (HTTP {status})"
     else:
         reason = f"unexpected answer (HTTP {status})"
-    raise _final(FetchError(detail, reason=reason))
+    raise not_retryable(FetchError(detail, reason=reason))
 
 
 def _transport_error(url: httpx.URL, exc: httpx.TransportError) -> FetchError:
     text = repr(exc)
     if "CERTIFICATE" in text.upper() or "SSL" in text.upper():
-        return _final(FetchError(f"{url}: {text}", reason="secure connection failed"))
+        return not_retryable(FetchError(f"{url}: {text}", reason="secure connection failed"))
     return FetchError(f"{url}: {text}", reason="could not connect")
-
-
-def _final(error: FetchError) -> FetchError:
-    """Mark an error that retrying cannot fix (the class default says otherwise)."""
-    error.retryable = False
-    return error
 
 
 def _page(url: str, final_url: str, response: httpx.Response, body: bytes) -> Page:
@@ -364,13 +287,5 @@ def _page(url: str, final_url: str, response: httpx.Response, body: bytes) -> Pa
         status=response.status_code,
         content_type=mime,
         body=body,
-        encoding=_charset(content_type),
+        encoding=charset_of(content_type),
     )
-
-
-def _charset(content_type: str) -> str | None:
-    for param in content_type.split(";")[1:]:
-        key, _, value = param.partition("=")
-        if key.strip().lower() == "charset" and value.strip():
-            return value.strip().strip("\"'").lower()
-    return None
