@@ -168,6 +168,9 @@ class Deps:
     _analyzer: EntityAnalyzer | None = None
     _queue: JobQueue | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    #: False while a store that was down at start-up has not been reached and checked yet
+    store_ready: bool = True
+    _closing: threading.Event = field(default_factory=threading.Event)
 
     @property
     def fetcher(self) -> Fetcher:
@@ -184,7 +187,10 @@ class Deps:
             if self._extractor is None:
                 from bot.extract import Extractor
 
-                self._extractor = Extractor(timeout=self.settings.extract_timeout)
+                self._extractor = Extractor(
+                    timeout=self.settings.extract_timeout,
+                    processes=max(1, self.settings.worker_concurrency),
+                )
             return self._extractor
 
     @property
@@ -219,8 +225,33 @@ class Deps:
                 self._queue.ensure_group()
             return self._queue
 
+    def wait_for_store(self, first_delay: float = 0.2, max_delay: float = 5.0) -> None:
+        """Check the schema in a background thread as soon as Redis answers.
+
+        Until then ``store_ready`` is False (``/healthz`` says 503); commands
+        meanwhile answer "temporarily unavailable" and workers back off on their own.
+        """
+        self.store_ready = False
+
+        def watch() -> None:
+            delay = first_delay
+            while not self._closing.is_set():
+                try:
+                    self.store.ensure_schema()
+                except StoreUnavailable as exc:
+                    log.warning("store: still unavailable (%s); next try in %.1f s", exc, delay)
+                    self._closing.wait(delay)
+                    delay = min(delay * 2, max_delay)
+                    continue
+                self.store_ready = True
+                log.info("store: reachable again at %s", self.store_address)
+                return
+
+        threading.Thread(target=watch, name="store-watch", daemon=True).start()
+
     def close(self) -> None:
         """Close clients in reverse order of need; the embedded server goes last."""
+        self._closing.set()
         if self._fetcher is not None:
             self._fetcher.close()
         if self._extractor is not None:
@@ -231,9 +262,26 @@ class Deps:
             self.embedded.close()
 
 
-def build_deps(settings: Settings) -> Deps:
-    """Connect to the store and check its schema; everything else loads on first use."""
-    client, embedded, address = connect_redis(settings)
+def build_deps(settings: Settings, *, wait_for_store: bool = False) -> Deps:
+    """Connect to the store and check its schema; everything else loads on first use.
+
+    By default an unreachable store raises ``StoreUnavailable`` (CLI commands
+    stop with a clear message). ``serve`` and ``worker`` pass ``wait_for_store``:
+    a long-running process should not die because Redis restarts at the same
+    moment, so an external, non-cluster Redis that does not answer yet gives
+    ``Deps`` with a client that connects on use, and the schema is checked once
+    Redis answers (``Deps.wait_for_store``). A cluster client must reach a node
+    to learn the slot map, and an embedded Redis that did not start will not
+    start later, so both still raise.
+    """
+    url = settings.redis_url
+    try:
+        client, embedded, address = connect_redis(settings)
+    except StoreUnavailable as exc:
+        if not (wait_for_store and url and not url.startswith(CLUSTER_SCHEMES)):
+            raise
+        log.warning("store: %s; starting anyway and waiting for it", exc)
+        return _waiting_deps(settings, url)
     store = Store(client, load_seed_topics())
     try:
         store.ensure_schema()
@@ -250,3 +298,16 @@ def build_deps(settings: Settings) -> Deps:
         store_address=address,
         embedded=embedded,
     )
+
+
+def _waiting_deps(settings: Settings, url: str) -> Deps:
+    client = _client_for(url)  # redis-py connects on the first command, not here
+    deps = Deps(
+        settings=settings,
+        redis=client,
+        store=Store(client, load_seed_topics()),
+        topic_state=TopicState(client),
+        store_address=redact_url(url),
+    )
+    deps.wait_for_store()
+    return deps
