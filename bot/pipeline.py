@@ -123,12 +123,10 @@ def store_article(
     with _timed("store", timer):
         earlier = deps.store.save_article(team, article)
     if earlier:
+        ensure_filed(deps, team, earlier)
         return IngestResult(source=source, status="duplicate", duplicate_of=earlier)
-    joined: list[Development] = []
     with _timed("developments", timer):
-        deps.store.index_terms(team, article.id, topics.index_terms(article), _when(article))
-        for slug in article.topics:
-            joined.append(deps.topic_state.add_article(team, slug, article, datetime.now(UTC)))
+        joined = _file(deps, team, article)
     log.info(
         "ingested article=%s team=%s topics=%s developments=%s",
         article.id,
@@ -137,6 +135,25 @@ def store_article(
         ",".join(d.id for d in joined) or "-",
     )
     return IngestResult(source=source, status="ingested", article=article, developments=joined)
+
+
+def _file(deps: Deps, team: str, article: Article) -> list[Development]:
+    """Index the article's terms and join it to each of its topics (idempotent)."""
+    deps.store.index_terms(team, article.id, topics.index_terms(article), _when(article))
+    now = datetime.now(UTC)
+    return [deps.topic_state.add_article(team, slug, article, now) for slug in article.topics]
+
+
+def ensure_filed(deps: Deps, team: str, article_id: str) -> None:
+    """Finish filing a stored article whose ingest stopped between the two
+    transactions (stored, not yet in its topics): a retry then completes it."""
+    article = deps.store.get_article(team, article_id)
+    if article is None:
+        return
+    missing = [s for s in article.topics if not deps.topic_state.contains(team, s, article.id)]
+    if missing:
+        log.warning("article=%s team=%s was not filed in %s: filing now", article_id, team, missing)
+        _file(deps, team, article)
 
 
 def _when(article: Article) -> float:
@@ -153,6 +170,7 @@ def ingest_url(
     try:
         known = deps.store.find_duplicate(team, canonical_url(url), "")
         if known:
+            ensure_filed(deps, team, known)
             return [IngestResult(source=url, status="duplicate", duplicate_of=known)]
         with _timed("fetch", timer):
             page = deps.fetcher.fetch(url)

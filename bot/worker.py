@@ -28,19 +28,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-import redis
-
 from bot.errors import BriefbotError, IngestError, StoreUnavailable
 from bot.queue import Job, JobQueue
+from bot.store import UNAVAILABLE_ERRORS
 
 logger = logging.getLogger(__name__)
 
 #: errors that mean "Redis cannot be reached right now", not "this job is bad"
-REDIS_ERRORS: tuple[type[Exception], ...] = (
-    redis.ConnectionError,
-    redis.TimeoutError,
-    StoreUnavailable,
-)
+REDIS_ERRORS: tuple[type[Exception], ...] = (*UNAVAILABLE_ERRORS, StoreUnavailable)
 INTERNAL_REASON = "an internal error"
 LOST_REASON = "it was interrupted too many times"
 

@@ -226,3 +226,16 @@ def test_the_brief_reads_a_bounded_slice(deps: Deps) -> None:
     brief = briefs.brief_for(deps, "T1", "syria", mark_seen=False)
     assert brief.article_count == 12
     assert len(brief.developments) <= 8 and len(brief.timeline) <= 12
+
+
+def test_an_ingest_cut_between_store_and_topics_is_completed_on_retry(deps: Deps) -> None:
+    from bot.keys import TopicKeys
+
+    article = withdrawal(deps, 0)
+    # as if the worker died after storing the article, before filing it in its topic
+    deps.redis.delete(*deps.redis.keys(TopicKeys("T1", "syria").base.replace("{", "[{]") + "*"))
+    assert not deps.topic_state.contains("T1", "syria", article.id)
+    again = store_article(deps, "T1", article, article.url or "")
+    assert again.status == "duplicate"
+    assert deps.topic_state.contains("T1", "syria", article.id)
+    assert briefs.brief_for(deps, "T1", "syria", mark_seen=False).article_count == 1
