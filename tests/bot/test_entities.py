@@ -276,6 +276,21 @@ def test_junk_spans_cover_credits_and_prompts() -> None:
     assert "visited Moscow" not in covered
 
 
+def test_junk_lines() -> None:
+    text = (
+        "Officials in Damascus confirmed the handover.\n© 2026 Gulf Wire\nShare on X\n"
+        "Reporting by Jane Doe; Editing by John Roe\nFollow-up talks are planned in Ankara.\n"
+        "Image: REUTERS/Firas Makdesi"
+    )
+    junk = [text[s:e] for s, e in junk_spans(text)]
+    assert junk == [
+        "© 2026 Gulf Wire",
+        "Share on X",
+        "Reporting by Jane Doe; Editing by John Roe",
+        "Image: REUTERS/Firas Makdesi",
+    ]
+
+
 # ---- salience, sentences, mentions --------------------------------------------------
 
 
