@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -109,29 +110,19 @@ class Grouper:
             for m in g.mentions:
                 if m.label in ("ORG", "KNOWN") and " " in m.text:
                     by_initials.setdefault(initials(m.text), g)
-        out: list[Group] = []
-        for g in groups:
-            target = None
-            if g.known is None and all(is_acronym(m.text) for m in g.mentions):
-                short = g.mentions[0].text
-                long_key = self.acronyms.get(short)
-                target = by_key.get(long_key) if long_key else by_initials.get(short)
-            if target is not None and target is not g:
-                target.mentions.extend(g.mentions)
-            else:
-                out.append(g)
-        return out
+
+        def expansion(g: Group) -> Group | None:
+            if g.known is not None or not all(is_acronym(m.text) for m in g.mentions):
+                return None
+            short = g.mentions[0].text
+            long_key = self.acronyms.get(short)
+            return by_key.get(long_key) if long_key else by_initials.get(short)
+
+        return _fold(groups, expansion)
 
     def _merge_surnames(self, groups: list[Group]) -> list[Group]:
         anchors = [g for g in groups if _is_person_anchor(g)]
-        out: list[Group] = []
-        for g in groups:
-            target = None if g in anchors else _anchor_for(g, anchors)
-            if target is not None:
-                target.mentions.extend(g.mentions)
-            else:
-                out.append(g)
-        return out
+        return _fold(groups, lambda g: None if g in anchors else _anchor_for(g, anchors))
 
     def _merge_short_org_names(self, groups: list[Group]) -> list[Group]:
         """ "Rovers" after "Harbourside Rovers": a short form of one organisation's name."""
@@ -141,17 +132,14 @@ class Grouper:
             if any(m.label == "ORG" and " " in m.key for m in g.mentions)
             and (g.known is None or g.known.kind == "organization")
         ]
-        out: list[Group] = []
-        for g in groups:
-            target = None
-            if g.known is None and all(m.label == "ORG" for m in g.mentions):
-                found = [a for a in anchors if a is not g and _short_form_of(g, a)]
-                target = found[0] if len(found) == 1 else None
-            if target is not None:
-                target.mentions.extend(g.mentions)
-            else:
-                out.append(g)
-        return out
+
+        def long_form(g: Group) -> Group | None:
+            if g.known is not None or not all(m.label == "ORG" for m in g.mentions):
+                return None
+            found = [a for a in anchors if a is not g and _short_form_of(g, a)]
+            return found[0] if len(found) == 1 else None
+
+        return _fold(groups, long_form)
 
     def decide(self, groups: list[Group], context: Counter[str]) -> None:
         """Set ``kind`` (and ``match`` for places) of every group."""
@@ -203,6 +191,22 @@ class Grouper:
             if found and (best is None or found[0].score > best.score):
                 best = found[0]
         return best
+
+
+def _fold(groups: list[Group], target_of: Callable[[Group], Group | None]) -> list[Group]:
+    """Move each group's mentions into its target group, if it has one; keep the rest."""
+    absorbed: dict[int, Group] = {}  # id(group) -> the group it went into
+    out: list[Group] = []
+    for g in groups:
+        target = target_of(g)
+        while target is not None and id(target) in absorbed:
+            target = absorbed[id(target)]
+        if target is None or target is g:
+            out.append(g)
+            continue
+        target.mentions.extend(g.mentions)
+        absorbed[id(g)] = target
+    return [g for g in out if id(g) not in absorbed]
 
 
 def _place_evidence(g: Group, match: Match, context: Counter[str]) -> bool:

@@ -58,7 +58,7 @@ class RawMention:
     end: int
     text: str  # cleaned surface form
     key: str  # folded key of ``text``
-    label: str  # spaCy label, or "KNOWN" / "PLACE" / "NAME" for scanned mentions
+    label: str  # spaCy label; scanned: the label of the entity it repeats, "KNOWN", "PLACE"
     tok_start: int
     tok_end: int
     cue: bool = False  # a locative word before it ("in Quneitra")
@@ -205,7 +205,7 @@ def extend(doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon) -> RawMention:
 
     "Hmeimim" + "air base", "Raqqa" + "governorate", "Deir" + "al-Zor".
     """
-    words = gaz.facility_words | REGION_WORDS
+    words = gaz.place_words
     limit = min(len(doc), m.tok_end + _MAX_EXTENSION)
     best: tuple[int, bool] | None = None
     for j in range(m.tok_end + 1, limit + 1):
@@ -280,12 +280,9 @@ class Scanner:
             if found is None:
                 i += 1
                 continue
-            found = self.grow(found)
-            if any(covered[k] for k in range(found.tok_start, found.tok_end)):
-                found = self._longest(i)  # grown into a known name: keep the short one
-            if found is None:
-                i += 1
-                continue
+            grown = self.grow(found)
+            if not any(covered[grown.tok_start : grown.tok_end]):
+                found = grown  # else it grew into a name found before: keep it short
             out.append(found)
             for k in range(found.tok_start, found.tok_end):
                 covered[k] = True

@@ -77,6 +77,7 @@ class Gazetteer:
 
     def __init__(self, tables: Tables) -> None:
         self._t = tables
+        self._place_words = tables.facility_words | REGION_WORDS
 
     @classmethod
     def load(cls, cache_dir: Path | None = None) -> Gazetteer:
@@ -89,9 +90,9 @@ class Gazetteer:
         return cls(_shared_tables(cache_dir))
 
     @property
-    def facility_words(self) -> frozenset[str]:
-        """Folded first words of facility suffixes ("air", "naval", "port"...)."""
-        return self._t.facility_words
+    def place_words(self) -> frozenset[str]:
+        """Folded first words of facility and region suffixes ("air", "port", "province"...)."""
+        return self._place_words
 
     @property
     def first_words(self) -> frozenset[str]:
