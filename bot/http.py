@@ -25,7 +25,7 @@ MAX_BODY = 1_000_000  # Slack payloads are far smaller; refuse anything bigger
 
 
 def health(deps: Deps) -> tuple[bool, dict[str, Any]]:
-    store = deps.store.ping()
+    store = deps.store_ready and deps.store.ping()
     model = deps.nlp_loaded
     return store and model, {"store": store, "nlp_model": model}
 
