@@ -5,13 +5,17 @@ Middleware, in order:
 1. team guard: in single-workspace mode (``SLACK_BOT_TOKEN``), requests from any
    team other than the token's own (``auth.test``) are refused and touch no data;
 2. once-only: a Slack retry of an event (same ``event_id``) is acknowledged and
-   dropped, so it never produces a second reply;
+   dropped, so it never produces a second reply. The event is marked before
+   its listener runs; when handling fails before the ack (e.g. the link could
+   not be queued), the error handler removes the mark, so that the retry Slack
+   sends after the 500 is handled rather than dropped as a repeat;
 
 Ack latency is measured around the whole request in ``bot.http``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -102,6 +106,7 @@ def _error_handler(deps: Deps) -> Callable[..., Any]:
     def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse | None:
         if isinstance(error, BoltUnhandledRequestError):
             return None
+        _forget_event(deps, body)
         kind = _kind(body)
         deps.metrics.events.labels(type=kind, outcome="error").inc()
         if isinstance(error, StoreUnavailable):
@@ -111,3 +116,15 @@ def _error_handler(deps: Deps) -> Callable[..., Any]:
         return None
 
     return on_error
+
+
+def _forget_event(deps: Deps, body: dict[str, Any]) -> None:
+    """Unmark a failed event, so Slack's retry of it is handled, not dropped.
+
+    When the failure came after the ack (bolt runs listeners after it), Slack
+    does not retry and the unmarking changes nothing.
+    """
+    event_id, team = body.get("event_id"), _team(body)
+    if event_id and team:
+        with contextlib.suppress(StoreUnavailable):
+            deps.store.forget(team, f"event:{event_id}")

@@ -191,6 +191,11 @@ class Store:
         """True the first time ``marker`` is seen for the team (Slack retries, replays)."""
         return bool(self.redis.set(TeamKeys(team).event_seen(marker), 1, nx=True, ex=ttl_seconds))
 
+    @unavailable_on_error
+    def forget(self, team: str, marker: str) -> None:
+        """Remove a ``first_time`` marker: the next sight of ``marker`` is a first time again."""
+        self.redis.delete(TeamKeys(team).event_seen(marker))
+
     # ---- topics and follows -----------------------------------------------------
 
     @unavailable_on_error

@@ -1,7 +1,13 @@
-"""``link_shared`` for the app's registered unfurl domains: queue an unfurl job."""
+"""``link_shared`` for the app's registered unfurl domains: queue an unfurl job.
+
+As for pasted links (``handlers.messages``), the jobs are queued in a listener
+middleware, before bolt acknowledges the event: if Redis cannot take them,
+Slack gets an error and sends the event again instead of losing it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
@@ -10,20 +16,27 @@ if TYPE_CHECKING:
     from bot.deps import Deps
 
 
+def queue_unfurls(deps: Deps, team: str, event: dict[str, Any]) -> None:
+    """Queue one unfurl job per http(s) link of the event (at most five)."""
+    for link in (event.get("links") or [])[:5]:
+        url = str(link.get("url") or "")
+        if not url.startswith(("http://", "https://")):
+            continue
+        payload = {
+            "url": url,
+            "channel": str(event.get("channel")),
+            "ts": str(event.get("message_ts")),
+        }
+        deps.queue.enqueue(
+            "unfurl", team, payload, dedup_key=f"unfurl:{team}:{payload['ts']}:{url}"
+        )
+
+
 def register(app: App, deps: Deps) -> None:
-    @app.event("link_shared")
-    def on_link_shared(body: dict[str, Any], event: dict[str, Any]) -> None:
-        team = str(body.get("team_id"))
-        for link in (event.get("links") or [])[:5]:
-            url = str(link.get("url") or "")
-            if not url.startswith(("http://", "https://")):
-                continue
-            payload = {
-                "url": url,
-                "channel": str(event.get("channel")),
-                "ts": str(event.get("message_ts")),
-            }
-            deps.queue.enqueue(
-                "unfurl", team, payload, dedup_key=f"unfurl:{team}:{payload['ts']}:{url}"
-            )
+    def queue_before_ack(body: dict[str, Any], next: Callable[[], None]) -> None:
+        queue_unfurls(deps, str(body.get("team_id")), body.get("event") or {})
+        next()
+
+    @app.event("link_shared", middleware=[queue_before_ack])
+    def on_link_shared() -> None:
         deps.metrics.events.labels(type="link_shared", outcome="queued").inc()

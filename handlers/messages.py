@@ -1,15 +1,21 @@
-"""Links posted in channels: acknowledged at once, queued for a worker.
+"""Links posted in channels: queued for a worker, then acknowledged.
 
 Bot messages (this bot's included), edits, deletions and other subtypes are
 ignored even when they contain links, or the bot would answer itself.
+
+The links are queued in a listener middleware, which runs before bolt answers
+Slack, not in the listener, which bolt runs after the ack. When queueing
+fails (Redis down), the request fails with a 500 (no ack in Socket Mode) and
+Slack sends the event again later, so the link is not lost.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import App
+from slack_bolt import App, BoltContext
 
 from bot.links import links_in
 
@@ -52,12 +58,20 @@ def queue_links(deps: Deps, team: str, event: dict[str, Any]) -> int:
 
 
 def register(app: App, deps: Deps, *, bot_user: str) -> None:
-    @app.event("message")
-    def on_message(body: dict[str, Any], event: dict[str, Any]) -> None:
+    def queue_before_ack(
+        body: dict[str, Any], context: BoltContext, next: Callable[[], None]
+    ) -> None:
+        event = body.get("event") or {}
+        if wanted(event, bot_user):
+            context["queued"] = queue_links(deps, str(body.get("team_id")), event)
+        next()
+
+    @app.event("message", middleware=[queue_before_ack])
+    def on_message(body: dict[str, Any], event: dict[str, Any], context: BoltContext) -> None:
         if not wanted(event, bot_user):
             deps.metrics.events.labels(type="message", outcome="ignored").inc()
             return
-        queued = queue_links(deps, str(body.get("team_id")), event)
+        queued = int(context.get("queued") or 0)
         deps.metrics.events.labels(type="message", outcome="queued" if queued else "no_links").inc()
         if queued:
             log.info(
