@@ -36,6 +36,7 @@ entities, and a note saying why.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -133,10 +134,10 @@ class EntityAnalyzer:
         found = ner_mentions(doc, junk, gaz, lex)
         grouper = Grouper(lex, gaz, acronym_pairs(text))
         coordinated_regions(doc, found, gaz)
-        groups = self._grouped(grouper, found)
-        scanned = self._scan(doc, junk, found, groups)
+        groups, context = self._grouped(grouper, found)
+        scanned = self._scan(doc, junk, found, groups, context)
         coordinated_regions(doc, found + scanned, gaz)
-        groups = self._grouped(grouper, found + scanned)
+        groups, _ = self._grouped(grouper, found + scanned)
         sentences = sentence_spans(doc, text)
         lead_end = sentences[1][1] if len(sentences) > 1 else len(text)
         actors, places, mentions = build_output(
@@ -144,17 +145,25 @@ class EntityAnalyzer:
         )
         return Analysis(language, actors, places, sentences, mentions)
 
-    def _grouped(self, grouper: Grouper, mentions: list[RawMention]) -> list[Group]:
+    def _grouped(
+        self, grouper: Grouper, mentions: list[RawMention]
+    ) -> tuple[list[Group], Counter[str]]:
+        """Groups with their kinds decided, and the article's country context."""
         groups = grouper.group(mentions)
-        grouper.decide(groups, context_of(groups, self.gazetteer))
-        return groups
+        context = context_of(groups, self.gazetteer)
+        grouper.decide(groups, context)
+        return groups, context
 
     def _scan(
-        self, doc: Doc, junk: list[tuple[int, int]], found: list[RawMention], groups: list[Group]
+        self,
+        doc: Doc,
+        junk: list[tuple[int, int]],
+        found: list[RawMention],
+        groups: list[Group],
+        context: Counter[str],
     ) -> list[RawMention]:
         covered = _covered(doc, junk, found)
         surface, person_words = scan_names(groups)
-        context = context_of(groups, self.gazetteer)
         place_ok = place_trusted_for_scan(self.gazetteer, context, person_words)
         lex = self.lexicon
 

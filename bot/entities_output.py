@@ -118,19 +118,21 @@ def _most_used(g: Group, prefer_long: bool = False) -> str:
 
 def _actor(g: Group) -> Entity:
     kind: ActorKind = g.known.kind if g.known else g.kind  # type: ignore[assignment]
+    surfaces = _surfaces(g)
     if g.known is not None:
         name, ident = g.known.name, g.known.id
     else:
-        full = [s for s in _surfaces(g) if not is_acronym(s)]
+        full = [s for s in surfaces if not is_acronym(s)]
         if kind == "person":
             name = _most_used(g, prefer_long=True)
         elif full and kind == "organization":
-            name = max(full, key=lambda s: (len(s.split()), -_surfaces(g).index(s)))
+            # the longest spelled-out name, the first of equals: "Syrian Democratic Forces"
+            name = max(full, key=lambda s: (len(s.split()), -surfaces.index(s)))
         else:
             name = _most_used(g)
         ident = actor_id(name_key(name))
     entity = Entity(id=ident, name=name, kind=kind)
-    entity.aliases = _merged_aliases(entity, _surfaces(g))
+    entity.aliases = _merged_aliases(entity, surfaces)
     return entity
 
 
