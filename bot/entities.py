@@ -46,7 +46,7 @@ from spacy.tokens import Doc, Span
 from bot.entities_data import Lexicon
 from bot.entities_group import Group, Grouper, acronym_pairs, context_of, scan_names
 from bot.entities_junk import junk_spans
-from bot.entities_output import build_output, title_keys
+from bot.entities_output import Title, build_output
 from bot.entities_spans import (
     RawMention,
     Scanner,
@@ -141,7 +141,7 @@ class EntityAnalyzer:
         sentences = sentence_spans(doc, text)
         lead_end = sentences[1][1] if len(sentences) > 1 else len(text)
         actors, places, mentions = build_output(
-            [g for g in groups if g.kind != "drop"], text, title_keys(title), lead_end
+            [g for g in groups if g.kind != "drop"], text, Title(title, lex), lead_end
         )
         return Analysis(language, actors, places, sentences, mentions)
 

@@ -15,7 +15,7 @@ import re
 from collections import Counter
 from typing import TYPE_CHECKING
 
-from bot.entities_data import actor_id
+from bot.entities_data import Lexicon, actor_id
 from bot.entities_names import is_acronym, name_key, slug
 from bot.models import ActorKind, Entity, Place
 
@@ -27,18 +27,30 @@ _TITLE_WORD_RE = re.compile(r"[\w][\w'’.-]*")
 _MAX_TITLE_NGRAM = 5
 
 
-def title_keys(title: str) -> frozenset[str]:
-    """Folded keys of every run of up to five words of the title."""
-    words = _TITLE_WORD_RE.findall(title or "")
-    keys: set[str] = set()
-    for i in range(len(words)):
-        for j in range(i + 1, min(len(words), i + _MAX_TITLE_NGRAM) + 1):
-            keys.add(name_key(" ".join(words[i:j])))
-    return frozenset(keys)
+class Title:
+    """Which entities a title names: by a spelling, a surname or a curated alias."""
+
+    def __init__(self, title: str, lex: Lexicon) -> None:
+        words = _TITLE_WORD_RE.findall(title or "")
+        keys: set[str] = set()
+        for i in range(len(words)):
+            for j in range(i + 1, min(len(words), i + _MAX_TITLE_NGRAM) + 1):
+                keys.add(name_key(" ".join(words[i:j])))
+        self.keys = frozenset(keys)
+        self.known = frozenset(found.id for k in keys if (found := lex.by_key.get(k)))
+
+    def names(self, g: Group) -> bool:
+        """Whether the title names the entity of ``g``."""
+        if g.known is not None and g.known.id in self.known:
+            return True
+        if g.keys & self.keys:
+            return True
+        # "Putin's second meeting": a person by surname
+        return g.kind == "person" and any(k.split()[-1] in self.keys for k in g.keys)
 
 
 def build_output(
-    groups: list[Group], text: str, in_title: frozenset[str], lead_end: int
+    groups: list[Group], text: str, title: Title, lead_end: int
 ) -> tuple[list[Entity], list[Place], list[Mention]]:
     """Actors and places by salience, and every mention, from the kept groups."""
     from bot.entities import Mention
@@ -58,7 +70,7 @@ def build_output(
             earlier.aliases = _merged_aliases(earlier, [item.name, *item.aliases])
         spans.setdefault(item.id, []).extend((m.start, m.end) for m in g.mentions)
         firsts[item.id] = min(firsts.get(item.id, len(text)), min(m.start for m in g.mentions))
-        if g.keys & in_title:
+        if title.names(g):
             titled.add(item.id)
     scores: dict[str, float] = {}
     for ident, found in spans.items():

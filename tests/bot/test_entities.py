@@ -294,6 +294,15 @@ def test_junk_lines() -> None:
 # ---- salience, sentences, mentions --------------------------------------------------
 
 
+def test_title_names_people_by_surname(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "Tartus dominates Putin's meeting with Syria's leader",
+        "Vladimir Putin and Ahmed al-Sharaa met in the Kremlin on January 28. The Kremlin's "
+        "account of the meeting was brief.",
+    )
+    assert [e.name for e in a.actors][:2] == ["Vladimir Putin", "Kremlin"]
+
+
 def test_salience_prefers_title_lead_and_mentions(analyzer: EntityAnalyzer) -> None:
     a = analyzer.analyze(
         "Russian troops leave Qamishli",
