@@ -77,6 +77,9 @@ class Event:
     locations: list[str] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # article URLs
     approximate: bool = False  # the day is an estimate ("last week" -> 7 days before)
+    # what happened, for merging one event across outlets ("ceasefire", "talks"...);
+    # set by bot.timeline.extract_events, derived from the text when empty
+    signature: str = ""
 
 
 @dataclass
