@@ -61,6 +61,7 @@ from bot.models import Entity, Place
 _WORD_RE = re.compile(r"[A-Za-z']+")
 _SENTENCE_END_RE = re.compile(r"(?<=[.!?…。])[\"”»)]?\s+(?=[\"“«(]?[A-ZÀ-ÖØ-ÞА-ЯΑ-Ω0-9¿¡])")
 _ENGLISH_STOPWORD_SHARE = 0.18
+_MIN_WORDS_TO_JUDGE = 8
 
 
 @dataclass
@@ -194,8 +195,8 @@ class EntityAnalyzer:
 
     def _looks_english(self, text: str) -> bool:
         words = [w.lower() for w in _WORD_RE.findall(text[:3000])]
-        if not words:
-            return False
+        if len(words) < _MIN_WORDS_TO_JUDGE:
+            return True  # too short to tell: unknown means English
         return sum(w in self._stopwords for w in words) / len(words) >= _ENGLISH_STOPWORD_SHARE
 
 

@@ -358,6 +358,8 @@ def test_unknown_language_is_checked(analyzer: EntityAnalyzer) -> None:
     english = analyzer.analyze("", "Russian troops left Qamishli for the base at Hmeimim.", None)
     assert english.language == "en" and english.notes == []
     assert "Qamishli" in {p.name for p in english.locations}
+    too_short = analyzer.analyze("", "Qamishli, Hmeimim.", None)
+    assert too_short.language == "en" and too_short.notes == []
 
 
 def test_regex_sentences() -> None:
