@@ -205,12 +205,8 @@ def digest_topic_line(brief: Brief) -> str:
 
 
 def _top_names(brief: Brief) -> str:
-    parts = []
-    if brief.actors:
-        parts.append("Who: " + ", ".join(escape(a.name) for a in brief.actors[:3]))
-    if brief.locations:
-        parts.append("Where: " + ", ".join(escape(p.name) for p in brief.locations[:3]))
-    return " · ".join(parts)
+    """In a digest the names are the ones that rose since the last digest."""
+    return escape(fmt.rising_names(brief))
 
 
 def _digest_note(dropped: int) -> str:

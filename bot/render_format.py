@@ -148,3 +148,15 @@ def empty_brief(brief: Brief, command: str = "/brief") -> str | None:
         f"No articles on {brief.topic} yet. "
         "Paste links to news articles in a channel I'm in, and I'll file them here."
     )
+
+
+def rising_names(brief: Brief) -> str:
+    """``Rising: Sharaa (+9), Putin (+4) · Places: Tartus (+3)`` (unescaped)."""
+    parts = []
+    if brief.actors:
+        parts.append("Rising: " + ", ".join(f"{a.name} (+{a.mentions})" for a in brief.actors[:3]))
+    if brief.locations:
+        parts.append(
+            "Places: " + ", ".join(f"{p.name} (+{p.mentions})" for p in brief.locations[:3])
+        )
+    return " · ".join(parts)

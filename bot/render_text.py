@@ -118,6 +118,9 @@ def _digest_topic(brief: Brief) -> list[str]:
     marks = fmt.marks_shown(brief)
     for dev in brief.developments:
         lines += _development(dev, "- ", marks)
+    names = fmt.rising_names(brief)
+    if names:
+        lines.append(f"  {names}")
     if brief.timeline:
         lines.append("  Timeline")
         for entry in brief.timeline:

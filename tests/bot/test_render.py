@@ -349,6 +349,10 @@ def test_digest_blocks_and_text() -> None:
     assert render.digest_fallback(digest) == (
         "Morning digest: syria (1 new, 1 updated), ukraine (nothing new), mars (nothing new)"
     )
+    rising = (
+        "Rising: Ahmed al-Sharaa (+12), Vladimir Putin (+9) · Places: Qamishli (+8), Tartus (+3)"
+    )
+    assert rising in joined and f"  {rising}" in text
 
 
 def test_busy_digest_fits() -> None:
