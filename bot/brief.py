@@ -64,6 +64,19 @@ def backfill(deps: Deps, team: str, topic: Topic) -> int:
     return len(articles)
 
 
+def unknown_topic(topic: str, team: str, now: datetime) -> Brief:
+    """The answer for a term that is no topic and matches no article."""
+    return Brief(
+        topic=topic,
+        team=team,
+        generated_at=now,
+        article_count=0,
+        source_count=0,
+        known_topic=False,
+        quiet=True,
+    )
+
+
 def brief_for(
     deps: Deps,
     team: str,
@@ -78,15 +91,7 @@ def brief_for(
     now = datetime.now(UTC)
     topic = resolve_topic(deps, team, query)
     if topic is None:
-        slug = topic_defs.slugify(query)
-        return Brief(
-            topic=slug,
-            team=team,
-            generated_at=now,
-            article_count=0,
-            source_count=0,
-            known_topic=False,
-        )
+        return unknown_topic(topic_defs.slugify(query), team, now)
     snapshot = deps.topic_state.snapshot(team, topic.name)
     scope = scope_for(user, channel)
     if since is None and scope is not None:

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from bot import __version__, pipeline, render
 from bot.config import TEAM_LOCAL, Settings
@@ -152,30 +153,36 @@ def cmd_extract(deps: Deps, args: argparse.Namespace) -> int:
     return 0
 
 
+def _emit(
+    args: argparse.Namespace,
+    as_json: Callable[[], object],
+    as_blocks: Callable[[], list[Any]],
+    as_text: Callable[[], str],
+) -> int:
+    """Print in the format the flags ask for: --json, --blocks, or text."""
+    if args.json:
+        _print_json(as_json())
+    elif args.blocks:
+        _print_json(render.blocks_to_dicts(as_blocks()))
+    else:
+        print(as_text())
+    return 0
+
+
 def cmd_brief(deps: Deps, args: argparse.Namespace) -> int:
     from bot.brief import brief_for
 
     brief = brief_for(deps, args.team, " ".join(args.topic), since=args.since, mark_seen=False)
-    if args.json:
-        _print_json(brief_json(brief))
-    elif args.blocks:
-        _print_json(render.blocks_to_dicts(render.brief_blocks(brief)))
-    else:
-        print(render.brief_text(brief))
-    return 0
+    return _emit(args, lambda: brief_json(brief), lambda: render.brief_blocks(brief),
+                 lambda: render.brief_text(brief))  # fmt: skip
 
 
 def cmd_digest(deps: Deps, args: argparse.Namespace) -> int:
     from bot.digest import digest_for
 
     digest = digest_for(deps, args.team, list(args.topics))
-    if args.json:
-        _print_json(to_jsonable(digest))
-    elif args.blocks:
-        _print_json(render.blocks_to_dicts(render.digest_blocks(digest)))
-    else:
-        print(render.digest_text(digest))
-    return 0
+    return _emit(args, lambda: to_jsonable(digest), lambda: render.digest_blocks(digest),
+                 lambda: render.digest_text(digest))  # fmt: skip
 
 
 def cmd_demo(deps: Deps, args: argparse.Namespace) -> int:

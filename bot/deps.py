@@ -202,7 +202,8 @@ class Deps:
                 from bot.nlp import load_pipeline
 
                 nlp = load_pipeline(self.settings.spacy_model)
-                self._analyzer = EntityAnalyzer(nlp, Gazetteer.load())
+                gazetteer = Gazetteer.load(cache_dir=self.settings.data_dir / "cache")
+                self._analyzer = EntityAnalyzer(nlp, gazetteer)
                 log.info("nlp: loaded %s", self.settings.spacy_model)
             return self._analyzer
 

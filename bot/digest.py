@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from bot import developments as devs
-from bot.brief import resolve_topic
+from bot.brief import resolve_topic, unknown_topic
 from bot.digest_state import DigestState
 from bot.models import Brief, Digest
 
@@ -72,15 +72,7 @@ def _digest_brief(
 ) -> Brief:
     topic = resolve_topic(deps, team, query)
     if topic is None:
-        return Brief(
-            topic=query,
-            team=team,
-            generated_at=now,
-            article_count=0,
-            source_count=0,
-            known_topic=False,
-            quiet=True,
-        )
+        return unknown_topic(query, team, now)
     since = state.watermark(team, topic.name, scope) if scope else None
     since = since or now - FIRST_WINDOW
     changes = state.changes(team, topic.name, since, scope)

@@ -14,7 +14,6 @@ Three questions, each answered from an index kept as articles join
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -22,6 +21,7 @@ from bot import serde
 from bot.keys import TopicKeys
 from bot.models import Development, RankedName, TimelineEntry
 from bot.store import RedisClient, unavailable_on_error
+from bot.topic_state import ranked_names
 
 MAX_CHANGED = 25  # developments read per topic; the renderer trims further to fit Slack
 MAX_EVENTS = 12
@@ -134,21 +134,5 @@ class DigestState:
         return self._ranked(k, kind, rows)
 
     def _ranked(self, k: TopicKeys, kind: str, rows: list[tuple[bytes, float]]) -> list[RankedName]:
-        if not rows:
-            return []
         names_key = k.actor_names if kind == "actors" else k.place_names
-        metas = self.redis.hmget(names_key, [member for member, _ in rows])
-        out = []
-        for (_, score), meta in zip(rows, metas, strict=True):
-            if not meta:
-                continue
-            info = json.loads(meta)
-            out.append(
-                RankedName(
-                    name=info["name"],
-                    kind=info.get("kind") or "other",
-                    mentions=int(score),
-                    country=info.get("country"),
-                )
-            )
-        return out
+        return ranked_names(self.redis, names_key, rows)

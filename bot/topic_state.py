@@ -52,6 +52,29 @@ class TopicSnapshot:
     watermarks: dict[str, datetime] = field(default_factory=dict)
 
 
+def ranked_names(
+    client: RedisClient, names_key: str, rows: list[tuple[bytes, float]]
+) -> list[RankedName]:
+    """Sorted-set rows (id, weight) with the names and kinds kept in ``names_key``."""
+    if not rows:
+        return []
+    metas = client.hmget(names_key, [member for member, _ in rows])
+    out = []
+    for (_, score), meta in zip(rows, metas, strict=True):
+        if not meta:
+            continue
+        info = json.loads(meta)
+        out.append(
+            RankedName(
+                name=info["name"],
+                kind=info.get("kind") or "other",
+                mentions=int(score),
+                country=info.get("country"),
+            )
+        )
+    return out
+
+
 class TopicState:
     def __init__(self, client: RedisClient) -> None:
         self.redis = client
@@ -214,29 +237,12 @@ class TopicState:
             article_count=int(count),
             source_count=int(outlets),
             developments=self._load_developments(k, [d.decode() for d in dev_ids]),
-            actors=self._names(k.actor_names, actor_rows),
-            locations=self._names(k.place_names, place_rows),
+            actors=ranked_names(self.redis, k.actor_names, actor_rows),
+            locations=ranked_names(self.redis, k.place_names, place_rows),
             timeline=self._timeline(k, event_keys),
             updated_at=datetime.fromisoformat(updated.decode()) if updated else None,
             watermarks={s.decode(): datetime.fromisoformat(v.decode()) for s, v in marks.items()},
         )
-
-    def _names(self, names_key: str, rows: list[tuple[bytes, float]]) -> list[RankedName]:
-        if not rows:
-            return []
-        metas = self.redis.hmget(names_key, [member for member, _ in rows])
-        out = []
-        for (_, score), meta in zip(rows, metas, strict=True):
-            info = json.loads(meta) if meta else {"name": "?", "kind": "other"}
-            out.append(
-                RankedName(
-                    name=info["name"],
-                    kind=info.get("kind") or "other",
-                    mentions=int(score),
-                    country=info.get("country"),
-                )
-            )
-        return out
 
     def _timeline(self, k: TopicKeys, event_keys: list[bytes]) -> list[TimelineEntry]:
         if not event_keys:
