@@ -87,7 +87,13 @@ def brief_for(
     since: datetime | None = None,
     mark_seen: bool = True,
 ) -> Brief:
-    """See ``bot.service.brief_for``."""
+    """The brief for ``query`` (a topic name, alias or free term) in ``team``.
+
+    "New" marks are relative to ``since`` when given, else to the user's (or,
+    without a user, the channel's) watermark for that topic; ``mark_seen`` moves
+    that watermark to now. An unknown term becomes an automatic topic built from
+    the team's matching articles. Raises ``TopicNameError`` for unusable names.
+    """
     now = datetime.now(UTC)
     topic = resolve_topic(deps, team, query)
     if topic is None:
@@ -134,7 +140,7 @@ def assemble(
 
 
 def add_topic(deps: Deps, team: str, name: str, aliases: list[str]) -> Topic:
-    """See ``bot.service.add_topic``."""
+    """Define (or redefine) a topic for the team, and file existing matching articles."""
     slug = topic_defs.slugify(name)
     base = topic_defs.resolve(slug, deps.store.topics(team)) or topic_defs.auto_topic(name)
     clean = [topic_defs.normalise(a) for a in aliases if topic_defs.normalise(a)]
