@@ -8,6 +8,7 @@ small in Redis.
 
 from __future__ import annotations
 
+import functools
 import json
 import types
 import typing
@@ -68,6 +69,17 @@ def _convert(tp: Any, value: Any) -> Any:
 
 
 def _dataclass(cls: type, data: dict[str, Any]) -> Any:
-    hints = typing.get_type_hints(cls)
-    kwargs = {f.name: _convert(hints[f.name], data[f.name]) for f in fields(cls) if f.name in data}
+    kwargs = {name: _convert(tp, data[name]) for name, tp in _field_types(cls) if name in data}
     return cls(**kwargs)
+
+
+@functools.cache
+def _field_types(cls: type) -> tuple[tuple[str, Any], ...]:
+    """Each field's name and resolved type, once per class.
+
+    ``get_type_hints`` compiles every string annotation on each call (they are
+    all strings under ``from __future__ import annotations``); uncached it was
+    most of the cost of reading a brief's developments (docs/benchmarks.md).
+    """
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, hints[f.name]) for f in fields(cls))
