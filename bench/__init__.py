@@ -1,0 +1,1 @@
+"""Benchmarks: quality and performance figures quoted in docs/benchmarks.md (``make bench``)."""

@@ -1,0 +1,423 @@
+"""Ingest throughput: the whole pipeline next to its two ceilings, with 1 and 2 workers.
+
+Data: the article-extraction pages (``../shared/eval/article-extraction/html``,
+or ``$BRIEFBOT_EVAL_DIR/article-extraction``), decompressed and served by the
+local ``ArticleServer`` on 127.0.0.1, so fetching is real HTTP.
+
+Three kinds of work, each in 1 and in 2 worker PROCESSES (threads would share
+one interpreter lock), every process started and warmed before the clock
+starts (model, gazetteer, extraction worker and HTTP client loaded):
+
+- pipeline: ``bot.pipeline.ingest_url`` per page (fetch, extract, NER and
+  entity resolution, summary, timeline, topics, storage in a private Redis,
+  developments), each process with its own ``Deps``; the stage timer gives
+  where the time goes.
+- trafilatura ceiling: ``trafilatura.bare_extraction`` with briefbot's own
+  options on every page's HTML, in process: the extraction the pipeline must do.
+- spaCy ceiling: ``nlp.pipe`` (batches of 8) with the same model and pipes as
+  the pipeline (lemmatizer off) over the texts the pipeline parsed: the English
+  articles it stored (pages it refused or found non-English never reach spaCy).
+
+A parent hands out work one item at a time over a pipe (as a queue would), so
+two processes end together. Throughput is pages per second of wall time from
+the first item handed out to the last one done; words per second use the same
+word count for all three (words of the stored texts). The ratio that the issue
+sets a target for is pipeline / slower ceiling, at equal process counts.
+
+    python -m bench.ingest            # quick: the first 60 pages (by id)
+    python -m bench.ingest --full     # all 181 pages
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections import Counter, deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.common import OUT, REPO, BenchRedis, extraction_pages, figure, skip_message, verdict
+
+QUICK_PAGES = 60
+SPACY_BATCH = 8
+TARGET = 0.6
+STAGES = ("fetch", "extract", "entities", "summary", "timeline", "store", "developments")
+WARM_HTML = (
+    b"<html><head><title>Warm up</title></head><body><article><p>"
+    + b"The council met in the city on Monday to discuss the new budget plan. " * 8
+    + b"</p></article></body></html>"
+)
+
+Work = Callable[[Any], dict[str, Any]]
+
+
+# ---- child processes ------------------------------------------------------------------
+
+
+def _pipeline_work(args: argparse.Namespace) -> Work:
+    from bot import pipeline
+    from bot.config import Settings
+    from bot.deps import build_deps
+
+    settings = Settings(
+        redis_url=args.redis,
+        data_dir=Path(tempfile.mkdtemp(prefix="bench-ingest-")),
+        fetch_allow_hosts=(args.allow,),
+        log_level="WARNING",
+    )
+    deps = build_deps(settings)
+    deps.analyzer.analyze("Warm up", WARM_HTML.decode(), "en")
+    deps.extractor.from_html(WARM_HTML, "http://example.org/warm")
+    deps.fetcher.fetch(f"http://{args.allow}/warm")
+
+    def work(item: list[str]) -> dict[str, Any]:
+        team, url = item
+        stages: Counter[str] = Counter()
+
+        def timer(stage: str, seconds: float) -> None:
+            stages[stage] += seconds
+
+        result = pipeline.ingest_url(deps, team, url, timer)[0]
+        article = result.article
+        return {
+            "status": result.status,
+            "reason": result.reason,
+            "id": article.id if article else None,
+            "words": len(article.text.split()) if article else 0,
+            "parsed": bool(article) and not any("skipped" in n for n in article.notes),
+            "stages": dict(stages),
+        }
+
+    return work
+
+
+def _trafilatura_work(args: argparse.Namespace) -> Work:
+    import trafilatura
+
+    from bot.extract_worker import TRAFILATURA_OPTIONS
+
+    pages = extraction_pages(args.pages) or []
+    htmls = [(p.html.decode("utf-8"), p.url) for p in pages]
+    trafilatura.bare_extraction(WARM_HTML.decode(), **TRAFILATURA_OPTIONS)
+
+    def work(index: int) -> dict[str, Any]:
+        html, url = htmls[index]
+        doc = trafilatura.bare_extraction(html, url=url, **TRAFILATURA_OPTIONS)
+        return {"ok": doc is not None}
+
+    return work
+
+
+def _spacy_work(args: argparse.Namespace) -> Work:
+    from bot.config import Settings
+    from bot.nlp import load_pipeline
+
+    nlp = load_pipeline(Settings().spacy_model)
+    texts: list[str] = json.loads(Path(args.texts).read_text(encoding="utf-8"))
+    nlp(WARM_HTML.decode())
+
+    def work(indices: list[int]) -> dict[str, Any]:
+        docs = list(nlp.pipe((texts[i] for i in indices), batch_size=SPACY_BATCH))
+        return {"tokens": sum(len(d) for d in docs)}
+
+    return work
+
+
+def child_main(args: argparse.Namespace) -> int:
+    """Serve work items from stdin until ``stop``; one ``@@done`` line per item."""
+    makers = {"pipeline": _pipeline_work, "trafilatura": _trafilatura_work, "spacy": _spacy_work}
+    work = makers[args.child](args)
+    print("@@ready", flush=True)
+    for line in sys.stdin:
+        if line.strip() == "stop":
+            break
+        started = time.perf_counter()
+        info = work(json.loads(line))
+        info["seconds"] = time.perf_counter() - started
+        print("@@done " + json.dumps(info), flush=True)
+    return 0
+
+
+# ---- the parent: hand out work, time it ---------------------------------------------
+
+
+@dataclass
+class Run:
+    """One kind of work done by ``procs`` processes."""
+
+    kind: str
+    procs: int
+    wall: float = 0.0
+    startup: float = 0.0  # seconds until every process was ready
+    infos: list[dict[str, Any]] = field(default_factory=list)
+
+    def stage_totals(self) -> dict[str, float]:
+        totals: Counter[str] = Counter()
+        for info in self.infos:
+            totals.update(info.get("stages", {}))
+        return dict(totals)
+
+    @property
+    def busy(self) -> float:
+        return sum(float(i["seconds"]) for i in self.infos)
+
+
+def _read_until(proc: subprocess.Popen[str], tag: str) -> str:
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        if line.startswith(tag):
+            return line[len(tag) :].strip()
+    raise RuntimeError(f"a bench child exited before '{tag}' (logs in {OUT})")
+
+
+class Pool:
+    """``size`` started and warmed child processes of one kind, reused across runs."""
+
+    def __init__(self, kind: str, size: int, child_args: list[str]) -> None:
+        OUT.mkdir(parents=True, exist_ok=True)
+        self.kind = kind
+        started = time.perf_counter()
+        self.children = [
+            subprocess.Popen(
+                [sys.executable, "-m", "bench.ingest", "--child", kind, *child_args],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=(OUT / f"ingest-{kind}-{index}.log").open("w"),
+                text=True,
+                cwd=REPO,
+            )
+            for index in range(size)
+        ]
+        for child in self.children:
+            _read_until(child, "@@ready")
+        self.startup = time.perf_counter() - started
+
+    def run(self, procs: int, items: list[Any]) -> Run:
+        """Do ``items`` in the first ``procs`` children; the clock runs from the first item."""
+        run = Run(self.kind, procs, startup=self.startup)
+        todo: deque[Any] = deque(items)
+        lock = threading.Lock()
+        errors: list[BaseException] = []
+
+        def feed(child: subprocess.Popen[str]) -> None:
+            try:
+                while True:
+                    with lock:
+                        item = todo.popleft() if todo else None
+                    if item is None:
+                        return
+                    info = _ask(child, item)
+                    with lock:
+                        run.infos.append(info)
+            except BaseException as exc:  # reported after the join
+                errors.append(exc)
+                todo.clear()
+
+        threads = [threading.Thread(target=feed, args=(c,)) for c in self.children[:procs]]
+        clock = time.perf_counter()
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        run.wall = time.perf_counter() - clock
+        if errors:
+            self.close()
+            raise RuntimeError(f"{self.kind} failed: {errors[0]} (logs in {OUT})") from errors[0]
+        return run
+
+    def close(self) -> None:
+        for child in self.children:
+            if child.stdin is not None and child.poll() is None:
+                with contextlib.suppress(OSError):
+                    child.stdin.write("stop\n")
+                    child.stdin.flush()
+        for child in self.children:
+            try:
+                child.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                child.kill()
+
+
+def _ask(child: subprocess.Popen[str], item: Any) -> dict[str, Any]:
+    assert child.stdin is not None
+    child.stdin.write(json.dumps(item) + "\n")
+    child.stdin.flush()
+    info: dict[str, Any] = json.loads(_read_until(child, "@@done "))
+    return info
+
+
+# ---- the benchmark ----------------------------------------------------------------
+
+
+@dataclass
+class Corpus:
+    pages: int
+    words: int = 0
+    parsed_texts: list[str] = field(default_factory=list)
+    statuses: Counter[str] = field(default_factory=Counter)
+
+
+def _corpus_from(run: Run, redis_url: str, team: str, pages: int) -> Corpus:
+    """Word count and the texts spaCy saw, read back from the store of a pipeline run."""
+    import redis
+
+    from bot.store import Store
+
+    corpus = Corpus(pages=pages)
+    for info in run.infos:
+        reason = f" ({info['reason']})" if info.get("reason") else ""
+        corpus.statuses[f"{info['status']}{reason}"] += 1
+        corpus.words += int(info["words"])
+    ids = [str(i["id"]) for i in run.infos if i.get("parsed") and i.get("id")]
+    client = redis.Redis.from_url(redis_url)
+    try:
+        articles = Store(client, []).get_articles(team, ids)
+    finally:
+        client.close()
+    corpus.parsed_texts = [a.text for a in articles]
+    return corpus
+
+
+def _rate_line(label: str, run: Run, corpus: Corpus, ceiling: Run | None = None) -> None:
+    extra = f"{corpus.words / run.wall:,.0f} words/s, wall {run.wall:.1f} s"
+    if ceiling is not None:
+        ratio = ceiling.wall / run.wall
+        extra += (
+            f"; slower ceiling {ceiling.kind} {corpus.pages / ceiling.wall:.2f} pages/s,"
+            f" ratio {ratio:.2f}, target >= {TARGET}: {verdict(ratio >= TARGET)}"
+        )
+    figure("ingest", f"{label} {run.procs}p", f"{corpus.pages / run.wall:.2f} pages/s", extra)
+
+
+def _stage_lines(run: Run) -> None:
+    totals = run.stage_totals()
+    busy = run.busy
+    shares = [f"{s} {100 * totals.get(s, 0.0) / busy:.1f}%" for s in STAGES]
+    other = busy - sum(totals.values())
+    shares.append(f"other {100 * other / busy:.1f}%")
+    figure("ingest", f"stage shares pipeline {run.procs}p", ", ".join(shares))
+
+
+def report(runs: dict[tuple[str, int], Run], corpus: Corpus) -> None:
+    """One line per figure; the ratio is pipeline / slower ceiling at equal process count."""
+    status = ", ".join(f"{n} {s}" for s, n in corpus.statuses.most_common())
+    figure("ingest", "pages", f"{corpus.pages}", f"{status}; {corpus.words:,} words stored")
+    figure("ingest", "texts parsed by spaCy", f"{len(corpus.parsed_texts)}")
+    procs_seen = sorted({p for _, p in runs})
+    for procs in procs_seen:
+        traf, spacy = runs[("trafilatura", procs)], runs[("spacy", procs)]
+        _rate_line("ceiling trafilatura", traf, corpus)
+        _rate_line("ceiling spaCy nlp.pipe", spacy, corpus)
+        slower = traf if traf.wall > spacy.wall else spacy
+        _rate_line("pipeline", runs[("pipeline", procs)], corpus, slower)
+        both = traf.wall + spacy.wall
+        figure(
+            "ingest",
+            f"both ceilings in series {procs}p",
+            f"{corpus.pages / both:.2f} pages/s",
+            f"pipeline ratio {both / runs[('pipeline', procs)].wall:.2f}",
+        )
+        _stage_lines(runs[("pipeline", procs)])
+    _overhead_lines(runs)
+
+
+def _overhead_lines(runs: dict[tuple[str, int], Run]) -> None:
+    one = runs[("pipeline", 1)]
+    totals = one.stage_totals()
+    spacy, traf = runs[("spacy", 1)].wall, runs[("trafilatura", 1)].wall
+    figure(
+        "ingest",
+        "entities stage / spaCy alone (1p)",
+        f"{totals.get('entities', 0.0) / spacy:.2f}",
+        f"{totals.get('entities', 0.0):.1f} s vs {spacy:.1f} s",
+    )
+    figure(
+        "ingest",
+        "extract stage / trafilatura alone (1p)",
+        f"{totals.get('extract', 0.0) / traf:.2f}",
+        f"{totals.get('extract', 0.0):.1f} s vs {traf:.1f} s",
+    )
+    if ("pipeline", 2) in runs:
+        two = runs[("pipeline", 2)]
+        figure("ingest", "pipeline scaling 2p / 1p", f"{one.wall / two.wall:.2f}x")
+    startup = max(r.startup for (kind, _), r in runs.items() if kind == "pipeline")
+    figure("ingest", "pipeline process start (model, gazetteer, warm-up)", f"{startup:.1f} s")
+
+
+def run_all(pages: int | None, workers: list[int]) -> int:
+    found = extraction_pages(pages)
+    if found is None:
+        print(skip_message("ingest"))
+        return 0
+    from tests.support.pages import ArticleServer
+
+    with tempfile.TemporaryDirectory(prefix="bench-ingest-") as tmp, ArticleServer() as site:
+        redis_server = BenchRedis(Path(tmp) / "redis")
+        try:
+            urls = [site.add(f"/p/{p.id}.html", p.html) for p in found]
+            site.add("/warm", WARM_HTML)
+            runs = _measure(found, urls, workers, redis_server.url, site.allow_entry, Path(tmp))
+        finally:
+            redis_server.close()
+    report(runs[0], runs[1])
+    return 0
+
+
+def _measure(
+    found: list[Any], urls: list[str], workers: list[int], redis_url: str, allow: str, tmp: Path
+) -> tuple[dict[tuple[str, int], Run], Corpus]:
+    """Pipeline first (its stored texts feed the spaCy ceiling), then the two ceilings."""
+    runs: dict[tuple[str, int], Run] = {}
+    base = ["--redis", redis_url, "--allow", allow, "--pages", str(len(found))]
+    size = max(workers)
+    pool = Pool("pipeline", size, base)
+    try:
+        for procs in workers:
+            team = f"TBENCH{procs}P"  # a fresh team: nothing is a duplicate of the last run
+            runs[("pipeline", procs)] = pool.run(procs, [[team, url] for url in urls])
+    finally:
+        pool.close()
+    first = runs[("pipeline", workers[0])]
+    corpus = _corpus_from(first, redis_url, f"TBENCH{workers[0]}P", len(found))
+    texts = tmp / "texts.json"
+    texts.write_text(json.dumps(corpus.parsed_texts), encoding="utf-8")
+    n = len(corpus.parsed_texts)
+    batches = [list(range(i, min(i + SPACY_BATCH, n))) for i in range(0, n, SPACY_BATCH)]
+    for kind, items in (("trafilatura", list(range(len(found)))), ("spacy", batches)):
+        pool = Pool(kind, size, [*base, "--texts", str(texts)])
+        try:
+            for procs in workers:
+                runs[(kind, procs)] = pool.run(procs, items)
+        finally:
+            pool.close()
+    return runs, corpus
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--full", action="store_true", help="all pages, not the first 60")
+    parser.add_argument("--pages", type=int, default=None, help="use the first N pages")
+    parser.add_argument("--workers", default="1,2", help="process counts, e.g. 1,2")
+    parser.add_argument(
+        "--child", choices=("pipeline", "trafilatura", "spacy"), help=argparse.SUPPRESS
+    )
+    parser.add_argument("--redis", help=argparse.SUPPRESS)
+    parser.add_argument("--allow", help=argparse.SUPPRESS)
+    parser.add_argument("--texts", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return child_main(args)
+    pages = args.pages or (None if args.full else QUICK_PAGES)
+    return run_all(pages, [int(w) for w in args.workers.split(",")])
+
+
+if __name__ == "__main__":
+    sys.exit(main())
