@@ -55,22 +55,23 @@ MAX_TERMS = 60
 MAX_SIGNATURES = 10
 MAX_REFS = 20
 MAX_OUTLETS = 50
-FP_TERMS = 40
-FP_ENTITIES = 24
+FP_TERMS = 25
+FP_ENTITIES = 12
 DECAY = 0.95
 TOPIC_WEIGHT = 0.3  # for "syria", "syrian", Syria itself in a Syria topic
 MATCH_THRESHOLD = 0.3
 # where a term or entity occurs: headline, lead (first LEAD_SENTENCES sentences), body
-TERM_WEIGHTS = (3.0, 2.0, 0.5)
-LEAD_SENTENCES = 2
+TERM_WEIGHTS = (3.0, 2.0, 0.25)
+LEAD_SENTENCES = 1
 ENTITY_TITLE_BOOST = 2.0
-ENTITY_LEAD_BOOST = 1.0
+ENTITY_LEAD_BOOST = 2.0
 ENTITY_SHARE = 0.5  # of the match score, when both sides have entities
 TIME_HALF_LIFE_DAYS = 7.0
-COMMON_MIN_CANDIDATES = 3
+COMMON_MIN_CANDIDATES = 2
 COMMON_DROP = 0.8  # weight lost by a feature that every candidate has
 COMMON_GAIN = 2.0
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+SIMILARITY = textsim.cosine
 
 
 @dataclass
@@ -202,8 +203,8 @@ def match_score(
 ) -> float:
     """Similarity of an article to a development, in [0, 1]; see the module docstring."""
     feats = dev.features
-    ent = textsim.cosine(fp.entities, feats.get("entities", {}), ent_w)
-    txt = textsim.cosine(fp.terms, feats.get("terms", {}), term_w)
+    ent = SIMILARITY(fp.entities, feats.get("entities", {}), ent_w)
+    txt = SIMILARITY(fp.terms, feats.get("terms", {}), term_w)
     both = fp.entities and feats.get("entities")
     base = ENTITY_SHARE * ent + (1 - ENTITY_SHARE) * txt if both else txt
     copies = [textsim.jaccard_estimate(fp.minhash, sig) for _, sig in feats.get("signatures", [])]

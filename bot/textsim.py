@@ -303,7 +303,8 @@ EVENT_CLASSES: list[tuple[str, re.Pattern[str]]] = [
     for name, pattern in [
         (
             "ceasefire",
-            r"\b(?:cease-?fires?|truces?|armistice|(?:stop|halt)\w*\s+(?:the\s+)?fighting)\b",
+            r"\b(?:cease-?fires?|truces?|armistice|(?:stop|halt)\w*\s+(?:the\s+)?fighting"
+            r"|fighting\s+(?:stopped|ended|halted|ceased))\b",
         ),
         (
             "withdrawal",
@@ -363,3 +364,25 @@ def nearest_event_class(
         if best is None or key < best:
             best = key
     return None if best is None else best[2]
+
+
+def weighted_jaccard(
+    a: Mapping[str, float], b: Mapping[str, float], idf: Mapping[str, float] | None = None
+) -> float:
+    """Ruzicka similarity of the two vectors scaled to sum 1: sum of minima over sum of maxima.
+
+    Unlike cosine, one heavy shared feature cannot make two vectors look alike
+    when the rest of their weight goes to different features.
+    """
+    if not a or not b:
+        return 0.0
+
+    def scaled(vec: Mapping[str, float]) -> dict[str, float]:
+        raw = {k: v * (1.0 if idf is None else idf.get(k, 1.0)) for k, v in vec.items()}
+        return normalize(raw)
+
+    sa, sb = scaled(a), scaled(b)
+    keys = sa.keys() | sb.keys()
+    low = sum(min(sa.get(k, 0.0), sb.get(k, 0.0)) for k in keys)
+    high = sum(max(sa.get(k, 0.0), sb.get(k, 0.0)) for k in keys)
+    return low / high if high > 0 else 0.0
