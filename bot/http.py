@@ -8,6 +8,7 @@ GET  /metrics        Prometheus text format
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
 StartResponse = Callable[..., Any]
 WsgiApp = Callable[[dict[str, Any], StartResponse], Iterable[bytes]]
 MAX_BODY = 1_000_000  # Slack payloads are far smaller; refuse anything bigger
+
+log = logging.getLogger(__name__)
 
 
 def health(deps: Deps) -> tuple[bool, dict[str, Any]]:
@@ -68,7 +71,14 @@ def make_wsgi(deps: Deps, app: App | None) -> WsgiApp:
         started = time.perf_counter()
         body = environ["wsgi.input"].read(length)
         environ["wsgi.input"] = _Body(body)
-        result = list(slack(environ, start_response))
+        try:
+            result = list(slack(environ, start_response))
+        except Exception as exc:
+            # bolt parses the body before checking its signature, and some of its
+            # own helpers fail on malformed payloads (invalid JSON, an empty
+            # "actions" list): answer 400 in one log line, not a 500 and a traceback
+            log.warning("unreadable Slack request (%d bytes): %s", len(body), type(exc).__name__)
+            return _reply(start_response, 400, b'{"error": "bad request"}')
         deps.metrics.ack_seconds.labels(kind=_request_kind(body)).observe(
             time.perf_counter() - started
         )
@@ -94,7 +104,13 @@ class _Body:
 def _reply(
     start_response: StartResponse, status: int, body: bytes, ctype: str = "application/json"
 ) -> list[bytes]:
-    reason = {200: "OK", 404: "Not Found", 413: "Payload Too Large", 503: "Service Unavailable"}
+    reason = {
+        200: "OK",
+        400: "Bad Request",
+        404: "Not Found",
+        413: "Payload Too Large",
+        503: "Service Unavailable",
+    }
     start_response(
         f"{status} {reason.get(status, 'OK')}",
         [("Content-Type", ctype), ("Content-Length", str(len(body)))],
