@@ -143,7 +143,7 @@ class BotServer:
         from waitress.server import create_server
 
         from bot.app import create_app
-        from bot.http import make_wsgi
+        from bot.http import MAX_BODY, make_wsgi
         from bot.scheduler import DigestScheduler
         from bot.slack_client import make_web_client
         from bot.slack_digests import SlackDigestSender
@@ -170,7 +170,11 @@ class BotServer:
             self._socket_mode.connect()
             log.info("serve: Socket Mode connected")
         wsgi = make_wsgi(deps, None if self._socket_mode else app)
-        self._server = create_server(wsgi, host=self.host, port=self.port, threads=8)
+        # waitress reads a whole body before calling us: cap it there too, or a
+        # client declaring 1 GB is waited for (and spooled to disk) before our 413
+        self._server = create_server(
+            wsgi, host=self.host, port=self.port, threads=8, max_request_body_size=MAX_BODY
+        )
         self.port = int(self._server.effective_port)
         self._http = start_http(self._server)
         log.info("serve: HTTP on %s:%d", self.host, self.port)
