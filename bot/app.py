@@ -2,8 +2,9 @@
 handler and the listeners from ``handlers``.
 
 Middleware, in order:
-1. team guard: in single-workspace mode (``SLACK_BOT_TOKEN``), requests from any
-   team other than the token's own (``auth.test``) are refused and touch no data;
+1. team guard: a request that names no team is refused (400); in
+   single-workspace mode (``SLACK_BOT_TOKEN``), requests from any team other
+   than the token's own (``auth.test``) are refused; neither touches any data;
 2. once-only: a Slack retry of an event (same ``event_id``) is acknowledged and
    dropped, so it never produces a second reply. The event is marked before
    its listener runs; when handling fails before the ack (e.g. the link could
@@ -76,7 +77,10 @@ def create_app(deps: Deps, client: WebClient) -> App:
 def _team_guard(deps: Deps, home_team: str) -> Callable[..., Any]:
     def guard(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
         team = _team(body)
-        if home_team and team and team != home_team:
+        if team is None:
+            log.warning("refused a %s request that names no team", _kind(body))
+            return BoltResponse(status=400, body="")
+        if home_team and team != home_team:
             log.warning("refused request from team=%s (installed for %s)", team, home_team)
             deps.metrics.events.labels(type=_kind(body), outcome="other_team").inc()
             if "command" in body:
