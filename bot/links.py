@@ -19,8 +19,10 @@ def links_in(text: str | None) -> list[str]:
     Mentions (``<@U1>``, ``<#C1>``, ``<!here>``) and other schemes (``<mailto:…>``)
     are not links to articles.
     """
+    if not isinstance(text, str):  # a malformed event: nothing to queue, nothing to crash on
+        return []
     out: list[str] = []
-    for match in _LINK.finditer(text or ""):
+    for match in _LINK.finditer(text):
         url = _unescape(match.group(1))
         if url not in out:
             out.append(url)

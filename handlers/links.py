@@ -18,8 +18,9 @@ if TYPE_CHECKING:
 
 def queue_unfurls(deps: Deps, team: str, event: dict[str, Any]) -> None:
     """Queue one unfurl job per http(s) link of the event (at most five)."""
-    for link in (event.get("links") or [])[:5]:
-        url = str(link.get("url") or "")
+    links = event.get("links")
+    for link in links[:5] if isinstance(links, list) else []:
+        url = str(link.get("url") or "") if isinstance(link, dict) else ""
         if not url.startswith(("http://", "https://")):
             continue
         payload = {
