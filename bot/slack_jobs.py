@@ -9,6 +9,7 @@ job from posting again.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from slack_sdk import WebClient
@@ -70,6 +71,7 @@ class SlackJobHandler:
 
     def _reply(self, job: Job, result: IngestResult, results: list[IngestResult]) -> None:
         channel, ts = job.payload["channel"], job.payload["ts"]
+        result = self._resumed(job, result) or result
         if result.status == "duplicate" and result.duplicate_of:
             blocks = self._duplicate_blocks(job.team, result.duplicate_of)
             text = render.ingest_fallback(result)
@@ -82,6 +84,29 @@ class SlackJobHandler:
         if result.status == "ingested" and result.article is not None:
             where = {"channel": channel, "ts": str(posted.get("ts", ""))}
             self.deps.store.set_reply(job.team, result.article.id, where)
+
+    def _resumed(self, job: Job, result: IngestResult) -> IngestResult | None:
+        """The summary again, when this job stored the article on an earlier attempt
+        whose reply never reached Slack (Slack down past the client's retries, or
+        a crash between storing and posting). Without this the rerun would find
+        its own article and answer "already summarised", linking to nothing."""
+        if result.status != "duplicate" or not result.duplicate_of:
+            return None
+        if self.deps.store.get_reply(job.team, result.duplicate_of):
+            return None  # a real earlier summary exists: point to it
+        article = self.deps.store.get_article(job.team, result.duplicate_of)
+        here = (job.payload.get("channel"), job.payload.get("ts"))
+        if article is None or (article.slack_channel, article.slack_ts) != here:
+            return None
+        now = datetime.now(UTC)
+        # joining an article that is already filed returns its development unchanged
+        joined = [
+            self.deps.topic_state.add_article(job.team, slug, article, now)
+            for slug in article.topics
+        ]
+        return IngestResult(
+            source=result.source, status="ingested", article=article, developments=joined
+        )
 
     def _duplicate_blocks(self, team: str, article_id: str) -> list[Any]:
         article = self.deps.store.get_article(team, article_id)
