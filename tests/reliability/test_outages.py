@@ -20,7 +20,7 @@ from bot.config import Settings
 from bot.deps import Deps, build_deps
 from bot.keys import QueueKeys
 from bot.runtime import BotServer
-from tests.e2e.conftest import SYRIA_NAMES, SlackPoster, serve_seed
+from tests.e2e.conftest import SYRIA_NAMES, SlackPoster, seed_files, seed_path, serve_seed
 from tests.fakeslack import FakeSlack, command_body, event_body, message_event, slash_command
 from tests.reliability.conftest import wait_until
 from tests.reliability.redis_proc import RedisProc
@@ -115,7 +115,7 @@ def test_redis_killed_mid_work_loses_and_duplicates_nothing(
     own_redis.start()
     bot, poster = start_app()
     first = serve_seed(article_site, SYRIA_NAMES[0])
-    slow = article_site.html("/slow.html", Path(_seed(SYRIA_NAMES[1])).read_text(), delay=1.5)
+    slow = article_site.html("/slow.html", seed_path(SYRIA_NAMES[1]).read_text(), delay=1.5)
     third = serve_seed(article_site, SYRIA_NAMES[2])
     assert (
         poster.post(event_body(message_event(f"<{first}>", ts="1700000400.000100"))).status_code
@@ -177,7 +177,37 @@ def test_a_failed_enqueue_is_refused_so_the_retry_is_not_dropped(
     client.close()
 
 
-def _seed(name: str) -> str:
-    from tests.e2e.conftest import seed_path
+def test_redis_restarted_with_aof_under_a_backlog_loses_and_repeats_nothing(
+    start_app: Callable[..., Running],
+    own_redis: RedisProc,
+    fake_slack: FakeSlack,
+    article_site: ArticleServer,
+) -> None:
+    """Six links queued, one of them in a worker's hands, when Redis restarts
+    (SIGTERM, AOF fsynced on every write). Afterwards: six replies, one per
+    thread, six articles; Slack's retries of the same six messages (new event
+    ids) queue nothing, because the dedup markers came back with the AOF."""
+    own_redis.start()
+    bot, poster = start_app()
+    names = [seed_files()[i].name for i in (0, 4, 8, 10, 19, 20)]
+    urls = [serve_seed(article_site, name) for name in names]
+    article_site.html(f"/{names[0]}", seed_path(names[0]).read_text(), delay=1.0)
+    events = [message_event(f"<{url}>", ts=f"1700000600.{n:06d}") for n, url in enumerate(urls)]
+    for event in events:
+        assert poster.post(event_body(event)).status_code == 200
+    wait_until(
+        "a worker to be on the first link", lambda: article_site.route(f"/{names[0]}").hits == 1
+    )
+    own_redis.stop()
+    own_redis.start()
 
-    return str(seed_path(name))
+    fake_slack.wait_for("chat.postMessage", count=6, timeout=120)
+    wait_until("the queue to settle", lambda: settled(bot.deps) == (0, 0, 0), limit=60)
+    for n, event in enumerate(events):
+        event["event_id"] = f"EvAgain{n}"
+        assert poster.post(event_body(event), headers=RETRY).status_code == 200
+    assert bot.deps.queue.depth() == 0
+    threads = sorted(c.params["thread_ts"] for c in fake_slack.calls("chat.postMessage"))
+    assert threads == sorted(e["event"]["ts"] for e in events)
+    assert bot.deps.store.article_count("T1") == 6
+    assert all(article_site.route(f"/{name}").hits <= 2 for name in names)
