@@ -12,8 +12,10 @@ those are the same outer-edge fakes the end-to-end tests run against.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import gzip
+import html
 import json
 import math
 import os
@@ -68,6 +70,32 @@ def extraction_pages(limit: int | None = None) -> list[EvalPage] | None:
     for page_id in sorted(truth)[:limit]:
         with gzip.open(folder / "html" / f"{page_id}.html.gz", "rb") as handle:
             pages.append(EvalPage(page_id, str(truth[page_id]["url"]), handle.read()))
+    return pages
+
+
+def summary_set_pages() -> list[EvalPage]:
+    """The news articles of ``summaries/`` (CNN/DailyMail, XSum) as minimal HTML pages.
+
+    Their ``article_lines`` become paragraphs under a headline made of the first
+    words; no page chrome, so these test storage more than extraction.
+    """
+    folder = eval_root() / "summaries" / "articles-wbertscore-json"
+    pages = []
+    for path in sorted(folder.glob("*.json")):
+        raw = json.loads(path.read_text(encoding="utf-8"))
+        lines = raw["article_lines"]
+        if isinstance(lines, str):  # one file stores a Python literal
+            lines = ast.literal_eval(lines)
+        lines = [str(line).strip() for line in lines if str(line).strip()]
+        if not lines:
+            continue
+        title = html.escape(" ".join(lines[0].split()[:10]))
+        body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+        page = (
+            f"<html><head><title>{title}</title></head><body><article>"
+            f"<h1>{title}</h1>{body}</article></body></html>"
+        )
+        pages.append(EvalPage(path.stem, str(raw.get("url") or ""), page.encode("utf-8")))
     return pages
 
 
