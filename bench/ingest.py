@@ -416,7 +416,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         return child_main(args)
     pages = args.pages or (None if args.full else QUICK_PAGES)
-    return run_all(pages, [int(w) for w in args.workers.split(",")])
+    workers = [int(w) for w in args.workers.split(",")]
+    return run_all(pages, workers)
 
 
 if __name__ == "__main__":
