@@ -98,8 +98,8 @@ def brief_for(
     topic = resolve_topic(deps, team, query)
     if topic is None:
         return unknown_topic(topic_defs.slugify(query), team, now)
-    snapshot = deps.topic_state.snapshot(team, topic.name)
     scope = scope_for(user, channel)
+    snapshot = deps.topic_state.snapshot(team, topic.name, scope=scope)
     if since is None and scope is not None:
         since = snapshot.watermarks.get(scope)
     brief = assemble(topic.name, team, snapshot, since, now)

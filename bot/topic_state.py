@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from bot import developments as devs
 from bot import serde, timeline
@@ -219,9 +220,20 @@ class TopicState:
 
     @unavailable_on_error
     def snapshot(
-        self, team: str, topic: str, *, developments: int = 8, names: int = 8, events: int = 12
+        self,
+        team: str,
+        topic: str,
+        *,
+        developments: int = 8,
+        names: int = 8,
+        events: int = 12,
+        scope: str | None = None,
     ) -> TopicSnapshot:
-        """The top of the topic's state, in a constant number of reads."""
+        """The top of the topic's state, in a constant number of reads.
+
+        With ``scope`` only that watermark is read (a brief needs the asker's
+        alone, and the hash grows with everyone who ever asked); without it, all.
+        """
         k = TopicKeys(team, topic)
         pipe = self.redis.pipeline(transaction=False)
         pipe.zcard(k.articles)
@@ -231,7 +243,10 @@ class TopicState:
         pipe.zrevrange(k.places, 0, names - 1, withscores=True)
         pipe.zrevrange(k.timeline_by_date, 0, events - 1)
         pipe.hget(k.meta, "updated_at")
-        pipe.hgetall(k.watermarks)
+        if scope is None:
+            pipe.hgetall(k.watermarks)
+        else:
+            pipe.hget(k.watermarks, scope)
         count, outlets, dev_ids, actor_rows, place_rows, event_keys, updated, marks = pipe.execute()
         return TopicSnapshot(
             article_count=int(count),
@@ -241,7 +256,7 @@ class TopicState:
             locations=ranked_names(self.redis, k.place_names, place_rows),
             timeline=self._timeline(k, event_keys),
             updated_at=datetime.fromisoformat(updated.decode()) if updated else None,
-            watermarks={s.decode(): datetime.fromisoformat(v.decode()) for s, v in marks.items()},
+            watermarks=_watermarks(marks, scope),
         )
 
     def _timeline(self, k: TopicKeys, event_keys: list[bytes]) -> list[TimelineEntry]:
@@ -263,3 +278,10 @@ class TopicState:
     @unavailable_on_error
     def contains(self, team: str, topic: str, article_id: str) -> bool:
         return self.redis.zscore(TopicKeys(team, topic).articles, article_id) is not None
+
+
+def _watermarks(raw: Any, scope: str | None) -> dict[str, datetime]:
+    """HGETALL's answer (``scope`` None) or HGET's for one scope, as scope -> time."""
+    if scope is None:
+        return {s.decode(): datetime.fromisoformat(v.decode()) for s, v in raw.items()}
+    return {scope: datetime.fromisoformat(raw.decode())} if raw else {}
