@@ -24,7 +24,9 @@ that the key families, types and record fields match the real path's.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import importlib
 import json
 import math
 import random
@@ -206,6 +208,16 @@ def _unique(items: list[Any]) -> list[Any]:
 # ---- bulk loading ---------------------------------------------------------------------
 
 
+def _size(name: str, default: int) -> int:
+    """A fingerprint size limit from wherever ``bot`` defines it now."""
+    for module in ("bot.fingerprints", "bot.developments"):
+        with contextlib.suppress(ImportError):
+            value = getattr(importlib.import_module(module), name, None)
+            if isinstance(value, int):
+                return value
+    return default
+
+
 def quick_fingerprint(article: Article, rng: random.Random) -> devs.Fingerprint:
     """A fingerprint with the real one's fields and sizes, at a hundredth of the cost."""
     lead = " ".join(article.text.split(". ")[:2])
@@ -217,8 +229,8 @@ def quick_fingerprint(article: Article, rng: random.Random) -> devs.Fingerprint:
     entities = {e.id: 1.0 + math.log(max(e.mentions, 1)) for e in named}
     return devs.Fingerprint(
         minhash=[rng.getrandbits(32) for _ in range(64)],
-        terms=textsim.normalize(textsim.top_weights(terms, devs.FP_TERMS)),
-        entities=textsim.normalize(textsim.top_weights(entities, devs.FP_ENTITIES)),
+        terms=textsim.normalize(textsim.top_weights(terms, _size("FP_TERMS", 25))),
+        entities=textsim.normalize(textsim.top_weights(entities, _size("FP_ENTITIES", 24))),
         published=article.published or datetime.now(UTC),
         shingle_count=len(article.text.split()),
     )
