@@ -51,11 +51,15 @@ def _team(body: dict[str, Any]) -> str | None:
     return str(team) if team else None
 
 
+def workspace_of(client: WebClient) -> tuple[str, str]:
+    """The token's team and bot user, from ``auth.test``."""
+    auth = client.auth_test()
+    return str(auth.get("team_id") or ""), str(auth.get("user_id") or "")
+
+
 def create_app(deps: Deps, client: WebClient) -> App:
     """The bolt app, ready to be served over HTTP or Socket Mode."""
-    auth = client.auth_test()
-    home_team = str(auth.get("team_id") or "")
-    bot_user = str(auth.get("user_id") or "")
+    home_team, bot_user = workspace_of(client)
     app = App(
         client=client,
         signing_secret=deps.settings.slack_signing_secret or None,

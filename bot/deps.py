@@ -163,6 +163,9 @@ class Deps:
     store_address: str
     embedded: EmbeddedRedis | None = None
     metrics: Metrics = field(default_factory=Metrics)
+    # the workspace this process serves (from auth.test), whose queue stream it
+    # uses; None for the CLI and token-less runs (the shared stream)
+    queue_scope: str | None = None
     _fetcher: Fetcher | None = None
     _extractor: Extractor | None = None
     _analyzer: EntityAnalyzer | None = None
@@ -222,6 +225,7 @@ class Deps:
                     consumer=f"{socket.gethostname()}-{os.getpid()}",
                     claim_idle_ms=int(self.settings.job_claim_idle * 1000),
                     max_attempts=self.settings.job_max_attempts,
+                    scope=self.queue_scope,
                 )
                 self._queue.ensure_group()
             return self._queue

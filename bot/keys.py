@@ -230,21 +230,36 @@ class TopicKeys:
 
 
 class QueueKeys:
+    """The ingest queue of one workspace (``scope``), or the shared one.
+
+    A deployment that serves one workspace (``SLACK_BOT_TOKEN``) queues and
+    reads only that workspace's stream, so its workers never take, and answer
+    with their own token, a job of another workspace on the same Redis. The
+    CLI and token-less runs use the shared stream. The class attributes name
+    the shared stream's keys.
+    """
+
     base = f"{PREFIX}:{{q}}"
     ingest = f"{base}:ingest"  # stream of jobs
     dead = f"{base}:dead"  # stream of jobs that kept failing
     failures = f"{base}:failures"  # hash job id -> last failure reason (until acked/dead)
     group = "workers"
 
-    @classmethod
-    def dedup(cls, key: str) -> str:
+    def __init__(self, scope: str | None = None) -> None:
+        if scope:
+            self.base = f"{PREFIX}:{{q:{_team(scope)}}}"
+            self.ingest = f"{self.base}:ingest"
+            self.dead = f"{self.base}:dead"
+            self.failures = f"{self.base}:failures"
+
+    def dedup(self, key: str) -> str:
         """Marker with a TTL: a job with this dedup key was enqueued recently.
 
         The caller's key (often a URL) is hashed so the name stays short and can
         never open a hash tag of its own.
         """
         digest = hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
-        return f"{cls.base}:dedup:{digest}"
+        return f"{self.base}:dedup:{digest}"
 
 
 class SchedKeys:

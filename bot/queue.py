@@ -75,9 +75,11 @@ class JobQueue:
         consumer: str,
         claim_idle_ms: int,
         max_attempts: int,
+        scope: str | None = None,
     ) -> None:
         if claim_idle_ms < 1 or max_attempts < 1:
             raise ValueError("claim_idle_ms and max_attempts must be positive")
+        self.keys = QueueKeys(scope)  # one workspace's stream, or the shared one
         self.redis = redis
         self.consumer = consumer
         self.claim_idle_ms = claim_idle_ms
@@ -89,7 +91,7 @@ class JobQueue:
     def ensure_group(self) -> None:
         """Create the stream and its consumer group if missing (idempotent)."""
         try:
-            self.redis.xgroup_create(QueueKeys.ingest, QueueKeys.group, id="0", mkstream=True)
+            self.redis.xgroup_create(self.keys.ingest, self.keys.group, id="0", mkstream=True)
         except redis.ResponseError as exc:
             if "BUSYGROUP" not in str(exc):
                 raise
@@ -109,10 +111,10 @@ class JobQueue:
         one transaction (WATCH/MULTI), so a crash never leaves one without the other.
         """
         TeamKeys(team)  # validates the team id
-        marker = QueueKeys.dedup(dedup_key) if dedup_key is not None else None
+        marker = self.keys.dedup(dedup_key) if dedup_key is not None else None
         fields = _entry_fields(kind, team, payload, marker)
         if marker is None:
-            return _text(self.redis.xadd(QueueKeys.ingest, fields))  # type: ignore[arg-type]
+            return _text(self.redis.xadd(self.keys.ingest, fields))  # type: ignore[arg-type]
         return self._enqueue_once(marker, fields)
 
     def _enqueue_once(self, marker: str, fields: dict[str, str]) -> str | None:
@@ -124,7 +126,7 @@ class JobQueue:
                         return None
                     pipe.multi()
                     pipe.set(marker, "1", ex=DEDUP_TTL_SECONDS)
-                    pipe.xadd(QueueKeys.ingest, fields)  # type: ignore[arg-type]
+                    pipe.xadd(self.keys.ingest, fields)  # type: ignore[arg-type]
                     _, job_id = pipe.execute()
                     return _text(job_id)
                 except redis.WatchError:
@@ -152,8 +154,8 @@ class JobQueue:
         start = "0-0"
         for _ in range(_RECLAIM_PAGES):
             reply = self.redis.xautoclaim(
-                QueueKeys.ingest,
-                QueueKeys.group,
+                self.keys.ingest,
+                self.keys.group,
                 self.consumer,
                 self.claim_idle_ms,
                 start_id=start,
@@ -172,15 +174,15 @@ class JobQueue:
 
     def _delivery_count(self, entry_id: str) -> int:
         rows = self.redis.xpending_range(
-            QueueKeys.ingest, QueueKeys.group, min=entry_id, max=entry_id, count=1
+            self.keys.ingest, self.keys.group, min=entry_id, max=entry_id, count=1
         )
         return int(rows[0]["times_delivered"]) if rows else 0
 
     def _read_new(self, block_ms: int) -> Job | None:
         reply = self.redis.xreadgroup(
-            QueueKeys.group,
+            self.keys.group,
             self.consumer,
-            {QueueKeys.ingest: ">"},
+            {self.keys.ingest: ">"},
             count=1,
             block=block_ms if block_ms > 0 else None,  # BLOCK 0 would wait forever
         )
@@ -191,9 +193,9 @@ class JobQueue:
     def ack(self, job: Job) -> None:
         """Mark a job done: acknowledge and delete it in one transaction."""
         with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xack(QueueKeys.ingest, QueueKeys.group, job.id)
-            pipe.xdel(QueueKeys.ingest, job.id)
-            pipe.hdel(QueueKeys.failures, job.id)
+            pipe.xack(self.keys.ingest, self.keys.group, job.id)
+            pipe.xdel(self.keys.ingest, job.id)
+            pipe.hdel(self.keys.failures, job.id)
             pipe.execute()
 
     def release(self, job: Job) -> bool:
@@ -212,8 +214,8 @@ class JobQueue:
         return self._restamp(job, idle_ms=0, count_delta=0)
 
     def _restamp(self, job: Job, *, idle_ms: int, count_delta: int) -> bool:
-        args: list[str | int] = [QueueKeys.group, self.consumer, job.id, idle_ms, count_delta]
-        return bool(self._own(keys=[QueueKeys.ingest], args=args))
+        args: list[str | int] = [self.keys.group, self.consumer, job.id, idle_ms, count_delta]
+        return bool(self._own(keys=[self.keys.ingest], args=args))
 
     def fail(self, job: Job, reason: str) -> bool:
         """Record a failed attempt; dead-letter the job if it has no attempts left.
@@ -225,7 +227,7 @@ class JobQueue:
         if job.attempts >= self.max_attempts:
             self.dead_letter(job, reason)
             return True
-        self.redis.hset(QueueKeys.failures, job.id, reason)
+        self.redis.hset(self.keys.failures, job.id, reason)
         self.touch(job)  # restart the idle clock: the retry waits claim_idle_ms from now
         return False
 
@@ -245,10 +247,10 @@ class JobQueue:
             "failed_at": f"{time.time():.3f}",
         }
         with self.redis.pipeline(transaction=True) as pipe:
-            pipe.xadd(QueueKeys.dead, record, maxlen=DEAD_MAXLEN, approximate=True)  # type: ignore[arg-type]
-            pipe.xack(QueueKeys.ingest, QueueKeys.group, job.id)
-            pipe.xdel(QueueKeys.ingest, job.id)
-            pipe.hdel(QueueKeys.failures, job.id)
+            pipe.xadd(self.keys.dead, record, maxlen=DEAD_MAXLEN, approximate=True)  # type: ignore[arg-type]
+            pipe.xack(self.keys.ingest, self.keys.group, job.id)
+            pipe.xdel(self.keys.ingest, job.id)
+            pipe.hdel(self.keys.failures, job.id)
             if job.dedup:
                 pipe.delete(job.dedup)
             pipe.execute()
@@ -257,12 +259,12 @@ class JobQueue:
 
     def depth(self) -> int:
         """Jobs not finished yet: waiting ones plus those being worked on."""
-        return int(self.redis.xlen(QueueKeys.ingest))
+        return int(self.redis.xlen(self.keys.ingest))
 
     def pending(self) -> int:
         """Jobs delivered to a consumer and not acknowledged yet."""
         try:
-            summary = self.redis.xpending(QueueKeys.ingest, QueueKeys.group)
+            summary = self.redis.xpending(self.keys.ingest, self.keys.group)
         except redis.ResponseError as exc:
             if "NOGROUP" in str(exc):
                 return 0
@@ -271,7 +273,7 @@ class JobQueue:
 
     def oldest_age_seconds(self) -> float | None:
         """Age of the oldest unfinished job, by the Redis server's clock."""
-        first = self.redis.xrange(QueueKeys.ingest, "-", "+", count=1)
+        first = self.redis.xrange(self.keys.ingest, "-", "+", count=1)
         if not first:
             return None
         millis = int(_text(first[0][0]).split("-", 1)[0])
@@ -280,16 +282,16 @@ class JobQueue:
 
     def dead_count(self) -> int:
         """Jobs in the dead-letter stream."""
-        return int(self.redis.xlen(QueueKeys.dead))
+        return int(self.redis.xlen(self.keys.dead))
 
     def last_failure(self, job_id: str) -> str | None:
         """Reason of the last failed attempt of a job still in the queue."""
-        value = self.redis.hget(QueueKeys.failures, job_id)
+        value = self.redis.hget(self.keys.failures, job_id)
         return None if value is None else _text(value)
 
     def dead_letters(self, count: int = 50) -> list[dict[str, str]]:
         """The newest dead letters, newest first, each with its entry ``id``."""
-        rows = self.redis.xrevrange(QueueKeys.dead, "+", "-", count=count)
+        rows = self.redis.xrevrange(self.keys.dead, "+", "-", count=count)
         return [{"id": _text(entry_id), **_decode(fields or {})} for entry_id, fields in rows or []]
 
     def prune_consumers(self, min_idle_ms: int = 24 * 3600 * 1000) -> int:
@@ -299,10 +301,10 @@ class JobQueue:
         consumer list grows with every restart.
         """
         removed = 0
-        for info in self.redis.xinfo_consumers(QueueKeys.ingest, QueueKeys.group):
+        for info in self.redis.xinfo_consumers(self.keys.ingest, self.keys.group):
             name = _text(info["name"])
             if name != self.consumer and not info["pending"] and info["idle"] >= min_idle_ms:
-                self.redis.xgroup_delconsumer(QueueKeys.ingest, QueueKeys.group, name)
+                self.redis.xgroup_delconsumer(self.keys.ingest, self.keys.group, name)
                 removed += 1
         return removed
 

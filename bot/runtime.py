@@ -45,6 +45,7 @@ def start_workers(
             consumer=name,
             claim_idle_ms=int(deps.settings.job_claim_idle * 1000),
             max_attempts=deps.settings.job_max_attempts,
+            scope=deps.queue_scope,
         )
         return queue  # Worker.run creates the group itself, backing off while Redis is down
 
@@ -103,6 +104,10 @@ def run_worker_process(deps: Deps, concurrency: int, port: int | None = None) ->
     stop = threading.Event()
     _on_signals(stop)
     client = make_web_client(deps.settings, deps.metrics)
+    if deps.settings.slack_bot_token:
+        from bot.app import workspace_of
+
+        deps.queue_scope = workspace_of(client)[0] or None
     deps.analyzer  # noqa: B018 - load the model before taking jobs
     deps.metrics.sample_queue_with(lambda: (deps.queue.pending(), deps.queue.oldest_age_seconds()))
     server = http = None
@@ -142,7 +147,7 @@ class BotServer:
     def start(self) -> None:
         from waitress.server import create_server
 
-        from bot.app import create_app
+        from bot.app import create_app, workspace_of
         from bot.http import MAX_BODY, make_wsgi
         from bot.scheduler import DigestScheduler
         from bot.slack_client import make_web_client
@@ -150,6 +155,8 @@ class BotServer:
 
         deps, settings = self.deps, self.deps.settings
         client = make_web_client(settings, deps.metrics)
+        # this deployment queues and works only its own workspace's jobs
+        deps.queue_scope = workspace_of(client)[0] or None
         app = create_app(deps, client)
         _warm_nlp(deps)
         deps.metrics.sample_queue_with(

@@ -36,16 +36,21 @@ def collect_status(deps: Deps) -> dict[str, Any]:
 
 
 def _queue(deps: Deps) -> dict[str, Any]:
-    try:
-        q = deps.queue
-        return {
-            "queued": q.depth(),
-            "pending": q.pending(),
-            "oldest_age_seconds": q.oldest_age_seconds(),
-            "dead_letters": q.dead_count(),
-        }
-    except ImportError:  # pragma: no cover - queue is part of the package
-        return {}
+    """Totals over the shared stream and every workspace's own stream."""
+    from bot.queue import JobQueue
+
+    totals: dict[str, Any] = {"queued": 0, "pending": 0, "dead_letters": 0}
+    ages: list[float] = []
+    for scope in [None, *deps.store.team_ids()]:
+        q = JobQueue(deps.redis, consumer="status", claim_idle_ms=1, max_attempts=1, scope=scope)
+        totals["queued"] += q.depth()
+        totals["pending"] += q.pending()
+        totals["dead_letters"] += q.dead_count()
+        age = q.oldest_age_seconds()
+        if age is not None:
+            ages.append(age)
+    totals["oldest_age_seconds"] = max(ages) if ages else None
+    return totals
 
 
 def _model_version(deps: Deps) -> str | None:

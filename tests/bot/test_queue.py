@@ -93,16 +93,16 @@ def test_dedup_key_refuses_a_second_job_for_a_day(redis_client: redis.Redis) -> 
     assert first is not None and other is not None and first != other
     assert again is None
     assert queue.depth() == 2
-    ttl = redis_client.ttl(QueueKeys.dedup(f"T1|{URL}"))
+    ttl = redis_client.ttl(QueueKeys().dedup(f"T1|{URL}"))
     assert 0 < ttl <= DEDUP_TTL_SECONDS
-    assert QueueKeys.dedup("x").startswith("bb:{q}:")  # same slot as the stream
+    assert QueueKeys().dedup("x").startswith("bb:{q}:")  # same slot as the stream
 
 
 def test_dead_letter_clears_the_dedup_marker(redis_client: redis.Redis) -> None:
     queue = make_queue(redis_client)
     queue.enqueue("ingest_url", "T1", {"url": URL}, dedup_key=URL)
     job = queue.claim(block_ms=10)
-    assert job is not None and job.dedup == QueueKeys.dedup(URL)
+    assert job is not None and job.dedup == QueueKeys().dedup(URL)
     queue.dead_letter(job, "not an article")
     assert queue.enqueue("ingest_url", "T1", {"url": URL}, dedup_key=URL) is not None
 

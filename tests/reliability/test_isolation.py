@@ -80,12 +80,6 @@ def test_the_same_link_in_two_workspaces_gets_two_private_summaries(
     assert deps.store.article_count("T1") == 1 and deps.store.article_count("T2") == 1
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap, reported: every deployment reads the one ingest stream (bb:{q}:ingest), "
-    "so an idle worker of T1's deployment takes T2's job and replies with T1's token; "
-    "the fix is a queue stream per workspace (keys.py, queue.py, runtime), not done here",
-)
 def test_a_workspace_job_is_answered_with_its_own_token_when_its_workers_are_busy(
     two_apps: Apps, fake_slack: FakeSlack, article_site: ArticleServer
 ) -> None:
