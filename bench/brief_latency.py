@@ -165,6 +165,7 @@ def run(sizes: list[int], count: int) -> int:
 
 def _measure_all(serve: BotProcess, port: int, client: Any, sizes: list[int], count: int) -> None:
     factory = ArticleFactory(topic=TOPIC)
+    empty = int(client.info("memory")["used_memory"])
     per_article = load_real(client, factory, min(REAL_PATH, sizes[0]))
     figure("brief", "real add_article", f"{per_article:.1f} ms/article", f"first {factory.made:,}")
     reference = key_shape(client, TEAM, TOPIC)
@@ -177,7 +178,13 @@ def _measure_all(serve: BotProcess, port: int, client: Any, sizes: list[int], co
         loaded = time.perf_counter() - started
         shape = key_shape(client, TEAM, TOPIC)
         same = "same" if shape == reference else f"DIFFERENT: {sorted(shape ^ reference)}"
-        figure("brief", f"{size:,} articles loaded", f"bulk {loaded:.1f} s", f"shape {same}")
+        used = (int(client.info("memory")["used_memory"]) - empty) / size
+        figure(
+            "brief",
+            f"{size:,} articles loaded",
+            f"bulk {loaded:.1f} s",
+            f"shape {same} as the real path; topic state {used / 1024:.2f} KiB/article in Redis",
+        )
         results[size] = measure_size(poster, client, size, count)
         report(size, results[size], count)
     first, last = results[sizes[0]], results[sizes[-1]]
