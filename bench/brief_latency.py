@@ -14,7 +14,8 @@ locks, one transaction each); the rest are written by ``BulkLoader`` with the
 same keys and records, and a shape check compares the key families, types and
 record fields with those the real path wrote. Every request comes from a new
 user, so every answer is a full brief (no "nothing new" shortcut); the
-watermarks hash is emptied before each phase.
+watermarks hash is emptied before each phase. Floor and brief alternate in
+halves (floor, brief, floor, brief) so that both see the same machine.
 
     python -m bench.brief_latency            # quick: 1k and 10k articles, 200 requests each
     python -m bench.brief_latency --full     # 1k, 10k and 100k, 1,000 requests each
@@ -103,8 +104,6 @@ def _phase(poster: SignedPoster, client: Any, text: str, count: int) -> list[flo
     from bot.keys import TopicKeys
 
     client.delete(TopicKeys(TEAM, TOPIC).watermarks)
-    timed_requests(poster, lambda n: text, WARMUP)
-    client.delete(TopicKeys(TEAM, TOPIC).watermarks)
     return timed_requests(poster, lambda n: text, count)
 
 
@@ -118,9 +117,15 @@ def _check_answer(poster: SignedPoster, size: int) -> None:
 
 
 def measure_size(poster: SignedPoster, client: Any, size: int, count: int) -> dict[str, float]:
+    """Floor and brief in alternating halves (A B A B), after a warm-up of each."""
     _check_answer(poster, size)
-    floor = _phase(poster, client, "help", count)
-    brief = _phase(poster, client, TOPIC, count)
+    _phase(poster, client, "help", WARMUP)
+    _phase(poster, client, TOPIC, WARMUP)
+    floor: list[float] = []
+    brief: list[float] = []
+    for _ in range(2):
+        floor += _phase(poster, client, "help", count // 2)
+        brief += _phase(poster, client, TOPIC, count // 2)
     out = {}
     for name, values in (("floor", floor), ("brief", brief)):
         for pct in (50, 95, 99):

@@ -56,7 +56,7 @@ FAMILIES = (
     ("event/reply markers", re.compile(r"\{t:[^:}]+\}:seen:")),
     ("team indexes", re.compile(r"\{t:[^:}]+\}:")),
     ("topic state", re.compile(r"\{t:[^:}]+:[^}]+\}:")),
-    ("queue", re.compile(r"\{q\}")),
+    ("queue", re.compile(r"\{q[:}]")),
 )
 
 
