@@ -16,10 +16,23 @@ the same for a development of 3 articles or of 30,000:
 Feature weights decay by ``DECAY`` at each join, so a long-running development
 follows what it is about now rather than what its first articles said.
 
-Matching (``choose_development``) adds entity overlap and term overlap (both
-cosine), down-weights features that most candidates share (the topic's own
-country, its main actors), takes the best MinHash match with a member as a
-floor, and discounts by the time gap between the article and the development.
+Matching (``choose_development``, ``match_score``) on the article's
+``Fingerprint`` (``bot.fingerprints``):
+
+* entity overlap and term overlap, both cosine, mixed ``ENTITY_SHARE`` to the
+  rest, each feature down-weighted by how central it is to the *other*
+  candidates (the topic's country and perennial actors cannot tell them apart);
+* the headline fit: an article whose main actor or place the development hardly
+  knows (under ``HEADLINE_SHARE`` of its top weight) loses up to
+  ``HEADLINE_PENALTY`` of its score, however much background the two share
+  ("US prepares to draw down" is not the ceasefire story that it recalls);
+* the best MinHash match with a recent member as a floor;
+* times a time factor: 1 inside the development's span, falling towards 0.5 with
+  a half-life of ``TIME_HALF_LIFE_DAYS`` outside it.
+
+The best candidate is joined when its score reaches ``MATCH_THRESHOLD``. The
+constants were tuned on the seed articles (``bench/developments.py``) for
+publication order and for random arrival orders together.
 
 Everything here is pure: no Redis, no NLP model, no I/O, no clock.
 """
@@ -29,12 +42,11 @@ from __future__ import annotations
 import copy
 import hashlib
 import math
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from typing import Any
+from datetime import datetime
 
 from bot import textsim
 from bot.devlabels import relabel, summary_for, title_for
+from bot.fingerprints import EPOCH, Fingerprint, aware, fingerprint, near_duplicate_of
 from bot.models import Article, ArticleRef, Development
 
 __all__ = [
@@ -55,131 +67,14 @@ MAX_TERMS = 60
 MAX_SIGNATURES = 10
 MAX_REFS = 20
 MAX_OUTLETS = 50
-FP_TERMS = 25
-FP_ENTITIES = 12
 DECAY = 0.95
-TOPIC_WEIGHT = 0.3  # for "syria", "syrian", Syria itself in a Syria topic
-MATCH_THRESHOLD = 0.3
-# where a term or entity occurs: headline, lead (first LEAD_SENTENCES sentences), body
-TERM_WEIGHTS = (3.0, 2.0, 0.25)
-LEAD_SENTENCES = 1
-ENTITY_TITLE_BOOST = 2.0
-ENTITY_LEAD_BOOST = 2.0
+MATCH_THRESHOLD = 0.23
+HEADLINE_PENALTY = 0.4
+HEADLINE_SHARE = 0.2
 ENTITY_SHARE = 0.5  # of the match score, when both sides have entities
 TIME_HALF_LIFE_DAYS = 7.0
-COMMON_MIN_CANDIDATES = 2
 COMMON_DROP = 0.8  # weight lost by a feature that every candidate has
-COMMON_GAIN = 2.0
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-SIMILARITY = textsim.cosine
-
-
-@dataclass
-class Fingerprint:
-    """What developments need to know about one article; JSON-ready via ``to_dict``."""
-
-    minhash: list[int]
-    terms: dict[str, float]
-    entities: dict[str, float]
-    published: datetime
-    shingle_count: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "minhash": list(self.minhash),
-            "terms": dict(self.terms),
-            "entities": dict(self.entities),
-            "published": self.published.isoformat(),
-            "shingle_count": self.shingle_count,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Fingerprint:
-        return cls(
-            minhash=[int(x) for x in d["minhash"]],
-            terms={str(k): float(v) for k, v in d["terms"].items()},
-            entities={str(k): float(v) for k, v in d["entities"].items()},
-            published=datetime.fromisoformat(d["published"]),
-            shingle_count=int(d.get("shingle_count", 0)),
-        )
-
-
-def fingerprint(article: Article, now: datetime | None = None) -> Fingerprint:
-    """Fingerprint an analysed article.
-
-    The time is the publication time, else the ingest time, else ``now``, else
-    the epoch (which only weakens time proximity; the text still matches).
-    """
-    body = article.text or article.title
-    shingle_set = textsim.shingles(body)
-    published = article.published or article.ingested_at or now or _EPOCH
-    return Fingerprint(
-        minhash=textsim.minhash(shingle_set),
-        terms=_term_weights(article),
-        entities=_entity_weights(article),
-        published=_aware(published),
-        shingle_count=len(shingle_set),
-    )
-
-
-def _topic_words(article: Article) -> set[str]:
-    return {w for topic in article.topics for w in textsim.words(topic.replace("-", " "))}
-
-
-def _term_weights(article: Article) -> dict[str, float]:
-    topic_words = _topic_words(article)
-    counts = textsim.term_counts(article.title, article.text, TERM_WEIGHTS, LEAD_SENTENCES)
-    weights: dict[str, float] = {}
-    for term, count in counts.items():
-        w = math.log1p(count)
-        if any(term.startswith(t[:5]) for t in topic_words if len(t) >= 4):
-            w *= TOPIC_WEIGHT
-        weights[term] = w
-    return textsim.normalize(textsim.top_weights(weights, FP_TERMS))
-
-
-def _entity_weights(article: Article) -> dict[str, float]:
-    title = textsim.fold(article.title)
-    lead = textsim.fold(article.text[: textsim.lead_end_of(article.text, LEAD_SENTENCES)])
-    topic_words = _topic_words(article)
-    weights: dict[str, float] = {}
-    items = [(e.id, e.name, e.aliases, e.mentions, e.salience) for e in article.actors]
-    items += [(p.id, p.name, p.aliases, p.mentions, p.salience) for p in article.locations]
-    for ident, name, aliases, mentions, salience in items:
-        w = salience if salience > 0 else 1.0 + math.log(max(mentions, 1))
-        # the headline and the lead say who and where the story is about
-        names = [textsim.fold(n) for n in [name, *aliases] if len(n) > 2]
-        w *= 1.0 + ENTITY_TITLE_BOOST * any(n in title for n in names)
-        w *= 1.0 + ENTITY_LEAD_BOOST * any(n in lead for n in names)
-        if topic_words and set(textsim.words(name)) <= topic_words:
-            w *= TOPIC_WEIGHT  # "Syria" in the Syria topic names the topic, not the story
-        weights[ident] = weights.get(ident, 0.0) + w
-    return textsim.normalize(textsim.top_weights(weights, FP_ENTITIES))
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def near_duplicate_of(
-    fp: Fingerprint, recent: dict[str, Fingerprint], threshold: float = 0.85
-) -> str | None:
-    """The id of an earlier article sharing at least ``threshold`` of its text, or None.
-
-    Shared text is the estimated Jaccard similarity of the word 5-shingle sets
-    (64-slot MinHash, standard error about 0.045 near 0.85). On ties the
-    earliest article wins, so every copy folds into the first one seen.
-    """
-    best: tuple[float, datetime, str] | None = None
-    for article_id, other in recent.items():
-        score = textsim.jaccard_estimate(fp.minhash, other.minhash)
-        if score < threshold:
-            continue
-        key = (-score, _aware(other.published), article_id)
-        if best is None or key < best:
-            best = key
-    return None if best is None else best[2]
+COMMON_GAIN = 0.5
 
 
 def choose_development(
@@ -203,50 +98,57 @@ def match_score(
 ) -> float:
     """Similarity of an article to a development, in [0, 1]; see the module docstring."""
     feats = dev.features
-    ent = SIMILARITY(fp.entities, feats.get("entities", {}), ent_w)
-    txt = SIMILARITY(fp.terms, feats.get("terms", {}), term_w)
+    ent = textsim.cosine(fp.entities, feats.get("entities", {}), ent_w)
+    txt = textsim.cosine(fp.terms, feats.get("terms", {}), term_w)
     both = fp.entities and feats.get("entities")
     base = ENTITY_SHARE * ent + (1 - ENTITY_SHARE) * txt if both else txt
     copies = [textsim.jaccard_estimate(fp.minhash, sig) for _, sig in feats.get("signatures", [])]
-    base = max([base, *copies])
+    base = max([base * _headline_fit(fp, feats.get("entities", {})), *copies])
     return base * time_factor(fp.published, dev)
+
+
+def _headline_fit(fp: Fingerprint, dev_entities: dict[str, float]) -> float:
+    # An article whose main actor or place the development hardly knows reports
+    # something else, however much background the two share.
+    if not fp.entities or not dev_entities:
+        return 1.0
+    main = max(fp.entities, key=lambda k: (fp.entities[k], k))
+    share = dev_entities.get(main, 0.0) / max(dev_entities.values())
+    return 1.0 - HEADLINE_PENALTY * max(0.0, 1.0 - share / HEADLINE_SHARE)
 
 
 def time_factor(published: datetime, dev: Development) -> float:
     """1 inside the development's time span, falling towards 0.5 as the gap grows."""
-    moment = _aware(published)
+    moment = aware(published)
     gap = max(
-        (moment - _aware(dev.last_seen)).total_seconds(),
-        (_aware(dev.first_seen) - moment).total_seconds(),
+        (moment - aware(dev.last_seen)).total_seconds(),
+        (aware(dev.first_seen) - moment).total_seconds(),
         0.0,
     )
     return 0.5 + 0.5 * math.exp(-math.log(2) * gap / 86400 / TIME_HALF_LIFE_DAYS)
 
 
 def _commonness_weights(vectors: list[dict[str, float]]) -> dict[str, float]:
-    """Weights that fade features central to several candidates at once.
+    """Weights that fade features central to more than one candidate.
 
     A feature's share in a candidate is its weight over that candidate's largest
-    weight. Summing the shares over candidates, minus the largest share, says how
-    central the feature is to the *other* candidates: the topic's country or its
-    perennial actors are central everywhere and cannot tell candidates apart,
-    while a place that one development is about and the others merely mention
-    keeps most of its weight.
+    weight. The shares summed over candidates, less the largest, say how central
+    the feature is to the *other* candidates: the topic's country or perennial
+    actors are central everywhere and cannot tell candidates apart, while a
+    place that one development is about and the others only mention keeps most
+    of its weight. Candidates that do not have the feature at all (unrelated
+    stories) change nothing.
     """
-    n = len(vectors)
-    if n < COMMON_MIN_CANDIDATES:
-        return {}
     shares: dict[str, list[float]] = {}
     for vec in vectors:
         top = max(vec.values(), default=0.0)
-        if top <= 0:
-            continue
         for key, weight in vec.items():
-            shares.setdefault(key, []).append(weight / top)
+            if top > 0:
+                shares.setdefault(key, []).append(weight / top)
     out = {}
     for key, values in shares.items():
         if len(values) > 1:
-            spread = (sum(values) - max(values)) / (n - 1)
+            spread = sum(values) - max(values)
             out[key] = 1.0 - COMMON_DROP * min(spread * COMMON_GAIN, 1.0)
     return out
 
@@ -326,14 +228,14 @@ def _add_member(dev: Development, article: Article, fp: Fingerprint, now: dateti
     dev.articles = sorted([ref, *dev.articles], key=_ref_order)[:MAX_REFS]
     dev.article_count += 1
     _add_outlet(dev, article.outlet)
-    dev.first_seen = min(_aware(dev.first_seen), fp.published)
-    dev.last_seen = max(_aware(dev.last_seen), fp.published)
+    dev.first_seen = min(aware(dev.first_seen), fp.published)
+    dev.last_seen = max(aware(dev.last_seen), fp.published)
     dev.updated_at = now
     _merge_features(dev, article, fp)
 
 
 def _ref_order(ref: ArticleRef) -> tuple[float, str]:
-    moment = _aware(ref.published) if ref.published else _EPOCH
+    moment = aware(ref.published) if ref.published else EPOCH
     return (-moment.timestamp(), ref.id)
 
 
@@ -395,7 +297,7 @@ def rank_score(dev: Development, now: datetime) -> float:
     ``now`` (used only to clamp future dates), so stored scores never go stale:
     a development seen one day later outranks one with twice the weight.
     """
-    last = min(_aware(dev.last_seen), _aware(now))
+    last = min(aware(dev.last_seen), aware(now))
     sources = max(len(dev.outlets), 1)
     weight = sources + 0.5 * math.log2(max(dev.article_count, 1)) + 0.25 * min(len(dev.actors), 4)
     return last.timestamp() / 86400 + math.log2(weight)

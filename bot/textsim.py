@@ -151,6 +151,42 @@ def name_words(text: str) -> set[str]:
     return out
 
 
+# words that say what kind of place a name is, not which one ("Raqqa Governorate")
+_GENERIC_NAME_WORDS = frozenset(
+    [
+        "governorate",
+        "province",
+        "region",
+        "district",
+        "city",
+        "town",
+        "village",
+        "airport",
+        "air",
+        "base",
+        "airbase",
+        "naval",
+        "station",
+        "port",
+        "county",
+        "municipality",
+    ]
+)
+
+
+def name_key(name: str, person: bool = False) -> list[str]:
+    """Spelling-tolerant tokens of a name: "Raqqa Governorate" and "Raqqa" give ["raka"].
+
+    For a person, only the family name: "Ahmed al-Sharaa" and "Ahmad al-Shara" -> ["shara"].
+    """
+    tokens = [
+        skeleton(w)
+        for w in words(name)
+        if len(w) > 2 and w not in STOPWORDS and w not in _GENERIC_NAME_WORDS
+    ]
+    return tokens[-1:] if person else tokens
+
+
 def capitalized_words(text: str) -> set[str]:
     """Folded words of every capitalised token, sentence-initial ones included."""
     return {
@@ -364,25 +400,3 @@ def nearest_event_class(
         if best is None or key < best:
             best = key
     return None if best is None else best[2]
-
-
-def weighted_jaccard(
-    a: Mapping[str, float], b: Mapping[str, float], idf: Mapping[str, float] | None = None
-) -> float:
-    """Ruzicka similarity of the two vectors scaled to sum 1: sum of minima over sum of maxima.
-
-    Unlike cosine, one heavy shared feature cannot make two vectors look alike
-    when the rest of their weight goes to different features.
-    """
-    if not a or not b:
-        return 0.0
-
-    def scaled(vec: Mapping[str, float]) -> dict[str, float]:
-        raw = {k: v * (1.0 if idf is None else idf.get(k, 1.0)) for k, v in vec.items()}
-        return normalize(raw)
-
-    sa, sb = scaled(a), scaled(b)
-    keys = sa.keys() | sb.keys()
-    low = sum(min(sa.get(k, 0.0), sb.get(k, 0.0)) for k in keys)
-    high = sum(max(sa.get(k, 0.0), sb.get(k, 0.0)) for k in keys)
-    return low / high if high > 0 else 0.0
