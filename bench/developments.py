@@ -39,7 +39,7 @@ from typing import Any
 
 from bot import developments as devs
 from bot import textsim, timeline
-from bot.models import Article, Development, Event
+from bot.models import Article, Development, Event, to_jsonable
 
 ROOT = Path(__file__).resolve().parent.parent
 CANDIDATES = 50
@@ -274,6 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"| near-duplicates folded (gold) | {_copies_line(grouping.copies, gold_copies)} |")
     print(_copy_margin_line(seeds, gold_copies))
     print(f"| grouping time, all articles | {grouping.seconds * 1000:.0f} ms |")
+    print(_cost_line(seeds))
     print(
         f"| gold events with an extracted event of the same date | {tl.found}/{tl.gold} "
         f"({tl.found / max(tl.gold, 1):.0%}) |"
@@ -320,6 +321,39 @@ def _one_stream_line(seeds: list[Seed], topic: str, gold: dict[str, Any]) -> str
     return (
         f"| pairwise precision / recall, all {len(merged)} seed articles (unrelated ones "
         f"included) in one stream | {p:.3f} / {r:.3f} |"
+    )
+
+
+def _cost_line(seeds: list[Seed], sizes: tuple[int, int] = (100, 1000)) -> str:
+    """Cost of joining one more article to a development of 100 and of 1,000 members.
+
+    Both snapshots are timed in alternating rounds and the fastest round counts,
+    so the load of other processes on the machine does not pass for growth.
+    """
+    articles = [s.article for s in seeds]
+    fps = [devs.fingerprint(a) for a in articles]
+    now = articles[0].published or datetime.now(UTC)
+    dev = devs.start_development("bench", articles[0], fps[0], now)
+    snapshots: dict[int, Development] = {}
+    for i in range(1, max(sizes)):
+        member = replace(articles[i % len(articles)], id=f"copy-{i}")
+        dev = devs.join_development(dev, member, fps[i % len(articles)], now)
+        if i + 1 in sizes:
+            snapshots[i + 1] = dev
+    extra = replace(articles[-1], id="one-more")
+    best = dict.fromkeys(sizes, float("inf"))
+    for _ in range(5):
+        for size in sizes:
+            started = time.perf_counter()
+            for _ in range(20):
+                devs.join_development(snapshots[size], extra, fps[-1], now)
+            best[size] = min(best[size], (time.perf_counter() - started) / 20)
+    small, large = sizes
+    stored = len(json.dumps(to_jsonable(snapshots[large])))
+    return (
+        f"| one join into a development of {small} / {large} members (stored JSON at "
+        f"{large}: {stored / 1000:.0f} kB) | {best[small] * 1000:.1f} ms / "
+        f"{best[large] * 1000:.1f} ms |"
     )
 
 
