@@ -161,12 +161,13 @@ def test_a_failed_enqueue_is_refused_so_the_retry_is_not_dropped(
     own_redis.start()
     bot, poster = start_app()
     client = own_redis.client()
-    client.delete(QueueKeys.ingest)
-    client.set(QueueKeys.ingest, "not a stream")  # every XADD now fails
+    stream = QueueKeys(bot.deps.queue_scope).ingest  # the deployment's own workspace stream
+    client.delete(stream)
+    client.set(stream, "not a stream")  # every XADD now fails
     url = serve_seed(article_site, SYRIA_NAMES[3])
     event = event_body(message_event(f"<{url}>", event_id="EvEnq1", ts="1700000500.000100"))
     assert poster.post(event).status_code == 500
-    client.delete(QueueKeys.ingest)
+    client.delete(stream)
     assert poster.post(event, headers=RETRY).status_code == 200
     reply = fake_slack.wait_for("chat.postMessage", timeout=60)[0]
     assert reply.params["thread_ts"] == "1700000500.000100"
