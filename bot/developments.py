@@ -73,7 +73,9 @@ HEADLINE_PENALTY = 0.4
 HEADLINE_SHARE = 0.2
 ENTITY_SHARE = 0.5  # of the match score, when both sides have entities
 TIME_HALF_LIFE_DAYS = 7.0
-COMMON_DROP = 0.8  # weight lost by a feature that every candidate has
+# a feature central to other candidates (summed shares >= 1 / COMMON_GAIN) keeps
+# only 1 - COMMON_DROP of its weight; see _commonness_weights
+COMMON_DROP = 0.8
 COMMON_GAIN = 0.5
 
 
