@@ -186,13 +186,7 @@ class TopicState:
                 raw = self.redis.hget(k.timeline, key)
                 existing = serde.loads(TimelineEntry, raw) if raw else None
             if existing is None:
-                merged[key] = TimelineEntry(
-                    date=event.date,
-                    text=event.text,
-                    sources=list(event.sources),
-                    first_seen=now,
-                    updated_at=now,
-                )
+                merged[key] = timeline.entry_from_event(event, now)
             else:
                 merged[key] = timeline.merge_event(existing, event, now)
         return merged
