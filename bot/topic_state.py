@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 
 CANDIDATES = 50  # developments considered when an article joins
 RECENT_FINGERPRINTS = 300  # articles checked for near-duplicates
+TIMELINE_POOL = 3  # a brief's timeline picks from this many times its length of recent events
 LOCK_MS = 15_000
 
 _RELEASE = """
@@ -235,7 +236,7 @@ class TopicState:
         pipe.zrevrange(k.developments, 0, developments - 1)
         pipe.zrevrange(k.actors, 0, names - 1, withscores=True)
         pipe.zrevrange(k.places, 0, names - 1, withscores=True)
-        pipe.zrevrange(k.timeline_by_date, 0, events - 1)
+        pipe.zrevrange(k.timeline_by_date, 0, events * TIMELINE_POOL - 1)
         pipe.hget(k.meta, "updated_at")
         if scope is None:
             pipe.hgetall(k.watermarks)
@@ -248,17 +249,23 @@ class TopicState:
             developments=self._load_developments(k, [d.decode() for d in dev_ids]),
             actors=ranked_names(self.redis, k.actor_names, actor_rows),
             locations=ranked_names(self.redis, k.place_names, place_rows),
-            timeline=self._timeline(k, event_keys),
+            timeline=self._timeline(k, event_keys, events),
             updated_at=datetime.fromisoformat(updated.decode()) if updated else None,
             watermarks=_watermarks(marks, scope),
         )
 
-    def _timeline(self, k: TopicKeys, event_keys: list[bytes]) -> list[TimelineEntry]:
+    def _timeline(self, k: TopicKeys, event_keys: list[bytes], limit: int) -> list[TimelineEntry]:
+        """The ``limit`` best-attested of the most recent events, in date order.
+
+        Picking by number of sources within a recent pool keeps the events many
+        outlets reported (a ceasefire) over one-source colour from later days.
+        """
         if not event_keys:
             return []
         raws = self.redis.hmget(k.timeline, event_keys)
         entries = [serde.loads(TimelineEntry, r) for r in raws if r]
-        return sorted(entries, key=lambda e: e.date)
+        best = sorted(entries, key=lambda e: (len(e.sources), e.date), reverse=True)[:limit]
+        return sorted(best, key=lambda e: e.date)
 
     @unavailable_on_error
     def set_watermark(self, team: str, topic: str, scope: str, when: datetime) -> None:

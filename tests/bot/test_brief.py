@@ -4,6 +4,7 @@ topics, team isolation and the brief JSON — on hand-built articles, no NLP."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from bot.config import Settings
 from bot.deps import Deps, build_deps
 from bot.errors import TopicNameError
 from bot.jsonout import brief_json
-from bot.models import Article, Entity, Place
+from bot.models import Article, Entity, Event, Place
 from bot.pipeline import store_article
 from bot.topics import assign
 from bot.urls import article_id, canonical_url, content_hash
@@ -42,6 +43,7 @@ def make(
     day: int,
     places: list[Place],
     actors: list[Entity],
+    events: list[Event] | None = None,
 ) -> Article:
     canon = canonical_url(url)
     digest = content_hash(text)
@@ -59,6 +61,7 @@ def make(
         locations=places,
         ingested_at=datetime.now(UTC),
     )
+    article.events = [replace(e, sources=[url]) for e in events or []]
     article.topics = assign(article, deps.store.topics(team))
     assert store_article(deps, team, article, url).status == "ingested"
     return article
@@ -240,3 +243,27 @@ def test_an_ingest_cut_between_store_and_topics_is_completed_on_retry(deps: Deps
     assert again.status == "duplicate"
     assert deps.topic_state.contains("T1", "syria", article.id)
     assert briefs.brief_for(deps, "T1", "syria", mark_seen=False).article_count == 1
+
+
+def test_the_timeline_keeps_well_attested_events_over_later_one_source_ones(deps: Deps) -> None:
+    import hashlib
+    from datetime import date
+
+    from bot.models import Event
+
+    def with_events(n: int, events: list[Event]) -> None:
+        # distinct texts (letters only: similarity ignores digits), so none is a copy
+        words = [hashlib.sha256(f"{n}-{i}".encode()).hexdigest() for i in range(120)]
+        text = " ".join("".join(c for c in w if c.isalpha()) for w in words) + "."
+        make(deps, "T1", f"https://e{n}.example/x", f"Syrian report {n}", text, 25,
+             [QAMISHLI], [PUTIN], events=events)  # fmt: skip
+
+    ceasefire_day = Event(date(2026, 1, 20), "The ceasefire was agreed.", signature="ceasefire")
+    for n in range(3):  # three outlets report the ceasefire
+        with_events(n, [ceasefire_day])
+    later = [Event(date(2026, 2, 1 + i), f"Colour {i}.", signature=f"c{i}") for i in range(12)]
+    with_events(9, later)
+    timeline = briefs.brief_for(deps, "T1", "syria", mark_seen=False).timeline
+    assert len(timeline) == 12
+    assert timeline[0].date == date(2026, 1, 20) and len(timeline[0].sources) == 3
+    assert [e.date for e in timeline] == sorted(e.date for e in timeline)
