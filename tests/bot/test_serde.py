@@ -80,10 +80,26 @@ def test_fields_missing_from_an_older_record_take_their_defaults() -> None:
     assert entry.first_seen is None
 
 
-def test_reading_many_records_resolves_type_hints_once_per_class() -> None:
+def test_reading_many_records_plans_each_type_once() -> None:
     raw = serde.dumps(_article())
     serde.loads(Article, raw)
-    before = serde._field_types.cache_info().misses
+    before = serde._converter.cache_info().misses
     for _ in range(50):
         serde.loads(Article, raw)
-    assert serde._field_types.cache_info().misses == before
+    assert serde._converter.cache_info().misses == before
+
+
+def test_none_survives_at_every_level() -> None:
+    ref = serde.from_jsonable(
+        ArticleRef, {"id": "a", "url": None, "title": "t", "outlet": None, "published": None}
+    )
+    assert ref == ArticleRef(id="a", url=None, title="t", outlet=None, published=None)
+    assert serde.from_jsonable(Development, None) is None
+    assert serde.from_jsonable(list[Entity], None) is None
+
+
+def test_lists_and_dicts_are_copies_not_the_parsed_objects() -> None:
+    data = {"id": "d", "name": "n", "kind": "person", "aliases": ["x"]}
+    entity = serde.from_jsonable(Entity, data)
+    entity.aliases.append("y")
+    assert data["aliases"] == ["x"]
