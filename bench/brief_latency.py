@@ -8,11 +8,12 @@ to the end of the answer; the brief is in the ack, so that is the whole cost.
 The floor is ``/brief help`` in the same run: signature check, bolt routing,
 middleware and rendering of a static answer, no topic reads.
 
-The topic: synthetic articles (``bench.synthetic``): the first 1,000 go
+The topic: synthetic articles (``bench.synthetic``). The first 1,000 go
 through the real ``TopicState.add_article`` (candidates, near-duplicates,
-locks, one transaction each); the rest are written by ``BulkLoader`` with the
-same keys and records, and a shape check compares the key families, types and
-record fields with those the real path wrote. Every request comes from a new
+locks, one transaction each); the rest are written by
+``bench.topic_loader.BulkLoader`` with the same keys and records, and a shape
+check compares the key families, types and record fields with those the real
+path wrote. Every request comes from a new
 user, so every answer is a full brief (no "nothing new" shortcut); the
 watermarks hash is emptied before each phase. Floor and brief alternate in
 halves (floor, brief, floor, brief) so that both see the same machine.
@@ -46,7 +47,8 @@ from bench.common import (
     percentile,
     verdict,
 )
-from bench.synthetic import ArticleFactory, BulkLoader, key_shape
+from bench.synthetic import ArticleFactory
+from bench.topic_loader import BulkLoader, key_shape
 
 TOPIC = "syria"
 CONCURRENCY = 4

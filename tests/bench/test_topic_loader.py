@@ -1,10 +1,11 @@
-"""``bench.synthetic``: the bulk loader writes the same shape of topic state as the real path."""
+"""``bench.topic_loader``: the bulk loader writes the same shape of topic state as the real path."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bench.synthetic import ArticleFactory, BulkLoader, key_shape
+from bench.synthetic import ArticleFactory
+from bench.topic_loader import BulkLoader, key_shape
 from bot.keys import TopicKeys
 from bot.topic_state import TopicState
 
