@@ -66,7 +66,10 @@ def start_http(server: Any) -> threading.Thread:
 def stop_http(server: Any, thread: threading.Thread | None, timeout: float = 10.0) -> None:
     """Close waitress from inside its own loop: closing its sockets from another
     thread races the loop's select(). In-flight requests still finish."""
-    server.trigger.pull_trigger(server.close)
+    try:
+        server.trigger.pull_trigger(server.close)
+    except OSError:  # the loop already closed its trigger: nothing left to stop
+        log.info("http server was already closed")
     if thread is not None:
         thread.join(timeout=timeout)
     server.task_dispatcher.shutdown(timeout=timeout)
