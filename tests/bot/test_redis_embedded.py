@@ -46,6 +46,7 @@ def test_data_written_by_one_process_is_read_by_the_next(tmp_path: Path) -> None
     assert first[0] == "b'kept'"
     second = output(run(tmp_path, "read"))
     assert second[0] == "b'kept'"
+    assert_stopped(int(second[1]))
     assert (tmp_path / "briefbot.db").exists() or (tmp_path / "appendonly.aof").exists()
 
 
@@ -58,3 +59,18 @@ def test_a_second_process_joins_the_running_server(tmp_path: Path) -> None:
     assert first_line[0] == "b'kept'" and joiner[0] == "b'kept'"
     assert joiner[1] == first_line[1], "the second process started its own server"
     assert rest == []
+    assert_stopped(int(first_line[1]))
+
+
+def assert_stopped(pid: int) -> None:
+    """The last process to leave stops the server: nothing is left running."""
+    import time
+
+    import psutil
+
+    deadline = time.monotonic() + 15
+    while psutil.pid_exists(pid) and time.monotonic() < deadline:
+        if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
+            return
+        time.sleep(0.1)
+    assert not psutil.pid_exists(pid), f"redis-server {pid} still runs after every user left"
