@@ -89,7 +89,9 @@ def test_every_hostile_or_broken_link_gets_one_reply_naming_its_reason(
     # the caps held: retried only up to the attempt limit, and the streams were cut short
     assert article_site.route("/hang").hits == bot.deps.settings.job_max_attempts
     assert article_site.route("/drip").hits == bot.deps.settings.job_max_attempts
-    assert article_site.route("/stream").bytes_sent < 10_000_000
+    # a full read is 50 MB; the cap is 5 MB, and loopback socket buffers may hold a
+    # few MB more that the server counts as sent (10.2 MB seen under load)
+    assert article_site.route("/stream").bytes_sent < 25_000_000
     assert article_site.route("/ten").bytes_sent < 10_000_000
     # nothing was ever requested from the site but the pages and redirects registered on it
     assert {seen.path for seen in article_site.requests} <= set(article_site.routes)
