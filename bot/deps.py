@@ -214,19 +214,24 @@ class Deps:
     def nlp_loaded(self) -> bool:
         return self._analyzer is not None
 
+    def queue_for(self, consumer: str) -> JobQueue:
+        """A queue handle on this process's workspace stream, as ``consumer``."""
+        from bot.queue import JobQueue
+
+        return JobQueue(
+            self.redis,
+            consumer=consumer,
+            claim_idle_ms=int(self.settings.job_claim_idle * 1000),
+            max_attempts=self.settings.job_max_attempts,
+            scope=self.queue_scope,
+        )
+
     @property
     def queue(self) -> JobQueue:
+        """The producer's handle (handlers enqueue through it)."""
         with self._lock:
             if self._queue is None:
-                from bot.queue import JobQueue
-
-                self._queue = JobQueue(
-                    self.redis,
-                    consumer=f"{socket.gethostname()}-{os.getpid()}",
-                    claim_idle_ms=int(self.settings.job_claim_idle * 1000),
-                    max_attempts=self.settings.job_max_attempts,
-                    scope=self.queue_scope,
-                )
+                self._queue = self.queue_for(f"{socket.gethostname()}-{os.getpid()}")
                 self._queue.ensure_group()
             return self._queue
 

@@ -13,7 +13,6 @@ from typing import Any
 
 from bot.config import Settings
 from bot.deps import Deps, build_deps
-from bot.queue import JobQueue
 from bot.worker import run_workers
 
 log = logging.getLogger(__name__)
@@ -39,21 +38,17 @@ def start_workers(
 
     handler = SlackJobHandler(deps, client)
 
-    def queue_for(name: str) -> JobQueue:
-        queue = JobQueue(
-            deps.redis,
-            consumer=name,
-            claim_idle_ms=int(deps.settings.job_claim_idle * 1000),
-            max_attempts=deps.settings.job_max_attempts,
-            scope=deps.queue_scope,
-        )
-        return queue  # Worker.run creates the group itself, backing off while Redis is down
-
     def observe(job: Any, outcome: str, seconds: float) -> None:
         deps.metrics.stage_seconds.labels(stage="job").observe(seconds)
 
     return run_workers(
-        queue_for, handler, handler.on_dead, concurrency=concurrency, stop=stop, observe=observe
+        # Worker.run creates the group itself, backing off while Redis is down
+        deps.queue_for,
+        handler,
+        handler.on_dead,
+        concurrency=concurrency,
+        stop=stop,
+        observe=observe,
     )
 
 

@@ -170,11 +170,6 @@ class Store:
                 scored[member.decode()] = max(score, scored.get(member.decode(), 0.0))
         return sorted(scored, key=lambda i: scored[i], reverse=True)[:limit]
 
-    @unavailable_on_error
-    def recent_article_ids(self, team: str, limit: int) -> list[str]:
-        rows = self.redis.zrevrange(TeamKeys(team).articles, 0, limit - 1)
-        return [r.decode() for r in rows]
-
     # ---- Slack replies to links ---------------------------------------------------
 
     @unavailable_on_error
