@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
@@ -106,14 +107,36 @@ def country_code(term: str) -> str | None:
     return str(country.alpha_2)
 
 
-def matches(article: Article, topic: Topic) -> bool:
+@dataclass(frozen=True)
+class _Text:
+    """An article's normalised text, built once however many topics are checked."""
+
+    head: str  # title and summary, space-padded
+    names: frozenset[str]  # entity and place names and aliases
+    body: str  # the whole text, space-padded
+
+    @classmethod
+    def of(cls, article: Article) -> _Text:
+        names = [n for e in article.actors for n in [e.name, *e.aliases]]
+        names += [n for p in article.locations for n in [p.name, *p.aliases]]
+        return cls(
+            head=" " + normalise(" ".join([article.title, *article.summary])) + " ",
+            names=frozenset(normalise(n) for n in names),
+            body=" " + normalise(article.text) + " ",
+        )
+
+
+def matches(article: Article, topic: Topic, text: _Text | None = None) -> bool:
     """Whether an analysed article belongs to ``topic``."""
-    return _by_country(article, topic) or _by_terms(article, topic)
+    if _by_country(article, topic):
+        return True
+    return _by_terms(text or _Text.of(article), topic)
 
 
 def assign(article: Article, topics: list[Topic]) -> list[str]:
     """Slugs of every topic the article belongs to, in definition order."""
-    return [t.name for t in topics if matches(article, t)]
+    text = _Text.of(article)
+    return [t.name for t in topics if matches(article, t, text)]
 
 
 def _by_country(article: Article, topic: Topic) -> bool:
@@ -131,18 +154,11 @@ def _terms(topic: Topic) -> list[str]:
     return [t for t in {normalise(topic.name.replace("-", " ")), *topic.aliases} if t]
 
 
-def _by_terms(article: Article, topic: Topic) -> bool:
-    terms = _terms(topic)
-    if not terms:
-        return False
-    head = " " + normalise(" ".join([article.title, *article.summary])) + " "
-    names = {normalise(n) for e in article.actors for n in [e.name, *e.aliases]}
-    names |= {normalise(n) for p in article.locations for n in [p.name, *p.aliases]}
-    body = " " + normalise(article.text) + " "
-    for term in terms:
-        if f" {term} " in head or term in names:
+def _by_terms(text: _Text, topic: Topic) -> bool:
+    for term in _terms(topic):
+        if f" {term} " in text.head or term in text.names:
             return True
-        if body.count(f" {term} ") >= _MIN_TEXT_HITS:
+        if text.body.count(f" {term} ") >= _MIN_TEXT_HITS:
             return True
     return False
 
