@@ -60,7 +60,7 @@ FLOOR_FACTOR = 3.0
 
 def load_real(client: Any, factory: ArticleFactory, count: int) -> float:
     """``count`` articles through ``TopicState.add_article``; returns ms per article."""
-    from bot.topic_state import TopicState
+    from bot.topics.state import TopicState
 
     state = TopicState(client)
     started = time.perf_counter()
@@ -103,7 +103,7 @@ def timed_requests(poster: SignedPoster, texts: Callable[[int], str], count: int
 
 
 def _phase(poster: SignedPoster, client: Any, text: str, count: int) -> list[float]:
-    from bot.keys import TopicKeys
+    from bot.store.keys import TopicKeys
 
     client.delete(TopicKeys(TEAM, TOPIC).watermarks)
     return timed_requests(poster, lambda n: text, count)

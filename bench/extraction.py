@@ -46,10 +46,10 @@ from pathlib import Path
 
 import trafilatura
 
-from bot.article_rules import clean_body, pick_author
 from bot.errors import IngestError
-from bot.extract import Extractor
-from bot.extract_worker import TRAFILATURA_OPTIONS, extract_fields
+from bot.ingest.article_rules import clean_body, pick_author
+from bot.ingest.extract import Extractor
+from bot.ingest.extract_worker import TRAFILATURA_OPTIONS, extract_fields
 
 QUICK_PAGES = 40
 _TOKEN = re.compile(r"\w+")

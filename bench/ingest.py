@@ -8,7 +8,7 @@ Three kinds of work, each in 1 and in 2 worker PROCESSES (threads would share
 one interpreter lock), every process started and warmed before the clock
 starts (model, gazetteer, extraction worker and HTTP client loaded):
 
-- pipeline: ``bot.pipeline.ingest_url`` per page (fetch, extract, NER and
+- pipeline: ``bot.jobs.pipeline.ingest_url`` per page (fetch, extract, NER and
   entity resolution, summary, timeline, topics, storage in a private Redis,
   developments), each process with its own ``Deps``; the stage timer gives
   where the time goes.
@@ -66,7 +66,7 @@ def _corpus_from(run: Run, redis_url: str, team: str, pages: int) -> Corpus:
     """Word count and the texts spaCy saw, read back from the store of a pipeline run."""
     import redis
 
-    from bot.store import Store
+    from bot.store.team import Store
 
     corpus = Corpus(pages=pages)
     for info in run.infos:

@@ -37,9 +37,9 @@ Work = Callable[[Any], dict[str, Any]]
 
 
 def _pipeline_work(args: argparse.Namespace) -> Work:
-    from bot import pipeline
     from bot.config import Settings
     from bot.deps import build_deps
+    from bot.jobs import pipeline
 
     settings = Settings(
         redis_url=args.redis,
@@ -76,7 +76,7 @@ def _pipeline_work(args: argparse.Namespace) -> Work:
 def _trafilatura_work(args: argparse.Namespace) -> Work:
     import trafilatura
 
-    from bot.extract_worker import TRAFILATURA_OPTIONS
+    from bot.ingest.extract_worker import TRAFILATURA_OPTIONS
 
     pages = extraction_pages(args.pages) or []
     htmls = [(p.html.decode("utf-8"), p.url) for p in pages]
@@ -92,7 +92,7 @@ def _trafilatura_work(args: argparse.Namespace) -> Work:
 
 def _spacy_work(args: argparse.Namespace) -> Work:
     from bot.config import Settings
-    from bot.nlp import load_pipeline
+    from bot.entities.nlp import load_pipeline
 
     nlp = load_pipeline(Settings().spacy_model)
     texts: list[str] = json.loads(Path(args.texts).read_text(encoding="utf-8"))

@@ -89,9 +89,9 @@ def family_bytes(client: Any) -> tuple[Counter[str], int]:
 
 def record_sizes(client: Any) -> tuple[int, float, float]:
     """Stored articles, mean compressed record bytes, mean raw text bytes (UTF-8)."""
-    from bot import serde
-    from bot.keys import TeamKeys
     from bot.models import Article
+    from bot.store import serde
+    from bot.store.keys import TeamKeys
 
     k = TeamKeys(TEAM)
     ids = [i.decode() for i in client.zrange(k.articles, 0, -1)]

@@ -3,7 +3,7 @@
 Data: the CNN/DailyMail articles of ``../shared/eval/summaries/`` (files with a
 ``bart_reference``; see its SOURCE.md), or ``$BRIEFBOT_EVAL_DIR/summaries``.
 Each article's ``article_lines`` are joined into one text with their character
-spans, which is what the ingest pipeline hands to ``bot.summarize`` after
+spans, which is what the ingest pipeline hands to ``bot.text.summarize`` after
 spaCy. The reference is ``bart_reference`` as stored (PTB-tokenised); it is
 not detokenised because rouge-score's tokenizer drops punctuation anyway
 ("Locke 's" and "Locke's" both become ``locke s``), and it is split into
@@ -11,7 +11,7 @@ sentences at its " . " separators for ROUGE-Lsum. All three systems are scored
 against that same reference, with rouge-score and the Porter stemmer.
 
 Systems, in the same run:
-- briefbot: ``bot.summarize.summarize`` with its defaults (``max_sentences=3``) and no
+- briefbot: ``bot.text.summarize.summarize`` with its defaults (``max_sentences=3``) and no
   title (the data set has none); a second row gives it the headline words of
   the article's URL slug, which is what it sees in production (the page title).
 - lead-3: the first three entries of ``article_lines``, whatever they are.
@@ -44,7 +44,7 @@ from typing import Any
 
 from rouge_score import rouge_scorer, tokenizers
 
-from bot.summarize import DEFAULT_WEIGHTS, Weights, summarize, summarize_with
+from bot.text.summarize import DEFAULT_WEIGHTS, Weights, summarize, summarize_with
 
 QUICK_ARTICLES = 60
 BOOTSTRAP = 1000

@@ -19,14 +19,14 @@ from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from typing import Any
 
-from bot import timeline
 from bot.models import Article, Entity, Event, Place
+from bot.topics import timeline
 
 SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in ("a", "e", "i", "o", "u", "ar", "en", "ol")]
 PER_DAY = 150
 STORY_DAYS = 10
 NEW_STORY_EVERY = 8  # articles per storyline, on average
-RECENT_FINGERPRINTS = 300  # as bot.topic_state keeps
+RECENT_FINGERPRINTS = 300  # as bot.topics.state keeps
 
 
 def _zipf(count: int, exponent: float = 1.1) -> list[float]:

@@ -1,9 +1,9 @@
 """Topic state for many synthetic articles at once, and a check of its shape.
 
 ``BulkLoader`` writes what ``TopicState.add_article`` would write for the same
-articles (the same keys from ``bot.keys.TopicKeys``, development records built
-by ``bot.developments``, titles and summaries by ``bot.devlabels.relabel``,
-timeline entries merged with ``bot.timeline.merge_event``), with three
+articles (the same keys from ``bot.store.keys.TopicKeys``, development records built
+by ``bot.topics.developments``, titles and summaries by ``bot.topics.labels.relabel``,
+timeline entries merged with ``bot.topics.timeline.merge_event``), with three
 shortcuts that keep the shape and sizes but not the exact values: each article
 joins its storyline's development (no candidate scoring, no near-duplicate
 check); its fingerprint is built cheaply (the title and lead words as terms,
@@ -27,18 +27,20 @@ from datetime import UTC, datetime
 from typing import Any
 
 from bench.synthetic import ArticleFactory, Storyline
-from bot import developments as devs
-from bot import serde, textsim, timeline
-from bot.devlabels import relabel
-from bot.keys import TopicKeys
 from bot.models import Article, Development, Event, TimelineEntry
+from bot.store import serde
+from bot.store.keys import TopicKeys
+from bot.text import similarity as textsim
+from bot.topics import developments as devs
+from bot.topics import timeline
+from bot.topics.labels import relabel
 
-RECENT_FINGERPRINTS = 300  # as bot.topic_state keeps
+RECENT_FINGERPRINTS = 300  # as bot.topics.state keeps
 
 
 def _size(name: str, default: int) -> int:
     """A fingerprint size limit from wherever ``bot`` defines it now."""
-    for module in ("bot.fingerprints", "bot.developments"):
+    for module in ("bot.topics.fingerprints", "bot.topics.developments"):
         with contextlib.suppress(ImportError):
             value = getattr(importlib.import_module(module), name, None)
             if isinstance(value, int):

@@ -13,13 +13,14 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot import __version__, pipeline, render
+from bot import __version__, render
 from bot.config import TEAM_LOCAL, Settings
 from bot.deps import Deps, build_deps
 from bot.errors import BriefbotError, InputError
-from bot.jsonout import brief_json, extraction_json
+from bot.jobs import pipeline
 from bot.logs import setup_logging
 from bot.models import IngestResult, to_jsonable
+from bot.render.jsonout import brief_json, extraction_json
 
 log = logging.getLogger("briefbot")
 
@@ -170,7 +171,7 @@ def _emit(
 
 
 def cmd_brief(deps: Deps, args: argparse.Namespace) -> int:
-    from bot.brief import brief_for
+    from bot.topics.brief import brief_for
 
     brief = brief_for(deps, args.team, " ".join(args.topic), since=args.since, mark_seen=False)
     return _emit(args, lambda: brief_json(brief), lambda: render.brief_blocks(brief),
@@ -178,7 +179,7 @@ def cmd_brief(deps: Deps, args: argparse.Namespace) -> int:
 
 
 def cmd_digest(deps: Deps, args: argparse.Namespace) -> int:
-    from bot.digest import digest_for
+    from bot.digests.assemble import digest_for
 
     digest = digest_for(deps, args.team, list(args.topics))
     return _emit(args, lambda: to_jsonable(digest), lambda: render.digest_blocks(digest),
@@ -186,8 +187,8 @@ def cmd_digest(deps: Deps, args: argparse.Namespace) -> int:
 
 
 def cmd_demo(deps: Deps, args: argparse.Namespace) -> int:
-    from bot.brief import brief_for
-    from bot.digest import digest_for
+    from bot.digests.assemble import digest_for
+    from bot.topics.brief import brief_for
 
     folder = resources.files("bot.seeds").joinpath("articles")
     with resources.as_file(folder) as path:

@@ -21,16 +21,16 @@ import redis
 from bot.config import Settings, redact_url
 from bot.errors import ConfigError, StoreUnavailable
 from bot.metrics import Metrics
-from bot.redis_embedded import EmbeddedRedis
-from bot.store import RedisClient, Store
-from bot.topic_state import TopicState
-from bot.topics import load_seed_topics
+from bot.store.embedded import EmbeddedRedis
+from bot.store.team import RedisClient, Store
+from bot.topics.definitions import load_seed_topics
+from bot.topics.state import TopicState
 
 if TYPE_CHECKING:
-    from bot.entities import EntityAnalyzer
-    from bot.extract import Extractor
-    from bot.fetch import Fetcher
-    from bot.queue import JobQueue
+    from bot.entities.analyzer import EntityAnalyzer
+    from bot.ingest.extract import Extractor
+    from bot.ingest.fetch import Fetcher
+    from bot.jobs.queue import JobQueue
 
 log = logging.getLogger(__name__)
 
@@ -179,7 +179,7 @@ class Deps:
     def fetcher(self) -> Fetcher:
         with self._lock:
             if self._fetcher is None:
-                from bot.fetch import Fetcher
+                from bot.ingest.fetch import Fetcher
 
                 self._fetcher = Fetcher(self.settings)
             return self._fetcher
@@ -188,7 +188,7 @@ class Deps:
     def extractor(self) -> Extractor:
         with self._lock:
             if self._extractor is None:
-                from bot.extract import Extractor
+                from bot.ingest.extract import Extractor
 
                 self._extractor = Extractor(
                     timeout=self.settings.extract_timeout,
@@ -200,9 +200,9 @@ class Deps:
     def analyzer(self) -> EntityAnalyzer:
         with self._lock:
             if self._analyzer is None:
-                from bot.entities import EntityAnalyzer
-                from bot.gazetteer import Gazetteer
-                from bot.nlp import load_pipeline
+                from bot.entities.analyzer import EntityAnalyzer
+                from bot.entities.nlp import load_pipeline
+                from bot.gazetteer.index import Gazetteer
 
                 nlp = load_pipeline(self.settings.spacy_model)
                 gazetteer = Gazetteer.load(cache_dir=self.settings.data_dir / "cache")
@@ -216,7 +216,7 @@ class Deps:
 
     def queue_for(self, consumer: str) -> JobQueue:
         """A queue handle on this process's workspace stream, as ``consumer``."""
-        from bot.queue import JobQueue
+        from bot.jobs.queue import JobQueue
 
         return JobQueue(
             self.redis,

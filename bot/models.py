@@ -17,7 +17,7 @@ PlaceKind = Literal["country", "region", "city", "facility", "other"]
 
 @dataclass
 class Page:
-    """A fetched web page: what ``bot.fetch`` returns and ``bot.extract`` reads."""
+    """A fetched web page: what ``bot.ingest.fetch`` returns and ``bot.ingest.extract`` reads."""
 
     url: str  # the URL that was asked for
     final_url: str  # after redirects
@@ -78,7 +78,7 @@ class Event:
     sources: list[str] = field(default_factory=list)  # article URLs
     approximate: bool = False  # the day is an estimate ("last week" -> 7 days before)
     # what happened, for merging one event across outlets ("ceasefire", "talks"...);
-    # set by bot.timeline.extract_events, derived from the text when empty
+    # set by bot.topics.timeline.extract_events, derived from the text when empty
     signature: str = ""
 
 
@@ -152,7 +152,7 @@ class TimelineEntry:
     first_seen: datetime | None = None
     updated_at: datetime | None = None
     is_new: bool = False
-    approximate: bool = False  # the day is an estimate (see bot.timeline)
+    approximate: bool = False  # the day is an estimate (see bot.topics.timeline)
 
 
 @dataclass

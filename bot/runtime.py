@@ -13,7 +13,7 @@ from typing import Any
 
 from bot.config import Settings
 from bot.deps import Deps, build_deps
-from bot.worker import run_workers
+from bot.jobs.worker import run_workers
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +34,7 @@ def _on_signals(stop: threading.Event, also: Callable[[], None] | None = None) -
 def start_workers(
     deps: Deps, client: Any, stop: threading.Event, concurrency: int
 ) -> list[threading.Thread]:
-    from bot.slack_jobs import SlackJobHandler
+    from bot.slack.jobs import SlackJobHandler
 
     handler = SlackJobHandler(deps, client)
 
@@ -96,14 +96,14 @@ def run_worker_process(deps: Deps, concurrency: int, port: int | None = None) ->
     """Workers only; with ``port``, also /healthz and /metrics for probes and scrapes."""
     from waitress.server import create_server
 
-    from bot.http import make_wsgi
-    from bot.slack_client import make_web_client
+    from bot.slack.client import make_web_client
+    from bot.slack.server import make_wsgi
 
     stop = threading.Event()
     _on_signals(stop)
     client = make_web_client(deps.settings, deps.metrics)
     if deps.settings.slack_bot_token:
-        from bot.app import workspace_of
+        from bot.slack.app import workspace_of
 
         deps.queue_scope = workspace_of(client)[0] or None
     deps.analyzer  # noqa: B018 - load the model before taking jobs
@@ -145,17 +145,18 @@ class BotServer:
     def start(self) -> None:
         from waitress.server import create_server
 
-        from bot.app import create_app, workspace_of
-        from bot.http import MAX_BODY, make_wsgi
-        from bot.scheduler import DigestScheduler
-        from bot.slack_client import make_web_client
-        from bot.slack_digests import SlackDigestSender
+        import handlers
+        from bot.digests.scheduler import DigestScheduler
+        from bot.slack.app import create_app, workspace_of
+        from bot.slack.client import make_web_client
+        from bot.slack.digests import SlackDigestSender
+        from bot.slack.server import MAX_BODY, make_wsgi
 
         deps, settings = self.deps, self.deps.settings
         client = make_web_client(settings, deps.metrics)
         # this deployment queues and works only its own workspace's jobs
         deps.queue_scope = workspace_of(client)[0] or None
-        app = create_app(deps, client)
+        app = create_app(deps, client, handlers.register_all)
         _warm_nlp(deps)
         deps.metrics.sample_queue_with(
             lambda: (deps.queue.pending(), deps.queue.oldest_age_seconds())

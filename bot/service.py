@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.brief import add_topic, brief_for, follow, followed_briefs, unfollow
-from bot.digest import digest_for
+from bot.digests.assemble import digest_for
 from bot.models import Topic
+from bot.topics.brief import add_topic, brief_for, follow, followed_briefs, unfollow
 
 if TYPE_CHECKING:
     from bot.deps import Deps

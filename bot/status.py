@@ -37,7 +37,7 @@ def collect_status(deps: Deps) -> dict[str, Any]:
 
 def _queue(deps: Deps) -> dict[str, Any]:
     """Totals over the shared stream and every workspace's own stream."""
-    from bot.queue import JobQueue
+    from bot.jobs.queue import JobQueue
 
     totals: dict[str, Any] = {"queued": 0, "pending": 0, "dead_letters": 0}
     ages: list[float] = []

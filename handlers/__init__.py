@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from bot.deps import Deps
 
 
-def register_all(app: App, deps: Deps, *, bot_user: str) -> None:
+def register_all(app: App, deps: Deps, bot_user: str) -> None:
     from handlers import actions, commands, home, links, messages
 
     commands.register(app, deps)

@@ -15,8 +15,8 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
 from bot import render, service
-from bot.commands import Command, parse
 from bot.errors import BriefbotError, InputError, StoreUnavailable
+from bot.slack.brief_command import Command, parse
 
 if TYPE_CHECKING:
     from bot.deps import Deps

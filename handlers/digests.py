@@ -11,9 +11,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 
 from bot import render
-from bot.commands import Command
+from bot.digests.subscriptions import Subscription, Subscriptions, valid_timezone
 from bot.errors import CommandError
-from bot.subscriptions import Subscription, Subscriptions, valid_timezone
+from bot.slack.brief_command import Command
 
 if TYPE_CHECKING:
     from bot.deps import Deps

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext
 
-from bot.links import links_in
+from bot.slack.message_links import links_in
 
 if TYPE_CHECKING:
     from bot.deps import Deps

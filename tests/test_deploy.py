@@ -25,8 +25,9 @@ import pytest
 import yaml
 
 from bot.config import ENV_VARS, Settings
+from tests.support.paths import REPO
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = REPO
 DEPLOY = ROOT / "deploy"
 K8S = DEPLOY / "k8s"
 ASSIGNMENT = re.compile(r"^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$")

@@ -6,8 +6,8 @@ from typing import Any
 
 from bench.synthetic import ArticleFactory
 from bench.topic_loader import BulkLoader, key_shape
-from bot.keys import TopicKeys
-from bot.topic_state import TopicState
+from bot.store.keys import TopicKeys
+from bot.topics.state import TopicState
 
 
 def test_bulk_loading_keeps_the_real_paths_key_families_types_and_fields(

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from bot.ingest.urls import article_id, canonical_url, content_hash
 from bot.models import Article, Entity, Event, Place
-from bot.urls import article_id, canonical_url, content_hash
 
 QAMISHLI = (
     "Russian forces began leaving the airport at Qamishli on Monday, according to local "

@@ -12,7 +12,7 @@ import redis
 from bot.config import Settings, redact_url
 from bot.deps import ClusterTarget, _client_for, build_deps, parse_cluster_url
 from bot.errors import ConfigError, StoreUnavailable
-from bot.store import Store
+from bot.store.team import Store
 from tests.cluster.launcher import LocalCluster, command, free_ports
 
 USER = "briefbot"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from redis.cluster import RedisCluster
 
 from bot.deps import Deps
-from tests.bot import test_digest as base
-from tests.bot.test_digest import deps
+from tests.bot.digests import test_assemble as base
+from tests.bot.digests.test_assemble import deps
 from tests.cluster.reuse import cluster_as_redis_url, redis_tests
 
 __all__ = ["cluster_as_redis_url", "deps"]  # fixtures: redis_url is the cluster's here

@@ -19,9 +19,9 @@ import pytest
 
 from bot.config import Settings
 from bot.deps import Deps, _client_for, build_deps
+from bot.digests.scheduler import DigestScheduler, TickResult
+from bot.digests.subscriptions import Subscription, Subscriptions
 from bot.models import Digest
-from bot.scheduler import DigestScheduler, TickResult
-from bot.subscriptions import Subscription, Subscriptions
 from tests.cluster.articles import troops
 
 # 07:00:30 in Paris: the daily 07:00 digest is due

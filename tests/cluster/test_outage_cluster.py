@@ -17,8 +17,8 @@ import redis
 
 from bot.deps import _client_for
 from bot.errors import StoreUnavailable
-from bot.keys import TeamKeys
-from bot.store import Store
+from bot.store.keys import TeamKeys
+from bot.store.team import Store
 from tests.cluster.launcher import LocalCluster
 
 

@@ -8,9 +8,9 @@ from typing import Any
 from redis.cluster import RedisCluster
 
 from bot.deps import _client_for
-from bot.keys import QueueKeys
-from bot.queue import JobQueue
-from tests.bot import test_queue as base
+from bot.jobs.queue import JobQueue
+from bot.store.keys import QueueKeys
+from tests.bot.jobs import test_queue as base
 from tests.cluster.reuse import redis_tests
 
 REUSED = redis_tests(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from redis.cluster import RedisCluster
 
-from bot.store import Store
-from tests.bot import test_store as base
-from tests.bot.test_store import store
+from bot.store.team import Store
+from tests.bot.store import test_team as base
+from tests.bot.store.test_team import store
 from tests.cluster.reuse import redis_tests
 
 __all__ = ["store"]  # the fixture the re-collected tests ask for

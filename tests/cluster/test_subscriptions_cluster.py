@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from redis.cluster import RedisCluster
 
-from bot.subscriptions import Subscriptions
-from tests.bot import test_subscriptions as base
-from tests.bot.test_subscriptions import subs
+from bot.digests.subscriptions import Subscriptions
+from tests.bot.digests import test_subscriptions as base
+from tests.bot.digests.test_subscriptions import subs
 from tests.cluster.reuse import redis_tests
 
 __all__ = ["subs"]  # the fixture the re-collected tests ask for

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from bot.deps import _client_for
-from bot.keys import TopicKeys
 from bot.models import Article
-from bot.topic_state import TopicState
+from bot.store.keys import TopicKeys
+from bot.topics.state import TopicState
 from tests.cluster.articles import harvest, troops
 
 NOW = datetime(2026, 1, 27, 9, 0, tzinfo=UTC)

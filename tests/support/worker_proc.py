@@ -23,8 +23,8 @@ import redis
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # run as a script from anywhere
 
-from bot.queue import Job, JobQueue
-from bot.worker import Worker
+from bot.jobs.queue import Job, JobQueue
+from bot.jobs.worker import Worker
 
 STARTED = "test:started:{}"  # job id -> "pid:attempts" of the last run that began
 GO = "test:go:{}"  # set by the test: the handler may finish

@@ -1,0 +1,1 @@
+"""Scheduled digests: assembly, state, subscriptions, scheduler, pacing."""

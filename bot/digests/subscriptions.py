@@ -1,0 +1,291 @@
+"""Digest subscriptions: a channel, topics, a local time of day and days.
+
+Stored in Redis (``SchedKeys.subscriptions``) as JSON, so they survive restarts
+and every replica sees the same set. Due times come from APScheduler's
+``CronTrigger`` in the subscription's own time zone, so 07:00 stays 07:00 local
+time across daylight-saving changes. A slot is named by its local date and time
+(``slot_id``): when clocks go back and 02:30 happens twice, it is one slot.
+
+Sending is guarded per slot by one Redis key (``SchedKeys.sent``) whose value
+says where the slot stands: ``claim|<token>|<deadline>`` while one replica
+sends, ``sent`` once Slack confirmed, ``missed`` when it was past the grace
+period. A claim whose deadline passed may be taken over, so a replica that
+died mid-send leaves the slot to the others. Deadlines are compared with the
+caller's clock (tests drive it; replicas keep theirs in sync with NTP).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from apscheduler.triggers.cron import CronTrigger
+
+from bot.errors import InputError
+from bot.store.keys import SchedKeys, TeamKeys
+from bot.store.team import RedisClient, unavailable_on_error
+
+log = logging.getLogger(__name__)
+
+MAX_PER_TEAM = 50
+LOOKBACK = timedelta(days=8)  # enough to find the latest slot of a once-a-week schedule
+SENT_TTL_SECONDS = 3 * 24 * 3600  # longer than any grace period; last_sent guards after
+_CRON_DAYS = {"daily": "*", "weekdays": "mon-fri"}
+
+# Take the slot when it is free or its claim's deadline has passed (ARGV: value, now, ttl).
+_CLAIM = """
+local v = redis.call('GET', KEYS[1])
+if v then
+  local deadline = string.match(v, '^claim|[^|]*|(.+)$')
+  if not deadline or tonumber(deadline) > tonumber(ARGV[2]) then return 0 end
+end
+redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
+return 1
+"""
+# Replace our own claim (ARGV: prefix "claim|<token>|", new value or "" to delete).
+_IF_OURS = """
+local v = redis.call('GET', KEYS[1])
+if not v or string.sub(v, 1, string.len(ARGV[1])) ~= ARGV[1] then return 0 end
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+else
+  redis.call('SET', KEYS[1], ARGV[2], 'KEEPTTL')
+end
+return 1
+"""
+# Mark the slot sent, and record it on the subscription unless it was removed meanwhile.
+_CONFIRM = """
+redis.call('SET', KEYS[1], 'sent', 'EX', ARGV[3])
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[3], ARGV[1], ARGV[2])
+end
+return 1
+"""
+
+
+@dataclass
+class Subscription:
+    id: str
+    team: str
+    channel: str
+    topics: list[str]
+    hour: int
+    minute: int
+    days: str  # "daily", "weekdays" or "mon,wed,fri"
+    timezone: str
+    created_by: str = ""
+    created_at: str = ""  # ISO time; slots before it are not sent
+    last_sent_for: str | None = None  # ISO time of the last slot Slack confirmed (kept apart)
+    extra: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return f"{self.team}/{self.id}"
+
+    @property
+    def scope(self) -> str:
+        """The watermark scope of this subscription's digests."""
+        return f"digest:{self.id}"
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def trigger(self) -> CronTrigger:
+        return CronTrigger(
+            day_of_week=_CRON_DAYS.get(self.days, self.days),
+            hour=self.hour,
+            minute=self.minute,
+            timezone=self.zone,
+        )
+
+    def slot_id(self, due: datetime) -> str:
+        """The slot's name: its local date and time, e.g. ``2026-03-29T07:00``."""
+        return due.astimezone(self.zone).strftime("%Y-%m-%dT%H:%M")
+
+    def fires(self, start: datetime, end: datetime) -> list[datetime]:
+        """Scheduled times in ``[start, end]`` (in UTC), at most one per local day.
+
+        When clocks go back, the cron trigger fires twice at 02:30 (once in each
+        offset); the second one is the same slot and is left out.
+        """
+        trigger, out, days = self.trigger(), [], set()
+        probe = start.astimezone(UTC)
+        # at most one fire a day (twice on a clocks-back day): the bound is only a guard
+        for _ in range(2 * ((end - start).days + 2)):
+            # from a UTC time, never from the last fire: APScheduler 3.11 loops forever
+            # when asked for the fire after the second (fold=1) 02:30 of a clocks-back day
+            due = trigger.get_next_fire_time(None, probe)
+            if due is None or due > end:
+                break
+            # in UTC: a local time in a repeated hour never compares equal across zones
+            due = due.astimezone(UTC)
+            day = self.slot_id(due)[:10]
+            if day not in days:
+                days.add(day)
+                out.append(due)
+            probe = due + timedelta(seconds=1)
+        return out
+
+    def last_due(self, now: datetime) -> datetime | None:
+        """The latest scheduled time at or before ``now`` (within 8 days)."""
+        fires = self.fires(now - LOOKBACK, now)
+        return fires[-1] if fires else None
+
+    def next_due(self, now: datetime) -> datetime | None:
+        """The first scheduled time after ``now`` (within 8 days)."""
+        fires = self.fires(now + timedelta(seconds=1), now + LOOKBACK)
+        return fires[0] if fires else None
+
+    def describe(self) -> str:
+        when = f"{self.hour:02d}:{self.minute:02d}"
+        return f"{', '.join(self.topics)} at {when} {self.days} ({self.timezone})"
+
+    @classmethod
+    def from_json(cls, raw: str | bytes) -> Subscription:
+        data: dict[str, Any] = json.loads(raw)
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
+def valid_timezone(name: str | None, fallback: str) -> str:
+    """``name`` when it is a time zone this machine knows, else ``fallback``."""
+    if name:
+        try:
+            ZoneInfo(name)
+            return name
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return fallback
+
+
+class Subscriptions:
+    """Subscriptions in Redis, and the per-slot guard that makes each digest go out once."""
+
+    def __init__(self, client: RedisClient) -> None:
+        self.redis = client
+        self._claim = client.register_script(_CLAIM)
+        self._if_ours = client.register_script(_IF_OURS)
+        self._confirm = client.register_script(_CONFIRM)
+
+    # ---- the subscriptions --------------------------------------------------------
+
+    @unavailable_on_error
+    def add(self, sub: Subscription) -> Subscription:
+        """Store a new subscription with a fresh id (ids are unique across teams)."""
+        TeamKeys(sub.team)  # validates the team id
+        if len(self.for_team(sub.team)) >= MAX_PER_TEAM:
+            raise InputError(f"a workspace can have at most {MAX_PER_TEAM} digests")
+        sub.id = str(self.redis.incr(SchedKeys.next_id))
+        self.save(sub)
+        return sub
+
+    @unavailable_on_error
+    def save(self, sub: Subscription) -> None:
+        data = asdict(sub)
+        data.pop("last_sent_for")  # lives in SchedKeys.last_sent, written by confirm()
+        self.redis.hset(SchedKeys.subscriptions, sub.key, json.dumps(data))
+
+    @unavailable_on_error
+    def remove(self, team: str, sub_id: str) -> bool:
+        """Remove ``team``'s subscription ``sub_id``; another team's id is not found."""
+        key = f"{team}/{sub_id}"
+        pipe = self.redis.pipeline(transaction=True)
+        pipe.hdel(SchedKeys.subscriptions, key)
+        pipe.hdel(SchedKeys.last_sent, key)
+        removed, _ = pipe.execute()
+        return bool(removed)
+
+    @unavailable_on_error
+    def get(self, team: str, sub_id: str) -> Subscription | None:
+        key = f"{team}/{sub_id}"
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hget(SchedKeys.subscriptions, key)
+        pipe.hget(SchedKeys.last_sent, key)
+        raw, sent = pipe.execute()
+        if not raw:
+            return None
+        sub = Subscription.from_json(raw)
+        sub.last_sent_for = sent.decode() if sent else None
+        return sub
+
+    @unavailable_on_error
+    def all(self) -> list[Subscription]:
+        """Every team's subscriptions, by id; an unreadable entry is logged and left out."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.hgetall(SchedKeys.subscriptions)
+        pipe.hgetall(SchedKeys.last_sent)
+        raws, sent = pipe.execute()
+        out = []
+        for key, raw in raws.items():
+            try:
+                sub = Subscription.from_json(raw)
+            except (ValueError, TypeError) as exc:
+                log.error("subscription %s is unreadable, skipped: %s", key.decode(), exc)
+                continue
+            last = sent.get(key)
+            sub.last_sent_for = last.decode() if last else None
+            out.append(sub)
+        return sorted(out, key=lambda s: (len(s.id), s.id))
+
+    def for_team(self, team: str) -> list[Subscription]:
+        return [s for s in self.all() if s.team == team]
+
+    # ---- the per-slot guard -------------------------------------------------------
+
+    @unavailable_on_error
+    def claim(
+        self, sub: Subscription, due: datetime, now: datetime, claim_seconds: float
+    ) -> str | None:
+        """Claim the slot for sending: a token for exactly one caller, else None.
+
+        The claim lapses at ``now + claim_seconds``; after that another caller may
+        take it (the first one died, or is too slow to be trusted).
+        """
+        token = uuid.uuid4().hex
+        deadline = now.timestamp() + claim_seconds
+        value = f"claim|{token}|{deadline:.3f}"
+        key = SchedKeys.sent(sub.key, sub.slot_id(due))
+        taken = self._claim(keys=[key], args=[value, f"{now.timestamp():.3f}", SENT_TTL_SECONDS])
+        return token if taken else None
+
+    @unavailable_on_error
+    def renew(
+        self, sub: Subscription, due: datetime, token: str, now: datetime, claim_seconds: float
+    ) -> bool:
+        """Extend our claim; False when it lapsed and another caller took the slot."""
+        value = f"claim|{token}|{now.timestamp() + claim_seconds:.3f}"
+        key = SchedKeys.sent(sub.key, sub.slot_id(due))
+        return bool(self._if_ours(keys=[key], args=[f"claim|{token}|", value]))
+
+    @unavailable_on_error
+    def release(self, sub: Subscription, due: datetime, token: str) -> None:
+        """Give our claim back after a failed send, so a later tick retries the slot."""
+        key = SchedKeys.sent(sub.key, sub.slot_id(due))
+        self._if_ours(keys=[key], args=[f"claim|{token}|", ""])
+
+    @unavailable_on_error
+    def confirm(self, sub: Subscription, due: datetime) -> None:
+        """Slack confirmed the post: the slot is done, for every replica."""
+        keys = [SchedKeys.sent(sub.key, sub.slot_id(due)), SchedKeys.subscriptions]
+        self._confirm(
+            keys=[*keys, SchedKeys.last_sent], args=[sub.key, due.isoformat(), SENT_TTL_SECONDS]
+        )
+
+    @unavailable_on_error
+    def mark_missed(self, sub: Subscription, due: datetime, now: datetime) -> bool:
+        """Record a slot as missed (past the grace period); True for the first caller."""
+        key = SchedKeys.sent(sub.key, sub.slot_id(due))
+        args = ["missed", f"{now.timestamp():.3f}", SENT_TTL_SECONDS]
+        return bool(self._claim(keys=[key], args=args))
+
+    @unavailable_on_error
+    def slot_state(self, sub: Subscription, due: datetime) -> str | None:
+        """``sent``, ``missed``, ``claim|…`` or None: for status pages and tests."""
+        raw = self.redis.get(SchedKeys.sent(sub.key, sub.slot_id(due)))
+        return raw.decode() if raw else None

@@ -1,0 +1,1 @@
+"""Actors and places in an article: spaCy loading, mentions, grouping, output."""

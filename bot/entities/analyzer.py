@@ -1,0 +1,237 @@
+"""Actors and locations a newsroom can trust.
+
+``EntityAnalyzer.analyze(title, text, language)`` runs spaCy once over the text
+and returns an ``Analysis``: canonical actors and locations ordered by
+salience, every mention with its character offsets, and the sentence spans
+that the summariser and the timeline use.
+
+What happens after spaCy, in one pass over its output:
+
+1. **Junk out** (``bot.entities.junk``): photo credits, licences, URLs,
+   bylines, share/follow prompts and author boxes produce no entities.
+2. **Mentions** (``bot.entities.spans``): NER spans tidied (possessives split,
+   "the" and punctuation trimmed, events dropped, spans grown over "air base" or
+   "governorate"), then one token walk adds the mentions spaCy missed: further
+   occurrences of names already found, curated actors, well-known places.
+3. **Canonical entities** (``bot.entities.group``): mentions grouped by a
+   transliteration-neutral key, curated aliases, acronyms and surnames; one
+   kind per entity from the evidence of all its mentions and the gazetteer.
+4. **Places** (``bot.gazetteer.index``) resolved to kind, ISO country and
+   coordinates, ambiguous names by the countries the article is about.
+5. **Salience**: mentions, position of the first one, title and lead.
+
+Conventions: countries and cities are always locations, also when they act
+("Moscow refused", "Damascus terminated a contract"); we do not record their
+metonymic use as actors. Nationality adjectives that only mark a state
+("Russian troops") are not actors; the people as a noun ("the Russians") are a
+group, and communities that are not states (Kurds, Alawites, Druze) are groups
+in both forms. Ids are stable across articles: places take the gazetteer's id
+(``country:SY``, ``geo:<geonameid>``, ``facility:hmeimim-air-base``,
+``region:SY-RA``); actors ``actor:<folded name>`` or their curated id.
+
+Languages without a loaded model get sentence spans from a simple splitter, no
+entities, and a note saying why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from bot.entities.group import Group, Grouper, acronym_pairs, context_of, scan_names
+from bot.entities.junk import junk_spans
+from bot.entities.lexicon import Lexicon
+from bot.entities.output import Mention, Title, build_output
+from bot.entities.spans import (
+    RawMention,
+    Scanner,
+    coordinated_regions,
+    extend,
+    ner_mentions,
+    place_trusted_for_scan,
+)
+from bot.gazetteer.index import Gazetteer
+from bot.models import Entity, Place
+
+_WORD_RE = re.compile(r"[A-Za-z']+")
+_SENTENCE_END_RE = re.compile(r"(?<=[.!?…。])[\"”»)]?\s+(?=[\"“«(]?[A-ZÀ-ÖØ-ÞА-ЯΑ-Ω0-9¿¡])")
+_ENGLISH_STOPWORD_SHARE = 0.18
+_MIN_WORDS_TO_JUDGE = 8
+
+
+@dataclass
+class Analysis:
+    """What the entity stage found in one article."""
+
+    language: str
+    actors: list[Entity] = field(default_factory=list)  # canonical, by salience
+    locations: list[Place] = field(default_factory=list)  # canonical, by salience
+    sentences: list[tuple[int, int]] = field(default_factory=list)  # char spans in the text
+    mentions: list[Mention] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class EntityAnalyzer:
+    """Canonical actors and locations of articles, with one spaCy pipeline and a gazetteer."""
+
+    def __init__(self, nlp: Language, gazetteer: Gazetteer, lexicon: Lexicon | None = None) -> None:
+        self.nlp = nlp
+        self.gazetteer = gazetteer
+        self.lexicon = lexicon if lexicon is not None else Lexicon.load()
+        self._stopwords = frozenset(nlp.Defaults.stop_words)
+        # first words of every name the scanner can find, to skip other words fast
+        self._first_words = gazetteer.first_words | self.lexicon.first_words
+
+    def analyze(self, title: str, text: str, language: str | None = "en") -> Analysis:
+        """Actors, locations, mentions and sentences of one article.
+
+        ``language`` is the ISO 639-1 code from the extractor; ``None`` means
+        unknown, and a cheap stopword test decides whether the text is English.
+        """
+        lang, note = self._language(text, language)
+        if note is not None:
+            return Analysis(language=lang, sentences=split_sentences(text), notes=[note])
+        return self.analyze_doc(title, text, self.nlp(text), lang)
+
+    def analyze_many(
+        self, items: Iterable[tuple[str, str, str | None]], batch_size: int = 8
+    ) -> Iterator[Analysis]:
+        """``analyze`` for many ``(title, text, language)`` at once, through ``nlp.pipe``."""
+        pending: list[tuple[str, str, str]] = []
+        for title, text, language in items:
+            lang, note = self._language(text, language)
+            if note is None:
+                pending.append((title, text, lang))
+                continue
+            yield from self._flush(pending, batch_size)
+            pending = []
+            yield Analysis(language=lang, sentences=split_sentences(text), notes=[note])
+        yield from self._flush(pending, batch_size)
+
+    def _flush(self, pending: list[tuple[str, str, str]], batch_size: int) -> Iterator[Analysis]:
+        docs = self.nlp.pipe((text for _, text, _ in pending), batch_size=batch_size)
+        for (title, text, lang), doc in zip(pending, docs, strict=True):
+            yield self.analyze_doc(title, text, doc, lang)
+
+    def analyze_doc(self, title: str, text: str, doc: Doc, language: str = "en") -> Analysis:
+        """The analysis of ``text`` from an already parsed ``doc`` of it."""
+        gaz, lex = self.gazetteer, self.lexicon
+        junk = junk_spans(text)
+        found = ner_mentions(doc, junk, gaz, lex)
+        grouper = Grouper(lex, gaz, acronym_pairs(text))
+        coordinated_regions(doc, found, gaz)
+        groups, context = self._grouped(grouper, found)
+        scanned = self._scan(doc, junk, found, groups, context)
+        coordinated_regions(doc, found + scanned, gaz)
+        groups, _ = self._grouped(grouper, found + scanned)
+        sentences = sentence_spans(doc, text)
+        lead_end = sentences[1][1] if len(sentences) > 1 else len(text)
+        actors, places, mentions = build_output(
+            [g for g in groups if g.kind != "drop"], text, Title(title, lex), lead_end
+        )
+        return Analysis(language, actors, places, sentences, mentions)
+
+    def _grouped(
+        self, grouper: Grouper, mentions: list[RawMention]
+    ) -> tuple[list[Group], Counter[str]]:
+        """Groups with their kinds decided, and the article's country context."""
+        groups = grouper.group(mentions)
+        context = context_of(groups, self.gazetteer)
+        grouper.decide(groups, context)
+        return groups, context
+
+    def _scan(
+        self,
+        doc: Doc,
+        junk: list[tuple[int, int]],
+        found: list[RawMention],
+        groups: list[Group],
+        context: Counter[str],
+    ) -> list[RawMention]:
+        covered = _covered(doc, junk, found)
+        surface, person_words = scan_names(groups)
+        place_ok = place_trusted_for_scan(self.gazetteer, context, person_words)
+        lex = self.lexicon
+
+        def lookup(text: str, key: str, span: Span) -> str | None:
+            if key in surface:
+                short = len(text) <= 3 and not text.isupper()
+                return None if short else surface[key]
+            if lex.lookup(text, key) is not None:
+                return "KNOWN"
+            return "PLACE" if place_ok(text, key, span) else None
+
+        def grow(m: RawMention) -> RawMention:
+            return extend(doc, m, self.gazetteer, lex)
+
+        article_words = frozenset(k.split()[0] for k in surface)
+        return Scanner(doc, covered, lookup, (self._first_words, article_words), grow).scan()
+
+    def _language(self, text: str, language: str | None) -> tuple[str, str | None]:
+        model_lang = str(self.nlp.lang or "en")
+        if language is None:
+            if self._looks_english(text):
+                return model_lang, None
+            return "und", "entities skipped: the text does not look like English"
+        lang = language.strip().lower().replace("_", "-").split("-")[0] or "und"
+        if lang != model_lang:
+            return lang, f"entities skipped: no model for language '{lang}'"
+        return lang, None
+
+    def _looks_english(self, text: str) -> bool:
+        words = [w.lower() for w in _WORD_RE.findall(text[:3000])]
+        if len(words) < _MIN_WORDS_TO_JUDGE:
+            return True  # too short to tell: unknown means English
+        return sum(w in self._stopwords for w in words) / len(words) >= _ENGLISH_STOPWORD_SHARE
+
+
+def _covered(doc: Doc, junk: list[tuple[int, int]], found: list[RawMention]) -> list[bool]:
+    """Tokens the scanner must not touch: junk, and mentions already found."""
+    covered = [False] * len(doc)
+    for start, end in junk:
+        span = doc.char_span(start, end, alignment_mode="expand")
+        if span is not None:
+            covered[span.start : span.end] = [True] * len(span)
+    for m in found:
+        covered[m.tok_start : m.tok_end] = [True] * (m.tok_end - m.tok_start)
+    return covered
+
+
+def sentence_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
+    """Char spans of the sentences of ``doc`` (parsed from ``text``); a sentence never
+    runs over a line break."""
+    out: list[tuple[int, int]] = []
+    for sent in doc.sents:
+        start = sent.start_char
+        for part in text[sent.start_char : sent.end_char].split("\n"):
+            _append_trimmed(out, text, start, start + len(part))
+            start += len(part) + 1
+    return out
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Char spans of sentences by punctuation and line breaks, for texts without a model."""
+    out: list[tuple[int, int]] = []
+    pos = 0
+    for line in text.split("\n"):
+        start = pos
+        for m in _SENTENCE_END_RE.finditer(line):
+            _append_trimmed(out, text, start, pos + m.start())
+            start = pos + m.end()
+        _append_trimmed(out, text, start, pos + len(line))
+        pos += len(line) + 1
+    return out
+
+
+def _append_trimmed(out: list[tuple[int, int]], text: str, start: int, end: int) -> None:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end > start:
+        out.append((start, end))

@@ -1,0 +1,319 @@
+"""Grouping mentions into canonical entities, and one label per entity.
+
+Mentions join when they share a folded key (spelling, "al-", hyphens,
+diacritics, possessives), name the same curated actor, are an acronym and its
+expansion ("SDF" and "Syrian Democratic Forces (SDF)"), or are a surname and
+the full name of a person in the same article ("Sharaa", "Ahmed al-Sharaa").
+
+The kind of each entity is decided once, from the evidence of all its
+mentions: the curated tables first, then the gazetteer (a known place tagged
+ORG or NORP is a place; tagged PERSON, only with a locative cue such as "in
+Quneitra"), then the majority of the NER labels. Countries and cities that
+"act" ("Moscow refused") stay locations: briefbot does not record metonymic
+actors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from bot.entities.lexicon import KnownActor, Lexicon
+from bot.entities.spans import PLACE_LABELS, RawMention
+from bot.gazetteer.index import Gazetteer, Match, trusted
+from bot.text.names import initials, is_acronym, name_key
+
+Kind = Literal["person", "organization", "group", "location", "drop"]
+
+# "Syrian Democratic Forces (SDF)" and "HTS (Hayat Tahrir al-Sham)"
+_LONG_THEN_SHORT_RE = re.compile(
+    r"((?:[A-Z][\w'’-]+\s+)(?:(?:[A-Z][\w'’-]+|of|for|and|the|al|el|al-\w+)\s+){0,6}"
+    r"[A-Z][\w'’-]+)\s*\(([A-Z][A-Z.]{1,7})\)"
+)
+_SHORT_THEN_LONG_RE = re.compile(r"\b([A-Z][A-Z.]{1,7})\s*\(([A-Z][^()\n]{3,80})\)")
+
+
+@dataclass
+class Group:
+    """The mentions of one canonical entity, and what we decided about it."""
+
+    mentions: list[RawMention]
+    known: KnownActor | None = None
+    kind: Kind = "drop"
+    match: Match | None = None
+    labels: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def keys(self) -> set[str]:
+        return {m.key for m in self.mentions}
+
+
+def acronym_pairs(text: str) -> dict[str, str]:
+    """Acronyms defined in the text -> folded key of their expansion."""
+    pairs: dict[str, str] = {}
+    for long, short in _LONG_THEN_SHORT_RE.findall(text):
+        words = long.split()
+        # the expansion is the longest tail of the capitalised run whose initials fit
+        for i in range(len(words)):
+            tail = " ".join(words[i:])
+            if initials(tail) == short.replace(".", ""):
+                pairs[short] = name_key(tail)
+                break
+    for short, long in _SHORT_THEN_LONG_RE.findall(text):
+        pairs.setdefault(short, name_key(long))
+    return pairs
+
+
+class Grouper:
+    """Builds the groups of one article."""
+
+    def __init__(self, lex: Lexicon, gaz: Gazetteer, acronyms: dict[str, str]) -> None:
+        self.lex = lex
+        self.gaz = gaz
+        self.acronyms = acronyms
+
+    def group(self, mentions: list[RawMention]) -> list[Group]:
+        """Mentions -> groups, merged by key, curated actor, acronym and surname."""
+        by_key: dict[str, Group] = {}
+        for m in mentions:
+            by_key.setdefault(m.key, Group([])).mentions.append(m)
+        groups = list(by_key.values())
+        groups = self._merge_known(groups)
+        groups = self._merge_acronyms(groups)
+        groups = self._merge_surnames(groups)
+        groups = self._merge_short_org_names(groups)
+        for g in groups:
+            g.labels = Counter(m.label for m in g.mentions)
+        return groups
+
+    def _merge_known(self, groups: list[Group]) -> list[Group]:
+        out: list[Group] = []
+        by_id: dict[str, Group] = {}
+        for g in groups:
+            g.known = next((k for m in g.mentions if (k := self.lex.lookup(m.text, m.key))), None)
+            if g.known is None:
+                out.append(g)
+            elif g.known.id in by_id:
+                by_id[g.known.id].mentions.extend(g.mentions)
+            else:
+                by_id[g.known.id] = g
+                out.append(g)
+        return out
+
+    def _merge_acronyms(self, groups: list[Group]) -> list[Group]:
+        by_key = {k: g for g in groups for k in g.keys}
+        by_initials: dict[str, Group] = {}
+        for g in groups:
+            for m in g.mentions:
+                if m.label in ("ORG", "KNOWN") and " " in m.text:
+                    by_initials.setdefault(initials(m.text), g)
+
+        def expansion(g: Group) -> Group | None:
+            if g.known is not None or not all(is_acronym(m.text) for m in g.mentions):
+                return None
+            short = g.mentions[0].text
+            long_key = self.acronyms.get(short)
+            return by_key.get(long_key) if long_key else by_initials.get(short)
+
+        return _fold(groups, expansion)
+
+    def _merge_surnames(self, groups: list[Group]) -> list[Group]:
+        anchors = [g for g in groups if _is_person_anchor(g)]
+        return _fold(groups, lambda g: None if g in anchors else _anchor_for(g, anchors))
+
+    def _merge_short_org_names(self, groups: list[Group]) -> list[Group]:
+        """ "Rovers" after "Harbourside Rovers": a short form of one organisation's name."""
+        anchors = [
+            g
+            for g in groups
+            if any(m.label == "ORG" and " " in m.key for m in g.mentions)
+            and (g.known is None or g.known.kind == "organization")
+        ]
+
+        def long_form(g: Group) -> Group | None:
+            if g.known is not None or not all(m.label == "ORG" for m in g.mentions):
+                return None
+            found = [a for a in anchors if a is not g and _short_form_of(g, a)]
+            return found[0] if len(found) == 1 else None
+
+        return _fold(groups, long_form)
+
+    def decide(self, groups: list[Group], context: Counter[str]) -> None:
+        """Set ``kind`` (and ``match`` for places) of every group."""
+        for g in groups:
+            g.kind, g.match = self._decide_one(g, context)
+            if g.kind == "group" and g.known is not None and g.known.nationality:
+                # "the Russians" is a mention of the people; "Russian troops" is not
+                g.mentions = [m for m in g.mentions if m.noun or self.lex.is_group_noun(m.key)]
+
+    def _decide_one(self, g: Group, context: Counter[str]) -> tuple[Kind, Match | None]:
+        if g.known is not None:
+            if g.known.nationality and not any(
+                m.noun or self.lex.is_group_noun(m.key) for m in g.mentions
+            ):
+                return "drop", None  # "Russian troops": the adjective only marks the state
+            return g.known.kind, None
+        labels = g.labels
+        loc = sum(labels[x] for x in PLACE_LABELS) + labels["PLACE"]
+        per, org, norp = labels["PERSON"], labels["ORG"], labels["NORP"]
+        match = self._best_match(g, context)
+        if match is not None:
+            hinted = any(m.place_hint for m in g.mentions)
+            if hinted or loc >= max(per, org, norp):
+                # a far-off namesake found by an alternate spelling is no answer
+                sure = (
+                    hinted
+                    or trusted(match, context)
+                    or (match.primary and match.candidate.source == "city")
+                )
+                return "location", match if sure else None
+            if trusted(match, context) and (
+                per < org + norp + loc or _place_evidence(g, match, context)
+            ):
+                return "location", match
+        if loc > max(per, org, norp):
+            return "location", None
+        if per >= max(org, norp) and per:
+            return "person", None
+        if org >= norp and org:
+            return "organization", None
+        if norp and any(m.noun for m in g.mentions):
+            return "group", None
+        return "drop", None
+
+    def _best_match(self, g: Group, context: Counter[str]) -> Match | None:
+        best: Match | None = None
+        for key in g.keys:
+            found = self.gaz.matches_key(key, context)
+            if found and (best is None or found[0].score > best.score):
+                best = found[0]
+        return best
+
+
+def _fold(groups: list[Group], target_of: Callable[[Group], Group | None]) -> list[Group]:
+    """Move each group's mentions into its target group, if it has one; keep the rest."""
+    absorbed: dict[int, Group] = {}  # id(group) -> the group it went into
+    out: list[Group] = []
+    for g in groups:
+        target = target_of(g)
+        while target is not None and id(target) in absorbed:
+            target = absorbed[id(target)]
+        if target is None or target is g:
+            out.append(g)
+            continue
+        target.mentions.extend(g.mentions)
+        absorbed[id(g)] = target
+    return [g for g in out if id(g) not in absorbed]
+
+
+def _place_evidence(g: Group, match: Match, context: Counter[str]) -> bool:
+    """Enough to overrule a PERSON label: a curated place or a country, a place in a
+    country the article is about, or a locative cue ("in Quneitra").
+
+    A real person named by one word was introduced by full name earlier, and the
+    surname rule has already joined them.
+    """
+    cand = match.candidate
+    if cand.source in ("facility", "country", "region"):
+        return True
+    if cand.country and context.get(cand.country, 0) > 0:
+        return True
+    return any(m.cue for m in g.mentions)
+
+
+def _is_person_anchor(g: Group) -> bool:
+    if g.known is not None:
+        return g.known.kind == "person"
+    persons = sum(1 for m in g.mentions if m.label == "PERSON")
+    return persons > 0 and any(" " in m.key for m in g.mentions)
+
+
+def _anchor_for(g: Group, anchors: list[Group]) -> Group | None:
+    """The person whose full name ends with this group's name ("Sharaa" -> "Ahmed al-Sharaa")."""
+    if g.known is not None and g.known.kind != "person":
+        return None
+    if any(is_acronym(m.text) for m in g.mentions):
+        return None
+    best: Group | None = None
+    for key in g.keys:
+        tokens = key.split()
+        for anchor in anchors:
+            if any(_is_tail_of(tokens, a.split()) for a in anchor.keys) and (
+                best is None or len(anchor.mentions) > len(best.mentions)
+            ):
+                best = anchor
+    return best
+
+
+def _short_form_of(g: Group, anchor: Group) -> bool:
+    """The group's name is the first or last word(s) of the anchor's name."""
+    for key in g.keys:
+        words = key.split()
+        for long in anchor.keys:
+            whole = long.split()
+            if len(words) < len(whole) and words in (whole[: len(words)], whole[-len(words) :]):
+                return True
+    return False
+
+
+def _is_tail_of(short: list[str], long: list[str]) -> bool:
+    """``short`` ends like ``long`` and its other words appear in ``long`` in order."""
+    if len(short) >= len(long) or not short or short[-1] != long[-1]:
+        return False
+    it = iter(long[:-1])
+    return all(word in it for word in short[:-1])
+
+
+def context_of(groups: list[Group], gaz: Gazetteer) -> Counter[str]:
+    """Country counts the article gives before any ambiguous place is resolved.
+
+    Nationalities ("Syrian") and names that are a country, a facility or a
+    curated region count once per mention.
+    """
+    ctx: Counter[str] = Counter()
+    for g in groups:
+        if g.known is not None:
+            if g.known.country:
+                ctx[g.known.country] += len(g.mentions)
+            continue
+        for key in g.keys:
+            found = gaz.matches_key(key)
+            if found and found[0].candidate.source in ("country", "facility", "region"):
+                country = found[0].candidate.country
+                if country:
+                    ctx[country] += len(g.mentions)
+                break
+    return ctx
+
+
+_SCAN_LABELS: dict[str, str] = {
+    "person": "PERSON",
+    "organization": "ORG",
+    "group": "NORP",
+    "location": "PLACE",
+}
+
+
+def scan_names(groups: list[Group]) -> tuple[dict[str, str], set[str]]:
+    """Keys the scanner should look for (-> the label their mentions get), and the
+    words of people's names (never to be taken for places).
+
+    Capitalised surface forms of every kept entity, and the surnames of people.
+    """
+    surface: dict[str, str] = {}
+    person_words: set[str] = set()
+    for g in groups:
+        if g.kind == "drop":
+            continue
+        label = _SCAN_LABELS[g.kind]
+        for m in g.mentions:
+            if m.text[:1].isupper():
+                surface[m.key] = label
+        if g.kind == "person":
+            for key in g.keys:
+                person_words.update(key.split())
+                surface.setdefault(key.split()[-1], "PERSON")
+    return surface, person_words

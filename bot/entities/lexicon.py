@@ -1,0 +1,108 @@
+"""The curated actor tables: well-known actors and groups (``bot/data/*.yaml``).
+
+``Lexicon.lookup`` answers "is this surface form a known actor?" with one dict
+access on the folded key, or on the exact text for acronyms ("IS" is the
+Islamic State, "Is" is not).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from bot.models import ActorKind
+from bot.text.names import name_key, slug
+
+
+@dataclass(frozen=True, slots=True)
+class KnownActor:
+    """A curated actor or group, with its stable id."""
+
+    id: str
+    name: str
+    kind: ActorKind
+    country: str | None = None  # for nationalities: the nation's ISO code
+
+    @property
+    def nationality(self) -> bool:
+        """A people named after a state ("Russians"): its adjective only marks the state."""
+        return self.kind == "group" and self.country is not None
+
+
+@dataclass
+class Lexicon:
+    """Folded key -> curated actor; exact acronym -> curated actor."""
+
+    by_key: dict[str, KnownActor] = field(default_factory=dict)
+    acronyms: dict[str, KnownActor] = field(default_factory=dict)
+    group_names: frozenset[str] = frozenset()  # folded keys of the groups' plural names
+    first_words: frozenset[str] = frozenset()
+
+    @classmethod
+    def load(cls) -> Lexicon:
+        """The curated tables, read once per process."""
+        return _shared_lexicon()
+
+    def lookup(self, text: str, key: str | None = None) -> KnownActor | None:
+        """The known actor ``text`` names, if any (``key`` is its folded key when known)."""
+        exact = self.acronyms.get(text) or self.acronyms.get(text.replace(".", ""))
+        if exact is not None:
+            return exact
+        if text.isupper() and len(text.replace(".", "")) <= 3:
+            return None  # short capitals are acronyms: only the exact table may match them
+        key = name_key(text) if key is None else key
+        found = self.by_key.get(key)
+        if found is None and key.endswith("s"):
+            found = self.by_key.get(key[:-1])
+            if found is not None and found.kind != "group":
+                found = None
+        return found
+
+    def is_group_noun(self, key: str) -> bool:
+        """Whether ``key`` is the plural name of a group ("russians"), not its adjective."""
+        return key in self.group_names
+
+
+def actor_id(key: str) -> str:
+    """The stable id of an actor from its folded key."""
+    return f"actor:{slug(key)}"
+
+
+def _read(name: str) -> dict[str, Any]:
+    data = yaml.safe_load(resources.files("bot.data").joinpath(name).read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+@cache
+def _shared_lexicon() -> Lexicon:
+    # Read once per process: small read-only tables.
+    lex = Lexicon()
+    groups: set[str] = set()
+    for row in _read("actors.yaml").get("actors") or []:
+        actor = KnownActor(actor_id(name_key(row["name"])), row["name"], row["kind"])
+        _index(lex, actor, [row["name"], *(row.get("aliases") or [])])
+        for acronym in row.get("acronyms") or []:
+            lex.acronyms[acronym] = actor
+            lex.acronyms[acronym.replace(".", "")] = actor
+    for row in _read("groups.yaml").get("groups") or []:
+        actor = KnownActor(
+            actor_id(name_key(row["name"])), row["name"], "group", row.get("country")
+        )
+        _index(lex, actor, [row["name"], *(row.get("forms") or [])])
+        groups.add(name_key(row["name"]))
+        groups.update(name_key(f) for f in row.get("forms") or [] if f.endswith("s"))
+    lex.group_names = frozenset(groups)
+    keys = [*lex.by_key, *(name_key(a) for a in lex.acronyms)]
+    lex.first_words = frozenset(k.split()[0] for k in keys if k)
+    return lex
+
+
+def _index(lex: Lexicon, actor: KnownActor, names: list[str]) -> None:
+    for name in names:
+        key = name_key(name)
+        if key:
+            lex.by_key.setdefault(key, actor)

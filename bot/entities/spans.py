@@ -1,0 +1,339 @@
+"""Mentions: NER spans tidied, junk dropped, and the mentions spaCy missed.
+
+``ner_mentions`` turns ``doc.ents`` into ``RawMention``s: possessives split
+("Sharaa’s Hayat Tahrir al Sham" -> "Sharaa" + "Hayat Tahrir al Sham"), leading
+articles and trailing punctuation trimmed, events ("Syrian Civil War") and junk
+(credits, URLs, bylines) dropped, and spans extended over a facility or region
+word the NER left out ("Hmeimim" + "air base", "Raqqa" + "governorate").
+
+``Scanner`` then walks the tokens once to add mentions spaCy did not tag:
+further occurrences of names already found in the article, curated actors, and
+well-known places (strict gazetteer matches only).
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Span, Token
+
+from bot.entities.junk import Span as CharSpan
+from bot.entities.junk import is_junk_name, overlaps
+from bot.entities.lexicon import Lexicon
+from bot.gazetteer.index import REGION_WORDS, Gazetteer, trusted
+from bot.text.names import clean_surface, name_key
+
+WANTED_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"})
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+# words that make a name an event, not an actor or a place
+_EVENT_WORDS = frozenset(
+    {"war", "wars", "revolution", "uprising", "crisis", "conflict", "ceasefire", "truce",
+     "agreement", "accords", "treaty", "summit", "conference", "talks", "fire", "offensive"}
+)  # fmt: skip
+_LOCATIVE = frozenset(
+    {"in", "at", "from", "to", "near", "into", "outside", "inside", "across", "around",
+     "toward", "towards", "through", "via", "between", "reach", "reached", "entered"}
+)  # fmt: skip
+_NOUN_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "ROOT", "attr"})
+_CONNECTORS = frozenset({"al", "el", "ez", "es", "ed", "ad", "ar", "as", "az", "ash", "at", "an",
+                         "of", "for", "and", "the", "de", "bin", "ibn", "bint", "abu", "-", "’s",
+                         "'s"})  # fmt: skip
+_LEADING_DROP = frozenset({"the", "a", "an"})
+_NOT_NAME_TAGS = frozenset(
+    {"RB", "RBR", "RBS", "IN", "CC", "DT", "PRP", "PRP$", "VB", "VBD", "VBG", "VBN", "VBP",
+     "VBZ", "WDT", "WP", "WRB", "TO", "MD", "UH", "EX", "PDT"}
+)  # fmt: skip
+_MAX_EXTENSION = 4
+_MAX_SCAN = 5
+
+
+@dataclass
+class RawMention:
+    """One mention before grouping: where it is, what it says, what NER thought."""
+
+    start: int  # char offsets in the text
+    end: int
+    text: str  # cleaned surface form
+    key: str  # folded key of ``text``
+    label: str  # spaCy label; scanned: the label of the entity it repeats, "KNOWN", "PLACE"
+    tok_start: int
+    tok_end: int
+    cue: bool = False  # a locative word before it ("in Quneitra")
+    place_hint: bool = False  # extended by a facility or region word
+    noun: bool = True  # used as a noun, not as an adjective ("Russians" vs "Russian troops")
+
+
+def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -> list[RawMention]:
+    """The NER entities of ``doc`` as tidy mentions, junk removed."""
+    out: list[RawMention] = []
+    for ent in _joined_ents(doc, gaz):
+        for start, end in _split_possessive(ent):
+            span = _trim(doc, start, end, ent.label_, lex)
+            if span is None:
+                continue
+            mention = _make(doc, span[0], span[1], ent.label_)
+            if mention is None or overlaps(junk, mention.start, mention.end):
+                continue
+            if _common_word(doc, mention, gaz, lex) or _names_an_event(doc, mention, gaz, lex):
+                continue
+            out.extend(_split_places(doc, extend(doc, mention, gaz, lex), gaz, lex))
+    return out
+
+
+def _names_an_event(doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon) -> bool:
+    """ "the Canyon Ridge fire": the name of an event, unless it is a known place or actor."""
+    if m.tok_end >= len(doc) or doc[m.tok_end].lower_ not in _EVENT_WORDS:
+        return False
+    return lex.lookup(m.text, m.key) is None and not gaz.matches_key(m.key)
+
+
+def _split_places(doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon) -> list[RawMention]:
+    """ "gave Damascus Raqqa": two places the NER ran together into one name."""
+    if m.tok_end - m.tok_start != 2 or m.place_hint or lex.lookup(m.text, m.key):
+        return [m]
+    if gaz.matches_key(m.key):
+        return [m]
+    parts = [_make(doc, i, i + 1, "PLACE") for i in (m.tok_start, m.tok_start + 1)]
+    if all(p is not None and _trusted_place(gaz, p.key) for p in parts):
+        return [p for p in parts if p is not None]
+    return [m]
+
+
+def _trusted_place(gaz: Gazetteer, key: str) -> bool:
+    found = gaz.matches_key(key)
+    return bool(found) and trusted(found[0])
+
+
+def _joined_ents(doc: Doc, gaz: Gazetteer) -> list[Span]:
+    """The wanted entities, with neighbours joined when together they name a place.
+
+    The NER sometimes cuts a name in two: "San Luis" + "Obispo County".
+    """
+    ents = [e for e in doc.ents if e.label_ in WANTED_LABELS]
+    out: list[Span] = []
+    for ent in ents:
+        prev = out[-1] if out else None
+        if prev is not None and prev.end == ent.start and prev.label_ in PLACE_LABELS:
+            joined = doc[prev.start : ent.end]
+            if gaz.matches_key(name_key(joined.text)):
+                out[-1] = Span(doc, prev.start, ent.end, label=prev.label_)
+                continue
+        out.append(ent)
+    return out
+
+
+def _common_word(doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon) -> bool:
+    """A lone common noun the NER took for a name ("Ships continue to use...")."""
+    if m.tok_end - m.tok_start > 1 or m.label == "NORP":
+        return False
+    tok = doc[m.tok_start]
+    if tok.tag_ in ("NNP", "NNPS") or tok.text.isupper():
+        return False
+    return lex.lookup(m.text, m.key) is None and not gaz.matches_key(m.key)
+
+
+def _split_possessive(ent: Span) -> Iterator[tuple[int, int]]:
+    # "Sharaa’s Hayat Tahrir al Sham": two names, not one
+    start = ent.start
+    for tok in ent:
+        if tok.lower_ in ("'s", "’s") and tok.i > start:
+            yield start, tok.i
+            start = tok.i + 1
+    if start < ent.end:
+        yield start, ent.end
+
+
+def _trim(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> tuple[int, int] | None:
+    # "the Kremlin", "Besides Hmeimim": words before the name are not the name
+    while start < end and (doc[start].lower_ in _LEADING_DROP or doc[start].tag_ in _NOT_NAME_TAGS):
+        start += 1
+    for i in range(start, end):  # a name never runs over a line break
+        if "\n" in doc[i].text or doc[i].is_space:
+            end = i
+            break
+    while end > start and not doc[end - 1].text[-1:].isalnum():
+        end -= 1
+    if end <= start:
+        return None
+    if label == "NORP" and end - start > 1:
+        # "Russian Il-76": keep the people's name, drop what it qualifies
+        first = doc[start].text
+        whole = doc[start:end].text
+        if lex.lookup(first) is not None and lex.lookup(whole) is None:
+            end = start + 1
+    return start, end
+
+
+def _make(doc: Doc, start: int, end: int, label: str) -> RawMention | None:
+    text = clean_surface(doc[start:end].text)
+    if is_junk_name(text):
+        return None
+    if doc[end - 1].lower_ in _EVENT_WORDS:
+        return None
+    key = name_key(text)
+    if not key:
+        return None
+    first, last = doc[start], doc[end - 1]
+    before = doc[start - 1].lower_ if start > 0 else ""
+    return RawMention(
+        start=first.idx,
+        end=last.idx + len(last.text),
+        text=text,
+        key=key,
+        label=label,
+        tok_start=start,
+        tok_end=end,
+        cue=before in _LOCATIVE,
+        noun=end - start > 1 or _is_noun(first),
+    )
+
+
+def _is_noun(tok: Token) -> bool:
+    # "the Russians", "the Druze say": a people;
+    # "Russian troops", "Russian-controlled": an adjective
+    if tok.tag_ in ("NNS", "NNPS"):
+        return True
+    hyphen = tok.i + 1 < len(tok.doc) and tok.nbor(1).text == "-"
+    return tok.tag_ in ("NNP", "NN") and tok.dep_ in _NOUN_DEPS and not hyphen
+
+
+def extend(doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon) -> RawMention:
+    """Extend ``m`` over the following words when that names a known place or actor.
+
+    "Hmeimim" + "air base", "Raqqa" + "governorate", "Deir" + "al-Zor".
+    """
+    words = gaz.place_words
+    limit = min(len(doc), m.tok_end + _MAX_EXTENSION)
+    best: tuple[int, bool] | None = None
+    for j in range(m.tok_end + 1, limit + 1):
+        tok = doc[j - 1]
+        if "\n" in tok.text:
+            break
+        suffix = name_key(tok.text) in words
+        if not (tok.text[:1].isupper() or suffix or tok.lower_ in _CONNECTORS):
+            break
+        if not (tok.text[:1].isupper() or suffix):
+            continue  # a name does not end on "al" or "of"
+        text = clean_surface(doc[m.tok_start : j].text)
+        key = name_key(text)
+        if lex.lookup(text, key) is not None:
+            best = (j, False)
+            continue
+        sources = {x.candidate.source for x in gaz.matches_key(key)}
+        if sources & {"facility", "region"} or (sources and not suffix):
+            best = (j, bool(sources & {"facility", "region"}))
+    if best is None:
+        return m
+    j, place = best
+    grown = _make(doc, m.tok_start, j, m.label)
+    if grown is None:
+        return m
+    grown.cue, grown.place_hint = m.cue, place
+    return grown
+
+
+def coordinated_regions(doc: Doc, mentions: list[RawMention], gaz: Gazetteer) -> None:
+    """Both names of "the Raqqa and Deir al-Zor governorates" are governorates."""
+    mentions = sorted(mentions, key=lambda m: m.start)
+    for prev, cur in itertools.pairwise(mentions):
+        if cur.tok_start - prev.tok_end > 2:
+            continue
+        between = doc[prev.tok_end : cur.tok_start].text.strip().lower()
+        last = cur.key.rsplit(" ", 1)[-1]
+        if between in ("and", ",", ", and") and last in REGION_WORDS and " " in cur.key:
+            key = f"{prev.key} {last}"
+            if any(x.candidate.source in ("region", "subdivision") for x in gaz.matches_key(key)):
+                prev.key, prev.place_hint = key, True
+
+
+class Scanner:
+    """One walk over the tokens, adding mentions of names the NER did not tag."""
+
+    def __init__(
+        self,
+        doc: Doc,
+        covered: list[bool],
+        lookup: Callable[[str, str, Span], str | None],
+        first_words: tuple[frozenset[str], ...],
+        grow: Callable[[RawMention], RawMention],
+    ) -> None:
+        self.doc = doc
+        self.covered = covered
+        self.lookup = lookup  # (surface, key, span) -> label, or None
+        self.first_words = first_words
+        self.grow = grow  # extends a mention over "air base", "governorate"...
+
+    def scan(self) -> list[RawMention]:
+        """New mentions, in text order; covered tokens are marked as they are found."""
+        out: list[RawMention] = []
+        doc, covered = self.doc, self.covered
+        i = 0
+        while i < len(doc):
+            tok = doc[i]
+            if covered[i] or not tok.text[:1].isupper() or not self._may_start(tok.text):
+                i += 1
+                continue
+            found = self._longest(i)
+            if found is None:
+                i += 1
+                continue
+            grown = self.grow(found)
+            if not any(covered[grown.tok_start : grown.tok_end]):
+                found = grown  # else it grew into a name found before: keep it short
+            out.append(found)
+            for k in range(found.tok_start, found.tok_end):
+                covered[k] = True
+            i = found.tok_end
+        return out
+
+    def _may_start(self, word: str) -> bool:
+        key = name_key(word)
+        if not key:
+            return True
+        first = key.split()[0]
+        return any(first in words for words in self.first_words)
+
+    def _longest(self, i: int) -> RawMention | None:
+        doc = self.doc
+        limit = min(len(doc), i + _MAX_SCAN)
+        end = i
+        while end < limit and not self.covered[end] and "\n" not in doc[end].text:
+            end += 1
+        for j in range(end, i, -1):
+            if not _name_like(doc[i:j]):
+                continue
+            span = doc[i:j]
+            text = clean_surface(span.text)
+            key = name_key(text)
+            label = self.lookup(text, key, span) if key else None
+            if label is not None:
+                return _make(doc, i, j, label)
+        return None
+
+
+def _name_like(span: Span) -> bool:
+    """Capitalised at both ends; inside, only capitalised words and name connectors."""
+    last = span[-1].text
+    if not (last[:1].isupper() or last[:1].isdigit()):
+        return False
+    return all(t.text[:1].isupper() or t.lower_ in _CONNECTORS for t in span[1:-1])
+
+
+def place_trusted_for_scan(
+    gaz: Gazetteer, context: Counter[str], person_words: set[str]
+) -> Callable[[str, str, Span], bool]:
+    """A predicate: may an untagged span be added as a place?"""
+
+    def ok(text: str, key: str, span: Span) -> bool:
+        # a proper noun, not a capitalised common word ("Police said...")
+        if key in person_words or not any(t.tag_ in ("NNP", "NNPS") for t in span):
+            return False
+        if len(span) == 1 and len(text) <= 3 and not text.isupper():
+            return False
+        match = gaz.matches_key(key, context)
+        return bool(match) and trusted(match[0], context)
+
+    return ok

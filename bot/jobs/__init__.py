@@ -1,0 +1,1 @@
+"""The ingest pipeline (the one orchestrator), its queue on Redis Streams, and workers."""

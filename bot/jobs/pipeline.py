@@ -1,0 +1,237 @@
+"""The one orchestrator of an ingest: fetch -> extract -> entities -> summary
+-> timeline -> topics -> store -> developments.
+
+Each stage is a small function in its own module; this module only wires them
+and measures them. ``analyse`` builds an ``Article`` without storing it (the
+CLI's ``extract``); ``ingest_*`` store it and join it to its topics.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+from bot.errors import IngestError, InputError, NotAnArticle
+from bot.ingest.feeds import is_feed
+from bot.ingest.urls import article_id, canonical_url, content_hash
+from bot.models import Article, Development, Extracted, IngestResult
+from bot.text import summarize
+from bot.topics import definitions as topics
+from bot.topics import timeline
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
+    from bot.entities.analyzer import Analysis
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+StageTimer = Callable[[str, float], None]
+ARTICLE_SUFFIXES = {".html", ".htm", ".txt", ".md", ".json"}
+
+
+def _no_timer(stage: str, seconds: float) -> None:
+    return None
+
+
+@contextmanager
+def _timed(stage: str, timer: StageTimer) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        timer(stage, time.perf_counter() - start)
+
+
+# ---- analysis (no storage) ------------------------------------------------------
+
+
+def analyse(deps: Deps, extracted: Extracted, team: str, timer: StageTimer = _no_timer) -> Article:
+    """Entities, summary, dated events and topics for extracted text."""
+    if not extracted.text.strip():
+        raise NotAnArticle("empty text", reason="not an article (no text)")
+    with _timed("entities", timer):
+        analysis = deps.analyzer.analyze(extracted.title, extracted.text, extracted.language)
+    canonical = canonical_url(extracted.url) if extracted.url else None
+    text_hash = content_hash(extracted.text)
+    article = Article(
+        id=article_id(canonical, text_hash),
+        url=extracted.url,
+        canonical_url=canonical,
+        title=extracted.title or _first_words(extracted.text),
+        text=extracted.text,
+        content_hash=text_hash,
+        outlet=extracted.outlet,
+        author=extracted.author,
+        published=extracted.published,
+        language=analysis.language,
+        actors=analysis.actors,
+        locations=analysis.locations,
+        notes=list(analysis.notes),
+        ingested_at=datetime.now(UTC),
+    )
+    with _timed("summary", timer):
+        article.summary = summarize.summarize(
+            extracted.text, analysis.sentences, title=article.title
+        )
+    with _timed("timeline", timer):
+        article.events = timeline.extract_events(
+            sentence_infos(extracted.text, analysis), extracted.published, extracted.url
+        )
+    article.topics = topics.assign(article, deps.store.topics(team))
+    return article
+
+
+def sentence_infos(text: str, analysis: Analysis) -> list[timeline.SentenceInfo]:
+    """Each sentence with the canonical actors and places mentioned in it."""
+    names = {a.id: a.name for a in analysis.actors}
+    places = {p.id: p.name for p in analysis.locations}
+    mentions = sorted(analysis.mentions, key=lambda m: m.start)
+    out: list[timeline.SentenceInfo] = []
+    i = 0
+    for start, end in analysis.sentences:
+        info = timeline.SentenceInfo(text=text[start:end].strip(), actors=[], locations=[])
+        while i < len(mentions) and mentions[i].start < start:
+            i += 1
+        j = i
+        while j < len(mentions) and mentions[j].start < end:
+            eid = mentions[j].entity_id
+            if eid in names and names[eid] not in info.actors:
+                info.actors.append(names[eid])
+            elif eid in places and places[eid] not in info.locations:
+                info.locations.append(places[eid])
+            j += 1
+        out.append(info)
+    return out
+
+
+def _first_words(text: str, count: int = 12) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + ("…" if len(words) > count else "")
+
+
+# ---- ingest (with storage) ------------------------------------------------------
+
+
+def store_article(
+    deps: Deps, team: str, article: Article, source: str, timer: StageTimer = _no_timer
+) -> IngestResult:
+    """Store an analysed article and join it to each of its topics."""
+    with _timed("store", timer):
+        earlier = deps.store.save_article(team, article)
+    if earlier:
+        ensure_filed(deps, team, earlier)
+        return IngestResult(source=source, status="duplicate", duplicate_of=earlier)
+    with _timed("developments", timer):
+        joined = _file(deps, team, article)
+    log.info(
+        "ingested article=%s team=%s topics=%s developments=%s",
+        article.id,
+        team,
+        ",".join(article.topics) or "-",
+        ",".join(d.id for d in joined) or "-",
+    )
+    return IngestResult(source=source, status="ingested", article=article, developments=joined)
+
+
+def _file(deps: Deps, team: str, article: Article) -> list[Development]:
+    """Index the article's terms and join it to each of its topics (idempotent)."""
+    deps.store.index_terms(team, article.id, topics.index_terms(article), _when(article))
+    now = datetime.now(UTC)
+    return [deps.topic_state.add_article(team, slug, article, now) for slug in article.topics]
+
+
+def ensure_filed(deps: Deps, team: str, article_id: str) -> None:
+    """Finish filing a stored article whose ingest stopped between the two
+    transactions (stored, not yet in its topics): a retry then completes it."""
+    article = deps.store.get_article(team, article_id)
+    if article is None:
+        return
+    missing = [s for s in article.topics if not deps.topic_state.contains(team, s, article.id)]
+    if missing:
+        log.warning("article=%s team=%s was not filed in %s: filing now", article_id, team, missing)
+        _file(deps, team, article)
+
+
+def _when(article: Article) -> float:
+    return (article.published or article.ingested_at or datetime.now(UTC)).timestamp()
+
+
+def ingest_url(
+    deps: Deps, team: str, url: str, timer: StageTimer = _no_timer, **slack: str
+) -> list[IngestResult]:
+    """Fetch, analyse and store one URL; a known URL is not fetched again.
+
+    A feed URL (RSS or Atom) ingests each of its items: one result per item.
+    """
+    try:
+        known = deps.store.find_duplicate(team, canonical_url(url), "")
+        if known:
+            ensure_filed(deps, team, known)
+            return [IngestResult(source=url, status="duplicate", duplicate_of=known)]
+        with _timed("fetch", timer):
+            page = deps.fetcher.fetch(url)
+        if is_feed(page.content_type, page.body):
+            return _ingest_feed(deps, team, page.body, page.final_url, timer)
+        with _timed("extract", timer):
+            extracted = deps.extractor.from_page(page)
+        article = analyse(deps, extracted, team, timer)
+        article.slack_channel = slack.get("channel")
+        article.slack_ts = slack.get("ts")
+        return [store_article(deps, team, article, url, timer)]
+    except IngestError as exc:
+        log.info("ingest failed url=%s team=%s reason=%s detail=%s", url, team, exc.reason, exc)
+        return [
+            IngestResult(source=url, status="failed", reason=exc.reason, retryable=exc.retryable)
+        ]
+
+
+def _ingest_feed(
+    deps: Deps, team: str, body: bytes, base_url: str, timer: StageTimer
+) -> list[IngestResult]:
+    from bot.ingest.feeds import feed_links
+
+    links = feed_links(body, base_url)
+    if not links:
+        return [IngestResult(source=base_url, status="failed", reason="empty or unreadable feed")]
+    results: list[IngestResult] = []
+    for link in links:
+        results.extend(ingest_url(deps, team, link, timer))
+    return results
+
+
+def extract_path(deps: Deps, path: Path) -> Extracted:
+    from bot.ingest.extract import read_article_file
+
+    return read_article_file(path, deps.extractor)
+
+
+def ingest_path(deps: Deps, team: str, path: Path) -> IngestResult:
+    """Analyse and store one article file."""
+    try:
+        extracted = extract_path(deps, path)
+        article = analyse(deps, extracted, team)
+        return store_article(deps, team, article, str(path))
+    except (IngestError, InputError) as exc:
+        reason = exc.reason if isinstance(exc, IngestError) else str(exc)
+        log.info("ingest failed path=%s reason=%s", path, reason)
+        return IngestResult(source=str(path), status="failed", reason=reason)
+
+
+def expand_sources(sources: list[str]) -> list[str]:
+    """Folders become the article files inside them (sorted); URLs and files stay."""
+    out: list[str] = []
+    for source in sources:
+        path = Path(source)
+        if not source.startswith(("http://", "https://")) and path.is_dir():
+            out.extend(
+                str(p) for p in sorted(path.rglob("*")) if p.suffix.lower() in ARTICLE_SUFFIXES
+            )
+        else:
+            out.append(source)
+    return out

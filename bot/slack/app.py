@@ -1,0 +1,142 @@
+"""``create_app(deps, client, register)``: the bolt ``App`` with its middleware,
+error handler and listeners. ``register`` adds the listeners: the entry point
+passes ``handlers.register_all``, so this package never imports ``handlers``
+(which sit above it and import ``bot.slack``'s parsers).
+
+Middleware, in order:
+1. team guard: a request that names no team is refused (400); in
+   single-workspace mode (``SLACK_BOT_TOKEN``), requests from any team other
+   than the token's own (``auth.test``) are refused; neither touches any data;
+2. once-only: a Slack retry of an event (same ``event_id``) is acknowledged and
+   dropped, so it never produces a second reply. The event is marked before
+   its listener runs; when handling fails before the ack (e.g. the link could
+   not be queued), the error handler removes the mark, so that the retry Slack
+   sends after the 500 is handled rather than dropped as a repeat;
+
+Ack latency is measured around the whole request in ``bot.slack.server``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from slack_bolt import App, BoltResponse
+from slack_bolt.error import BoltUnhandledRequestError
+from slack_sdk import WebClient
+
+from bot.errors import StoreUnavailable
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
+log = logging.getLogger(__name__)
+
+OTHER_TEAM = "This briefbot is installed for another workspace."
+EVENT_TTL = 3600
+
+
+def _kind(body: dict[str, Any]) -> str:
+    if "command" in body:
+        return "command"
+    if body.get("type") == "event_callback":
+        return "event:" + str((body.get("event") or {}).get("type"))
+    return str(body.get("type") or "unknown")
+
+
+def _team(body: dict[str, Any]) -> str | None:
+    team = body.get("team_id") or (body.get("team") or {}).get("id")
+    if not team and body.get("authorizations"):
+        team = body["authorizations"][0].get("team_id")
+    return str(team) if team else None
+
+
+def workspace_of(client: WebClient) -> tuple[str, str]:
+    """The token's team and bot user, from ``auth.test``."""
+    auth = client.auth_test()
+    return str(auth.get("team_id") or ""), str(auth.get("user_id") or "")
+
+
+#: adds the listeners to the app; receives the app, ``Deps`` and the bot's user id
+RegisterListeners = Callable[[App, "Deps", str], None]
+
+
+def create_app(deps: Deps, client: WebClient, register: RegisterListeners) -> App:
+    """The bolt app, ready to be served over HTTP or Socket Mode."""
+    home_team, bot_user = workspace_of(client)
+    app = App(
+        client=client,
+        signing_secret=deps.settings.slack_signing_secret or None,
+        token_verification_enabled=False,
+        request_verification_enabled=bool(deps.settings.slack_signing_secret),
+        raise_error_for_unhandled_request=False,
+    )
+    app.use(_team_guard(deps, home_team))
+    app.use(_once_only(deps))
+    app.error(_error_handler(deps))
+
+    register(app, deps, bot_user)
+    log.info("slack app ready team=%s bot_user=%s", home_team, bot_user)
+    return app
+
+
+def _team_guard(deps: Deps, home_team: str) -> Callable[..., Any]:
+    def guard(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        team = _team(body)
+        if team is None:
+            log.warning("refused a %s request that names no team", _kind(body))
+            return BoltResponse(status=400, body="")
+        if home_team and team != home_team:
+            log.warning("refused request from team=%s (installed for %s)", team, home_team)
+            deps.metrics.events.labels(type=_kind(body), outcome="other_team").inc()
+            if "command" in body:
+                return BoltResponse(status=200, body=OTHER_TEAM)
+            return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    return guard
+
+
+def _once_only(deps: Deps) -> Callable[..., Any]:
+    def once(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
+        event_id = body.get("event_id")
+        team = _team(body)
+        if event_id and team and not deps.store.first_time(team, f"event:{event_id}", EVENT_TTL):
+            log.info("dropped repeated event_id=%s team=%s", event_id, team)
+            deps.metrics.events.labels(type=_kind(body), outcome="repeat").inc()
+            return BoltResponse(status=200, body="")
+        next()
+        return None
+
+    return once
+
+
+def _error_handler(deps: Deps) -> Callable[..., Any]:
+    def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse | None:
+        if isinstance(error, BoltUnhandledRequestError):
+            return None
+        _forget_event(deps, body)
+        kind = _kind(body)
+        deps.metrics.events.labels(type=kind, outcome="error").inc()
+        if isinstance(error, StoreUnavailable):
+            log.warning("store unavailable while handling %s: %s", kind, error)
+        else:
+            log.exception("error while handling %s", kind, exc_info=error)
+        return None
+
+    return on_error
+
+
+def _forget_event(deps: Deps, body: dict[str, Any]) -> None:
+    """Unmark a failed event, so Slack's retry of it is handled, not dropped.
+
+    When the failure came after the ack (bolt runs listeners after it), Slack
+    does not retry and the unmarking changes nothing.
+    """
+    event_id, team = body.get("event_id"), _team(body)
+    if event_id and team:
+        with contextlib.suppress(StoreUnavailable):
+            deps.store.forget(team, f"event:{event_id}")

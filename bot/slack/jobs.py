@@ -1,0 +1,171 @@
+"""What a worker does with a queued link: ingest it, then reply in Slack.
+
+At-least-once delivery from the queue plus two idempotency guards gives one
+reply per link: the pipeline does not ingest a known URL twice, and a reply
+marker in Redis (set right after Slack confirms the post) stops a redelivered
+job from posting again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+
+from bot import render
+from bot.errors import FetchError
+from bot.jobs import pipeline
+from bot.jobs.queue import Job
+from bot.models import IngestResult
+from bot.store.keys import TeamKeys
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
+log = logging.getLogger(__name__)
+
+REPLY_MARKER_TTL = 7 * 24 * 3600
+
+
+class SlackJobHandler:
+    """The worker's ``JobHandler`` and ``DeadLetterHandler`` for Slack jobs."""
+
+    def __init__(self, deps: Deps, client: WebClient) -> None:
+        self.deps = deps
+        self.client = client
+
+    # ---- JobHandler -------------------------------------------------------------
+
+    def __call__(self, job: Job) -> None:
+        p = job.payload
+        marker = TeamKeys(job.team).event_seen(
+            f"replied:{p.get('channel')}:{p.get('ts')}:{p['url']}"
+        )
+        if self.deps.redis.exists(marker):
+            log.info("job=%s already answered, skipping the reply", job.id)
+            return
+        results = pipeline.ingest_url(
+            self.deps,
+            job.team,
+            p["url"],
+            self.deps.metrics.observe_stage,
+            channel=p.get("channel", ""),
+            ts=p.get("ts", ""),
+        )
+        result = results[0]
+        if result.status == "failed" and result.retryable and job.attempts < self._max_attempts:
+            # let the queue retry later; the user hears only the final outcome
+            raise FetchError(result.reason or "", reason=result.reason)
+        self.deps.metrics.ingest_jobs.labels(outcome=result.status).inc()
+        if job.kind == "unfurl":
+            self._unfurl(job, result)
+        else:
+            self._reply(job, result, results)
+        self.deps.redis.set(marker, 1, ex=REPLY_MARKER_TTL)
+
+    @property
+    def _max_attempts(self) -> int:
+        return self.deps.settings.job_max_attempts
+
+    def _reply(self, job: Job, result: IngestResult, results: list[IngestResult]) -> None:
+        channel, ts = job.payload["channel"], job.payload["ts"]
+        result = self._resumed(job, result) or result
+        if result.status == "duplicate" and result.duplicate_of:
+            blocks = self._duplicate_blocks(job.team, result.duplicate_of)
+            text = render.ingest_fallback(result)
+        else:
+            if len(results) > 1:  # a feed: summarise what it brought in
+                result = _feed_result(job.payload["url"], results)
+            blocks = render.ingest_reply_blocks(result)
+            text = render.ingest_fallback(result)
+        posted = self._post(channel=channel, thread_ts=ts, blocks=blocks, text=text)
+        if result.status == "ingested" and result.article is not None:
+            where = {"channel": channel, "ts": str(posted.get("ts", ""))}
+            self.deps.store.set_reply(job.team, result.article.id, where)
+
+    def _resumed(self, job: Job, result: IngestResult) -> IngestResult | None:
+        """The summary again, when this job stored the article on an earlier attempt
+        whose reply never reached Slack (Slack down past the client's retries, or
+        a crash between storing and posting). Without this the rerun would find
+        its own article and answer "already summarised", linking to nothing."""
+        if result.status != "duplicate" or not result.duplicate_of:
+            return None
+        if self.deps.store.get_reply(job.team, result.duplicate_of):
+            return None  # a real earlier summary exists: point to it
+        article = self.deps.store.get_article(job.team, result.duplicate_of)
+        here = (job.payload.get("channel"), job.payload.get("ts"))
+        if article is None or (article.slack_channel, article.slack_ts) != here:
+            return None
+        now = datetime.now(UTC)
+        # joining an article that is already filed returns its development unchanged
+        joined = [
+            self.deps.topic_state.add_article(job.team, slug, article, now)
+            for slug in article.topics
+        ]
+        return IngestResult(
+            source=result.source, status="ingested", article=article, developments=joined
+        )
+
+    def _duplicate_blocks(self, team: str, article_id: str) -> list[Any]:
+        article = self.deps.store.get_article(team, article_id)
+        title = article.title if article else "this article"
+        where = self.deps.store.get_reply(team, article_id)
+        permalink = None
+        if where and where.get("ts"):
+            try:
+                answer = self.client.chat_getPermalink(
+                    channel=where["channel"], message_ts=where["ts"]
+                )
+                permalink = str(answer.get("permalink") or "") or None
+            except SlackApiError as exc:
+                log.info("no permalink for article=%s: %s", article_id, exc.response.get("error"))
+        return render.duplicate_reply_blocks(title, permalink)
+
+    def _unfurl(self, job: Job, result: IngestResult) -> None:
+        article = result.article
+        if article is None and result.duplicate_of:
+            article = self.deps.store.get_article(job.team, result.duplicate_of)
+        if article is None:
+            return  # nothing to show: Slack keeps its own preview
+        shown = IngestResult(source=result.source, status="ingested", article=article)
+        blocks = render.blocks_to_dicts(render.ingest_reply_blocks(shown))
+        self.client.chat_unfurl(
+            channel=job.payload["channel"],
+            ts=job.payload["ts"],
+            unfurls={job.payload["url"]: {"blocks": blocks}},
+        )
+
+    def _post(self, **kwargs: Any) -> dict[str, Any]:
+        try:
+            return dict(self.client.chat_postMessage(**kwargs).data)  # type: ignore[arg-type]
+        except SlackApiError as exc:
+            error = str(exc.response.get("error"))
+            self.deps.metrics.slack_errors.labels(method="chat.postMessage", error=error).inc()
+            raise
+
+    # ---- DeadLetterHandler ------------------------------------------------------
+
+    def on_dead(self, job: Job, reason: str) -> None:
+        """Tell the poster why their link was not summarised."""
+        self.deps.metrics.ingest_jobs.labels(outcome="dead").inc()
+        if job.kind != "ingest_url" or "channel" not in job.payload:
+            return
+        failed = IngestResult(source=job.payload["url"], status="failed", reason=reason)
+        self._post(
+            channel=job.payload["channel"],
+            thread_ts=job.payload.get("ts"),
+            blocks=render.ingest_reply_blocks(failed),
+            text=render.ingest_fallback(failed),
+        )
+
+
+def _feed_result(url: str, results: list[IngestResult]) -> IngestResult:
+    ingested = [r for r in results if r.status == "ingested"]
+    if not ingested:
+        return IngestResult(source=url, status="failed", reason="no new articles in the feed")
+    first = ingested[0]
+    first.source = url
+    return first

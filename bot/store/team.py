@@ -1,0 +1,244 @@
+"""Reads and writes of one team's articles, indexes, topics and follows in Redis.
+
+Topic-level state (developments, timeline, counts) lives in ``bot.topics.state``.
+All key names come from ``bot.store.keys``. A Redis error surfaces as
+``StoreUnavailable`` so that callers can answer "temporarily unavailable".
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any, ParamSpec, TypeVar
+
+import redis
+
+from bot.errors import StoreUnavailable
+from bot.models import Article, Topic
+from bot.store import keys, serde
+from bot.store.keys import TeamKeys, TopicKeys
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+# Atomically store an article unless its canonical URL or content hash is known.
+# Returns the id of the earlier copy, or "" when this one was stored.
+_SAVE_ARTICLE = """
+local by_url = ARGV[2] ~= '' and redis.call('HGET', KEYS[2], ARGV[2]) or false
+local by_hash = redis.call('HGET', KEYS[3], ARGV[3])
+for _, found in ipairs({by_url, by_hash}) do
+  if found and redis.call('EXISTS', ARGV[7] .. found) == 1 then return found end
+end
+redis.call('SET', KEYS[1], ARGV[4])
+if ARGV[2] ~= '' then redis.call('HSET', KEYS[2], ARGV[2], ARGV[1]) end
+redis.call('HSET', KEYS[3], ARGV[3], ARGV[1])
+redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
+if ARGV[6] ~= '' then redis.call('ZINCRBY', KEYS[5], 1, ARGV[6]) end
+return ''
+"""
+
+RedisClient = Any  # redis.Redis or redis.RedisCluster: same command surface for our use
+
+# What "Redis cannot serve us right now" looks like. On a cluster that includes a
+# cluster that lost a master (CLUSTERDOWN from the surviving nodes) and a slot the
+# client's map has no node for: neither is a ConnectionError.
+UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
+    redis.ConnectionError,
+    redis.TimeoutError,
+    redis.BusyLoadingError,
+    redis.exceptions.ClusterDownError,
+    redis.exceptions.SlotNotCoveredError,
+)
+
+
+def unavailable_on_error(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn Redis connection trouble into ``StoreUnavailable``."""
+
+    @functools.wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except UNAVAILABLE_ERRORS as exc:
+            raise StoreUnavailable(f"Redis unavailable: {exc}") from exc
+
+    return wrapper
+
+
+class Store:
+    """One team-namespaced view of Redis per call; the client is passed in."""
+
+    def __init__(self, client: RedisClient, seed_topics: list[Topic]) -> None:
+        self.redis = client
+        self.seed_topics = seed_topics
+        self._save_article = client.register_script(_SAVE_ARTICLE)
+
+    # ---- schema and health ------------------------------------------------------
+
+    @unavailable_on_error
+    def ensure_schema(self) -> int:
+        """Write the schema version on a new store; refuse a store from the future."""
+        self.redis.set(keys.schema(), keys.SCHEMA_VERSION, nx=True)
+        found = int(self.redis.get(keys.schema()) or keys.SCHEMA_VERSION)
+        if found > keys.SCHEMA_VERSION:
+            raise StoreUnavailable(
+                f"the store has schema {found}, newer than this briefbot ({keys.SCHEMA_VERSION})"
+            )
+        return found
+
+    def ping(self) -> bool:
+        try:
+            return bool(self.redis.ping())
+        except (redis.RedisError, OSError):
+            return False
+
+    # ---- articles ---------------------------------------------------------------
+
+    @unavailable_on_error
+    def save_article(self, team: str, article: Article) -> str | None:
+        """Store a new article. Returns the id of an earlier copy instead, if any."""
+        k = TeamKeys(team)
+        when = (article.ingested_at or datetime.now(UTC)).timestamp()
+        found = self._save_article(
+            keys=[k.article(article.id), k.urls, k.hashes, k.articles, k.outlets],
+            args=[
+                article.id,
+                article.canonical_url or "",
+                article.content_hash,
+                serde.pack(article),
+                when,
+                article.outlet or "",
+                k.article(""),
+            ],
+        )
+        self.redis.sadd(keys.teams(), team)
+        found_id = found.decode() if isinstance(found, bytes) else str(found or "")
+        return found_id or None
+
+    @unavailable_on_error
+    def find_duplicate(self, team: str, canonical_url: str | None, content_hash: str) -> str | None:
+        """Id of a stored article with this canonical URL or content hash."""
+        k = TeamKeys(team)
+        for index, value in ((k.urls, canonical_url), (k.hashes, content_hash)):
+            if not value:
+                continue
+            found = self.redis.hget(index, value)
+            if found and self.redis.exists(k.article(found.decode())):
+                return str(found.decode())
+        return None
+
+    @unavailable_on_error
+    def get_article(self, team: str, article_id: str) -> Article | None:
+        raw = self.redis.get(TeamKeys(team).article(article_id))
+        return serde.unpack(Article, raw) if raw else None
+
+    @unavailable_on_error
+    def get_articles(self, team: str, article_ids: list[str]) -> list[Article]:
+        if not article_ids:
+            return []
+        k = TeamKeys(team)
+        raws = self.redis.mget([k.article(i) for i in article_ids])
+        return [serde.unpack(Article, r) for r in raws if r]
+
+    @unavailable_on_error
+    def article_count(self, team: str) -> int:
+        return int(self.redis.zcard(TeamKeys(team).articles))
+
+    @unavailable_on_error
+    def index_terms(self, team: str, article_id: str, terms: Iterable[str], when: float) -> None:
+        """Record the article under each term, for topics defined later."""
+        k = TeamKeys(team)
+        pipe = self.redis.pipeline(transaction=True)
+        for term in terms:
+            pipe.zadd(k.term(term), {article_id: when})
+        pipe.execute()
+
+    @unavailable_on_error
+    def articles_for_terms(self, team: str, terms: list[str], limit: int) -> list[str]:
+        """Most recent article ids found under any of ``terms``."""
+        k = TeamKeys(team)
+        pipe = self.redis.pipeline(transaction=False)
+        for term in terms:
+            pipe.zrevrange(k.term(term), 0, limit - 1, withscores=True)
+        scored: dict[str, float] = {}
+        for rows in pipe.execute():
+            for member, score in rows:
+                scored[member.decode()] = max(score, scored.get(member.decode(), 0.0))
+        return sorted(scored, key=lambda i: scored[i], reverse=True)[:limit]
+
+    # ---- Slack replies to links ---------------------------------------------------
+
+    @unavailable_on_error
+    def set_reply(self, team: str, article_id: str, where: dict[str, str]) -> None:
+        self.redis.hset(TeamKeys(team).replies, article_id, json.dumps(where))
+
+    @unavailable_on_error
+    def get_reply(self, team: str, article_id: str) -> dict[str, str] | None:
+        raw = self.redis.hget(TeamKeys(team).replies, article_id)
+        return dict(json.loads(raw)) if raw else None
+
+    @unavailable_on_error
+    def first_time(self, team: str, marker: str, ttl_seconds: int = 3600) -> bool:
+        """True the first time ``marker`` is seen for the team (Slack retries, replays)."""
+        return bool(self.redis.set(TeamKeys(team).event_seen(marker), 1, nx=True, ex=ttl_seconds))
+
+    @unavailable_on_error
+    def forget(self, team: str, marker: str) -> None:
+        """Remove a ``first_time`` marker: the next sight of ``marker`` is a first time again."""
+        self.redis.delete(TeamKeys(team).event_seen(marker))
+
+    # ---- topics and follows -----------------------------------------------------
+
+    @unavailable_on_error
+    def topics(self, team: str) -> list[Topic]:
+        """Seed topics, overridden and extended by the team's own definitions."""
+        own = {
+            name.decode(): serde.loads(Topic, raw)
+            for name, raw in self.redis.hgetall(TeamKeys(team).topics).items()
+        }
+        merged = [own.pop(t.name, t) for t in self.seed_topics]
+        return merged + sorted(own.values(), key=lambda t: t.name)
+
+    @unavailable_on_error
+    def save_topic(self, team: str, topic: Topic) -> None:
+        self.redis.hset(TeamKeys(team).topics, topic.name, serde.dumps(topic))
+        self.redis.sadd(keys.teams(), team)
+
+    @unavailable_on_error
+    def topics_with_counts(self, team: str) -> list[tuple[Topic, int]]:
+        topics = self.topics(team)
+        pipe = self.redis.pipeline(transaction=False)
+        for t in topics:
+            pipe.zcard(TopicKeys(team, t.name).articles)
+        return list(zip(topics, [int(c) for c in pipe.execute()], strict=True))
+
+    @unavailable_on_error
+    def follow(self, team: str, user: str, topic: str) -> bool:
+        return bool(self.redis.sadd(TeamKeys(team).follows(user), topic))
+
+    @unavailable_on_error
+    def unfollow(self, team: str, user: str, topic: str) -> bool:
+        return bool(self.redis.srem(TeamKeys(team).follows(user), topic))
+
+    @unavailable_on_error
+    def followed(self, team: str, user: str) -> list[str]:
+        return sorted(m.decode() for m in self.redis.smembers(TeamKeys(team).follows(user)))
+
+    # ---- operator view ------------------------------------------------------------
+
+    @unavailable_on_error
+    def team_ids(self) -> list[str]:
+        return sorted(m.decode() for m in self.redis.smembers(keys.teams()))
+
+    def counts(self) -> dict[str, int]:
+        """Teams, topics with articles, and articles, across the store."""
+        teams = self.team_ids()
+        topics = articles = 0
+        for team in teams:
+            articles += self.article_count(team)
+            topics += sum(1 for _, n in self.topics_with_counts(team) if n)
+        return {"teams": len(teams), "topics": topics, "articles": articles}

@@ -1,0 +1,1 @@
+"""Topics and their state: definitions, developments, fingerprints, labels, timeline, briefs."""

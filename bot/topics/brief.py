@@ -1,0 +1,177 @@
+"""Assembling a ``Brief`` from a topic's precomputed state.
+
+A brief reads the top of the topic's sorted sets (``TopicState.snapshot``),
+so it costs the same for 10 articles or 100,000. "New" and "Update" marks are
+relative to a watermark: the asker's last brief of that topic (per user, or per
+channel without a user), or an explicit ``since``.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
+
+from bot.errors import TopicNameError
+from bot.models import Brief, Topic
+from bot.topics import definitions as topic_defs
+from bot.topics.state import TopicSnapshot
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
+log = logging.getLogger(__name__)
+
+BACKFILL_LIMIT = 500  # articles filed into a topic created after they arrived
+QUIET_DEVELOPMENTS = 3  # what a brief with nothing new still shows
+
+
+def scope_for(user: str | None, channel: str | None) -> str | None:
+    if user:
+        return f"user:{user}"
+    if channel:
+        return f"channel:{channel}"
+    return None
+
+
+def resolve_topic(deps: Deps, team: str, query: str, *, create: bool = True) -> Topic | None:
+    """The topic ``query`` names; an undefined term becomes an automatic topic
+    when the team has articles matching it (``create``)."""
+    query = query.strip()
+    if not query:
+        raise TopicNameError("which topic? try `/brief syria`")
+    known = topic_defs.resolve(query, deps.store.topics(team))
+    if known is not None or not create:
+        return known
+    candidate = topic_defs.auto_topic(query)
+    if backfill(deps, team, candidate) == 0:
+        return None
+    deps.store.save_topic(team, candidate)
+    log.info("topic created team=%s topic=%s by=query", team, candidate.name)
+    return candidate
+
+
+def backfill(deps: Deps, team: str, topic: Topic) -> int:
+    """File the team's existing matching articles into ``topic``; returns how many match."""
+    terms = [*list(topic.aliases), topic.name.replace("-", " ")]
+    terms += [f"country:{c}" for c in topic.countries]
+    ids = deps.store.articles_for_terms(team, terms, BACKFILL_LIMIT)
+    articles = [a for a in deps.store.get_articles(team, ids) if topic_defs.matches(a, topic)]
+    articles.sort(key=lambda a: a.published or a.ingested_at or datetime.min.replace(tzinfo=UTC))
+    for article in articles:
+        if not deps.topic_state.contains(team, topic.name, article.id):
+            deps.topic_state.add_article(team, topic.name, article, datetime.now(UTC))
+    return len(articles)
+
+
+def unknown_topic(topic: str, team: str, now: datetime) -> Brief:
+    """The answer for a term that is no topic and matches no article."""
+    return Brief(
+        topic=topic,
+        team=team,
+        generated_at=now,
+        article_count=0,
+        source_count=0,
+        known_topic=False,
+        quiet=True,
+    )
+
+
+def brief_for(
+    deps: Deps,
+    team: str,
+    query: str,
+    *,
+    user: str | None = None,
+    channel: str | None = None,
+    since: datetime | None = None,
+    mark_seen: bool = True,
+) -> Brief:
+    """The brief for ``query`` (a topic name, alias or free term) in ``team``.
+
+    "New" marks are relative to ``since`` when given, else to the user's (or,
+    without a user, the channel's) watermark for that topic; ``mark_seen`` moves
+    that watermark to now. An unknown term becomes an automatic topic built from
+    the team's matching articles. Raises ``TopicNameError`` for unusable names.
+    """
+    now = datetime.now(UTC)
+    topic = resolve_topic(deps, team, query)
+    if topic is None:
+        return unknown_topic(topic_defs.slugify(query), team, now)
+    scope = scope_for(user, channel)
+    snapshot = deps.topic_state.snapshot(team, topic.name, scope=scope)
+    if since is None and scope is not None:
+        since = snapshot.watermarks.get(scope)
+    brief = assemble(topic.name, team, snapshot, since, now)
+    if mark_seen and scope is not None:
+        deps.topic_state.set_watermark(team, topic.name, scope, now)
+    return brief
+
+
+def assemble(
+    topic: str, team: str, snapshot: TopicSnapshot, since: datetime | None, now: datetime
+) -> Brief:
+    """Mark what is new since ``since`` and trim a quiet topic to its essentials."""
+    developments = snapshot.developments
+    for dev in developments:
+        dev.is_new = since is None or dev.created_at > since
+        dev.is_updated = not dev.is_new and dev.updated_at > since if since else False
+    for entry in snapshot.timeline:
+        entry.is_new = (
+            since is not None and entry.first_seen is not None and entry.first_seen > since
+        )
+    changed = [d for d in developments if d.is_new or d.is_updated]
+    quiet = since is not None and not changed
+    if quiet:
+        developments = developments[:QUIET_DEVELOPMENTS]
+    return Brief(
+        topic=topic,
+        team=team,
+        generated_at=now,
+        article_count=snapshot.article_count,
+        source_count=snapshot.source_count,
+        developments=developments,
+        actors=snapshot.actors,
+        locations=snapshot.locations,
+        timeline=snapshot.timeline,
+        since=since,
+        quiet=quiet,
+    )
+
+
+def add_topic(deps: Deps, team: str, name: str, aliases: list[str]) -> Topic:
+    """Define (or redefine) a topic for the team, and file existing matching articles."""
+    slug = topic_defs.slugify(name)
+    base = topic_defs.resolve(slug, deps.store.topics(team)) or topic_defs.auto_topic(name)
+    clean = [topic_defs.normalise(a) for a in aliases if topic_defs.normalise(a)]
+    topic = Topic(
+        name=slug,
+        aliases=sorted(set(base.aliases) | set(clean)),
+        countries=base.countries,
+        description=base.description,
+        defined_by="user",
+    )
+    deps.store.save_topic(team, topic)
+    backfill(deps, team, topic)
+    return topic
+
+
+def follow(deps: Deps, team: str, user: str, query: str) -> Topic:
+    topic = resolve_topic(deps, team, query)
+    if topic is None:
+        topic = add_topic(deps, team, query, [])
+    deps.store.follow(team, user, topic.name)
+    return topic
+
+
+def unfollow(deps: Deps, team: str, user: str, query: str) -> bool:
+    topic = resolve_topic(deps, team, query, create=False)
+    slug = topic.name if topic else topic_defs.slugify(query)
+    return deps.store.unfollow(team, user, slug)
+
+
+def followed_briefs(deps: Deps, team: str, user: str, limit: int = 5) -> list[Brief]:
+    out = []
+    for slug in deps.store.followed(team, user)[:limit]:
+        out.append(brief_for(deps, team, slug, user=user, mark_seen=False))
+    return out

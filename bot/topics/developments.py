@@ -1,0 +1,305 @@
+"""Developments: grouping a topic's articles into storylines, incrementally.
+
+A new article is compared with a bounded set of candidate developments (the
+store passes the ~50 most recently active) and either joins the best one or
+starts a new one; the topic is never re-clustered. Each development carries
+capped clustering features in ``Development.features`` so that joining costs
+the same for a development of 3 articles or of 30,000:
+
+    entities    {id: weight}      top ``MAX_ENTITIES`` actor and place ids
+    terms       {term: weight}    top ``MAX_TERMS`` stemmed content terms
+    signatures  [[id, minhash]]   MinHash of the last ``MAX_SIGNATURES`` members
+    names       {id: [name, "actor" | "place"]}   for the kept entity ids
+    sentences   [[id, sentence]]  summary candidates of the last members
+    summary_sources [id]          articles the current summary was taken from
+
+Feature weights decay by ``DECAY`` at each join, so a long-running development
+follows what it is about now rather than what its first articles said.
+
+Matching (``choose_development``, ``match_score``) on the article's
+``Fingerprint`` (``bot.topics.fingerprints``):
+
+* entity overlap and term overlap, both cosine, mixed ``ENTITY_SHARE`` to the
+  rest, each feature down-weighted by how central it is to the *other*
+  candidates (the topic's country and perennial actors cannot tell them apart);
+* the headline fit: an article whose main actor or place the development hardly
+  knows (under ``HEADLINE_SHARE`` of its top weight) loses up to
+  ``HEADLINE_PENALTY`` of its score, however much background the two share
+  ("US prepares to draw down" is not the ceasefire story that it recalls);
+* the best MinHash match with a recent member as a floor;
+* times a time factor: 1 inside the development's span, falling towards 0.5 with
+  a half-life of ``TIME_HALF_LIFE_DAYS`` outside it.
+
+The best candidate is joined when its score reaches ``MATCH_THRESHOLD``. The
+constants were tuned on the seed articles (``bench/developments.py``) for
+publication order and for random arrival orders together.
+
+Everything here is pure: no Redis, no NLP model, no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import math
+from datetime import datetime
+
+from bot.models import Article, ArticleRef, Development
+from bot.text import similarity as textsim
+from bot.topics.fingerprints import EPOCH, Fingerprint, aware, fingerprint, near_duplicate_of
+from bot.topics.labels import relabel, summary_for, title_for
+
+__all__ = [
+    "Fingerprint",
+    "choose_development",
+    "fingerprint",
+    "fold_duplicate",
+    "join_development",
+    "near_duplicate_of",
+    "rank_score",
+    "start_development",
+    "summary_for",
+    "title_for",
+]
+
+MAX_ENTITIES = 40
+MAX_TERMS = 60
+MAX_SIGNATURES = 10
+MAX_REFS = 20
+MAX_OUTLETS = 50
+DECAY = 0.95
+MATCH_THRESHOLD = 0.23
+HEADLINE_PENALTY = 0.4
+HEADLINE_SHARE = 0.2
+ENTITY_SHARE = 0.5  # of the match score, when both sides have entities
+TIME_HALF_LIFE_DAYS = 7.0
+# a feature central to other candidates (summed shares >= 1 / COMMON_GAIN) keeps
+# only 1 - COMMON_DROP of its weight; see _commonness_weights
+COMMON_DROP = 0.8
+COMMON_GAIN = 0.5
+
+
+def choose_development(
+    article: Article, fp: Fingerprint, candidates: list[Development]
+) -> Development | None:
+    """The candidate this article belongs to, or None to start a new development."""
+    if not candidates:
+        return None
+    ent_w = _commonness_weights([c.features.get("entities", {}) for c in candidates])
+    term_w = _commonness_weights([c.features.get("terms", {}) for c in candidates])
+    scored = [(match_score(fp, c, ent_w, term_w), c.id, c) for c in candidates]
+    score, _, best = max(scored, key=lambda s: (s[0], s[1]))
+    return best if score >= MATCH_THRESHOLD else None
+
+
+def match_score(
+    fp: Fingerprint,
+    dev: Development,
+    ent_w: dict[str, float] | None = None,
+    term_w: dict[str, float] | None = None,
+) -> float:
+    """Similarity of an article to a development, in [0, 1]; see the module docstring."""
+    feats = dev.features
+    ent = textsim.cosine(fp.entities, feats.get("entities", {}), ent_w)
+    txt = textsim.cosine(fp.terms, feats.get("terms", {}), term_w)
+    both = fp.entities and feats.get("entities")
+    base = ENTITY_SHARE * ent + (1 - ENTITY_SHARE) * txt if both else txt
+    copies = [textsim.jaccard_estimate(fp.minhash, sig) for _, sig in feats.get("signatures", [])]
+    base = max([base * _headline_fit(fp, feats.get("entities", {})), *copies])
+    return base * time_factor(fp.published, dev)
+
+
+def _headline_fit(fp: Fingerprint, dev_entities: dict[str, float]) -> float:
+    # An article whose main actor or place the development hardly knows reports
+    # something else, however much background the two share.
+    if not fp.entities or not dev_entities:
+        return 1.0
+    main = max(fp.entities, key=lambda k: (fp.entities[k], k))
+    share = dev_entities.get(main, 0.0) / max(dev_entities.values())
+    return 1.0 - HEADLINE_PENALTY * max(0.0, 1.0 - share / HEADLINE_SHARE)
+
+
+def time_factor(published: datetime, dev: Development) -> float:
+    """1 inside the development's time span, falling towards 0.5 as the gap grows."""
+    moment = aware(published)
+    gap = max(
+        (moment - aware(dev.last_seen)).total_seconds(),
+        (aware(dev.first_seen) - moment).total_seconds(),
+        0.0,
+    )
+    return 0.5 + 0.5 * math.exp(-math.log(2) * gap / 86400 / TIME_HALF_LIFE_DAYS)
+
+
+def _commonness_weights(vectors: list[dict[str, float]]) -> dict[str, float]:
+    """Weights that fade features central to more than one candidate.
+
+    A feature's share in a candidate is its weight over that candidate's largest
+    weight. The shares summed over candidates, less the largest, say how central
+    the feature is to the *other* candidates: the topic's country or perennial
+    actors are central everywhere and cannot tell candidates apart, while a
+    place that one development is about and the others only mention keeps most
+    of its weight. Candidates that do not have the feature at all (unrelated
+    stories) change nothing.
+    """
+    shares: dict[str, list[float]] = {}
+    for vec in vectors:
+        top = max(vec.values(), default=0.0)
+        for key, weight in vec.items():
+            if top > 0:
+                shares.setdefault(key, []).append(weight / top)
+    out = {}
+    for key, values in shares.items():
+        if len(values) > 1:
+            spread = sum(values) - max(values)
+            out[key] = 1.0 - COMMON_DROP * min(spread * COMMON_GAIN, 1.0)
+    return out
+
+
+def development_id(topic: str, first_article_id: str) -> str:
+    """Stable short id: the same topic and first article always give the same id."""
+    digest = hashlib.blake2b(f"{topic}\x00{first_article_id}".encode(), digest_size=5)
+    return "d-" + digest.hexdigest()
+
+
+def start_development(topic: str, article: Article, fp: Fingerprint, now: datetime) -> Development:
+    """A new development of ``topic`` with ``article`` as its only member."""
+    dev = Development(
+        id=development_id(topic, article.id),
+        topic=topic,
+        title="",
+        summary="",
+        first_seen=fp.published,
+        last_seen=fp.published,
+        updated_at=now,
+        created_at=now,
+        features={"entities": {}, "terms": {}, "signatures": [], "names": {}, "sentences": []},
+    )
+    _add_member(dev, article, fp, now)
+    relabel(dev)
+    return dev
+
+
+def join_development(
+    dev: Development, article: Article, fp: Fingerprint, now: datetime
+) -> Development:
+    """A copy of ``dev`` with ``article`` added; joining the same article twice is a no-op."""
+    out = copy.deepcopy(dev)
+    if _is_member(out, article.id):
+        return out
+    _add_member(out, article, fp, now)
+    relabel(out)
+    return out
+
+
+def fold_duplicate(
+    dev: Development, original_id: str, article: Article, now: datetime
+) -> Development:
+    """A copy of ``dev`` with ``article`` recorded as a copy of ``original_id``.
+
+    The copy's outlet becomes a source of the development but the article count
+    does not change. A new outlet carrying the story is news to an editor, so
+    ``updated_at`` moves; folding the same copy twice changes nothing.
+    """
+    out = copy.deepcopy(dev)
+    copy_entry = {"url": article.url or article.canonical_url or "", "outlet": article.outlet or ""}
+    for ref in out.articles:
+        if ref.id == original_id:
+            if copy_entry in ref.copies or (copy_entry["url"] == ref.url and ref.url):
+                return out
+            ref.copies.append(copy_entry)
+            break
+    _add_outlet(out, article.outlet)
+    out.updated_at = now
+    return out
+
+
+def _is_member(dev: Development, article_id: str) -> bool:
+    if any(ref.id == article_id for ref in dev.articles):
+        return True
+    return any(ident == article_id for ident, _ in dev.features.get("signatures", []))
+
+
+def _add_member(dev: Development, article: Article, fp: Fingerprint, now: datetime) -> None:
+    ref = ArticleRef(
+        id=article.id,
+        url=article.url or article.canonical_url,
+        title=article.title,
+        outlet=article.outlet,
+        published=fp.published,
+    )
+    dev.articles = sorted([ref, *dev.articles], key=_ref_order)[:MAX_REFS]
+    dev.article_count += 1
+    _add_outlet(dev, article.outlet)
+    dev.first_seen = min(aware(dev.first_seen), fp.published)
+    dev.last_seen = max(aware(dev.last_seen), fp.published)
+    dev.updated_at = now
+    _merge_features(dev, article, fp)
+
+
+def _ref_order(ref: ArticleRef) -> tuple[float, str]:
+    moment = aware(ref.published) if ref.published else EPOCH
+    return (-moment.timestamp(), ref.id)
+
+
+def _add_outlet(dev: Development, outlet: str | None) -> None:
+    if outlet and outlet not in dev.outlets and len(dev.outlets) < MAX_OUTLETS:
+        dev.outlets.append(outlet)
+
+
+def _merge_features(dev: Development, article: Article, fp: Fingerprint) -> None:
+    feats = dev.features
+    feats["entities"] = _decayed_sum(feats.get("entities", {}), fp.entities, MAX_ENTITIES)
+    feats["terms"] = _decayed_sum(feats.get("terms", {}), fp.terms, MAX_TERMS)
+    sigs = [s for s in feats.get("signatures", []) if s[0] != article.id]
+    feats["signatures"] = [*sigs, [article.id, list(fp.minhash)]][-MAX_SIGNATURES:]
+    names: dict[str, list[str]] = dict(feats.get("names", {}))
+    names.update({e.id: [e.name, "actor"] for e in article.actors})
+    names.update({p.id: [p.name, "place"] for p in article.locations})
+    feats["names"] = {k: v for k, v in names.items() if k in feats["entities"]}
+    ranked = sorted(feats["entities"].items(), key=lambda kv: (-kv[1], kv[0]))
+    dev.actors = _names_of(ranked, feats["names"], "actor")
+    dev.locations = _names_of(ranked, feats["names"], "place")
+    sentences = [s for s in feats.get("sentences", []) if s[0] != article.id]
+    sentences += [[article.id, s] for s in _summary_candidates(article)]
+    feats["sentences"] = sentences[-2 * MAX_SIGNATURES :]
+
+
+def _decayed_sum(old: dict[str, float], new: dict[str, float], limit: int) -> dict[str, float]:
+    merged = {k: v * DECAY for k, v in old.items()}
+    for key, weight in new.items():
+        merged[key] = merged.get(key, 0.0) + weight
+    return textsim.top_weights(merged, limit)
+
+
+def _names_of(
+    ranked: list[tuple[str, float]], names: dict[str, list[str]], kind: str, limit: int = 8
+) -> list[str]:
+    out: list[str] = []
+    for ident, _ in ranked:
+        entry = names.get(ident)
+        if entry and entry[1] == kind and entry[0] not in out:
+            out.append(entry[0])
+    return out[:limit]
+
+
+def _summary_candidates(article: Article) -> list[str]:
+    if article.summary:
+        return list(article.summary[:2])
+    lead = article.text[: textsim.lead_end_of(article.text)].strip()
+    return [lead] if lead else []
+
+
+def rank_score(dev: Development, now: datetime) -> float:
+    """Ordering score for the topic's zset: recency plus weight, on a scale of days.
+
+    ``last_seen`` in days since the epoch, plus log2 of a weight built from the
+    number of outlets (copies included), the article count and the actors named.
+    Adding a log weight to a linear time is the same ordering as an exponential
+    decay of the weight with a one-day half-life, and it does not depend on
+    ``now`` (used only to clamp future dates), so stored scores never go stale:
+    a development seen one day later outranks one with twice the weight.
+    """
+    last = min(aware(dev.last_seen), aware(now))
+    sources = max(len(dev.outlets), 1)
+    weight = sources + 0.5 * math.log2(max(dev.article_count, 1)) + 0.25 * min(len(dev.actors), 4)
+    return last.timestamp() / 86400 + math.log2(weight)

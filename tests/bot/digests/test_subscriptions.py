@@ -1,0 +1,195 @@
+"""Subscriptions: due times in their own time zones (with DST), storage in Redis,
+team isolation, and the per-slot guard, against a real Redis."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import redis
+
+from bot.digests.subscriptions import MAX_PER_TEAM, Subscription, Subscriptions, valid_timezone
+from bot.errors import InputError
+from bot.store.keys import SchedKeys
+
+
+def utc(*args: int) -> datetime:
+    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+
+
+def sub(
+    tz: str = "UTC", days: str = "daily", hour: int = 7, minute: int = 0, **kw: str
+) -> Subscription:
+    fields = {"id": "1", "team": "T1", "channel": "C1", **kw}
+    return Subscription(topics=["syria"], hour=hour, minute=minute, days=days, timezone=tz,
+                        **fields)  # type: ignore[arg-type]  # fmt: skip
+
+
+# ---- due times ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("tz", "expected"),
+    [
+        ("America/New_York", utc(2026, 1, 14, 12)),  # EST, UTC-5
+        ("Europe/Berlin", utc(2026, 1, 14, 6)),  # CET, UTC+1
+        ("Asia/Tokyo", utc(2026, 1, 13, 22)),  # JST, UTC+9: 07:00 on the 14th
+        ("Australia/Sydney", utc(2026, 1, 13, 20)),  # AEDT, UTC+11 in January
+    ],
+)
+def test_seven_local_in_four_zones(tz: str, expected: datetime) -> None:
+    s = sub(tz)
+    assert s.next_due(expected - timedelta(hours=1)) == expected
+    assert s.last_due(expected) == expected
+    assert s.last_due(expected + timedelta(minutes=59)) == expected
+    assert s.last_due(expected - timedelta(seconds=1)) == expected - timedelta(days=1)
+    assert s.slot_id(expected) == "2026-01-14T07:00"
+
+
+@pytest.mark.parametrize(
+    ("tz", "before", "after"),
+    [
+        # spring: the clocks go forward between the two mornings
+        ("Europe/Berlin", utc(2026, 3, 28, 6), utc(2026, 3, 29, 5)),
+        ("America/New_York", utc(2026, 3, 7, 12), utc(2026, 3, 8, 11)),
+        ("Australia/Sydney", utc(2026, 10, 2, 21), utc(2026, 10, 3, 20)),
+        # autumn: the clocks go back
+        ("Europe/Berlin", utc(2026, 10, 24, 5), utc(2026, 10, 25, 6)),
+        ("America/New_York", utc(2026, 10, 31, 11), utc(2026, 11, 1, 12)),
+        ("Australia/Sydney", utc(2026, 4, 3, 20), utc(2026, 4, 4, 21)),
+    ],
+)
+def test_dst_keeps_seven_local(tz: str, before: datetime, after: datetime) -> None:
+    s = sub(tz)
+    assert s.fires(before - timedelta(hours=1), after + timedelta(hours=1)) == [before, after]
+    assert s.slot_id(before)[11:] == s.slot_id(after)[11:] == "07:00"
+    assert after - before != timedelta(days=1)  # the same local time is a different UTC gap
+
+
+def test_ambiguous_autumn_hour_is_one_slot() -> None:
+    # 02:30 happens twice in Berlin on 25 October 2026: one digest, at the first
+    s = sub("Europe/Berlin", hour=2, minute=30)
+    fires = s.fires(utc(2026, 10, 24), utc(2026, 10, 26))
+    assert fires == [utc(2026, 10, 24, 0, 30), utc(2026, 10, 25, 0, 30)]
+    assert s.last_due(utc(2026, 10, 25, 1, 45)) == utc(2026, 10, 25, 0, 30)
+
+
+def test_missing_spring_hour_still_fires_once() -> None:
+    # 02:30 does not exist in Berlin on 29 March 2026: the digest goes out once that day
+    s = sub("Europe/Berlin", hour=2, minute=30)
+    fires = s.fires(utc(2026, 3, 28, 12), utc(2026, 3, 29, 12))
+    assert len(fires) == 1 and s.slot_id(fires[0])[:10] == "2026-03-29"
+
+
+def test_weekdays_and_chosen_days() -> None:
+    week = (utc(2026, 1, 12), utc(2026, 1, 19, 12))  # Monday 12 to Monday 19 January
+    weekdays = [d.day for d in sub(days="weekdays").fires(*week)]
+    assert weekdays == [12, 13, 14, 15, 16, 19]
+    chosen = [d.day for d in sub(days="mon,wed,fri").fires(*week)]
+    assert chosen == [12, 14, 16, 19]
+    # on Sunday, the latest weekday slot is Friday's
+    assert sub(days="weekdays").last_due(utc(2026, 1, 18, 12)) == utc(2026, 1, 16, 7)
+    assert sub(days="weekdays").next_due(utc(2026, 1, 17, 12)) == utc(2026, 1, 19, 7)
+
+
+def test_describe_and_timezone_fallback() -> None:
+    assert sub("Asia/Tokyo", days="weekdays").describe() == "syria at 07:00 weekdays (Asia/Tokyo)"
+    assert valid_timezone("Asia/Tokyo", "UTC") == "Asia/Tokyo"
+    assert valid_timezone("Mars/Olympus", "Europe/Berlin") == "Europe/Berlin"
+    assert valid_timezone("", "UTC") == "UTC"
+
+
+# ---- storage ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def subs(redis_client: redis.Redis) -> Subscriptions:
+    return Subscriptions(redis_client)
+
+
+def test_add_list_remove_and_team_isolation(subs: Subscriptions) -> None:
+    a = subs.add(sub("Europe/Berlin", team="TA", channel="CA"))
+    b = subs.add(sub("Asia/Tokyo", team="TB", channel="CB"))
+    assert a.id != b.id
+    assert [s.channel for s in subs.for_team("TA")] == ["CA"]
+    assert [s.channel for s in subs.for_team("TB")] == ["CB"]
+    assert not subs.remove("TA", b.id)  # team A cannot remove team B's digest
+    assert subs.get("TA", b.id) is None
+    assert subs.get("TB", b.id) == b
+    assert subs.remove("TB", b.id)
+    assert [s.key for s in subs.all()] == [a.key]
+
+
+def test_subscriptions_survive_a_new_client(redis_url: str, subs: Subscriptions) -> None:
+    added = subs.add(sub("Australia/Sydney", days="mon,wed,fri"))
+    other = redis.Redis.from_url(redis_url)
+    try:
+        assert Subscriptions(other).all() == [added]
+    finally:
+        other.close()
+
+
+def test_a_team_has_at_most_fifty(subs: Subscriptions) -> None:
+    for _ in range(MAX_PER_TEAM):
+        subs.add(sub())
+    with pytest.raises(InputError):
+        subs.add(sub())
+    assert len(subs.add(sub(team="T2")).id) > 0  # other teams are not affected
+
+
+def test_an_unreadable_entry_is_skipped(subs: Subscriptions, redis_client: redis.Redis) -> None:
+    good = subs.add(sub())
+    redis_client.hset(SchedKeys.subscriptions, "T1/999", "{not json")
+    assert subs.all() == [good]
+
+
+# ---- the per-slot guard ------------------------------------------------------------------
+
+
+def test_one_claim_per_slot_and_confirm_records_it(subs: Subscriptions) -> None:
+    s = subs.add(sub())
+    due, now = utc(2026, 1, 14, 7), utc(2026, 1, 14, 7, 0, 5)
+    token = subs.claim(s, due, now, 60)
+    assert token is not None
+    assert subs.claim(s, due, now, 60) is None
+    assert subs.claim(s, due + timedelta(days=1), now, 60) is not None  # another slot
+    subs.confirm(s, due)
+    assert subs.slot_state(s, due) == "sent"
+    assert subs.claim(s, due, now + timedelta(hours=1), 60) is None  # sent is final
+    stored = subs.get("T1", s.id)
+    assert stored is not None and stored.last_sent_for == due.isoformat()
+
+
+def test_a_lapsed_claim_can_be_taken_over(subs: Subscriptions) -> None:
+    s = subs.add(sub())
+    due, now = utc(2026, 1, 14, 7), utc(2026, 1, 14, 7, 0, 1)
+    first = subs.claim(s, due, now, 60)
+    assert first is not None
+    assert subs.claim(s, due, now + timedelta(seconds=59), 60) is None
+    second = subs.claim(s, due, now + timedelta(seconds=61), 60)
+    assert second is not None
+    # the first claimer can neither renew nor release what is no longer its own
+    assert not subs.renew(s, due, first, now + timedelta(seconds=62), 60)
+    subs.release(s, due, first)
+    assert subs.slot_state(s, due) is not None
+    assert subs.renew(s, due, second, now + timedelta(seconds=62), 60)
+    subs.release(s, due, second)
+    assert subs.slot_state(s, due) is None
+
+
+def test_missed_is_recorded_once(subs: Subscriptions) -> None:
+    s = subs.add(sub())
+    due = utc(2026, 1, 14, 7)
+    assert subs.mark_missed(s, due, due + timedelta(hours=2))
+    assert not subs.mark_missed(s, due, due + timedelta(hours=2))
+    assert subs.claim(s, due, due + timedelta(hours=2), 60) is None
+
+
+def test_confirm_after_remove_does_not_bring_it_back(subs: Subscriptions) -> None:
+    s = subs.add(sub())
+    due = utc(2026, 1, 14, 7)
+    assert subs.claim(s, due, due, 60)
+    assert subs.remove("T1", s.id)
+    subs.confirm(s, due)
+    assert subs.all() == []
+    assert subs.get("T1", s.id) is None

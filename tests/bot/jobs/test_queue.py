@@ -1,0 +1,278 @@
+"""The job queue against a real Redis: round trips, dedup, retries, reclaim, release."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+import redis
+
+from bot.jobs.queue import DEDUP_TTL_SECONDS, Job, JobQueue
+from bot.store.keys import QueueKeys
+
+URL = "https://news.example.org/2026/01/story"
+
+
+def make_queue(
+    client: redis.Redis, consumer: str = "c1", *, idle_ms: int = 60_000, attempts: int = 3
+) -> JobQueue:
+    queue = JobQueue(client, consumer=consumer, claim_idle_ms=idle_ms, max_attempts=attempts)
+    queue.ensure_group()
+    return queue
+
+
+def wait_for(what: str, get: Callable[[], Job | None], limit: float = 20.0) -> Job:
+    """Poll ``get`` until it returns a job; fail with ``what`` after ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        job = get()
+        if job is not None:
+            return job
+        time.sleep(0.02)
+    pytest.fail(f"gave up after {limit:.0f} s waiting for {what}")
+
+
+def owner(client: redis.Redis, job_id: str) -> str | None:
+    rows = client.xpending_range(QueueKeys.ingest, QueueKeys.group, job_id, job_id, 1)
+    if not rows:
+        return None
+    name = rows[0]["consumer"]
+    return name.decode() if isinstance(name, bytes) else str(name)
+
+
+def test_enqueue_claim_ack_round_trip(redis_client: redis.Redis) -> None:
+    queue = make_queue(redis_client)
+    payload = {"url": URL, "channel": "C1", "ts": "1700000000.000100", "user": "U1"}
+    job_id = queue.enqueue("ingest_url", "T1", payload)
+    assert job_id is not None
+    assert (queue.depth(), queue.pending()) == (1, 0)
+
+    job = queue.claim(block_ms=10)
+    assert job == Job(id=job_id, kind="ingest_url", team="T1", payload=payload, attempts=1)
+    assert (queue.depth(), queue.pending()) == (1, 1)
+    assert owner(redis_client, job_id) == "c1"
+
+    queue.ack(job)
+    assert (queue.depth(), queue.pending()) == (0, 0)
+    assert queue.claim(block_ms=10) is None
+
+
+def test_claim_creates_a_missing_group_and_sees_earlier_jobs(redis_client: redis.Redis) -> None:
+    producer = JobQueue(redis_client, consumer="p", claim_idle_ms=1000, max_attempts=3)
+    job_id = producer.enqueue("ingest_url", "T1", {"url": URL})  # stream exists, group not yet
+    consumer = JobQueue(redis_client, consumer="c", claim_idle_ms=1000, max_attempts=3)
+    job = consumer.claim(block_ms=10)
+    assert job is not None and job.id == job_id
+    redis_client.delete(QueueKeys.ingest)  # as after a restart without persistence
+    assert consumer.claim(block_ms=0) is None
+    assert consumer.pending() == 0
+
+
+def test_ensure_group_is_idempotent(redis_client: redis.Redis) -> None:
+    queue = make_queue(redis_client)
+    queue.ensure_group()
+    groups = redis_client.xinfo_groups(QueueKeys.ingest)
+    assert [g["name"].decode() for g in groups] == [QueueKeys.group]
+
+
+def test_payload_must_be_strings_and_team_valid(redis_client: redis.Redis) -> None:
+    queue = make_queue(redis_client)
+    with pytest.raises(TypeError, match="strings"):
+        queue.enqueue("ingest_url", "T1", {"url": URL, "n": 3})  # type: ignore[dict-item]
+    with pytest.raises(ValueError, match="team"):
+        queue.enqueue("ingest_url", "T1:{x}", {"url": URL})
+    assert queue.depth() == 0
+
+
+def test_dedup_key_refuses_a_second_job_for_a_day(redis_client: redis.Redis) -> None:
+    queue = make_queue(redis_client)
+    first = queue.enqueue("ingest_url", "T1", {"url": URL}, dedup_key=f"T1|{URL}")
+    again = queue.enqueue("ingest_url", "T1", {"url": URL}, dedup_key=f"T1|{URL}")
+    other = queue.enqueue("ingest_url", "T2", {"url": URL}, dedup_key=f"T2|{URL}")
+    assert first is not None and other is not None and first != other
+    assert again is None
+    assert queue.depth() == 2
+    ttl = redis_client.ttl(QueueKeys().dedup(f"T1|{URL}"))
+    assert 0 < ttl <= DEDUP_TTL_SECONDS
+    assert QueueKeys().dedup("x").startswith("bb:{q}:")  # same slot as the stream
+
+
+def test_dead_letter_clears_the_dedup_marker(redis_client: redis.Redis) -> None:
+    queue = make_queue(redis_client)
+    queue.enqueue("ingest_url", "T1", {"url": URL}, dedup_key=URL)
+    job = queue.claim(block_ms=10)
+    assert job is not None and job.dedup == QueueKeys().dedup(URL)
+    queue.dead_letter(job, "not an article")
+    assert queue.enqueue("ingest_url", "T1", {"url": URL}, dedup_key=URL) is not None
+
+
+def test_fail_retries_until_max_attempts_then_dead_letters(redis_client: redis.Redis) -> None:
+    queue = make_queue(redis_client, "a", idle_ms=200, attempts=3)
+    job_id = queue.enqueue("ingest_url", "T1", {"url": URL, "channel": "C1"})
+    job = queue.claim(block_ms=10)
+    assert job is not None
+    seen = []
+    while True:
+        seen.append(job.attempts)
+        if queue.fail(job, f"timed out ({job.attempts})"):
+            break
+        assert queue.last_failure(job.id) == f"timed out ({job.attempts})"
+        assert queue.pending() == 1
+        job = wait_for("the failed job to come back", lambda: queue.claim(block_ms=50))
+        assert job.id == job_id
+    assert seen == [1, 2, 3]
+    assert (queue.depth(), queue.pending(), queue.dead_count()) == (0, 0, 1)
+    assert queue.last_failure(job.id) is None
+    [dead] = queue.dead_letters()
+    assert dead["job_id"] == job_id
+    assert dead["reason"] == "timed out (3)"
+    assert dead["attempts"] == "3"
+    assert dead["team"] == "T1" and dead["kind"] == "ingest_url"
+    assert URL in dead["payload"]
+
+
+def test_failed_job_is_not_retried_before_claim_idle(redis_client: redis.Redis) -> None:
+    queue = make_queue(redis_client, "a", idle_ms=60_000)
+    queue.enqueue("ingest_url", "T1", {"url": URL})
+    job = queue.claim(block_ms=10)
+    assert job is not None
+    assert queue.fail(job, "timed out") is False
+    assert make_queue(redis_client, "b", idle_ms=60_000).claim(block_ms=10) is None
+
+
+def test_job_of_a_vanished_consumer_is_reclaimed(redis_client: redis.Redis) -> None:
+    queue_a = make_queue(redis_client, "a", idle_ms=200)
+    job_id = queue_a.enqueue("ingest_url", "T1", {"url": URL})
+    assert queue_a.claim(block_ms=10) is not None  # ... and consumer a is never heard of again
+    patient = make_queue(redis_client, "b", idle_ms=60_000)
+    assert patient.claim(block_ms=10) is None  # not idle long enough for b's setting
+    queue_c = make_queue(redis_client, "c", idle_ms=200)
+    job = wait_for("consumer c to reclaim", lambda: queue_c.claim(block_ms=50))
+    assert (job.id, job.attempts) == (job_id, 2)
+    assert owner(redis_client, job.id) == "c"
+    queue_c.ack(job)
+    assert (queue_c.depth(), queue_c.pending()) == (0, 0)
+
+
+def test_reclaim_looks_past_fresh_pending_jobs(redis_client: redis.Redis) -> None:
+    busy = make_queue(redis_client, "busy", idle_ms=200)
+    for n in range(25):
+        busy.enqueue("ingest_url", "T1", {"url": f"{URL}/{n}"})
+    crashed = make_queue(redis_client, "crashed", idle_ms=200)
+    stale_id = crashed.enqueue("ingest_url", "T1", {"url": URL})
+    claimed = [busy.claim(block_ms=10) for _ in range(25)]
+    stale = crashed.claim(block_ms=10)
+    assert stale is not None and stale.id == stale_id and all(claimed)
+    time.sleep(0.3)  # let every job go idle, then keep busy's 25 jobs fresh
+    for job in claimed:
+        assert job is not None and busy.touch(job)
+    rescuer = make_queue(redis_client, "rescuer", idle_ms=200)
+    job = rescuer.claim(block_ms=0)
+    assert job is not None and job.id == stale_id
+
+
+def test_release_gives_the_job_back_uncounted(redis_client: redis.Redis) -> None:
+    queue_a = make_queue(redis_client, "a")
+    job_id = queue_a.enqueue("ingest_url", "T1", {"url": URL})
+    job = queue_a.claim(block_ms=10)
+    assert job is not None
+    assert queue_a.release(job) is True
+    queue_b = make_queue(redis_client, "b")  # claim_idle 60 s: no waiting involved
+    again = queue_b.claim(block_ms=10)
+    assert again is not None and (again.id, again.attempts) == (job_id, 1)
+    assert queue_a.release(job) is False  # no longer a's to give back
+    assert queue_a.touch(job) is False
+    assert owner(redis_client, again.id) == "b"
+
+
+def test_touch_only_works_on_own_pending_jobs(redis_client: redis.Redis) -> None:
+    queue = make_queue(redis_client)
+    queue.enqueue("ingest_url", "T1", {"url": URL})
+    job = queue.claim(block_ms=10)
+    assert job is not None
+    assert queue.touch(job) is True
+    assert queue.pending() == 1
+    queue.ack(job)
+    assert queue.touch(job) is False
+
+
+def test_inspection_counts_and_oldest_age(redis_client: redis.Redis) -> None:
+    queue = make_queue(redis_client)
+    assert queue.oldest_age_seconds() is None
+    assert (queue.depth(), queue.pending(), queue.dead_count()) == (0, 0, 0)
+    # an entry stamped in 1970 is certainly the oldest, and very old
+    redis_client.xadd(
+        QueueKeys.ingest, {"kind": "ingest_url", "team": "T1", "payload": "{}"}, "1000-0"
+    )
+    queue.enqueue("ingest_url", "T1", {"url": URL})
+    age = queue.oldest_age_seconds()
+    assert age is not None and age > 1_000_000_000
+    assert queue.depth() == 2
+    assert queue.pending() == 0
+
+
+def test_dead_letters_newest_first(redis_client: redis.Redis) -> None:
+    queue = make_queue(redis_client)
+    for n in range(3):
+        queue.enqueue("ingest_url", "T1", {"url": f"{URL}/{n}"})
+        job = queue.claim(block_ms=10)
+        assert job is not None
+        queue.dead_letter(job, f"reason {n}")
+    assert [d["reason"] for d in queue.dead_letters()] == ["reason 2", "reason 1", "reason 0"]
+    assert [d["reason"] for d in queue.dead_letters(count=1)] == ["reason 2"]
+    assert queue.dead_count() == 3
+
+
+def test_no_job_lost_when_queue_objects_are_rebuilt(redis_url: str) -> None:
+    first = redis.Redis.from_url(redis_url)
+    first.flushdb()
+    queue = make_queue(first, "old", idle_ms=200)
+    ids = {queue.enqueue("ingest_url", "T1", {"url": f"{URL}/{n}"}) for n in range(6)}
+    assert queue.claim(block_ms=10) is not None and queue.claim(block_ms=10) is not None
+    first.close()  # the process holding two jobs is gone
+    del queue
+
+    finished: set[str] = set()
+    client = redis.Redis.from_url(redis_url)
+    queues = [make_queue(client, name, idle_ms=200) for name in ("new-1", "new-2")]
+    deadline = time.monotonic() + 20
+    while len(finished) < len(ids) and time.monotonic() < deadline:
+        for queue in queues:
+            job = queue.claim(block_ms=20)
+            if job is not None:
+                assert job.id not in finished, "a job was delivered after its ack"
+                finished.add(job.id)
+                queue.ack(job)
+    assert finished == ids
+    assert (queues[0].depth(), queues[0].pending()) == (0, 0)
+    client.close()
+
+
+def test_prune_consumers_forgets_idle_ones_without_pending(redis_client: redis.Redis) -> None:
+    old = make_queue(redis_client, "old")
+    holder = make_queue(redis_client, "holder")
+    old.enqueue("ingest_url", "T1", {"url": URL})
+    holder.enqueue("ingest_url", "T1", {"url": URL + "/2"})
+    job = old.claim(block_ms=10)
+    assert job is not None
+    old.ack(job)
+    assert holder.claim(block_ms=10) is not None  # holder keeps one pending
+    me = make_queue(redis_client, "me")
+    assert me.prune_consumers(min_idle_ms=0) == 1
+    names = {c["name"].decode() for c in redis_client.xinfo_consumers(QueueKeys.ingest, "workers")}
+    assert names == {"holder"}
+
+
+def test_works_with_resp3_and_decoded_responses(redis_url: str, redis_client: redis.Redis) -> None:
+    client = redis.Redis.from_url(redis_url, protocol=3, decode_responses=True)
+    queue = make_queue(client)
+    job_id = queue.enqueue("ingest_url", "T1", {"url": URL}, dedup_key=URL)
+    job = queue.claim(block_ms=10)
+    assert job is not None and (job.id, job.payload) == (job_id, {"url": URL})
+    queue.release(job)
+    again = make_queue(client, "c2").claim(block_ms=10)
+    assert again is not None and again.id == job_id
+    queue.dead_letter(again, "gone")
+    assert queue.dead_letters()[0]["reason"] == "gone"
+    client.close()

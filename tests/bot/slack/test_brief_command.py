@@ -1,0 +1,93 @@
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.errors import CommandError
+from bot.slack.brief_command import MAX_TEXT, Command, parse
+
+
+@pytest.mark.parametrize("text", ["", "  ", "help", "HELP", "?", "\u00a0"])
+def test_help(text: str) -> None:
+    assert parse(text).kind == "help"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("syria", Command("brief", topic="syria")),
+        ("  Syria   Russia  ", Command("brief", topic="Syria Russia")),
+        ("topics", Command("topics")),
+        ("follow syria", Command("follow", topic="syria")),
+        ("unfollow  syria", Command("unfollow", topic="syria")),
+        (
+            'topic add council "town hall", mayor',
+            Command("topic_add", topic="council", aliases=["town hall", "mayor"]),
+        ),
+        (
+            "digest syria, ukraine at 07:00 weekdays",
+            Command("digest_add", topics=["syria", "ukraine"], hour=7, days="weekdays"),
+        ),
+        ("digest syria at 7.30", Command("digest_add", topics=["syria"], hour=7, minute=30)),
+        (
+            "digest syria at 18:05 fri,mon,wed",
+            Command("digest_add", topics=["syria"], hour=18, minute=5, days="mon,wed,fri"),
+        ),
+        ("digest list", Command("digest_list")),
+        ("digest remove 12", Command("digest_remove", sub_id="12")),
+    ],
+)
+def test_commands(text: str, expected: Command) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "needle"),
+    [
+        ("follow", "which topic"),
+        ("topic", "topic add"),
+        ("topic remove x", "topic add"),
+        ('topic add "unbalanced', "quotes"),
+        ("digest syria", "at 07:00"),
+        ("digest syria at 25:00", "not a time"),
+        ("digest syria at 07:00 someday", "days are"),
+        ("digest remove ../../etc", "which subscription"),
+        ("x" * (MAX_TEXT + 1), "too long"),
+        ("y" * 80, "at most"),
+    ],
+)
+def test_bad_input_gets_a_usable_message(text: str, needle: str) -> None:
+    with pytest.raises(CommandError, match=needle):
+        parse(text)
+
+
+@given(st.text(max_size=700))
+def test_parser_never_fails_unexpectedly(text: str) -> None:
+    try:
+        cmd = parse(text)
+    except CommandError as exc:
+        assert str(exc)
+        return
+    assert cmd.kind in {
+        "help",
+        "brief",
+        "topics",
+        "follow",
+        "unfollow",
+        "topic_add",
+        "digest_add",
+        "digest_list",
+        "digest_remove",
+    }
+    if cmd.kind == "brief":
+        assert cmd.topic and len(cmd.topic) <= 64
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60))
+def test_any_short_topic_word_is_a_brief_or_a_subcommand(word: str) -> None:
+    try:
+        cmd = parse(word)
+    except CommandError:
+        return
+    assert cmd.kind in {"help", "brief", "topics"}

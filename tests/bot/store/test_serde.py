@@ -1,0 +1,105 @@
+"""JSON round trips of the domain dataclasses (``bot.store.serde``)."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from bot.models import (
+    Article,
+    ArticleRef,
+    Development,
+    Entity,
+    Event,
+    Place,
+    TimelineEntry,
+)
+from bot.store import serde
+
+WHEN = datetime(2026, 1, 20, 9, 30, tzinfo=UTC)
+
+
+def _article() -> Article:
+    return Article(
+        id="a1",
+        url="https://example.org/a1",
+        canonical_url="https://example.org/a1",
+        title="Talks resume",
+        text="Talks resumed on Monday.",
+        content_hash="h1",
+        published=WHEN,
+        summary=["Talks resumed on Monday."],
+        actors=[Entity(id="person:x", name="X", kind="person", aliases=["Mr X"], salience=0.5)],
+        locations=[Place(id="geo:1", name="Raqqa", kind="city", country="SY", lat=35.9)],
+        events=[Event(date=date(2026, 1, 19), text="Talks resumed.", sources=["u"])],
+        topics=["syria"],
+    )
+
+
+def test_an_article_survives_a_compressed_round_trip() -> None:
+    article = _article()
+    back = serde.unpack(Article, serde.pack(article))
+    assert back == article
+    assert isinstance(back.actors[0], Entity)
+    assert back.events[0].date == date(2026, 1, 19)
+    assert back.published == WHEN
+
+
+def test_a_development_keeps_its_refs_copies_and_free_form_features() -> None:
+    dev = Development(
+        id="d-1",
+        topic="syria",
+        title="t",
+        summary="s",
+        first_seen=WHEN,
+        last_seen=WHEN,
+        updated_at=WHEN,
+        created_at=WHEN,
+        articles=[
+            ArticleRef(
+                id="a1",
+                url=None,
+                title="t",
+                outlet=None,
+                published=None,
+                copies=[{"url": "u2", "outlet": "o2"}],
+            )
+        ],
+        features={"terms": {"talks": 0.5}, "signatures": [["a1", [1, 2, 3]]]},
+    )
+    back = serde.loads(Development, serde.dumps(dev))
+    assert back == dev
+    assert isinstance(back.articles[0], ArticleRef)
+    assert back.articles[0].published is None
+
+
+def test_fields_missing_from_an_older_record_take_their_defaults() -> None:
+    raw = '{"date": "2026-01-19", "text": "Talks resumed."}'
+    entry = serde.loads(TimelineEntry, raw)
+    assert entry.sources == []
+    assert entry.approximate is False
+    assert entry.first_seen is None
+
+
+def test_reading_many_records_plans_each_type_once() -> None:
+    raw = serde.dumps(_article())
+    serde.loads(Article, raw)
+    before = serde._converter.cache_info().misses
+    for _ in range(50):
+        serde.loads(Article, raw)
+    assert serde._converter.cache_info().misses == before
+
+
+def test_none_survives_at_every_level() -> None:
+    ref = serde.from_jsonable(
+        ArticleRef, {"id": "a", "url": None, "title": "t", "outlet": None, "published": None}
+    )
+    assert ref == ArticleRef(id="a", url=None, title="t", outlet=None, published=None)
+    assert serde.from_jsonable(Development, None) is None
+    assert serde.from_jsonable(list[Entity], None) is None
+
+
+def test_lists_and_dicts_are_copies_not_the_parsed_objects() -> None:
+    data = {"id": "d", "name": "n", "kind": "person", "aliases": ["x"]}
+    entity = serde.from_jsonable(Entity, data)
+    entity.aliases.append("y")
+    assert data["aliases"] == ["x"]
