@@ -13,16 +13,17 @@ import os
 import socket
 import threading
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote
+from typing import TYPE_CHECKING
 
 import redis
 
 from bot.config import Settings, redact_url
-from bot.errors import ConfigError, StoreUnavailable
+from bot.errors import SchemaTooNew, StoreUnavailable
 from bot.metrics import Metrics
+from bot.store.client import RedisClient
+from bot.store.connect import CLUSTER_SCHEMES, client_for, connect_redis
 from bot.store.embedded import EmbeddedRedis
-from bot.store.team import RedisClient, Store
+from bot.store.team import Store
 from bot.topics.definitions import load_seed_topics
 from bot.topics.state import TopicState
 
@@ -33,125 +34,6 @@ if TYPE_CHECKING:
     from bot.jobs.queue import JobQueue
 
 log = logging.getLogger(__name__)
-
-CLUSTER_SCHEMES = ("redis+cluster://", "rediss+cluster://")
-
-
-def connect_redis(settings: Settings) -> tuple[RedisClient, EmbeddedRedis | None, str]:
-    """A Redis client for the configured store, the embedded server (if any) and
-    a printable address. Cluster URLs: see ``parse_cluster_url``."""
-    url = settings.redis_url
-    embedded = None
-    if not url:
-        embedded = EmbeddedRedis(settings.data_dir)
-        url = embedded.start()
-        address = f"embedded ({embedded.address})"
-    else:
-        address = redact_url(url)
-        log.info("store: external Redis at %s", address)
-    try:
-        client = _client_for(url)
-        client.ping()
-    except (redis.RedisError, OSError) as exc:
-        if embedded:
-            embedded.close()
-        raise StoreUnavailable(f"cannot reach Redis at {address}: {exc}") from exc
-    return client, embedded, address
-
-
-def _client_for(url: str) -> RedisClient:
-    options: dict[str, Any] = {
-        "socket_timeout": 10,
-        "socket_connect_timeout": 5,
-        "health_check_interval": 30,
-        "retry_on_timeout": True,
-    }
-    if url.startswith(CLUSTER_SCHEMES):
-        # the cluster client retries timeouts by itself and warns about the flag
-        del options["retry_on_timeout"]
-        return _cluster_client(parse_cluster_url(url), options)
-    return redis.Redis.from_url(url, **options)
-
-
-def _cluster_client(target: ClusterTarget, options: dict[str, Any]) -> RedisClient:
-    from redis.cluster import ClusterNode, RedisCluster
-
-    try:
-        # the client connects here already, to read the slot map
-        return RedisCluster(
-            startup_nodes=[
-                ClusterNode(host, port)  # type: ignore[no-untyped-call]
-                for host, port in target.nodes
-            ],
-            username=target.username,
-            password=target.password,
-            ssl=target.ssl,
-            **options,
-        )
-    except redis.exceptions.RedisClusterException as exc:
-        # not a RedisError: make "no node answers" look like any unreachable Redis
-        raise redis.ConnectionError(str(exc)) from exc
-
-
-@dataclass(frozen=True)
-class ClusterTarget:
-    """Where a Redis Cluster is and how to log in, from a cluster URL."""
-
-    nodes: tuple[tuple[str, int], ...]  # seed nodes; the client discovers the rest
-    username: str | None = None
-    password: str | None = field(default=None, repr=False)
-    ssl: bool = False
-
-
-def parse_cluster_url(url: str) -> ClusterTarget:
-    """Read ``redis+cluster://[user:password@]host:port[,host:port...][/0]``.
-
-    ``rediss+cluster://`` is the same over TLS. User name and password are
-    percent-decoded (write ``@`` as ``%40``, ``:`` as ``%3A``); a password with
-    no user name is ``:password@``. A missing port means 6379; IPv6 hosts go in
-    brackets. A cluster has database 0 only, so ``/0`` is the only path allowed.
-    Raises ``ConfigError`` on anything else.
-    """
-    scheme, sep, rest = url.partition("://")
-    if not sep or f"{scheme}://" not in CLUSTER_SCHEMES:
-        raise ConfigError("a cluster URL starts with redis+cluster:// or rediss+cluster://")
-    # the password may contain '/', '?' or ',' unencoded: split it off first
-    creds, at, location = rest.rpartition("@")
-    hosts, _, path = location.partition("/")
-    if "?" in location or "#" in location:
-        raise ConfigError("cluster URLs take no query options")
-    if path not in ("", "0"):
-        raise ConfigError("a Redis Cluster has database 0 only: end the URL with /0 or nothing")
-    username, password = _credentials(creds) if at else (None, None)
-    return ClusterTarget(
-        nodes=tuple(_host_port(entry) for entry in hosts.split(",")),
-        username=username,
-        password=password,
-        ssl=scheme == "rediss+cluster",
-    )
-
-
-def _credentials(creds: str) -> tuple[str | None, str | None]:
-    user, colon, password = creds.partition(":")
-    if not colon:  # "user@host": a user name alone
-        return unquote(user) or None, None
-    return unquote(user) or None, unquote(password) or None
-
-
-def _host_port(entry: str) -> tuple[str, int]:
-    entry = entry.strip()
-    if entry.startswith("["):  # [IPv6]:port
-        host, _, tail = entry[1:].partition("]")
-        port = tail.removeprefix(":")
-    else:
-        host, _, port = entry.partition(":")
-    if not host:
-        raise ConfigError(f"cluster URL: node {entry!r} has no host")
-    if not port:
-        return host, 6379
-    if not port.isdigit() or not 0 < int(port) < 65536:
-        raise ConfigError(f"cluster URL: node {entry!r} has no valid port")
-    return host, int(port)
 
 
 @dataclass
@@ -173,6 +55,10 @@ class Deps:
     _lock: threading.Lock = field(default_factory=threading.Lock)
     #: False while a store that was down at start-up has not been reached and checked yet
     store_ready: bool = True
+    #: set when that late check found a store written by a newer briefbot; the
+    #: long-running process then stops (``bot.runtime``) instead of waiting forever
+    store_refused: threading.Event = field(default_factory=threading.Event)
+    store_refusal: SchemaTooNew | None = None
     _closing: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -240,6 +126,8 @@ class Deps:
 
         Until then ``store_ready`` is False (``/healthz`` says 503); commands
         meanwhile answer "temporarily unavailable" and workers back off on their own.
+        A store from a newer briefbot is not waited for: it is logged once and
+        ``store_refused`` is set.
         """
         self.store_ready = False
 
@@ -253,6 +141,11 @@ class Deps:
                     self._closing.wait(delay)
                     delay = min(delay * 2, max_delay)
                     continue
+                except SchemaTooNew as exc:
+                    log.error("store: refusing to run: %s", exc)
+                    self.store_refusal = exc
+                    self.store_refused.set()
+                    return
                 self.store_ready = True
                 log.info("store: reachable again at %s", self.store_address)
                 return
@@ -282,7 +175,8 @@ def build_deps(settings: Settings, *, wait_for_store: bool = False) -> Deps:
     ``Deps`` with a client that connects on use, and the schema is checked once
     Redis answers (``Deps.wait_for_store``). A cluster client must reach a node
     to learn the slot map, and an embedded Redis that did not start will not
-    start later, so both still raise.
+    start later, so both still raise. A store written by a newer briefbot
+    raises ``SchemaTooNew`` in every mode: waiting would not help.
     """
     url = settings.redis_url
     try:
@@ -294,8 +188,8 @@ def build_deps(settings: Settings, *, wait_for_store: bool = False) -> Deps:
         return _waiting_deps(settings, url)
     store = Store(client, load_seed_topics())
     try:
-        store.ensure_schema()
-    except StoreUnavailable:
+        store.ensure_schema()  # SchemaTooNew: a clear refusal, whatever the mode
+    except (StoreUnavailable, SchemaTooNew):
         client.close()
         if embedded:
             embedded.close()
@@ -311,7 +205,7 @@ def build_deps(settings: Settings, *, wait_for_store: bool = False) -> Deps:
 
 
 def _waiting_deps(settings: Settings, url: str) -> Deps:
-    client = _client_for(url)  # redis-py connects on the first command, not here
+    client = client_for(url)  # redis-py connects on the first command, not here
     deps = Deps(
         settings=settings,
         redis=client,

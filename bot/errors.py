@@ -2,7 +2,9 @@
 
     BriefbotError                 base of everything we raise on purpose
     ├── ConfigError               a setting is missing or malformed
-    ├── StoreUnavailable          Redis cannot be reached ("temporarily unavailable")
+    ├── StoreUnavailable          Redis cannot be reached right now ("temporarily unavailable")
+    ├── SchemaTooNew              the store was written by a newer briefbot: refuse to run
+    ├── TopicBusy                 another writer holds the topic's lock ("busy, try again")
     ├── InputError                bad input from a user, a file or Slack
     │   ├── TopicNameError        a topic name that is empty, too long or unusable
     │   └── CommandError          an unknown or malformed /brief subcommand
@@ -31,7 +33,30 @@ class ConfigError(BriefbotError):
 
 
 class StoreUnavailable(BriefbotError):
-    """The Redis store cannot be reached right now."""
+    """The Redis store cannot be reached right now; the same call may succeed later."""
+
+
+class SchemaTooNew(BriefbotError):
+    """The store's schema is newer than this code: running would risk its data.
+
+    Not a ``StoreUnavailable``: waiting does not help, upgrading briefbot does.
+    """
+
+    def __init__(self, found: int, supported: int) -> None:
+        self.found = found
+        self.supported = supported
+        super().__init__(
+            f"the store has schema {found}, newer than this briefbot supports ({supported}); "
+            "upgrade briefbot or point REDIS_URL at another store"
+        )
+
+
+class TopicBusy(BriefbotError):
+    """Another writer held the topic's lock for longer than we wait: contention, not an outage."""
+
+    def __init__(self, topic: str) -> None:
+        self.topic = topic
+        super().__init__(f"topic {topic} is busy (another update holds its lock)")
 
 
 class InputError(BriefbotError):

@@ -31,6 +31,21 @@ def _on_signals(stop: threading.Event, also: Callable[[], None] | None = None) -
     signal.signal(signal.SIGINT, handler)
 
 
+def _stop_when_refused(deps: Deps, stop: threading.Event) -> None:
+    """Stop the process once a store that was down at start-up turns out to be
+    from a newer briefbot (``Deps.wait_for_store``): waiting would not help."""
+
+    def watch() -> None:
+        deps.store_refused.wait()
+        stop.set()
+
+    threading.Thread(target=watch, name="store-refusal", daemon=True).start()
+
+
+def _exit_code(deps: Deps) -> int:
+    return 2 if deps.store_refusal is not None else 0
+
+
 def start_workers(
     deps: Deps, client: Any, stop: threading.Event, concurrency: int
 ) -> list[threading.Thread]:
@@ -101,6 +116,7 @@ def run_worker_process(deps: Deps, concurrency: int, port: int | None = None) ->
 
     stop = threading.Event()
     _on_signals(stop)
+    _stop_when_refused(deps, stop)
     client = make_web_client(deps.settings, deps.metrics)
     if deps.settings.slack_bot_token:
         from bot.slack.app import workspace_of
@@ -119,7 +135,7 @@ def run_worker_process(deps: Deps, concurrency: int, port: int | None = None) ->
         stop_http(server, http)
     for thread in threads:
         thread.join(timeout=DRAIN_SECONDS)
-    return 0
+    return _exit_code(deps)
 
 
 class BotServer:
@@ -202,8 +218,9 @@ def serve(deps: Deps, *, port: int, workers: bool) -> int:
     server = BotServer(deps, port=port, workers=workers)
     server.start()
     _on_signals(server.stop_event)
+    _stop_when_refused(deps, server.stop_event)
     try:
         server.stop_event.wait()
     finally:
         server.stop()
-    return 0
+    return _exit_code(deps)

@@ -15,7 +15,7 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
 from bot import render, service
-from bot.errors import BriefbotError, InputError, StoreUnavailable
+from bot.errors import BriefbotError, InputError, StoreUnavailable, TopicBusy
 from bot.slack.brief_command import Command, parse
 
 if TYPE_CHECKING:
@@ -26,6 +26,7 @@ log = logging.getLogger(__name__)
 UNAVAILABLE = (
     "briefbot is temporarily unavailable (its store cannot be reached). Try again in a minute."
 )
+BUSY = "That topic is being updated right now. Try again in a few seconds."
 
 Answer = Callable[["Deps", dict[str, Any], Command, "WebClient | None"], list[Block]]
 
@@ -105,6 +106,9 @@ def answer(
     except StoreUnavailable as exc:
         log.warning("command kind=%s team=%s: %s", kind, body.get("team_id"), exc)
         return kind, render.message(UNAVAILABLE)
+    except TopicBusy as exc:
+        log.warning("command kind=%s team=%s: %s", kind, body.get("team_id"), exc)
+        return kind, render.message(BUSY)
     except BriefbotError as exc:
         log.warning("command kind=%s team=%s failed: %s", kind, body.get("team_id"), exc)
         return kind, render.message(f"That did not work: {exc}")

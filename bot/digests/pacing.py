@@ -12,8 +12,8 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+from bot.store.client import RedisClient, unavailable_on_error
 from bot.store.keys import SchedKeys
-from bot.store.team import RedisClient, unavailable_on_error
 
 CHANNEL_INTERVAL = 1.1  # seconds between two posts to one channel
 

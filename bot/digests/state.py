@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import cast
 
 from bot.models import Development, RankedName, TimelineEntry
 from bot.store import serde
+from bot.store.client import RedisClient, text, unavailable_on_error
 from bot.store.keys import TopicKeys
-from bot.store.team import RedisClient, unavailable_on_error
 from bot.topics.state import ranked_names
 
 MAX_CHANGED = 25  # developments read per topic; the renderer trims further to fit Slack
@@ -64,7 +65,7 @@ class DigestState:
     def watermark(self, team: str, topic: str, scope: str) -> datetime | None:
         """When ``scope``'s last digest of ``topic`` was read (None: never)."""
         raw = self.redis.hget(TopicKeys(team, topic).watermarks, scope)
-        return datetime.fromisoformat(raw.decode()) if raw else None
+        return datetime.fromisoformat(text(raw)) if raw else None
 
     @unavailable_on_error
     def changes(self, team: str, topic: str, since: datetime, scope: str | None) -> TopicChanges:
@@ -122,7 +123,7 @@ class DigestState:
             rows = self.redis.zrevrangebyscore(
                 total, "+inf", "(0", start=0, num=MAX_NAMES, withscores=True
             )
-            return self._ranked(k, kind, rows)
+            return self._ranked(k, kind, cast("list[tuple[bytes, float]]", rows))
         pending, rise = k.names_pending(kind, scope), k.names_rise(kind, scope)
         pipe = self.redis.pipeline(transaction=True)
         pipe.zunionstore(pending, [total])

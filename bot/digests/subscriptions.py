@@ -27,8 +27,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.errors import InputError
+from bot.store.client import RedisClient, text, unavailable_on_error
 from bot.store.keys import SchedKeys, TeamKeys
-from bot.store.team import RedisClient, unavailable_on_error
 
 log = logging.getLogger(__name__)
 
@@ -281,11 +281,11 @@ class Subscriptions:
     def mark_missed(self, sub: Subscription, due: datetime, now: datetime) -> bool:
         """Record a slot as missed (past the grace period); True for the first caller."""
         key = SchedKeys.sent(sub.key, sub.slot_id(due))
-        args = ["missed", f"{now.timestamp():.3f}", SENT_TTL_SECONDS]
+        args: list[str | int] = ["missed", f"{now.timestamp():.3f}", SENT_TTL_SECONDS]
         return bool(self._claim(keys=[key], args=args))
 
     @unavailable_on_error
     def slot_state(self, sub: Subscription, due: datetime) -> str | None:
         """``sent``, ``missed``, ``claim|…`` or None: for status pages and tests."""
         raw = self.redis.get(SchedKeys.sent(sub.key, sub.slot_id(due)))
-        return raw.decode() if raw else None
+        return text(raw) if raw else None

@@ -25,14 +25,12 @@ import json
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any
 
 import redis
-from redis.cluster import RedisCluster
 
+from bot.store.client import RedisClient
 from bot.store.keys import QueueKeys, TeamKeys
-
-RedisClient: TypeAlias = "redis.Redis | RedisCluster"
 
 DEDUP_TTL_SECONDS = 24 * 3600
 DEAD_MAXLEN = 10_000  # dead letters are for inspection; keep the newest ones

@@ -7,7 +7,7 @@ Settling rules (see ``bot.jobs.queue`` for the states)::
     retryable IngestError, any other  -> fail (retried later), or on_dead + dead-letter
       exception                          on the last attempt
     JobInterrupted (shutdown)         -> release (not counted as an attempt)
-    Redis unreachable                 -> back off and retry; the job stays pending
+    Redis unreachable, topic busy     -> back off and retry; the job stays pending
 
 A job is never acknowledged before its handler returned. When Redis goes away
 in the middle, the worker remembers what it still owes Redis for the job (ack,
@@ -28,14 +28,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from bot.errors import BriefbotError, IngestError, StoreUnavailable
+from bot.errors import BriefbotError, IngestError, StoreUnavailable, TopicBusy
 from bot.jobs.queue import Job, JobQueue
-from bot.store.team import UNAVAILABLE_ERRORS
+from bot.store.client import UNAVAILABLE_ERRORS
 
 logger = logging.getLogger(__name__)
 
 #: errors that mean "Redis cannot be reached right now", not "this job is bad"
 REDIS_ERRORS: tuple[type[Exception], ...] = (*UNAVAILABLE_ERRORS, StoreUnavailable)
+#: errors after which the job is given back uncounted and retried after a pause
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (*REDIS_ERRORS, TopicBusy)
 INTERNAL_REASON = "an internal error"
 LOST_REASON = "it was interrupted too many times"
 
@@ -180,7 +182,7 @@ class Worker:
         else:
             try:
                 outcome = self._execute(job)
-            except REDIS_ERRORS:
+            except TRANSIENT_ERRORS:
                 self._finish(job, "interrupted", started)
                 raise
         self._finish(job, outcome, started)
@@ -192,8 +194,8 @@ class Worker:
         except JobInterrupted:
             self._settle_now(job, "release")
             return "released"
-        except REDIS_ERRORS:
-            # not the job's fault: give it back uncounted once Redis is back
+        except TRANSIENT_ERRORS:
+            # not the job's fault: give it back uncounted once Redis is back (or the topic free)
             self._owed = _Owed(job, "release")
             raise
         except IngestError as exc:
@@ -300,7 +302,9 @@ class Worker:
                 logger.exception("worker %s: observer failed", self.name)
 
     def _log_trouble(self, exc: Exception, delay: float) -> None:
-        if isinstance(exc, REDIS_ERRORS):
+        if isinstance(exc, TopicBusy):
+            logger.warning("worker %s: %s; retrying in %.1f s", self.name, exc, delay)
+        elif isinstance(exc, REDIS_ERRORS):
             self.stats.redis_errors += 1
             logger.warning(
                 "worker %s: Redis unavailable (%s: %s); retrying in %.1f s",

@@ -27,7 +27,7 @@ from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
 
-from bot.errors import StoreUnavailable
+from bot.errors import StoreUnavailable, TopicBusy
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -121,8 +121,8 @@ def _error_handler(deps: Deps) -> Callable[..., Any]:
         _forget_event(deps, body)
         kind = _kind(body)
         deps.metrics.events.labels(type=kind, outcome="error").inc()
-        if isinstance(error, StoreUnavailable):
-            log.warning("store unavailable while handling %s: %s", kind, error)
+        if isinstance(error, (StoreUnavailable, TopicBusy)):
+            log.warning("while handling %s: %s", kind, error)
         else:
             log.exception("error while handling %s", kind, exc_info=error)
         return None

@@ -7,24 +7,20 @@ All key names come from ``bot.store.keys``. A Redis error surfaces as
 
 from __future__ import annotations
 
-import functools
 import json
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any, ParamSpec, TypeVar
 
 import redis
 
-from bot.errors import StoreUnavailable
+from bot.errors import SchemaTooNew
 from bot.models import Article, Topic
 from bot.store import keys, serde
+from bot.store.client import RedisClient, blob, text, unavailable_on_error
 from bot.store.keys import TeamKeys, TopicKeys
 
 log = logging.getLogger(__name__)
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 # Atomically store an article unless its canonical URL or content hash is known.
 # Returns the id of the earlier copy, or "" when this one was stored.
@@ -42,32 +38,6 @@ if ARGV[6] ~= '' then redis.call('ZINCRBY', KEYS[5], 1, ARGV[6]) end
 return ''
 """
 
-RedisClient = Any  # redis.Redis or redis.RedisCluster: same command surface for our use
-
-# What "Redis cannot serve us right now" looks like. On a cluster that includes a
-# cluster that lost a master (CLUSTERDOWN from the surviving nodes) and a slot the
-# client's map has no node for: neither is a ConnectionError.
-UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
-    redis.ConnectionError,
-    redis.TimeoutError,
-    redis.BusyLoadingError,
-    redis.exceptions.ClusterDownError,
-    redis.exceptions.SlotNotCoveredError,
-)
-
-
-def unavailable_on_error(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn Redis connection trouble into ``StoreUnavailable``."""
-
-    @functools.wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except UNAVAILABLE_ERRORS as exc:
-            raise StoreUnavailable(f"Redis unavailable: {exc}") from exc
-
-    return wrapper
-
 
 class Store:
     """One team-namespaced view of Redis per call; the client is passed in."""
@@ -81,13 +51,15 @@ class Store:
 
     @unavailable_on_error
     def ensure_schema(self) -> int:
-        """Write the schema version on a new store; refuse a store from the future."""
+        """Write the schema version on a new store; refuse a store from the future.
+
+        Raises ``SchemaTooNew`` for a store written by a newer briefbot, and
+        ``StoreUnavailable`` when Redis does not answer.
+        """
         self.redis.set(keys.schema(), keys.SCHEMA_VERSION, nx=True)
         found = int(self.redis.get(keys.schema()) or keys.SCHEMA_VERSION)
         if found > keys.SCHEMA_VERSION:
-            raise StoreUnavailable(
-                f"the store has schema {found}, newer than this briefbot ({keys.SCHEMA_VERSION})"
-            )
+            raise SchemaTooNew(found, keys.SCHEMA_VERSION)
         return found
 
     def ping(self) -> bool:
@@ -127,14 +99,14 @@ class Store:
             if not value:
                 continue
             found = self.redis.hget(index, value)
-            if found and self.redis.exists(k.article(found.decode())):
-                return str(found.decode())
+            if found and self.redis.exists(k.article(text(found))):
+                return text(found)
         return None
 
     @unavailable_on_error
     def get_article(self, team: str, article_id: str) -> Article | None:
         raw = self.redis.get(TeamKeys(team).article(article_id))
-        return serde.unpack(Article, raw) if raw else None
+        return serde.unpack(Article, blob(raw)) if raw else None
 
     @unavailable_on_error
     def get_articles(self, team: str, article_ids: list[str]) -> list[Article]:
@@ -142,7 +114,7 @@ class Store:
             return []
         k = TeamKeys(team)
         raws = self.redis.mget([k.article(i) for i in article_ids])
-        return [serde.unpack(Article, r) for r in raws if r]
+        return [serde.unpack(Article, blob(r)) for r in raws if r]
 
     @unavailable_on_error
     def article_count(self, team: str) -> int:
@@ -197,7 +169,7 @@ class Store:
     def topics(self, team: str) -> list[Topic]:
         """Seed topics, overridden and extended by the team's own definitions."""
         own = {
-            name.decode(): serde.loads(Topic, raw)
+            text(name): serde.loads(Topic, raw)
             for name, raw in self.redis.hgetall(TeamKeys(team).topics).items()
         }
         merged = [own.pop(t.name, t) for t in self.seed_topics]
@@ -226,13 +198,13 @@ class Store:
 
     @unavailable_on_error
     def followed(self, team: str, user: str) -> list[str]:
-        return sorted(m.decode() for m in self.redis.smembers(TeamKeys(team).follows(user)))
+        return sorted(text(m) for m in self.redis.smembers(TeamKeys(team).follows(user)))
 
     # ---- operator view ------------------------------------------------------------
 
     @unavailable_on_error
     def team_ids(self) -> list[str]:
-        return sorted(m.decode() for m in self.redis.smembers(keys.teams()))
+        return sorted(text(m) for m in self.redis.smembers(keys.teams()))
 
     def counts(self) -> dict[str, int]:
         """Teams, topics with articles, and articles, across the store."""

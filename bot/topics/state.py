@@ -4,27 +4,28 @@ Joining an article reads a bounded amount of state (the most recently active
 developments and fingerprints), decides with ``bot.topics.developments`` and writes
 the changes in one transaction on the topic's cluster slot. Reading a brief
 reads the top of a few sorted sets: its cost does not grow with the topic.
-A short per-topic lock serialises joins, so two workers never interleave
-read-decide-write on the same developments.
+A short per-topic lock (redis-py's ``Lock``) serialises joins, so two workers
+never interleave read-decide-write on the same developments; waiting longer
+than ``LOCK_MS`` for it raises ``TopicBusy``.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import time
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from bot.errors import StoreUnavailable
+from redis.exceptions import LockError
+
+from bot.errors import TopicBusy
 from bot.models import Article, Development, RankedName, TimelineEntry
 from bot.store import serde
+from bot.store.client import RedisClient, text, unavailable_on_error
 from bot.store.keys import TopicKeys
-from bot.store.team import RedisClient, unavailable_on_error
 from bot.topics import developments as devs
 from bot.topics import timeline
 
@@ -34,11 +35,6 @@ CANDIDATES = 50  # developments considered when an article joins
 RECENT_FINGERPRINTS = 300  # articles checked for near-duplicates
 TIMELINE_POOL = 3  # a brief's timeline picks from this many times its length of recent events
 LOCK_MS = 15_000
-
-_RELEASE = """
-if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-return 0
-"""
 
 
 @dataclass
@@ -81,20 +77,23 @@ def ranked_names(
 class TopicState:
     def __init__(self, client: RedisClient) -> None:
         self.redis = client
-        self._release = client.register_script(_RELEASE)
 
     @contextmanager
     def _locked(self, k: TopicKeys) -> Iterator[None]:
-        token = uuid.uuid4().hex
-        deadline = time.monotonic() + LOCK_MS / 1000
-        while not self.redis.set(k.lock, token, nx=True, px=LOCK_MS):
-            if time.monotonic() > deadline:
-                raise StoreUnavailable(f"topic {k.topic} is locked")
-            time.sleep(0.02)
+        # the lock expires after LOCK_MS, so a crashed worker cannot block the
+        # topic; we wait as long for it before calling the topic busy
+        seconds = LOCK_MS / 1000
+        lock = self.redis.lock(k.lock, timeout=seconds, sleep=0.02, blocking_timeout=seconds)
+        if not lock.acquire():
+            raise TopicBusy(k.topic)
         try:
             yield
         finally:
-            self._release(keys=[k.lock], args=[token])
+            try:
+                lock.release()
+            except LockError:
+                # the join outlived the lock; another writer may have taken it
+                log.warning("topic %s: lock expired before the join finished", k.topic)
 
     # ---- writes -----------------------------------------------------------------
 
@@ -105,7 +104,7 @@ class TopicState:
         with self._locked(k):
             known = self.redis.hget(k.article_development, article.id)
             if known:
-                dev = self._load_development(k, known.decode())
+                dev = self._load_development(k, text(known))
                 if dev is not None:
                     return dev
             fp = devs.fingerprint(article)
@@ -117,16 +116,17 @@ class TopicState:
         self, k: TopicKeys, topic: str, article: Article, fp: devs.Fingerprint, now: datetime
     ) -> tuple[Development, bool]:
         recent = {
-            key.decode(): devs.Fingerprint.from_dict(json.loads(raw))
+            text(key): devs.Fingerprint.from_dict(json.loads(raw))
             for key, raw in self.redis.hgetall(k.fingerprints).items()
         }
         original = devs.near_duplicate_of(fp, recent)
         if original:
             dev_id = self.redis.hget(k.article_development, original)
-            dev = self._load_development(k, dev_id.decode()) if dev_id else None
+            dev = self._load_development(k, text(dev_id)) if dev_id else None
             if dev is not None:
                 return devs.fold_duplicate(dev, original, article, now), True
-        ids = [i.decode() for i in self.redis.zrevrange(k.developments, 0, CANDIDATES - 1)]
+        top = self.redis.zrevrange(k.developments, 0, CANDIDATES - 1)
+        ids = [text(i) for i in cast("list[bytes]", top)]
         candidates = self._load_developments(k, ids)
         chosen = devs.choose_development(article, fp, candidates)
         if chosen is None:
@@ -275,7 +275,7 @@ class TopicState:
     @unavailable_on_error
     def volume(self, team: str, topic: str) -> dict[str, int]:
         raw = self.redis.hgetall(TopicKeys(team, topic).volume)
-        return {d.decode(): int(n) for d, n in raw.items()}
+        return {text(d): int(n) for d, n in raw.items()}
 
     @unavailable_on_error
     def contains(self, team: str, topic: str, article_id: str) -> bool:

@@ -13,7 +13,7 @@ Two ways in:
 - ``redis_backend`` is parametrised over a standalone Redis and the cluster,
   for tests written here once and run on both.
 
-Cluster clients are built by ``bot.deps._client_for`` from the cluster URL, the
+Cluster clients are built by ``bot.store.connect.client_for`` from the cluster URL, the
 way briefbot builds them in production.
 """
 
@@ -26,7 +26,7 @@ from typing import Any
 import pytest
 import redis
 
-from bot.deps import _client_for
+from bot.store.connect import client_for
 from tests.cluster.launcher import LocalCluster, find_redis_server
 
 ClusterClient = Any  # redis.cluster.RedisCluster: untyped in redis-py
@@ -55,7 +55,7 @@ def redis_cluster(
 @pytest.fixture
 def cluster_client(redis_cluster: LocalCluster) -> Iterator[ClusterClient]:
     """A fresh cluster client on an empty cluster (FLUSHALL goes to every master)."""
-    client = _client_for(redis_cluster.url)
+    client = client_for(redis_cluster.url)
     client.flushall()
     yield client
     client.flushall()

@@ -10,8 +10,9 @@ import pytest
 import redis
 
 from bot.config import Settings, redact_url
-from bot.deps import ClusterTarget, _client_for, build_deps, parse_cluster_url
+from bot.deps import build_deps
 from bot.errors import ConfigError, StoreUnavailable
+from bot.store.connect import ClusterTarget, client_for, parse_cluster_url
 from bot.store.team import Store
 from tests.cluster.launcher import LocalCluster, command, free_ports
 
@@ -119,7 +120,7 @@ def test_no_reachable_node_is_store_unavailable(tmp_path: Path) -> None:
 
 
 def test_cluster_clients_are_cluster_clients(redis_cluster: LocalCluster) -> None:
-    client = _client_for(redis_cluster.url)
+    client = client_for(redis_cluster.url)
     try:
         assert not isinstance(client, redis.Redis)
         assert len(client.get_primaries()) == 3

@@ -18,10 +18,11 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.config import Settings
-from bot.deps import Deps, _client_for, build_deps
+from bot.deps import Deps, build_deps
 from bot.digests.scheduler import DigestScheduler, TickResult
 from bot.digests.subscriptions import Subscription, Subscriptions
 from bot.models import Digest
+from bot.store.connect import client_for
 from tests.cluster.articles import troops
 
 # 07:00:30 in Paris: the daily 07:00 digest is due
@@ -69,7 +70,7 @@ def test_subscriptions_round_trip_per_team(redis_backend: Any) -> None:
 
 def test_a_slot_is_claimed_once_across_clients(redis_backend: Any, backend_url: str) -> None:
     sub = Subscriptions(redis_backend).add(morning_digest())
-    other = _client_for(backend_url)
+    other = client_for(backend_url)
     try:
         mine, theirs = Subscriptions(redis_backend), Subscriptions(other)
         token = mine.claim(sub, DUE, NOW, claim_seconds=60)

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 import redis
 
-from bot.deps import _client_for
 from bot.errors import StoreUnavailable
+from bot.store.connect import client_for
 from bot.store.keys import TeamKeys
 from bot.store.team import Store
 from tests.cluster.launcher import LocalCluster
@@ -32,7 +32,7 @@ def fragile_cluster(redis_server_binary: str, tmp_path: Path) -> Iterator[LocalC
 
 
 def test_a_lost_master_makes_the_store_unavailable(fragile_cluster: LocalCluster) -> None:
-    client = _client_for(fragile_cluster.url)
+    client = client_for(fragile_cluster.url)
     store = Store(client, [])
     dead_team, live_team = "T1", "TA"
     dead_port = client.get_node_from_key(TeamKeys(dead_team).articles).port

@@ -7,8 +7,8 @@ from typing import Any
 
 from redis.cluster import RedisCluster
 
-from bot.deps import _client_for
 from bot.jobs.queue import JobQueue
+from bot.store.connect import client_for
 from bot.store.keys import QueueKeys
 from tests.bot.jobs import test_queue as base
 from tests.cluster.reuse import redis_tests
@@ -42,7 +42,7 @@ def test_racing_producers_enqueue_a_link_once(redis_backend: Any, backend_url: s
     On the cluster this is redis-py's transactional ``ClusterPipeline``: WATCH and
     the EXISTS check go to the marker's node on one connection, then MULTI/EXEC.
     """
-    clients = [_client_for(backend_url) for _ in range(4)]
+    clients = [client_for(backend_url) for _ in range(4)]
     start = threading.Barrier(len(clients))
     ids: list[str | None] = []
     errors: list[BaseException] = []

@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from bot.deps import _client_for
 from bot.models import Article
+from bot.store.connect import client_for
 from bot.store.keys import TopicKeys
 from bot.topics.state import TopicState
 from tests.cluster.articles import harvest, troops
@@ -56,7 +56,7 @@ def test_topics_and_teams_keep_their_own_state(redis_backend: Any) -> None:
 
 def test_two_clients_joining_at_once_both_land(redis_backend: Any, backend_url: str) -> None:
     """Two workers (own clients, own threads) join different articles to one topic."""
-    clients = [_client_for(backend_url) for _ in range(2)]
+    clients = [client_for(backend_url) for _ in range(2)]
     articles = [troops(), harvest()]
     errors: list[BaseException] = []
     start = threading.Barrier(2)

@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import redis
 
-from bot.errors import FetchTimeout, NotAnArticle
+from bot.errors import FetchTimeout, NotAnArticle, TopicBusy
 from bot.jobs.queue import Job, JobQueue
 from bot.jobs.worker import (
     INTERNAL_REASON,
@@ -230,6 +230,24 @@ def test_interrupted_handler_releases_the_job_uncounted(redis_client: redis.Redi
     # another consumer with a 60 s claim_idle gets it at once, attempt not counted
     again = make_queue(redis_client, "w2").claim(block_ms=10)
     assert again is not None and (again.id, again.attempts) == (job_id, 1)
+
+
+def test_a_busy_topic_gives_the_job_back_uncounted(redis_client: redis.Redis) -> None:
+    queue = make_queue(redis_client, "w1")
+
+    def busy_once(job: Job) -> None:
+        if len(rec.calls) == 1:
+            raise TopicBusy("syria")
+
+    rec = Recorder(busy_once)
+    worker = Worker(queue, rec.handle, rec.on_dead, name="w1", block_ms=50)
+    job_id = queue.enqueue("ingest_url", "T1", {"url": URL})
+    with pytest.raises(TopicBusy):  # run() backs off on it; run_one lets it through
+        worker.run_one()
+    drain(worker, lambda: worker.stats.done == 1, "the job to be done after the busy topic")
+    # delivered twice, counted once: contention never pushes a job towards dead-letter
+    assert rec.calls == [(job_id, 1), (job_id, 1)]
+    assert rec.dead == [] and worker.stats.retried == 0
 
 
 def test_stop_finishes_the_current_job_and_takes_no_new_one(redis_client: redis.Redis) -> None:

@@ -13,7 +13,7 @@ SCRIPT = textwrap.dedent(
     import sys, time
     from pathlib import Path
     from bot.config import Settings
-    from bot.deps import connect_redis
+    from bot.store.connect import connect_redis
     data_dir, action, hold = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
     client, embedded, address = connect_redis(Settings(data_dir=data_dir))
     if action == "write":

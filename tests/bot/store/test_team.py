@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 import redis
 
-from bot.errors import StoreUnavailable
+from bot.errors import SchemaTooNew, StoreUnavailable
 from bot.ingest.urls import article_id, canonical_url, content_hash
 from bot.models import Article, Entity, Topic
 from bot.store import keys
@@ -110,10 +110,15 @@ def test_first_time_markers_expire_per_team(store: Store, redis_client: redis.Re
     assert 0 < redis_client.ttl(keys.TeamKeys("T1").event_seen("Ev1")) <= 60
 
 
-def test_schema_from_the_future_is_refused(store: Store, redis_client: redis.Redis) -> None:
+def test_schema_from_the_future_is_refused_not_unavailable(
+    store: Store, redis_client: redis.Redis
+) -> None:
     redis_client.set(keys.schema(), keys.SCHEMA_VERSION + 1)
-    with pytest.raises(StoreUnavailable, match="newer"):
+    with pytest.raises(SchemaTooNew, match="newer") as caught:
         store.ensure_schema()
+    # waiting would not help: callers that retry StoreUnavailable must not retry this
+    assert not isinstance(caught.value, StoreUnavailable)
+    assert caught.value.found == keys.SCHEMA_VERSION + 1
 
 
 def test_unreachable_redis_is_store_unavailable() -> None:

@@ -5,8 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
+
+from bot.errors import StoreUnavailable, TopicBusy
 from bot.store.keys import TopicKeys
+from bot.topics import state as topic_state
 from bot.topics.state import TopicState
+from tests.support.digests import story_article
 
 WHEN = datetime(2026, 1, 20, 9, 30, tzinfo=UTC)
 
@@ -19,3 +24,28 @@ def test_a_scoped_snapshot_reads_only_that_watermark(redis_client: Any) -> None:
     assert state.snapshot("T1", "syria", scope="user:ME").watermarks == {"user:ME": WHEN}
     assert state.snapshot("T1", "syria", scope="user:NEW").watermarks == {}
     assert len(state.snapshot("T1", "syria").watermarks) == 501
+
+
+def test_a_held_topic_lock_is_topic_busy_not_an_outage(
+    redis_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(topic_state, "LOCK_MS", 200)
+    state = TopicState(redis_client)
+    holder = redis_client.lock(TopicKeys("T1", "syria").lock, timeout=30)
+    assert holder.acquire(blocking=False)
+    try:
+        with pytest.raises(TopicBusy, match="syria") as caught:
+            state.add_article("T1", "syria", story_article("quake", 1), WHEN)
+        assert not isinstance(caught.value, StoreUnavailable)
+        assert not state.contains("T1", "syria", story_article("quake", 1).id)
+    finally:
+        holder.release()
+
+
+def test_a_join_takes_and_gives_back_the_topic_lock(redis_client: Any) -> None:
+    state = TopicState(redis_client)
+    lock_key = TopicKeys("T1", "syria").lock
+    for n in (1, 2):
+        state.add_article("T1", "syria", story_article("quake", n), WHEN)
+        assert not redis_client.exists(lock_key)
+    assert state.snapshot("T1", "syria").article_count == 2
