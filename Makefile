@@ -26,6 +26,7 @@ lint: install
 	$(BIN)/ruff check bot handlers tests bench
 	$(BIN)/ruff format --check bot handlers tests bench
 	$(BIN)/mypy bot handlers
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff check --fix bot handlers tests bench

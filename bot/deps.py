@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING
 import redis
 
 from bot.config import Settings, redact_url
+from bot.digests.pacing import ChannelPacer
+from bot.digests.state import DigestState
+from bot.digests.subscriptions import Subscriptions
 from bot.errors import SchemaTooNew, StoreUnavailable
 from bot.metrics import Metrics
 from bot.store.client import RedisClient
@@ -59,6 +62,16 @@ class Deps:
     #: long-running process then stops (``bot.runtime``) instead of waiting forever
     store_refused: threading.Event = field(default_factory=threading.Event)
     store_refusal: SchemaTooNew | None = None
+    # digest state, subscriptions and pacing: built once from the client, below
+    digest_state: DigestState = field(init=False)
+    subscriptions: Subscriptions = field(init=False)
+    pacer: ChannelPacer = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.digest_state = DigestState(self.redis)
+        self.subscriptions = Subscriptions(self.redis)
+        self.pacer = ChannelPacer(self.redis)
+
     _closing: threading.Event = field(default_factory=threading.Event)
 
     @property
@@ -102,6 +115,10 @@ class Deps:
 
     def queue_for(self, consumer: str) -> JobQueue:
         """A queue handle on this process's workspace stream, as ``consumer``."""
+        return self.queue_of(self.queue_scope, consumer)
+
+    def queue_of(self, scope: str | None, consumer: str) -> JobQueue:
+        """A queue handle on ``scope``'s stream (None: the shared one), as ``consumer``."""
         from bot.jobs.queue import JobQueue
 
         return JobQueue(
@@ -109,7 +126,7 @@ class Deps:
             consumer=consumer,
             claim_idle_ms=int(self.settings.job_claim_idle * 1000),
             max_attempts=self.settings.job_max_attempts,
-            scope=self.queue_scope,
+            scope=scope,
         )
 
     @property

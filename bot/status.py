@@ -37,12 +37,10 @@ def collect_status(deps: Deps) -> dict[str, Any]:
 
 def _queue(deps: Deps) -> dict[str, Any]:
     """Totals over the shared stream and every workspace's own stream."""
-    from bot.jobs.queue import JobQueue
-
     totals: dict[str, Any] = {"queued": 0, "pending": 0, "dead_letters": 0}
     ages: list[float] = []
     for scope in [None, *deps.store.team_ids()]:
-        q = JobQueue(deps.redis, consumer="status", claim_idle_ms=1, max_attempts=1, scope=scope)
+        q = deps.queue_of(scope, "status")
         totals["queued"] += q.depth()
         totals["pending"] += q.pending()
         totals["dead_letters"] += q.dead_count()

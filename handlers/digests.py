@@ -37,7 +37,7 @@ def answer_digest_command(
     deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None = None
 ) -> list[Block]:
     """Answer ``digest_add``, ``digest_list`` or ``digest_remove`` for the asker's team."""
-    subs = Subscriptions(deps.redis)
+    subs = deps.subscriptions
     team = str(body["team_id"])
     if cmd.kind == "digest_list":
         return render.subscriptions_blocks(subs.for_team(team))

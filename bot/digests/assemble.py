@@ -13,21 +13,26 @@ cover the last ``FIRST_WINDOW``. The watermark moves only through
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from bot.digests.state import DigestState
 from bot.models import Brief, Digest
 from bot.topics import developments as devs
-from bot.topics.brief import resolve_topic, unknown_topic
+from bot.topics.brief import TopicStores, resolve_topic, unknown_topic
 
-if TYPE_CHECKING:
-    from bot.deps import Deps
+
+class DigestStores(TopicStores, Protocol):
+    """What a digest reads: the topics' state and the digest watermarks and name bases."""
+
+    @property
+    def digest_state(self) -> DigestState: ...
+
 
 FIRST_WINDOW = timedelta(days=1)
 
 
 def digest_for(
-    deps: Deps,
+    deps: DigestStores,
     team: str,
     topics: list[str],
     *,
@@ -45,7 +50,7 @@ def digest_for(
     now = now or datetime.now(UTC)
     if not topics:
         topics = [t.name for t, count in deps.store.topics_with_counts(team) if count]
-    state = DigestState(deps.redis)
+    state = deps.digest_state
     briefs: list[Brief] = []
     for query in topics:
         brief = _digest_brief(deps, state, team, query, scope, now)
@@ -59,16 +64,15 @@ def digest_for(
     return digest
 
 
-def mark_sent(deps: Deps, scope: str, digest: Digest) -> None:
+def mark_sent(deps: DigestStores, scope: str, digest: Digest) -> None:
     """The digest went out: its topics' next digests count from ``digest.generated_at``."""
-    state = DigestState(deps.redis)
     for brief in digest.briefs:
         if brief.known_topic:
-            state.commit(digest.team, brief.topic, scope, digest.generated_at)
+            deps.digest_state.commit(digest.team, brief.topic, scope, digest.generated_at)
 
 
 def _digest_brief(
-    deps: Deps, state: DigestState, team: str, query: str, scope: str | None, now: datetime
+    deps: DigestStores, state: DigestState, team: str, query: str, scope: str | None, now: datetime
 ) -> Brief:
     topic = resolve_topic(deps, team, query)
     if topic is None:

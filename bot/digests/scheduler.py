@@ -27,19 +27,31 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from itertools import chain, zip_longest
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
-from bot.digests.assemble import digest_for, mark_sent
+from bot.digests.assemble import DigestStores, digest_for, mark_sent
 from bot.digests.pacing import ChannelPacer
 from bot.digests.subscriptions import Subscription, Subscriptions
 from bot.errors import BriefbotError
+from bot.metrics import Metrics
 from bot.models import Digest
 
-if TYPE_CHECKING:
-    from bot.deps import Deps
+
+class SchedulerDeps(DigestStores, Protocol):
+    """What the scheduler uses: digest stores, subscriptions, pacing and metrics."""
+
+    @property
+    def subscriptions(self) -> Subscriptions: ...
+
+    @property
+    def pacer(self) -> ChannelPacer: ...
+
+    @property
+    def metrics(self) -> Metrics: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +76,7 @@ class DigestScheduler:
 
     def __init__(
         self,
-        deps: Deps,
+        deps: SchedulerDeps,
         send: DigestSender,
         *,
         grace_seconds: float,
@@ -76,9 +88,9 @@ class DigestScheduler:
         self.send = send
         self.grace = grace_seconds
         self.claim_seconds = claim_seconds
-        self.pacer = pacer or ChannelPacer(deps.redis)
+        self.pacer = pacer or deps.pacer
         self.clock = clock or (lambda: datetime.now(UTC))
-        self.subscriptions = Subscriptions(deps.redis)
+        self.subscriptions = deps.subscriptions
         self._scheduler: BackgroundScheduler | None = None
         # the slot each subscription last left behind past its grace: not asked about again
         self._past: dict[str, datetime] = {}

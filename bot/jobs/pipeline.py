@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypeVar
 
 from bot.errors import IngestError, InputError, NotAnArticle
 from bot.ingest.feeds import is_feed
@@ -23,14 +23,31 @@ from bot.models import Article, Development, Extracted, IngestResult
 from bot.text import summarize
 from bot.topics import definitions as topics
 from bot.topics import timeline
+from bot.topics.brief import TopicStores
 
 if TYPE_CHECKING:
-    from bot.deps import Deps
-    from bot.entities.analyzer import Analysis
+    from bot.entities.analyzer import Analysis, EntityAnalyzer
+    from bot.ingest.extract import Extractor
+    from bot.ingest.fetch import Fetcher
 
 log = logging.getLogger(__name__)
 
 T = TypeVar("T")
+
+
+class IngestDeps(TopicStores, Protocol):
+    """The pieces an ingest uses, each built once by ``bot.deps.Deps``."""
+
+    @property
+    def fetcher(self) -> Fetcher: ...
+
+    @property
+    def extractor(self) -> Extractor: ...
+
+    @property
+    def analyzer(self) -> EntityAnalyzer: ...
+
+
 StageTimer = Callable[[str, float], None]
 ARTICLE_SUFFIXES = {".html", ".htm", ".txt", ".md", ".json"}
 
@@ -51,7 +68,9 @@ def _timed(stage: str, timer: StageTimer) -> Iterator[None]:
 # ---- analysis (no storage) ------------------------------------------------------
 
 
-def analyse(deps: Deps, extracted: Extracted, team: str, timer: StageTimer = _no_timer) -> Article:
+def analyse(
+    deps: IngestDeps, extracted: Extracted, team: str, timer: StageTimer = _no_timer
+) -> Article:
     """Entities, summary, dated events and topics for extracted text."""
     if not extracted.text.strip():
         raise NotAnArticle("empty text", reason="not an article (no text)")
@@ -119,7 +138,7 @@ def _first_words(text: str, count: int = 12) -> str:
 
 
 def store_article(
-    deps: Deps, team: str, article: Article, source: str, timer: StageTimer = _no_timer
+    deps: IngestDeps, team: str, article: Article, source: str, timer: StageTimer = _no_timer
 ) -> IngestResult:
     """Store an analysed article and join it to each of its topics."""
     with _timed("store", timer):
@@ -139,14 +158,14 @@ def store_article(
     return IngestResult(source=source, status="ingested", article=article, developments=joined)
 
 
-def _file(deps: Deps, team: str, article: Article) -> list[Development]:
+def _file(deps: IngestDeps, team: str, article: Article) -> list[Development]:
     """Index the article's terms and join it to each of its topics (idempotent)."""
     deps.store.index_terms(team, article.id, topics.index_terms(article), _when(article))
     now = datetime.now(UTC)
     return [deps.topic_state.add_article(team, slug, article, now) for slug in article.topics]
 
 
-def ensure_filed(deps: Deps, team: str, article_id: str) -> None:
+def ensure_filed(deps: IngestDeps, team: str, article_id: str) -> None:
     """Finish filing a stored article whose ingest stopped between the two
     transactions (stored, not yet in its topics): a retry then completes it."""
     article = deps.store.get_article(team, article_id)
@@ -163,7 +182,7 @@ def _when(article: Article) -> float:
 
 
 def ingest_url(
-    deps: Deps, team: str, url: str, timer: StageTimer = _no_timer, **slack: str
+    deps: IngestDeps, team: str, url: str, timer: StageTimer = _no_timer, **slack: str
 ) -> list[IngestResult]:
     """Fetch, analyse and store one URL; a known URL is not fetched again.
 
@@ -192,7 +211,7 @@ def ingest_url(
 
 
 def _ingest_feed(
-    deps: Deps, team: str, body: bytes, base_url: str, timer: StageTimer
+    deps: IngestDeps, team: str, body: bytes, base_url: str, timer: StageTimer
 ) -> list[IngestResult]:
     from bot.ingest.feeds import feed_links
 
@@ -205,13 +224,13 @@ def _ingest_feed(
     return results
 
 
-def extract_path(deps: Deps, path: Path) -> Extracted:
+def extract_path(deps: IngestDeps, path: Path) -> Extracted:
     from bot.ingest.extract import read_article_file
 
     return read_article_file(path, deps.extractor)
 
 
-def ingest_path(deps: Deps, team: str, path: Path) -> IngestResult:
+def ingest_path(deps: IngestDeps, team: str, path: Path) -> IngestResult:
     """Analyse and store one article file."""
     try:
         extracted = extract_path(deps, path)

@@ -20,7 +20,6 @@ from bot.errors import FetchError
 from bot.jobs import pipeline
 from bot.jobs.queue import Job
 from bot.models import IngestResult
-from bot.store.keys import TeamKeys
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -41,10 +40,8 @@ class SlackJobHandler:
 
     def __call__(self, job: Job) -> None:
         p = job.payload
-        marker = TeamKeys(job.team).event_seen(
-            f"replied:{p.get('channel')}:{p.get('ts')}:{p['url']}"
-        )
-        if self.deps.redis.exists(marker):
+        marker = f"replied:{p.get('channel')}:{p.get('ts')}:{p['url']}"
+        if self.deps.store.seen(job.team, marker):
             log.info("job=%s already answered, skipping the reply", job.id)
             return
         results = pipeline.ingest_url(
@@ -64,7 +61,7 @@ class SlackJobHandler:
             self._unfurl(job, result)
         else:
             self._reply(job, result, results)
-        self.deps.redis.set(marker, 1, ex=REPLY_MARKER_TTL)
+        self.deps.store.mark_seen(job.team, marker, REPLY_MARKER_TTL)
 
     @property
     def _max_attempts(self) -> int:

@@ -159,6 +159,16 @@ class Store:
         return bool(self.redis.set(TeamKeys(team).event_seen(marker), 1, nx=True, ex=ttl_seconds))
 
     @unavailable_on_error
+    def seen(self, team: str, marker: str) -> bool:
+        """Whether ``marker`` was set for the team (``first_time`` or ``mark_seen``)."""
+        return bool(self.redis.exists(TeamKeys(team).event_seen(marker)))
+
+    @unavailable_on_error
+    def mark_seen(self, team: str, marker: str, ttl_seconds: int) -> None:
+        """Set ``marker`` for the team, e.g. once a job's reply is posted."""
+        self.redis.set(TeamKeys(team).event_seen(marker), 1, ex=ttl_seconds)
+
+    @unavailable_on_error
     def forget(self, team: str, marker: str) -> None:
         """Remove a ``first_time`` marker: the next sight of ``marker`` is a first time again."""
         self.redis.delete(TeamKeys(team).event_seen(marker))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from bot.errors import TopicNameError
 from bot.models import Brief, Topic
@@ -18,7 +18,23 @@ from bot.topics import definitions as topic_defs
 from bot.topics.state import TopicSnapshot
 
 if TYPE_CHECKING:
-    from bot.deps import Deps
+    from bot.store.team import Store
+    from bot.topics.state import TopicState
+
+
+class TopicStores(Protocol):
+    """What briefs read and write: the team's records and its topics' state.
+
+    ``bot.deps.Deps`` has both; taking this instead keeps ``bot.topics`` from
+    importing the composition root above it.
+    """
+
+    @property
+    def store(self) -> Store: ...
+
+    @property
+    def topic_state(self) -> TopicState: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -34,7 +50,7 @@ def scope_for(user: str | None, channel: str | None) -> str | None:
     return None
 
 
-def resolve_topic(deps: Deps, team: str, query: str, *, create: bool = True) -> Topic | None:
+def resolve_topic(deps: TopicStores, team: str, query: str, *, create: bool = True) -> Topic | None:
     """The topic ``query`` names; an undefined term becomes an automatic topic
     when the team has articles matching it (``create``)."""
     query = query.strip()
@@ -51,7 +67,7 @@ def resolve_topic(deps: Deps, team: str, query: str, *, create: bool = True) -> 
     return candidate
 
 
-def backfill(deps: Deps, team: str, topic: Topic) -> int:
+def backfill(deps: TopicStores, team: str, topic: Topic) -> int:
     """File the team's existing matching articles into ``topic``; returns how many match."""
     terms = [*list(topic.aliases), topic.name.replace("-", " ")]
     terms += [f"country:{c}" for c in topic.countries]
@@ -78,7 +94,7 @@ def unknown_topic(topic: str, team: str, now: datetime) -> Brief:
 
 
 def brief_for(
-    deps: Deps,
+    deps: TopicStores,
     team: str,
     query: str,
     *,
@@ -139,7 +155,7 @@ def assemble(
     )
 
 
-def add_topic(deps: Deps, team: str, name: str, aliases: list[str]) -> Topic:
+def add_topic(deps: TopicStores, team: str, name: str, aliases: list[str]) -> Topic:
     """Define (or redefine) a topic for the team, and file existing matching articles."""
     slug = topic_defs.slugify(name)
     base = topic_defs.resolve(slug, deps.store.topics(team)) or topic_defs.auto_topic(name)
@@ -156,7 +172,7 @@ def add_topic(deps: Deps, team: str, name: str, aliases: list[str]) -> Topic:
     return topic
 
 
-def follow(deps: Deps, team: str, user: str, query: str) -> Topic:
+def follow(deps: TopicStores, team: str, user: str, query: str) -> Topic:
     topic = resolve_topic(deps, team, query)
     if topic is None:
         topic = add_topic(deps, team, query, [])
@@ -164,13 +180,13 @@ def follow(deps: Deps, team: str, user: str, query: str) -> Topic:
     return topic
 
 
-def unfollow(deps: Deps, team: str, user: str, query: str) -> bool:
+def unfollow(deps: TopicStores, team: str, user: str, query: str) -> bool:
     topic = resolve_topic(deps, team, query, create=False)
     slug = topic.name if topic else topic_defs.slugify(query)
     return deps.store.unfollow(team, user, slug)
 
 
-def followed_briefs(deps: Deps, team: str, user: str, limit: int = 5) -> list[Brief]:
+def followed_briefs(deps: TopicStores, team: str, user: str, limit: int = 5) -> list[Brief]:
     out = []
     for slug in deps.store.followed(team, user)[:limit]:
         out.append(brief_for(deps, team, slug, user=user, mark_seen=False))

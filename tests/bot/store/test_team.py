@@ -142,3 +142,14 @@ def test_keys_share_a_cluster_slot_per_topic_and_team() -> None:
 def test_bad_team_ids_are_refused(bad: str) -> None:
     with pytest.raises(ValueError):
         keys.TeamKeys(bad)
+
+
+def test_seen_markers_are_per_team_and_expire(store: Store, redis_client: redis.Redis) -> None:
+    assert not store.seen("T1", "replied:C1:1.0:https://x.example/a")
+    store.mark_seen("T1", "replied:C1:1.0:https://x.example/a", ttl_seconds=120)
+    assert store.seen("T1", "replied:C1:1.0:https://x.example/a")
+    assert not store.seen("T2", "replied:C1:1.0:https://x.example/a")
+    key = keys.TeamKeys("T1").event_seen("replied:C1:1.0:https://x.example/a")
+    assert 0 < redis_client.ttl(key) <= 120
+    store.forget("T1", "replied:C1:1.0:https://x.example/a")
+    assert not store.seen("T1", "replied:C1:1.0:https://x.example/a")
