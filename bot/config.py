@@ -97,24 +97,6 @@ class Settings:
             object.__setattr__(self, "slack_api_url", self.slack_api_url + "/")
         _check_timezone(self.timezone)
 
-    @property
-    def embedded_redis(self) -> bool:
-        return not self.redis_url
-
-    def redacted(self) -> dict[str, str]:
-        """Settings as strings for logs and `status`, with secrets masked."""
-        secret = {"slack_bot_token", "slack_signing_secret", "slack_app_token"}
-        out: dict[str, str] = {}
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if f.name in secret:
-                out[f.name] = "set" if value else "unset"
-            elif f.name == "redis_url" and value:
-                out[f.name] = redact_url(str(value))
-            else:
-                out[f.name] = str(value)
-        return out
-
 
 def redact_url(url: str) -> str:
     """Hide a password in a URL such as ``redis://:secret@host:6379/0``."""

@@ -9,11 +9,14 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.deps import Deps, build_deps
 from bot.jobs.worker import run_workers
+
+if TYPE_CHECKING:
+    from bot.slack.http_server import HttpServer
 
 log = logging.getLogger(__name__)
 
@@ -67,24 +70,6 @@ def start_workers(
     )
 
 
-def start_http(server: Any) -> threading.Thread:
-    thread = threading.Thread(target=server.run, name="http", daemon=True)
-    thread.start()
-    return thread
-
-
-def stop_http(server: Any, thread: threading.Thread | None, timeout: float = 10.0) -> None:
-    """Close waitress from inside its own loop: closing its sockets from another
-    thread races the loop's select(). In-flight requests still finish."""
-    try:
-        server.trigger.pull_trigger(server.close)
-    except OSError:  # the loop already closed its trigger: nothing left to stop
-        log.info("http server was already closed")
-    if thread is not None:
-        thread.join(timeout=timeout)
-    server.task_dispatcher.shutdown(timeout=timeout)
-
-
 def _warm_nlp(deps: Deps) -> None:
     def load() -> None:
         try:
@@ -109,9 +94,8 @@ def run_command(settings: Settings, args: argparse.Namespace) -> int:
 
 def run_worker_process(deps: Deps, concurrency: int, port: int | None = None) -> int:
     """Workers only; with ``port``, also /healthz and /metrics for probes and scrapes."""
-    from waitress.server import create_server
-
     from bot.slack.client import make_web_client
+    from bot.slack.http_server import HttpServer
     from bot.slack.server import make_wsgi
 
     stop = threading.Event()
@@ -124,15 +108,15 @@ def run_worker_process(deps: Deps, concurrency: int, port: int | None = None) ->
         deps.queue_scope = workspace_of(client)[0] or None
     deps.analyzer  # noqa: B018 - load the model before taking jobs
     deps.metrics.sample_queue_with(lambda: (deps.queue.pending(), deps.queue.oldest_age_seconds()))
-    server = http = None
+    server = None
     if port is not None:
-        server = create_server(make_wsgi(deps, None), host="0.0.0.0", port=port, threads=2)
-        http = start_http(server)
+        server = HttpServer(make_wsgi(deps, None), host="0.0.0.0", port=port, threads=2)
+        server.start()
     threads = start_workers(deps, client, stop, concurrency)
     log.info("worker: %d thread(s) running", len(threads))
     stop.wait()
     if server is not None:
-        stop_http(server, http)
+        server.stop()
     for thread in threads:
         thread.join(timeout=DRAIN_SECONDS)
     return _exit_code(deps)
@@ -153,19 +137,17 @@ class BotServer:
         self.with_workers = workers
         self.stop_event = threading.Event()
         self._threads: list[threading.Thread] = []
-        self._server: Any = None
-        self._http: threading.Thread | None = None
+        self._server: HttpServer | None = None
         self._socket_mode: Any = None
         self._scheduler: Any = None
 
     def start(self) -> None:
-        from waitress.server import create_server
-
         import handlers
         from bot.digests.scheduler import DigestScheduler
         from bot.slack.app import create_app, workspace_of
         from bot.slack.client import make_web_client
         from bot.slack.digests import SlackDigestSender
+        from bot.slack.http_server import HttpServer
         from bot.slack.server import MAX_BODY, make_wsgi
 
         deps, settings = self.deps, self.deps.settings
@@ -192,20 +174,18 @@ class BotServer:
             self._socket_mode.connect()
             log.info("serve: Socket Mode connected")
         wsgi = make_wsgi(deps, None if self._socket_mode else app)
-        # waitress reads a whole body before calling us: cap it there too, or a
-        # client declaring 1 GB is waited for (and spooled to disk) before our 413
-        self._server = create_server(
-            wsgi, host=self.host, port=self.port, threads=8, max_request_body_size=MAX_BODY
+        self._server = HttpServer(
+            wsgi, host=self.host, port=self.port, threads=8, max_body=MAX_BODY
         )
-        self.port = int(self._server.effective_port)
-        self._http = start_http(self._server)
+        self.port = self._server.port
+        self._server.start()
         log.info("serve: HTTP on %s:%d", self.host, self.port)
 
     def stop(self) -> None:
         """Drain: stop taking requests, stop workers after their current job, close."""
         self.stop_event.set()
         if self._server is not None:
-            stop_http(self._server, self._http)
+            self._server.stop()
         if self._socket_mode is not None:
             self._socket_mode.close()
         if self._scheduler is not None:

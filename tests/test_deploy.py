@@ -324,7 +324,7 @@ def test_k8s_settings_match_config(tmp_path: Path) -> None:
     assert all(isinstance(value, str) for value in [*config.values(), *secret.values()])
     # The values as the pods would see them make valid settings.
     settings = _settings_from({**config, **secret}, tmp_path)
-    assert settings.log_format == "json" and not settings.embedded_redis
+    assert settings.log_format == "json" and settings.redis_url is not None
 
 
 def test_k8s_secret_template_is_a_template_only() -> None:

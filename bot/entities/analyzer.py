@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from spacy.language import Language
@@ -97,26 +96,6 @@ class EntityAnalyzer:
         if note is not None:
             return Analysis(language=lang, sentences=split_sentences(text), notes=[note])
         return self.analyze_doc(title, text, self.nlp(text), lang)
-
-    def analyze_many(
-        self, items: Iterable[tuple[str, str, str | None]], batch_size: int = 8
-    ) -> Iterator[Analysis]:
-        """``analyze`` for many ``(title, text, language)`` at once, through ``nlp.pipe``."""
-        pending: list[tuple[str, str, str]] = []
-        for title, text, language in items:
-            lang, note = self._language(text, language)
-            if note is None:
-                pending.append((title, text, lang))
-                continue
-            yield from self._flush(pending, batch_size)
-            pending = []
-            yield Analysis(language=lang, sentences=split_sentences(text), notes=[note])
-        yield from self._flush(pending, batch_size)
-
-    def _flush(self, pending: list[tuple[str, str, str]], batch_size: int) -> Iterator[Analysis]:
-        docs = self.nlp.pipe((text for _, text, _ in pending), batch_size=batch_size)
-        for (title, text, lang), doc in zip(pending, docs, strict=True):
-            yield self.analyze_doc(title, text, doc, lang)
 
     def analyze_doc(self, title: str, text: str, doc: Doc, language: str = "en") -> Analysis:
         """The analysis of ``text`` from an already parsed ``doc`` of it."""

@@ -73,12 +73,6 @@ def host_label(url: str) -> str:
     return host.removeprefix("www.") or url
 
 
-def bold(text: str) -> str:
-    """Escaped text in bold. Empty text stays empty (``**`` would show literally)."""
-    text = escape(text.strip())
-    return f"*{text}*" if text else ""
-
-
 def truncate(mrkdwn: str, limit: int, ellipsis: str = ELLIPSIS) -> str:
     """Shorten already-escaped mrkdwn to at most ``limit`` characters.
 

@@ -108,10 +108,6 @@ class TeamKeys:
         """marker with a TTL: a Slack event or command already handled."""
         return f"{self.base}:seen:{_part(event_id)}"
 
-    @property
-    def installation(self) -> str:
-        return f"{self.base}:installation"
-
 
 # ---- topic-level ----------------------------------------------------------------
 
@@ -275,14 +271,6 @@ class SchedKeys:
     last_sent = f"{base}:last_sent"  # hash "team/sub_id" -> ISO time of the last slot sent
 
     @classmethod
-    def watermark(cls, sub_key: str) -> str:
-        return f"{cls.base}:wm:{_part(sub_key)}"
-
-    @classmethod
     def pace(cls, channel: str) -> str:
         """epoch ms before which nothing more is posted to ``channel`` (shared by replicas)."""
         return f"{cls.base}:pace:{_part(channel)}"
-
-    @classmethod
-    def lock(cls, name: str) -> str:
-        return f"{cls.base}:lock:{_part(name)}"

@@ -396,17 +396,6 @@ def test_ids_are_stable_across_articles(analyzer: EntityAnalyzer) -> None:
     assert actor(one, "Sergey Ivanov").id == actor(two, "Sergei Ivanov").id
 
 
-def test_analyze_many_matches_analyze(analyzer: EntityAnalyzer) -> None:
-    items = [
-        ("", "Putin met Sharaa in Moscow on Wednesday.", "en"),
-        ("", GERMAN, "de"),
-        ("", "The SDF left Raqqa governorate.", None),
-    ]
-    many = list(analyzer.analyze_many(items))
-    single = [analyzer.analyze(*item) for item in items]
-    assert many == single
-
-
 # ---- end to end -------------------------------------------------------------------
 
 

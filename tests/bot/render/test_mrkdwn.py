@@ -9,7 +9,6 @@ from hypothesis import strategies as st
 
 from bot.render.mrkdwn import (
     ELLIPSIS,
-    bold,
     escape,
     host_label,
     is_web_url,
@@ -69,8 +68,6 @@ def test_helpers() -> None:
         is_web_url("http://ex.org") and not is_web_url("http://") and not is_web_url("mailto:a@b")
     )
     assert host_label("https://www.levant.example/story") == "levant.example"
-    assert bold("A & B") == "*A &amp; B*"
-    assert bold("  ") == ""
 
 
 def test_truncate_leaves_short_text_alone() -> None:

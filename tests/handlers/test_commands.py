@@ -1,0 +1,52 @@
+"""``/brief`` answers (``handlers.commands.answer``) when the store or a topic is not free."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis
+
+from bot import render
+from bot.deps import Deps
+from bot.store.keys import TopicKeys
+from bot.topics import state as topic_state
+from handlers.commands import BUSY, UNAVAILABLE, answer
+from tests.fakeslack import slash_command
+from tests.support.digests import deps_on, story_article
+
+
+@pytest.fixture
+def deps(redis_url: str, redis_client: redis.Redis, tmp_path: Path) -> Iterator[Deps]:
+    with deps_on(redis_url, tmp_path) as built:
+        yield built
+
+
+def test_a_busy_topic_says_try_again_not_store_down(
+    deps: Deps, redis_client: redis.Redis, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    article = story_article("quake", 1)
+    deps.store.save_article("T1", article)
+    deps.store.index_terms("T1", article.id, ["earthquake"], 1.0)
+    monkeypatch.setattr(topic_state, "LOCK_MS", 100)
+    holder = redis_client.lock(TopicKeys("T1", "quakes").lock, timeout=30)
+    assert holder.acquire(blocking=False)
+    try:
+        # defining the topic files the matching article, which needs the topic's lock
+        kind, blocks = answer(deps, slash_command("topic add quakes earthquake"))
+    finally:
+        holder.release()
+    text = render.blocks_text(blocks)
+    assert kind == "topic_add"
+    assert BUSY in text and UNAVAILABLE not in text
+    # once the lock is free the same command goes through
+    kind, blocks = answer(deps, slash_command("topic add quakes earthquake"))
+    assert "Topic *quakes* is defined" in render.blocks_text(blocks)
+
+
+def test_a_store_that_does_not_answer_says_unavailable(deps: Deps) -> None:
+    deps.store.redis = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    kind, blocks = answer(deps, slash_command("topics"))
+    assert kind == "topics"
+    assert UNAVAILABLE in render.blocks_text(blocks)
