@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -29,6 +28,7 @@ from bot.slack.digests import SlackDigestSender
 from handlers.digests import answer_digest_command
 from tests.e2e.conftest import SECRET, SlackPoster, seed_files
 from tests.fakeslack import FakeSlack, command_body, slash_command
+from tests.support.waiting import wait_until
 
 SYRIA = [p for p in seed_files() if "qamishli" in p.name or "sharaa" in p.name][:4]
 
@@ -193,14 +193,6 @@ class ServeProcess:
         self._file.close()
 
 
-def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
-
-
 @pytest.fixture
 def serve_env(redis_url: str, fake_slack: FakeSlack, tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "BRIEFBOT_"))}
@@ -233,7 +225,12 @@ def two_servers(serve_env: dict[str, str], tmp_path: Path) -> Iterator[list[Serv
 def test_two_serve_processes_post_a_due_digest_once(
     two_servers: list[ServeProcess], fake_slack: FakeSlack, redis_client: Any
 ) -> None:
-    wait_for(lambda: all("serve: HTTP on" in p.text() for p in two_servers), 60, "serve")
+    wait_until(
+        "both serve processes to listen",
+        lambda: all("serve: HTTP on" in p.text() for p in two_servers),
+        limit=60,
+        every=0.2,
+    )
     now = datetime.now(UTC)
     due = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
     if (due - now).total_seconds() < 3:  # too close to call: the minute after
@@ -254,7 +251,12 @@ def test_two_serve_processes_post_a_due_digest_once(
     fake_slack.wait_for("chat.postMessage", timeout=(due - now).total_seconds() + 40)
     # both replicas finished their tick of that minute: one sent, the other did not
     tick = f"digest tick done at={due.strftime('%Y-%m-%dT%H:%M')}"
-    wait_for(lambda: all(tick in p.text() for p in two_servers), 30, "both replicas to tick")
+    wait_until(
+        "both replicas to tick",
+        lambda: all(tick in p.text() for p in two_servers),
+        limit=30,
+        every=0.2,
+    )
     slot = f"digest sent sub={sub.key} slot={due.strftime('%Y-%m-%dT%H:%M')}"
     assert sum(slot in p.text() for p in two_servers) == 1
     messages = fake_slack.messages("CDUE")

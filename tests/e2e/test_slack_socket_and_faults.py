@@ -27,6 +27,7 @@ from tests.fakeslack import (
     slash_command,
 )
 from tests.support.pages import ArticleServer
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture
@@ -113,10 +114,7 @@ def test_a_worker_killed_mid_job_is_replaced_and_one_reply_is_posted(
         poster = SlackPoster(f"http://127.0.0.1:{front.port}")
         event = message_event(f"<{url}>", ts="1700000200.000100")
         assert poster.post(event_body(event)).status_code == 200
-        deadline = time.monotonic() + 60
-        while not article_site.requests and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert article_site.requests, "the worker never fetched the page"
+        wait_until("the worker to fetch the page", lambda: article_site.requests, limit=60)
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
         assert fake_slack.calls("chat.postMessage") == []

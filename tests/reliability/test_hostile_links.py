@@ -20,9 +20,9 @@ from bot.ingest.fetch import Fetcher
 from bot.runtime import BotServer
 from tests.e2e.conftest import SlackPoster
 from tests.fakeslack import FakeSlack, event_body, message_event
-from tests.reliability.conftest import wait_until
 from tests.reliability.hostile_pages import RESOLVER_ANSWERS, Case, good_cases, serve_all
 from tests.support.pages import ArticleServer
+from tests.support.waiting import wait_until
 
 NOT_LINKS = [
     "<ftp://files.example.org/report.pdf> and <file:///etc/passwd>",

@@ -20,8 +20,8 @@ from tests.fakeslack import (
     message_event,
     slash_command,
 )
-from tests.reliability.conftest import wait_until
 from tests.support.pages import ArticleServer
+from tests.support.waiting import wait_until
 
 TOKEN_ONE, TOKEN_TWO = "xoxb-test-token", "xoxb-team-two"
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from bot.runtime import BotServer
 from tests.e2e.conftest import SYRIA_NAMES, SlackPoster, serve_seed
 from tests.fakeslack import FakeSlack, event_body, message_event
-from tests.reliability.conftest import wait_until
 from tests.support.pages import ArticleServer
+from tests.support.waiting import wait_until
 
 
 def post_link(slack_post: SlackPoster, url: str, ts: str) -> None:

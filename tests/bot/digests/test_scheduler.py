@@ -6,7 +6,7 @@ a claim, and what the digests contain. Slack is the recording ``Outbox``."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -19,6 +19,7 @@ from bot.digests.scheduler import DigestScheduler, TickResult
 from bot.digests.state import DigestState
 from bot.digests.subscriptions import Subscription, Subscriptions
 from tests.support.digests import Outbox, add, deps_on, utc
+from tests.support.waiting import wait_until
 
 GRACE = 3600.0
 LONG_AGO = "2025-12-01T00:00:00+00:00"
@@ -297,16 +298,7 @@ def test_start_ticks_at_once_and_shutdown_stops(deps: Deps, outbox: Outbox) -> N
     scheduler = scheduler_for(deps, outbox)
     scheduler.start()
     try:
-        wait_until(lambda: len(outbox.sent) == 1)
+        wait_until("the start-up tick to send the digest", lambda: len(outbox.sent) == 1, limit=10)
     finally:
         scheduler.shutdown()
     assert len(outbox.sent) == 1
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    done = threading.Event()
-    for _ in range(int(timeout * 20)):
-        if condition():
-            return
-        done.wait(0.05)
-    raise AssertionError("condition not met in time")

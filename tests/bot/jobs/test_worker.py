@@ -28,6 +28,7 @@ from bot.jobs.worker import (
     run_workers,
 )
 from tests.support.paths import REPO
+from tests.support.waiting import wait_until
 from tests.support.worker_proc import DONE, GO, RUNS, STARTED, make_handler
 
 ROOT = REPO
@@ -35,15 +36,6 @@ URL = "https://news.example.org/2026/01/story"
 
 
 # ---- helpers ----------------------------------------------------------------------
-
-
-def wait_until(what: str, check: Callable[[], bool], limit: float = 20.0) -> None:
-    """Poll ``check`` until true; fail naming ``what`` after ``limit`` seconds."""
-    deadline = time.monotonic() + limit
-    while not check():
-        if time.monotonic() > deadline:
-            pytest.fail(f"gave up after {limit:.0f} s waiting for {what}")
-        time.sleep(0.02)
 
 
 def make_queue(
@@ -73,11 +65,14 @@ class Recorder:
 
 def drain(worker: Worker, until: Callable[[], bool], what: str, limit: float = 20.0) -> None:
     """Run the worker one job at a time until ``until()`` holds."""
-    deadline = time.monotonic() + limit
-    while not until():
-        if time.monotonic() > deadline:
-            pytest.fail(f"gave up after {limit:.0f} s waiting for {what}")
+
+    def ran_until() -> bool:
+        if until():
+            return True
         worker.run_one()
+        return False
+
+    wait_until(what, ran_until, limit=limit, every=0)
 
 
 def count(client: redis.Redis, key: str) -> int:
@@ -265,8 +260,8 @@ def test_run_workers_processes_each_job_once(redis_client: redis.Redis) -> None:
         prefix="pool",
     )
     try:
-        wait_until("all jobs to be handled", lambda: len(rec.calls) >= len(ids))
-        wait_until("the queue to empty", lambda: redis_client.xlen("bb:{q}:ingest") == 0)
+        wait_until("all jobs to be handled", lambda: len(rec.calls) >= len(ids), limit=20)
+        wait_until("the queue to empty", lambda: redis_client.xlen("bb:{q}:ingest") == 0, limit=20)
     finally:
         stop.set()
         for thread in threads:
@@ -347,7 +342,7 @@ class RedisServer:
                 return False
 
         try:
-            wait_until("redis-server to answer", answers)
+            wait_until("redis-server to answer", answers, limit=20)
         finally:
             probe.close()
 
@@ -395,7 +390,7 @@ def test_worker_rides_out_a_redis_outage_mid_job(redis_server: RedisServer) -> N
         assert entered.wait(10), "the worker never started the job"
         redis_server.stop()
         gate.set()
-        wait_until("the worker to hit the outage", lambda: worker.stats.redis_errors >= 2)
+        wait_until("the worker to hit the outage", lambda: worker.stats.redis_errors >= 2, limit=20)
         assert thread.is_alive()
         redis_server.start()
         second = make_queue(client, "producer").enqueue("ingest_url", "T1", {"url": URL + "/2"})
@@ -403,8 +398,9 @@ def test_worker_rides_out_a_redis_outage_mid_job(redis_server: RedisServer) -> N
         wait_until(
             "both jobs to finish after the restart",
             lambda: bool(count(client, DONE.format(first)) and count(client, DONE.format(second))),
+            limit=20,
         )
-        wait_until("the queue to empty", lambda: queue.depth() == 0)
+        wait_until("the queue to empty", lambda: queue.depth() == 0, limit=20)
     finally:
         stop.set()
         thread.join(15)
@@ -432,10 +428,12 @@ def test_worker_starts_while_redis_is_down(redis_server: RedisServer) -> None:
     thread = threading.Thread(target=worker.run, args=(stop,))
     thread.start()
     try:
-        wait_until("the worker to notice Redis is down", lambda: worker.stats.redis_errors >= 1)
+        wait_until(
+            "the worker to notice Redis is down", lambda: worker.stats.redis_errors >= 1, limit=20
+        )
         redis_server.start()
-        wait_until("the queued job to run", lambda: len(rec.calls) == 1)
-        wait_until("the queue to empty", lambda: queue.depth() == 0)
+        wait_until("the queued job to run", lambda: len(rec.calls) == 1, limit=20)
+        wait_until("the queue to empty", lambda: queue.depth() == 0, limit=20)
     finally:
         stop.set()
         thread.join(15)
@@ -484,6 +482,7 @@ def test_sigkill_mid_job_another_worker_completes_it_once(
         wait_until(
             "the child worker to start the job",
             lambda: bool(redis_client.exists(STARTED.format(job_id))),
+            limit=20,
         )
         proc.send_signal(signal.SIGKILL)
         assert proc.wait(20) == -signal.SIGKILL
@@ -513,6 +512,7 @@ def test_sigterm_drains_the_job_in_hand(redis_url: str, redis_client: redis.Redi
         wait_until(
             "the child worker to start the job",
             lambda: bool(redis_client.exists(STARTED.format(first))),
+            limit=20,
         )
         proc.send_signal(signal.SIGTERM)
         redis_client.set(GO.format(first), "1")  # only now may the job finish
