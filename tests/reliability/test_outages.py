@@ -22,8 +22,8 @@ from bot.runtime import BotServer
 from bot.store.keys import QueueKeys
 from tests.e2e.conftest import SYRIA_NAMES, SlackPoster, seed_files, seed_path, serve_seed
 from tests.fakeslack import FakeSlack, command_body, event_body, message_event, slash_command
-from tests.reliability.redis_proc import RedisProc
 from tests.support.pages import ArticleServer
+from tests.support.redis_proc import RedisProc
 from tests.support.waiting import wait_until
 
 RETRY = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}

@@ -24,9 +24,9 @@ import pytest
 
 from tests.e2e.conftest import SYRIA_NAMES, SlackPoster, serve_seed
 from tests.fakeslack import FakeSlack, command_body, event_body, message_event, slash_command
-from tests.reliability.redis_proc import RedisProc, free_port
 from tests.support.pages import ArticleServer
 from tests.support.paths import REPO
+from tests.support.redis_proc import RedisProc, free_port
 from tests.support.waiting import wait_until
 
 ROOT = REPO

