@@ -9,17 +9,10 @@ import redis
 
 from bot.jobs.queue import DEDUP_TTL_SECONDS, Job, JobQueue
 from bot.store.keys import QueueKeys
+from tests.support.queues import make_queue
 from tests.support.waiting import wait_until
 
 URL = "https://news.example.org/2026/01/story"
-
-
-def make_queue(
-    client: redis.Redis, consumer: str = "c1", *, idle_ms: int = 60_000, attempts: int = 3
-) -> JobQueue:
-    queue = JobQueue(client, consumer=consumer, claim_idle_ms=idle_ms, max_attempts=attempts)
-    queue.ensure_group()
-    return queue
 
 
 def owner(client: redis.Redis, job_id: str) -> str | None:

@@ -26,6 +26,7 @@ from bot.jobs.worker import (
     run_workers,
 )
 from tests.support.paths import REPO
+from tests.support.queues import make_queue
 from tests.support.redis_proc import RedisProc
 from tests.support.waiting import wait_until
 from tests.support.worker_proc import DONE, GO, RUNS, STARTED, make_handler
@@ -35,14 +36,6 @@ URL = "https://news.example.org/2026/01/story"
 
 
 # ---- helpers ----------------------------------------------------------------------
-
-
-def make_queue(
-    client: redis.Redis, consumer: str = "w1", *, idle_ms: int = 60_000, attempts: int = 3
-) -> JobQueue:
-    queue = JobQueue(client, consumer=consumer, claim_idle_ms=idle_ms, max_attempts=attempts)
-    queue.ensure_group()
-    return queue
 
 
 class Recorder:
@@ -93,7 +86,7 @@ def test_backoff_grows_is_jittered_and_capped() -> None:
 def test_success_acks_after_the_handler_and_logs_one_line(
     redis_client: redis.Redis, caplog: pytest.LogCaptureFixture
 ) -> None:
-    queue = make_queue(redis_client)
+    queue = make_queue(redis_client, "w1")
     seen_pending: list[int] = []
     rec = Recorder(lambda job: seen_pending.append(queue.pending()))
     outcomes: list[str] = []
@@ -120,7 +113,7 @@ def test_success_acks_after_the_handler_and_logs_one_line(
 
 
 def test_retryable_failure_retries_then_dead_letters_once(redis_client: redis.Redis) -> None:
-    queue = make_queue(redis_client, idle_ms=200, attempts=3)
+    queue = make_queue(redis_client, "w1", idle_ms=200, attempts=3)
 
     def always_times_out(job: Job) -> None:
         raise FetchTimeout("read timed out")
@@ -137,7 +130,7 @@ def test_retryable_failure_retries_then_dead_letters_once(redis_client: redis.Re
 
 
 def test_non_retryable_failure_goes_straight_to_dead(redis_client: redis.Redis) -> None:
-    queue = make_queue(redis_client, idle_ms=200, attempts=3)
+    queue = make_queue(redis_client, "w1", idle_ms=200, attempts=3)
 
     def not_an_article(job: Job) -> None:
         raise NotAnArticle("home page")
@@ -155,7 +148,7 @@ def test_non_retryable_failure_goes_straight_to_dead(redis_client: redis.Redis) 
 def test_unexpected_exception_is_retried_and_then_succeeds(
     redis_client: redis.Redis, caplog: pytest.LogCaptureFixture
 ) -> None:
-    queue = make_queue(redis_client, idle_ms=200, attempts=3)
+    queue = make_queue(redis_client, "w1", idle_ms=200, attempts=3)
 
     def flaky(job: Job) -> None:
         if job.attempts == 1:
@@ -176,7 +169,7 @@ def test_unexpected_exception_is_retried_and_then_succeeds(
 
 
 def test_dead_letter_notice_failure_still_dead_letters(redis_client: redis.Redis) -> None:
-    queue = make_queue(redis_client)
+    queue = make_queue(redis_client, "w1")
 
     def refuse(job: Job) -> None:
         raise NotAnArticle()
