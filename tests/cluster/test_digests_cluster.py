@@ -22,7 +22,7 @@ from bot.deps import Deps, _client_for, build_deps
 from bot.digests.scheduler import DigestScheduler, TickResult
 from bot.digests.subscriptions import Subscription, Subscriptions
 from bot.models import Digest
-from tests.cluster.articles import troops
+from tests.support.articles import troops
 
 # 07:00:30 in Paris: the daily 07:00 digest is due
 NOW = datetime(2026, 1, 27, 6, 0, 30, tzinfo=UTC)

@@ -13,12 +13,12 @@ import pytest
 from bot.config import Settings
 from bot.deps import Deps, build_deps
 from bot.errors import TopicNameError
-from bot.ingest.urls import article_id, canonical_url, content_hash
 from bot.jobs.pipeline import store_article
 from bot.models import Article, Entity, Event, Place
 from bot.render.jsonout import brief_json
 from bot.topics import brief as briefs
 from bot.topics.definitions import assign
+from tests.support.articles import keyed_article
 
 QAMISHLI = Place(id="geo:q", name="Qamishli", kind="city", country="SY", mentions=4)
 HMEIMIM = Place(id="facility:h", name="Hmeimim Air Base", kind="facility", country="SY", mentions=3)
@@ -45,15 +45,10 @@ def make(
     actors: list[Entity],
     events: list[Event] | None = None,
 ) -> Article:
-    canon = canonical_url(url)
-    digest = content_hash(text)
-    article = Article(
-        id=article_id(canon, digest),
-        url=url,
-        canonical_url=canon,
+    article = keyed_article(
+        url,
+        text,
         title=title,
-        text=text,
-        content_hash=digest,
         outlet=url.split("/")[2],
         published=datetime(2026, 1, day, 9, tzinfo=UTC),
         summary=[text.split(". ")[0] + "."],
