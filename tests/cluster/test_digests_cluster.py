@@ -17,12 +17,12 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import Settings
-from bot.deps import Deps, _client_for, build_deps
+from bot.deps import Deps, _client_for
 from bot.digests.scheduler import DigestScheduler, TickResult
 from bot.digests.subscriptions import Subscription, Subscriptions
 from bot.models import Digest
 from tests.support.articles import troops
+from tests.support.deps import deps_on
 
 # 07:00:30 in Paris: the daily 07:00 digest is due
 NOW = datetime(2026, 1, 27, 6, 0, 30, tzinfo=UTC)
@@ -47,12 +47,11 @@ def morning_digest(team: str = "T1", channel: str = "C1") -> Subscription:
 @pytest.fixture
 def replicas(backend_url: str, tmp_path: Path) -> Iterator[list[Deps]]:
     """Two briefbot processes' worth of dependencies on the same store."""
-    built = [
-        build_deps(Settings(redis_url=backend_url, data_dir=tmp_path / f"r{n}")) for n in range(2)
-    ]
-    yield built
-    for deps in built:
-        deps.close()
+    with (
+        deps_on(backend_url, tmp_path / "r0") as first,
+        deps_on(backend_url, tmp_path / "r1") as second,
+    ):
+        yield [first, second]
 
 
 def test_subscriptions_round_trip_per_team(redis_backend: Any) -> None:

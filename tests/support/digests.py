@@ -1,17 +1,13 @@
 """Shared by the digest and scheduler tests: story articles filed into a topic,
-a recording digest sender (the Slack edge), and ``Deps`` on the test Redis."""
+and a recording digest sender (the Slack edge)."""
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 
-from bot.config import Settings
-from bot.deps import Deps, build_deps
+from bot.deps import Deps
 from bot.digests.subscriptions import Subscription
 from bot.models import Development, Digest
 from tests.support.articles import story_article
@@ -40,16 +36,6 @@ class Outbox:
 
     def for_sub(self, sub_id: str) -> list[Digest]:
         return [d for s, d in self.sent if s.id == sub_id]
-
-
-@contextmanager
-def deps_on(redis_url: str, tmp_path: Path) -> Iterator[Deps]:
-    """A ``Deps`` with its own Redis client on the test Redis (like one more replica)."""
-    deps = build_deps(Settings(redis_url=redis_url, data_dir=tmp_path / "data"))
-    try:
-        yield deps
-    finally:
-        deps.close()
 
 
 def utc(*args: int) -> datetime:

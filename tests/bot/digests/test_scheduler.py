@@ -6,29 +6,22 @@ a claim, and what the digests contain. Slack is the recording ``Outbox``."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import redis
 
 from bot.deps import Deps
 from bot.digests.pacing import ChannelPacer
 from bot.digests.scheduler import DigestScheduler, TickResult
 from bot.digests.state import DigestState
 from bot.digests.subscriptions import Subscription, Subscriptions
-from tests.support.digests import Outbox, add, deps_on, utc
+from tests.support.deps import deps_on
+from tests.support.digests import Outbox, add, utc
 from tests.support.waiting import wait_until
 
 GRACE = 3600.0
 LONG_AGO = "2025-12-01T00:00:00+00:00"
-
-
-@pytest.fixture
-def deps(redis_url: str, redis_client: redis.Redis, tmp_path: Path) -> Iterator[Deps]:
-    with deps_on(redis_url, tmp_path) as made:
-        yield made
 
 
 @pytest.fixture

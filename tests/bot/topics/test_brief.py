@@ -3,15 +3,12 @@ topics, team isolation and the brief JSON — on hand-built articles, no NLP."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
-from bot.deps import Deps, build_deps
+from bot.deps import Deps
 from bot.errors import TopicNameError
 from bot.jobs.pipeline import store_article
 from bot.models import Article, Entity, Event, Place
@@ -25,13 +22,6 @@ HMEIMIM = Place(id="facility:h", name="Hmeimim Air Base", kind="facility", count
 ODESA = Place(id="geo:o", name="Port of Chornomorsk", kind="facility", country="UA", mentions=3)
 PUTIN = Entity(id="person:putin", name="Vladimir Putin", kind="person", mentions=3)
 SDF = Entity(id="org:sdf", name="Syrian Democratic Forces", kind="organization", mentions=4)
-
-
-@pytest.fixture
-def deps(redis_url: str, redis_client: object, tmp_path: Path) -> Iterator[Deps]:
-    made = build_deps(Settings(redis_url=redis_url, data_dir=tmp_path))
-    yield made
-    made.close()
 
 
 def make(
