@@ -23,6 +23,7 @@ from bot.digests.subscriptions import Subscription, Subscriptions
 from bot.models import Digest
 from tests.support.articles import troops
 from tests.support.deps import deps_on
+from tests.support.subscriptions import subscription
 
 # 07:00:30 in Paris: the daily 07:00 digest is due
 NOW = datetime(2026, 1, 27, 6, 0, 30, tzinfo=UTC)
@@ -30,14 +31,9 @@ DUE = datetime(2026, 1, 27, 7, 0, tzinfo=ZoneInfo("Europe/Paris"))  # as the tri
 
 
 def morning_digest(team: str = "T1", channel: str = "C1") -> Subscription:
-    return Subscription(
-        id="",
+    return subscription(
         team=team,
         channel=channel,
-        topics=["syria"],
-        hour=7,
-        minute=0,
-        days="daily",
         timezone="Europe/Paris",
         created_by="U1",
         created_at="2026-01-01T00:00:00+00:00",

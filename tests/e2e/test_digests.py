@@ -28,6 +28,7 @@ from bot.slack.digests import SlackDigestSender
 from handlers.digests import answer_digest_command
 from tests.e2e.conftest import SECRET, SlackPoster, seed_files
 from tests.fakeslack import FakeSlack, command_body, slash_command
+from tests.support.subscriptions import add_subscription
 from tests.support.waiting import wait_until
 
 SYRIA = [p for p in seed_files() if "qamishli" in p.name or "sharaa" in p.name][:4]
@@ -104,10 +105,13 @@ def test_subscriptions_are_per_team_and_survive_a_restart(
 
 
 def subscribe(deps: Deps, channel: str, hour: int = 7, minute: int = 0) -> Subscription:
-    sub = Subscription(id="", team="T1", channel=channel, topics=["syria"], hour=hour,
-                       minute=minute, days="daily", timezone="UTC",
-                       created_at="2025-12-01T00:00:00+00:00")  # fmt: skip
-    return Subscriptions(deps.redis).add(sub)
+    return add_subscription(
+        deps.redis,
+        channel=channel,
+        hour=hour,
+        minute=minute,
+        created_at="2025-12-01T00:00:00+00:00",
+    )
 
 
 def slack_scheduler(deps: Deps) -> DigestScheduler:

@@ -39,4 +39,5 @@ class Outbox:
 
 
 def utc(*args: int) -> datetime:
+    """``datetime(*args)`` in UTC."""
     return datetime(*args, tzinfo=UTC)  # type: ignore[misc]

@@ -18,6 +18,7 @@ from bot.digests.state import DigestState
 from bot.digests.subscriptions import Subscription, Subscriptions
 from tests.support.deps import deps_on
 from tests.support.digests import Outbox, add, utc
+from tests.support.subscriptions import add_subscription
 from tests.support.waiting import wait_until
 
 GRACE = 3600.0
@@ -40,19 +41,8 @@ def scheduler(deps: Deps, outbox: Outbox) -> DigestScheduler:
 
 
 def subscribe(deps: Deps, tz: str = "UTC", days: str = "daily", **kw: object) -> Subscription:
-    fields: dict[str, object] = {
-        "id": "",
-        "team": "T1",
-        "channel": "C1",
-        "topics": ["syria"],
-        "hour": 7,
-        "minute": 0,
-        "days": days,
-        "timezone": tz,
-        "created_at": LONG_AGO,
-        **kw,
-    }
-    return Subscriptions(deps.redis).add(Subscription(**fields))  # type: ignore[arg-type]
+    fields = {"created_at": LONG_AGO, **kw}
+    return add_subscription(deps.redis, timezone=tz, days=days, **fields)
 
 
 def outcomes(results: list[TickResult]) -> list[str]:
