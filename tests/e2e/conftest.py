@@ -33,12 +33,6 @@ def analyzer() -> Any:
 
 
 @pytest.fixture
-def article_site() -> Iterator[ArticleServer]:
-    with ArticleServer() as server:
-        yield server
-
-
-@pytest.fixture
 def settings(
     redis_url: str, fake_slack: FakeSlack, article_site: ArticleServer, tmp_path: Path
 ) -> Settings:

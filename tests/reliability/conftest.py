@@ -1,5 +1,5 @@
 """Fixtures for the reliability tests: the e2e stack (real app, fake Slack,
-local article site, shared NLP model).
+shared NLP model; the local article site comes from ``tests/support/pages.py``).
 
 The e2e fixtures are imported, not copied, so both suites run the same app.
 """
@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from tests.e2e.conftest import (  # noqa: F401 - fixtures shared with tests/e2e
     analyzer,
-    article_site,
     deps,
     make_deps,
     server,
