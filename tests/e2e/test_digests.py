@@ -21,17 +21,17 @@ from bot.digests.scheduler import DigestScheduler
 from bot.digests.state import DigestState
 from bot.digests.subscriptions import Subscription, Subscriptions
 from bot.jobs import pipeline
-from bot.runtime import BotServer
 from bot.slack.brief_command import parse
 from bot.slack.client import make_web_client
 from bot.slack.digests import SlackDigestSender
 from handlers.digests import answer_digest_command
-from tests.e2e.conftest import SECRET, SlackPoster, seed_files
 from tests.fakeslack import FakeSlack, command_body, slash_command
+from tests.support.app import SECRET, SlackPoster, start_bot
+from tests.support.seeds import SYRIA_NAMES, seed_path
 from tests.support.subscriptions import add_subscription
 from tests.support.waiting import wait_until
 
-SYRIA = [p for p in seed_files() if "qamishli" in p.name or "sharaa" in p.name][:4]
+SYRIA = [seed_path(name) for name in SYRIA_NAMES]
 
 
 def command(poster: SlackPoster, text: str, **kw: str) -> str:
@@ -90,10 +90,9 @@ def test_subscriptions_are_per_team_and_survive_a_restart(
     gone = answer_digest_command(deps, other, parse(f"digest remove {sub.id}"))
     assert "no digest" in str(gone)
     # a restart: new Deps and a new server on the same Redis
-    restarted = BotServer(make_deps(), port=0, workers=False, host="127.0.0.1")
-    restarted.start()
+    restarted = start_bot(make_deps(), workers=False)
     try:
-        poster = SlackPoster(f"http://127.0.0.1:{restarted.port}")
+        poster = SlackPoster.to(restarted)
         listing = command(poster, "digest list")
         poster.client.close()
     finally:

@@ -22,11 +22,12 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import SYRIA_NAMES, SlackPoster, serve_seed
 from tests.fakeslack import FakeSlack, command_body, event_body, message_event, slash_command
+from tests.support.app import SlackPoster
 from tests.support.pages import ArticleServer
 from tests.support.paths import REPO
 from tests.support.redis_proc import RedisProc, free_port
+from tests.support.seeds import SYRIA_NAMES, serve_seed
 from tests.support.waiting import wait_until
 
 ROOT = REPO
