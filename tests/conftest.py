@@ -15,7 +15,9 @@ from pathlib import Path
 import pytest
 import redis
 
-pytest_plugins = ["tests.fakeslack.fixtures"]
+from tests.support.redis_db import empty_db
+
+pytest_plugins = ["tests.fakeslack.fixtures", "tests.support.pages"]
 
 
 @pytest.fixture(scope="session")
@@ -34,11 +36,8 @@ def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture
 def redis_client(redis_url: str) -> Iterator[redis.Redis]:
-    client = redis.Redis.from_url(redis_url)
-    client.flushdb()
-    yield client
-    client.flushdb()
-    client.close()
+    with empty_db(redis_url) as client:
+        yield client
 
 
 @pytest.fixture(autouse=True)

@@ -28,6 +28,7 @@ import redis
 
 from bot.store.connect import client_for
 from tests.cluster.launcher import LocalCluster, find_redis_server
+from tests.support.redis_db import empty_db
 
 ClusterClient = Any  # redis.cluster.RedisCluster: untyped in redis-py
 
@@ -74,11 +75,8 @@ def redis_backend(request: pytest.FixtureRequest) -> Iterator[Any]:
     if request.param == "cluster":
         yield request.getfixturevalue("cluster_client")
         return
-    client = redis.Redis.from_url(request.getfixturevalue("redis_url"))
-    client.flushdb()
-    yield client
-    client.flushdb()
-    client.close()
+    with empty_db(request.getfixturevalue("redis_url")) as client:
+        yield client
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from redis.cluster import RedisCluster
 
 from bot.deps import Deps
 from tests.bot.topics import test_brief as base
-from tests.bot.topics.test_brief import deps
 from tests.cluster.reuse import cluster_as_redis_url, redis_tests
+from tests.support.deps import deps
 
 __all__ = ["cluster_as_redis_url", "deps"]  # fixtures: redis_url is the cluster's here
 

@@ -17,13 +17,14 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bot.config import Settings
-from bot.deps import Deps, build_deps
+from bot.deps import Deps
 from bot.digests.scheduler import DigestScheduler, TickResult
 from bot.digests.subscriptions import Subscription, Subscriptions
 from bot.models import Digest
 from bot.store.connect import client_for
-from tests.cluster.articles import troops
+from tests.support.articles import troops
+from tests.support.deps import deps_on
+from tests.support.subscriptions import subscription
 
 # 07:00:30 in Paris: the daily 07:00 digest is due
 NOW = datetime(2026, 1, 27, 6, 0, 30, tzinfo=UTC)
@@ -31,14 +32,9 @@ DUE = datetime(2026, 1, 27, 7, 0, tzinfo=ZoneInfo("Europe/Paris"))  # as the tri
 
 
 def morning_digest(team: str = "T1", channel: str = "C1") -> Subscription:
-    return Subscription(
-        id="",
+    return subscription(
         team=team,
         channel=channel,
-        topics=["syria"],
-        hour=7,
-        minute=0,
-        days="daily",
         timezone="Europe/Paris",
         created_by="U1",
         created_at="2026-01-01T00:00:00+00:00",
@@ -48,12 +44,11 @@ def morning_digest(team: str = "T1", channel: str = "C1") -> Subscription:
 @pytest.fixture
 def replicas(backend_url: str, tmp_path: Path) -> Iterator[list[Deps]]:
     """Two briefbot processes' worth of dependencies on the same store."""
-    built = [
-        build_deps(Settings(redis_url=backend_url, data_dir=tmp_path / f"r{n}")) for n in range(2)
-    ]
-    yield built
-    for deps in built:
-        deps.close()
+    with (
+        deps_on(backend_url, tmp_path / "r0") as first,
+        deps_on(backend_url, tmp_path / "r1") as second,
+    ):
+        yield [first, second]
 
 
 def test_subscriptions_round_trip_per_team(redis_backend: Any) -> None:

@@ -8,7 +8,6 @@ its own cluster with a short node timeout, since it breaks it.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from bot.store.connect import client_for
 from bot.store.keys import TeamKeys
 from bot.store.team import Store
 from tests.cluster.launcher import LocalCluster
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture
@@ -43,17 +43,20 @@ def test_a_lost_master_makes_the_store_unavailable(fragile_cluster: LocalCluster
     with pytest.raises(StoreUnavailable):
         store.article_count(dead_team)  # its node refuses connections at once
     # the other nodes answer until they agree the master failed, then refuse everyone
-    cause = _wait_for_unavailable(store, live_team, limit=30.0)
-    assert isinstance(cause, redis.exceptions.ClusterDownError)
+    refused = wait_until(
+        f"the store to refuse {live_team} after a master died",
+        lambda: _unavailable(store, live_team),
+        limit=30.0,
+        every=0.1,
+    )
+    assert isinstance(refused.__cause__, redis.exceptions.ClusterDownError)
     client.close()
 
 
-def _wait_for_unavailable(store: Store, team: str, limit: float) -> BaseException | None:
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        try:
-            assert store.followed(team, "U1") == ["syria"]
-        except StoreUnavailable as exc:
-            return exc.__cause__
-        time.sleep(0.1)
-    pytest.fail(f"the store still answered for {team} {limit:.0f} s after a master died")
+def _unavailable(store: Store, team: str) -> StoreUnavailable | None:
+    """The error the store raises for ``team``; None while it still answers."""
+    try:
+        assert store.followed(team, "U1") == ["syria"]
+    except StoreUnavailable as exc:
+        return exc
+    return None

@@ -12,6 +12,7 @@ from bot.store.connect import client_for
 from bot.store.keys import QueueKeys
 from tests.bot.jobs import test_queue as base
 from tests.cluster.reuse import redis_tests
+from tests.support.queues import make_queue
 
 REUSED = redis_tests(
     base,
@@ -78,16 +79,16 @@ def test_reclaim_pages_past_fresh_jobs_without_timing(redis_backend: Any) -> Non
     so the 25 fresh jobs stay far inside a 60 s ``claim_idle`` however slow the
     machine is.
     """
-    busy = base.make_queue(redis_backend, "busy", idle_ms=60_000)
+    busy = make_queue(redis_backend, "busy", idle_ms=60_000)
     for n in range(25):
         busy.enqueue("ingest_url", "T1", {"url": f"{base.URL}/{n}"})
-    crashed = base.make_queue(redis_backend, "crashed", idle_ms=60_000)
+    crashed = make_queue(redis_backend, "crashed", idle_ms=60_000)
     stale_id = crashed.enqueue("ingest_url", "T1", {"url": base.URL})
     assert all(busy.claim(block_ms=10) for _ in range(25))
     stale = crashed.claim(block_ms=10)
     assert stale is not None and stale.id == stale_id
     assert crashed.release(stale)  # behind 25 fresh pending jobs in the stream
-    rescuer = base.make_queue(redis_backend, "rescuer", idle_ms=60_000)
+    rescuer = make_queue(redis_backend, "rescuer", idle_ms=60_000)
     job = rescuer.claim(block_ms=0)
     assert job is not None and (job.id, job.attempts) == (stale_id, 1)
     assert base.owner(redis_backend, stale_id) == "rescuer"

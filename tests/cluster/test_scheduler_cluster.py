@@ -6,8 +6,9 @@ from redis.cluster import RedisCluster
 
 from bot.deps import Deps
 from tests.bot.digests import test_scheduler as base
-from tests.bot.digests.test_scheduler import deps, outbox, scheduler
+from tests.bot.digests.test_scheduler import outbox, scheduler
 from tests.cluster.reuse import cluster_as_redis_url, redis_tests
+from tests.support.deps import deps
 
 __all__ = ["cluster_as_redis_url", "deps", "outbox", "scheduler"]  # redis_url: the cluster's
 

@@ -17,7 +17,7 @@ from bot.models import Article
 from bot.store.connect import client_for
 from bot.store.keys import TopicKeys
 from bot.topics.state import TopicState
-from tests.cluster.articles import harvest, troops
+from tests.support.articles import harvest, troops
 
 NOW = datetime(2026, 1, 27, 9, 0, tzinfo=UTC)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import copy_seeds
+from tests.support.seeds import copy_seeds
 
 
 def briefbot(

@@ -8,7 +8,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -22,15 +21,17 @@ from bot.digests.scheduler import DigestScheduler
 from bot.digests.state import DigestState
 from bot.digests.subscriptions import Subscription, Subscriptions
 from bot.jobs import pipeline
-from bot.runtime import BotServer
 from bot.slack.brief_command import parse
 from bot.slack.client import make_web_client
 from bot.slack.digests import SlackDigestSender
 from handlers.digests import answer_digest_command
-from tests.e2e.conftest import SECRET, SlackPoster, seed_files
 from tests.fakeslack import FakeSlack, command_body, slash_command
+from tests.support.app import SECRET, SlackPoster, start_bot
+from tests.support.seeds import SYRIA_NAMES, seed_path
+from tests.support.subscriptions import add_subscription
+from tests.support.waiting import wait_until
 
-SYRIA = [p for p in seed_files() if "qamishli" in p.name or "sharaa" in p.name][:4]
+SYRIA = [seed_path(name) for name in SYRIA_NAMES]
 
 
 def command(poster: SlackPoster, text: str, **kw: str) -> str:
@@ -89,10 +90,9 @@ def test_subscriptions_are_per_team_and_survive_a_restart(
     gone = answer_digest_command(deps, other, parse(f"digest remove {sub.id}"))
     assert "no digest" in str(gone)
     # a restart: new Deps and a new server on the same Redis
-    restarted = BotServer(make_deps(), port=0, workers=False, host="127.0.0.1")
-    restarted.start()
+    restarted = start_bot(make_deps(), workers=False)
     try:
-        poster = SlackPoster(f"http://127.0.0.1:{restarted.port}")
+        poster = SlackPoster.to(restarted)
         listing = command(poster, "digest list")
         poster.client.close()
     finally:
@@ -104,10 +104,13 @@ def test_subscriptions_are_per_team_and_survive_a_restart(
 
 
 def subscribe(deps: Deps, channel: str, hour: int = 7, minute: int = 0) -> Subscription:
-    sub = Subscription(id="", team="T1", channel=channel, topics=["syria"], hour=hour,
-                       minute=minute, days="daily", timezone="UTC",
-                       created_at="2025-12-01T00:00:00+00:00")  # fmt: skip
-    return Subscriptions(deps.redis).add(sub)
+    return add_subscription(
+        deps.redis,
+        channel=channel,
+        hour=hour,
+        minute=minute,
+        created_at="2025-12-01T00:00:00+00:00",
+    )
 
 
 def slack_scheduler(deps: Deps) -> DigestScheduler:
@@ -193,14 +196,6 @@ class ServeProcess:
         self._file.close()
 
 
-def wait_for(condition: Callable[[], Any], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.2)
-
-
 @pytest.fixture
 def serve_env(redis_url: str, fake_slack: FakeSlack, tmp_path: Path) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "BRIEFBOT_"))}
@@ -233,7 +228,12 @@ def two_servers(serve_env: dict[str, str], tmp_path: Path) -> Iterator[list[Serv
 def test_two_serve_processes_post_a_due_digest_once(
     two_servers: list[ServeProcess], fake_slack: FakeSlack, redis_client: Any
 ) -> None:
-    wait_for(lambda: all("serve: HTTP on" in p.text() for p in two_servers), 60, "serve")
+    wait_until(
+        "both serve processes to listen",
+        lambda: all("serve: HTTP on" in p.text() for p in two_servers),
+        limit=60,
+        every=0.2,
+    )
     now = datetime.now(UTC)
     due = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
     if (due - now).total_seconds() < 3:  # too close to call: the minute after
@@ -254,7 +254,12 @@ def test_two_serve_processes_post_a_due_digest_once(
     fake_slack.wait_for("chat.postMessage", timeout=(due - now).total_seconds() + 40)
     # both replicas finished their tick of that minute: one sent, the other did not
     tick = f"digest tick done at={due.strftime('%Y-%m-%dT%H:%M')}"
-    wait_for(lambda: all(tick in p.text() for p in two_servers), 30, "both replicas to tick")
+    wait_until(
+        "both replicas to tick",
+        lambda: all(tick in p.text() for p in two_servers),
+        limit=30,
+        every=0.2,
+    )
     slot = f"digest sent sub={sub.key} slot={due.strftime('%Y-%m-%dT%H:%M')}"
     assert sum(slot in p.text() for p in two_servers) == 1
     messages = fake_slack.messages("CDUE")

@@ -9,7 +9,6 @@ from pathlib import Path
 from bot.deps import Deps
 from bot.jobs import pipeline
 from bot.runtime import BotServer
-from tests.e2e.conftest import SlackPoster, seed_files, serve_seed
 from tests.fakeslack import (
     FakeSlack,
     app_home_opened_event,
@@ -21,7 +20,9 @@ from tests.fakeslack import (
     message_event,
     slash_command,
 )
+from tests.support.app import SlackPoster
 from tests.support.pages import ArticleServer
+from tests.support.seeds import seed_files, serve_seed
 
 SYRIA = [p for p in seed_files() if "qamishli" in p.name or "sharaa" in p.name][:4]
 

@@ -17,7 +17,6 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.jobs import pipeline
 from bot.runtime import BotServer
-from tests.e2e.conftest import SYRIA_NAMES, SlackPoster, seed_path, serve_seed
 from tests.fakeslack import (
     FakeSlack,
     FakeSocketMode,
@@ -26,7 +25,10 @@ from tests.fakeslack import (
     message_event,
     slash_command,
 )
+from tests.support.app import SlackPoster, start_bot
 from tests.support.pages import ArticleServer
+from tests.support.seeds import SYRIA_NAMES, seed_path, serve_seed
+from tests.support.waiting import wait_until
 
 
 @pytest.fixture
@@ -34,8 +36,7 @@ def socket_server(
     make_deps: Callable[..., Deps], fake_socket_mode: FakeSocketMode
 ) -> Iterator[BotServer]:
     deps = make_deps(slack_app_token="xapp-test-token")
-    bot = BotServer(deps, port=0, workers=True, host="127.0.0.1")
-    bot.start()
+    bot = start_bot(deps)
     fake_socket_mode.wait_connected()
     yield bot
     bot.stop()
@@ -98,8 +99,7 @@ def test_a_worker_killed_mid_job_is_replaced_and_one_reply_is_posted(
     tmp_path: Path,
 ) -> None:
     deps = make_deps()
-    front = BotServer(deps, port=0, workers=False, host="127.0.0.1")
-    front.start()
+    front = start_bot(deps, workers=False)
     try:
         html = seed_path(SYRIA_NAMES[2]).read_text()
         url = article_site.html("/slow.html", html, delay=4.0)
@@ -110,18 +110,14 @@ def test_a_worker_killed_mid_job_is_replaced_and_one_reply_is_posted(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-        poster = SlackPoster(f"http://127.0.0.1:{front.port}")
+        poster = SlackPoster.to(front)
         event = message_event(f"<{url}>", ts="1700000200.000100")
         assert poster.post(event_body(event)).status_code == 200
-        deadline = time.monotonic() + 60
-        while not article_site.requests and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert article_site.requests, "the worker never fetched the page"
+        wait_until("the worker to fetch the page", lambda: article_site.requests, limit=60)
         worker.send_signal(signal.SIGKILL)
         worker.wait(timeout=10)
         assert fake_slack.calls("chat.postMessage") == []
-        second = BotServer(make_deps(), port=0, workers=True, host="127.0.0.1")
-        second.start()
+        second = start_bot(make_deps())
         try:
             fake_slack.wait_for("chat.postMessage", timeout=60)
             time.sleep(1.5)
@@ -142,10 +138,9 @@ def test_two_workspaces_never_see_each_other_through_slack(
     T2's app (its own token, same Redis) answers only from T2's data."""
     deps_a = make_deps()
     pipeline.ingest_path(deps_a, "T1", seed_path(SYRIA_NAMES[0]))
-    app_a = BotServer(deps_a, port=0, workers=False, host="127.0.0.1")
-    app_a.start()
+    app_a = start_bot(deps_a, workers=False)
     try:
-        poster = SlackPoster(f"http://127.0.0.1:{app_a.port}")
+        poster = SlackPoster.to(app_a)
         own = poster.post(command_body(slash_command("syria", team="T1"))).json()
         assert "article" in str(own["blocks"])
         other = poster.post(command_body(slash_command("syria", team="T2")))
@@ -158,10 +153,9 @@ def test_two_workspaces_never_see_each_other_through_slack(
         app_a.stop()
     fake_slack.add_team("xoxb-team-two", team_id="T2")
     deps_b = make_deps(slack_bot_token="xoxb-team-two")
-    app_b = BotServer(deps_b, port=0, workers=False, host="127.0.0.1")
-    app_b.start()
+    app_b = start_bot(deps_b, workers=False)
     try:
-        poster = SlackPoster(f"http://127.0.0.1:{app_b.port}")
+        poster = SlackPoster.to(app_b)
         answer = poster.post(command_body(slash_command("syria", team="T2"))).json()
         text = str(answer["blocks"])
         assert "Qamishli" not in text and "no articles" in text.lower()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
 import pytest
 import redis
 
@@ -14,13 +11,7 @@ from bot.store.keys import TopicKeys
 from bot.topics import state as topic_state
 from handlers.commands import BUSY, UNAVAILABLE, answer
 from tests.fakeslack import slash_command
-from tests.support.digests import deps_on, story_article
-
-
-@pytest.fixture
-def deps(redis_url: str, redis_client: redis.Redis, tmp_path: Path) -> Iterator[Deps]:
-    with deps_on(redis_url, tmp_path) as built:
-        yield built
+from tests.support.articles import story_article
 
 
 def test_a_busy_topic_says_try_again_not_store_down(

@@ -18,11 +18,11 @@ import pytest
 from bot.deps import Deps
 from bot.ingest.fetch import Fetcher
 from bot.runtime import BotServer
-from tests.e2e.conftest import SlackPoster
 from tests.fakeslack import FakeSlack, event_body, message_event
-from tests.reliability.conftest import wait_until
 from tests.reliability.hostile_pages import RESOLVER_ANSWERS, Case, good_cases, serve_all
+from tests.support.app import SlackPoster, start_bot
 from tests.support.pages import ArticleServer
+from tests.support.waiting import wait_until
 
 NOT_LINKS = [
     "<ftp://files.example.org/report.pdf> and <file:///etc/passwd>",
@@ -42,9 +42,8 @@ def fake_resolver(host: str, port: int) -> list[str]:
 def app(make_deps: Callable[..., Deps]) -> Iterator[tuple[BotServer, SlackPoster]]:
     deps = make_deps(fetch_timeout=1.0, worker_concurrency=2)
     deps._fetcher = Fetcher(deps.settings, resolver=fake_resolver)
-    bot = BotServer(deps, port=0, workers=True, host="127.0.0.1")
-    bot.start()
-    poster = SlackPoster(f"http://127.0.0.1:{bot.port}")
+    bot = start_bot(deps)
+    poster = SlackPoster.to(bot)
     yield bot, poster
     poster.client.close()
     bot.stop()

@@ -11,7 +11,6 @@ import pytest
 
 from bot.deps import Deps
 from bot.runtime import BotServer
-from tests.e2e.conftest import SYRIA_NAMES, SlackPoster, serve_seed
 from tests.fakeslack import (
     FakeSlack,
     app_home_opened_event,
@@ -20,8 +19,10 @@ from tests.fakeslack import (
     message_event,
     slash_command,
 )
-from tests.reliability.conftest import wait_until
+from tests.support.app import SlackPoster, start_bot
 from tests.support.pages import ArticleServer
+from tests.support.seeds import SYRIA_NAMES, serve_seed
+from tests.support.waiting import wait_until
 
 TOKEN_ONE, TOKEN_TWO = "xoxb-test-token", "xoxb-team-two"
 
@@ -33,9 +34,8 @@ def two_apps(make_deps: Callable[..., Deps], fake_slack: FakeSlack) -> Iterator[
     fake_slack.add_team(TOKEN_TWO, team_id="T2")
     apps: Apps = {}
     for team, token in (("T1", TOKEN_ONE), ("T2", TOKEN_TWO)):
-        bot = BotServer(make_deps(slack_bot_token=token), port=0, workers=True, host="127.0.0.1")
-        bot.start()
-        apps[team] = (bot, SlackPoster(f"http://127.0.0.1:{bot.port}"))
+        bot = start_bot(make_deps(slack_bot_token=token))
+        apps[team] = (bot, SlackPoster.to(bot))
     yield apps
     for bot, poster in apps.values():
         poster.client.close()

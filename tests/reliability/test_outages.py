@@ -20,11 +20,12 @@ from bot.config import Settings
 from bot.deps import Deps, build_deps
 from bot.runtime import BotServer
 from bot.store.keys import QueueKeys
-from tests.e2e.conftest import SYRIA_NAMES, SlackPoster, seed_files, seed_path, serve_seed
 from tests.fakeslack import FakeSlack, command_body, event_body, message_event, slash_command
-from tests.reliability.conftest import wait_until
-from tests.reliability.redis_proc import RedisProc
+from tests.support.app import SlackPoster, start_bot
 from tests.support.pages import ArticleServer
+from tests.support.redis_proc import RedisProc
+from tests.support.seeds import SYRIA_NAMES, seed_files, seed_path, serve_seed
+from tests.support.waiting import wait_until
 
 RETRY = {"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "http_error"}
 UNAVAILABLE = "temporarily unavailable"
@@ -51,9 +52,8 @@ def start_app(
             replace(settings, redis_url=own_redis.url, **overrides), wait_for_store=True
         )
         deps._analyzer = analyzer
-        bot = BotServer(deps, port=0, workers=True, host="127.0.0.1")
-        bot.start()
-        poster = SlackPoster(f"http://127.0.0.1:{bot.port}")
+        bot = start_bot(deps)
+        poster = SlackPoster.to(bot)
         started.append((bot, poster, deps))
         return bot, poster
 

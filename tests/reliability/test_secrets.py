@@ -22,12 +22,13 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import SYRIA_NAMES, SlackPoster, serve_seed
 from tests.fakeslack import FakeSlack, command_body, event_body, message_event, slash_command
-from tests.reliability.conftest import wait_until
-from tests.reliability.redis_proc import RedisProc, free_port
+from tests.support.app import SlackPoster
 from tests.support.pages import ArticleServer
 from tests.support.paths import REPO
+from tests.support.redis_proc import RedisProc, free_port
+from tests.support.seeds import SYRIA_NAMES, serve_seed
+from tests.support.waiting import wait_until
 
 ROOT = REPO
 BOT_TOKEN = "xoxb-1111-2222-BotTokenS3cretValue"

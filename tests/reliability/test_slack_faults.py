@@ -7,10 +7,11 @@ and fetched once; the queue ends empty with no dead letters.
 from __future__ import annotations
 
 from bot.runtime import BotServer
-from tests.e2e.conftest import SYRIA_NAMES, SlackPoster, serve_seed
 from tests.fakeslack import FakeSlack, event_body, message_event
-from tests.reliability.conftest import wait_until
+from tests.support.app import SlackPoster
 from tests.support.pages import ArticleServer
+from tests.support.seeds import SYRIA_NAMES, serve_seed
+from tests.support.waiting import wait_until
 
 
 def post_link(slack_post: SlackPoster, url: str, ts: str) -> None:

@@ -18,7 +18,6 @@ import pytest
 
 from bot.deps import Deps
 from bot.runtime import BotServer
-from tests.e2e.conftest import SECRET, SlackPoster
 from tests.fakeslack import (
     FakeSlack,
     FakeSocketMode,
@@ -32,6 +31,7 @@ from tests.fakeslack import (
     signed_headers,
     slash_command,
 )
+from tests.support.app import SECRET, SlackPoster, start_bot
 
 LINK = "https://news.example.org/2026/02/story"
 
@@ -62,9 +62,8 @@ HOSTILE_TEXTS = [
 @pytest.fixture
 def front(deps: Deps) -> Iterator[tuple[BotServer, SlackPoster]]:
     """The app without workers: queued jobs stay in the stream, countable."""
-    bot = BotServer(deps, port=0, workers=False, host="127.0.0.1")
-    bot.start()
-    poster = SlackPoster(f"http://127.0.0.1:{bot.port}")
+    bot = start_bot(deps, workers=False)
+    poster = SlackPoster.to(bot)
     yield bot, poster
     poster.client.close()
     bot.stop()
@@ -242,8 +241,7 @@ def test_another_teams_events_and_actions_touch_nothing(
 def socket_front(
     make_deps: Callable[..., Deps], fake_socket_mode: FakeSocketMode
 ) -> Iterator[BotServer]:
-    bot = BotServer(make_deps(slack_app_token="xapp-test"), port=0, workers=False, host="127.0.0.1")
-    bot.start()
+    bot = start_bot(make_deps(slack_app_token="xapp-test"), workers=False)
     fake_socket_mode.wait_connected()
     yield bot
     bot.stop()

@@ -12,6 +12,9 @@ request and how many body bytes each route managed to send::
 
 Fetch tests need the server's ``host:port`` in ``BRIEFBOT_FETCH_ALLOW_HOSTS``
 (``server.allow_entry``), since loopback is otherwise refused.
+
+The ``article_site`` fixture (a started server, stopped after the test) reaches
+every test through ``pytest_plugins`` in ``tests/conftest.py``.
 """
 
 from __future__ import annotations
@@ -204,7 +207,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def article_server() -> Iterator[ArticleServer]:
+def article_site() -> Iterator[ArticleServer]:
     """A started ``ArticleServer`` on 127.0.0.1, stopped after the test."""
     with ArticleServer() as server:
         yield server

@@ -4,9 +4,7 @@ did, and the CLI preview printing the same content."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 import redis
@@ -17,16 +15,10 @@ from bot.deps import Deps
 from bot.digests.assemble import FIRST_WINDOW, digest_for, mark_sent
 from bot.models import Brief, Digest
 from bot.store.keys import TopicKeys
-from tests.support.digests import add, deps_on, utc
+from tests.support.digests import add, utc
 
 T0 = utc(2026, 3, 2, 6)
 SCOPE = "digest:1"
-
-
-@pytest.fixture
-def deps(redis_url: str, redis_client: redis.Redis, tmp_path: Path) -> Iterator[Deps]:
-    with deps_on(redis_url, tmp_path) as made:
-        yield made
 
 
 def only(digest: Digest) -> Brief:

@@ -6,28 +6,23 @@ a claim, and what the digests contain. Slack is the recording ``Outbox``."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import redis
 
 from bot.deps import Deps
 from bot.digests.pacing import ChannelPacer
 from bot.digests.scheduler import DigestScheduler, TickResult
 from bot.digests.state import DigestState
 from bot.digests.subscriptions import Subscription, Subscriptions
-from tests.support.digests import Outbox, add, deps_on, utc
+from tests.support.deps import deps_on
+from tests.support.digests import Outbox, add, utc
+from tests.support.subscriptions import add_subscription
+from tests.support.waiting import wait_until
 
 GRACE = 3600.0
 LONG_AGO = "2025-12-01T00:00:00+00:00"
-
-
-@pytest.fixture
-def deps(redis_url: str, redis_client: redis.Redis, tmp_path: Path) -> Iterator[Deps]:
-    with deps_on(redis_url, tmp_path) as made:
-        yield made
 
 
 @pytest.fixture
@@ -46,19 +41,8 @@ def scheduler(deps: Deps, outbox: Outbox) -> DigestScheduler:
 
 
 def subscribe(deps: Deps, tz: str = "UTC", days: str = "daily", **kw: object) -> Subscription:
-    fields: dict[str, object] = {
-        "id": "",
-        "team": "T1",
-        "channel": "C1",
-        "topics": ["syria"],
-        "hour": 7,
-        "minute": 0,
-        "days": days,
-        "timezone": tz,
-        "created_at": LONG_AGO,
-        **kw,
-    }
-    return Subscriptions(deps.redis).add(Subscription(**fields))  # type: ignore[arg-type]
+    fields = {"created_at": LONG_AGO, **kw}
+    return add_subscription(deps.redis, timezone=tz, days=days, **fields)
 
 
 def outcomes(results: list[TickResult]) -> list[str]:
@@ -297,16 +281,7 @@ def test_start_ticks_at_once_and_shutdown_stops(deps: Deps, outbox: Outbox) -> N
     scheduler = scheduler_for(deps, outbox)
     scheduler.start()
     try:
-        wait_until(lambda: len(outbox.sent) == 1)
+        wait_until("the start-up tick to send the digest", lambda: len(outbox.sent) == 1, limit=10)
     finally:
         scheduler.shutdown()
     assert len(outbox.sent) == 1
-
-
-def wait_until(condition: Callable[[], bool], timeout: float = 10.0) -> None:
-    done = threading.Event()
-    for _ in range(int(timeout * 20)):
-        if condition():
-            return
-        done.wait(0.05)
-    raise AssertionError("condition not met in time")

@@ -3,7 +3,7 @@ team isolation, and the per-slot guard, against a real Redis."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 import pytest
 import redis
@@ -11,18 +11,15 @@ import redis
 from bot.digests.subscriptions import MAX_PER_TEAM, Subscription, Subscriptions, valid_timezone
 from bot.errors import InputError
 from bot.store.keys import SchedKeys
-
-
-def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=UTC)  # type: ignore[misc]
+from tests.support.digests import utc
+from tests.support.subscriptions import subscription
 
 
 def sub(
     tz: str = "UTC", days: str = "daily", hour: int = 7, minute: int = 0, **kw: str
 ) -> Subscription:
-    fields = {"id": "1", "team": "T1", "channel": "C1", **kw}
-    return Subscription(topics=["syria"], hour=hour, minute=minute, days=days, timezone=tz,
-                        **fields)  # type: ignore[arg-type]  # fmt: skip
+    fields = {"id": "1", **kw}
+    return subscription(timezone=tz, days=days, hour=hour, minute=minute, **fields)
 
 
 # ---- due times ---------------------------------------------------------------------------

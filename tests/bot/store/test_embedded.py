@@ -8,6 +8,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from tests.support.waiting import wait_until
+
 SCRIPT = textwrap.dedent(
     """
     import sys, time
@@ -64,13 +66,12 @@ def test_a_second_process_joins_the_running_server(tmp_path: Path) -> None:
 
 def assert_stopped(pid: int) -> None:
     """The last process to leave stops the server: nothing is left running."""
-    import time
-
     import psutil
 
-    deadline = time.monotonic() + 15
-    while psutil.pid_exists(pid) and time.monotonic() < deadline:
-        if psutil.Process(pid).status() == psutil.STATUS_ZOMBIE:
-            return
-        time.sleep(0.1)
-    assert not psutil.pid_exists(pid), f"redis-server {pid} still runs after every user left"
+    def stopped() -> bool:
+        try:
+            return psutil.Process(pid).status() == psutil.STATUS_ZOMBIE
+        except psutil.NoSuchProcess:
+            return True
+
+    wait_until(f"redis-server {pid} to stop after every user left", stopped, limit=15, every=0.1)

@@ -8,24 +8,20 @@ import pytest
 import redis
 
 from bot.errors import SchemaTooNew, StoreUnavailable
-from bot.ingest.urls import article_id, canonical_url, content_hash
+from bot.ingest.urls import canonical_url
 from bot.models import Article, Entity, Topic
 from bot.store import keys
 from bot.store.team import Store
+from tests.support.articles import keyed_article
 
 SEED = [Topic(name="syria", aliases=["syrian"], countries=["SY"])]
 
 
 def make_article(url: str | None, text: str, outlet: str = "Levant Ledger") -> Article:
-    canon = canonical_url(url) if url else None
-    digest = content_hash(text)
-    return Article(
-        id=article_id(canon, digest),
-        url=url,
-        canonical_url=canon,
+    return keyed_article(
+        url,
+        text,
         title="Troops leave Qamishli",
-        text=text,
-        content_hash=digest,
         outlet=outlet,
         published=datetime(2026, 1, 26, 8, 30, tzinfo=UTC),
         actors=[Entity(id="person:putin", name="Vladimir Putin", kind="person", mentions=2)],

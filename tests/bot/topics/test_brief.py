@@ -3,35 +3,25 @@ topics, team isolation and the brief JSON — on hand-built articles, no NLP."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 
-from bot.config import Settings
-from bot.deps import Deps, build_deps
+from bot.deps import Deps
 from bot.errors import TopicNameError
-from bot.ingest.urls import article_id, canonical_url, content_hash
 from bot.jobs.pipeline import store_article
 from bot.models import Article, Entity, Event, Place
 from bot.render.jsonout import brief_json
 from bot.topics import brief as briefs
 from bot.topics.definitions import assign
+from tests.support.articles import keyed_article
 
 QAMISHLI = Place(id="geo:q", name="Qamishli", kind="city", country="SY", mentions=4)
 HMEIMIM = Place(id="facility:h", name="Hmeimim Air Base", kind="facility", country="SY", mentions=3)
 ODESA = Place(id="geo:o", name="Port of Chornomorsk", kind="facility", country="UA", mentions=3)
 PUTIN = Entity(id="person:putin", name="Vladimir Putin", kind="person", mentions=3)
 SDF = Entity(id="org:sdf", name="Syrian Democratic Forces", kind="organization", mentions=4)
-
-
-@pytest.fixture
-def deps(redis_url: str, redis_client: object, tmp_path: Path) -> Iterator[Deps]:
-    made = build_deps(Settings(redis_url=redis_url, data_dir=tmp_path))
-    yield made
-    made.close()
 
 
 def make(
@@ -45,15 +35,10 @@ def make(
     actors: list[Entity],
     events: list[Event] | None = None,
 ) -> Article:
-    canon = canonical_url(url)
-    digest = content_hash(text)
-    article = Article(
-        id=article_id(canon, digest),
-        url=url,
-        canonical_url=canon,
+    article = keyed_article(
+        url,
+        text,
         title=title,
-        text=text,
-        content_hash=digest,
         outlet=url.split("/")[2],
         published=datetime(2026, 1, day, 9, tzinfo=UTC),
         summary=[text.split(". ")[0] + "."],

@@ -11,7 +11,7 @@ from bot.errors import StoreUnavailable, TopicBusy
 from bot.store.keys import TopicKeys
 from bot.topics import state as topic_state
 from bot.topics.state import TopicState
-from tests.support.digests import story_article
+from tests.support.articles import story_article
 
 WHEN = datetime(2026, 1, 20, 9, 30, tzinfo=UTC)
 

