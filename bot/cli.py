@@ -19,8 +19,9 @@ from bot.deps import Deps, build_deps
 from bot.errors import BriefbotError, InputError
 from bot.jobs import pipeline
 from bot.logs import setup_logging
-from bot.models import IngestResult, to_jsonable
+from bot.models import IngestResult
 from bot.render.jsonout import brief_json, extraction_json
+from bot.store.serde import to_jsonable
 
 log = logging.getLogger("briefbot")
 

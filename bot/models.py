@@ -7,7 +7,7 @@ metadata) -> ``Article`` (with ``Entity``/``Place``/``Event``, summary, topics)
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Literal
 
@@ -211,16 +211,3 @@ class IngestResult:
     duplicate_of: str | None = None  # article id of the earlier copy
     retryable: bool = False  # a failure that may succeed later (timeouts, 5xx)
     developments: list[Development] = field(default_factory=list)
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Dataclasses, dates and datetimes as JSON-ready values (ISO 8601 strings)."""
-    if hasattr(obj, "__dataclass_fields__"):
-        return {k: to_jsonable(v) for k, v in asdict(obj).items()}
-    if isinstance(obj, datetime | date):
-        return obj.isoformat()
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple | set):
-        return [to_jsonable(v) for v in obj]
-    return obj

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.models import Article, Brief, Development, to_jsonable
+from bot.models import Article, Brief, Development
+from bot.store.serde import to_jsonable
 
 
 def extraction_json(article: Article) -> dict[str, Any]:

@@ -1,9 +1,9 @@
-"""JSON round trips of the domain dataclasses.
+"""JSON round trips of the domain dataclasses: the one path for stored records.
 
-``to_jsonable`` (in ``bot.models``) turns objects into JSON-ready values;
-``from_jsonable`` rebuilds them from their type hints, so stored records and the
-classes cannot drift apart silently. Compressed blobs keep full article text
-small in Redis.
+``to_jsonable`` turns objects into JSON-ready values (the CLI's JSON outputs use
+it too); ``from_jsonable`` rebuilds them from their type hints, so stored
+records and the classes cannot drift apart silently. Compressed blobs keep full
+article text small in Redis.
 """
 
 from __future__ import annotations
@@ -18,13 +18,25 @@ from dataclasses import fields, is_dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from bot.models import to_jsonable
-
 T = TypeVar("T")
 
 
 def dumps(obj: Any) -> str:
     return json.dumps(to_jsonable(obj), ensure_ascii=False, separators=(",", ":"))
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Dataclasses, dates and datetimes as JSON-ready values (ISO 8601 strings);
+    tuples and sets as lists."""
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_jsonable(getattr(obj, f.name)) for f in fields(obj)}
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set):
+        return [to_jsonable(v) for v in obj]
+    return obj
 
 
 def loads(cls: type[T], raw: str | bytes) -> T:
@@ -68,6 +80,8 @@ def _converter(tp: Any) -> Converter:
     if origin is list:
         (item,) = typing.get_args(tp) or (Any,)
         return _list_of(_converter(item))
+    if origin is tuple:
+        return _tuple_of(typing.get_args(tp))
     if origin is dict:
         _, item = typing.get_args(tp) or (Any, Any)
         return _dict_of(_converter(item))
@@ -94,6 +108,22 @@ def _dict_of(item: Converter) -> Converter:
     if item is _identity:
         return lambda value: None if value is None else dict(value)
     return lambda value: None if value is None else {k: item(v) for k, v in value.items()}
+
+
+def _tuple_of(args: tuple[Any, ...]) -> Converter:
+    if len(args) == 2 and args[1] is Ellipsis:  # tuple[X, ...]
+        item = _converter(args[0])
+        return lambda value: None if value is None else tuple(item(v) for v in value)
+    plan = [_converter(a) for a in args]  # tuple[A, B]: a JSON array of that length
+
+    def build(value: Any) -> Any:
+        if value is None:
+            return None
+        if len(value) != len(plan):
+            raise ValueError(f"expected {len(plan)} items, got {len(value)}")
+        return tuple(convert(v) for convert, v in zip(plan, value, strict=True))
+
+    return build
 
 
 def _dataclass_of(cls: type) -> Converter:

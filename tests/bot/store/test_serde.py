@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+import pytest
+
 from bot.models import (
     Article,
     ArticleRef,
@@ -103,3 +105,18 @@ def test_lists_and_dicts_are_copies_not_the_parsed_objects() -> None:
     entity = serde.from_jsonable(Entity, data)
     entity.aliases.append("y")
     assert data["aliases"] == ["x"]
+
+
+def test_tuples_are_json_arrays_and_come_back_as_tuples() -> None:
+    pair = serde.from_jsonable(tuple[str, list[int]], ["a1", [1, 2]])
+    assert pair == ("a1", [1, 2])
+    assert serde.from_jsonable(tuple[date, ...], ["2026-01-19", "2026-01-20"]) == (
+        date(2026, 1, 19),
+        date(2026, 1, 20),
+    )
+    assert serde.to_jsonable(("a1", (date(2026, 1, 19),))) == ["a1", ["2026-01-19"]]
+
+
+def test_a_fixed_length_tuple_of_the_wrong_length_is_refused() -> None:
+    with pytest.raises(ValueError, match="expected 2 items, got 3"):
+        serde.from_jsonable(tuple[str, str], ["a", "b", "c"])

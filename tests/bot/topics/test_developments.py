@@ -8,7 +8,8 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
-from bot.models import Article, Development, Entity, Place, to_jsonable
+from bot.models import Article, Development, Entity, Place
+from bot.store.serde import to_jsonable
 from bot.topics import developments as devs
 from tests.support.paths import REPO
 
