@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 ActorKind = Literal["person", "organization", "group"]
 PlaceKind = Literal["country", "region", "city", "facility", "other"]
@@ -121,6 +121,27 @@ class ArticleRef:
     copies: list[dict[str, str]] = field(default_factory=list)
 
 
+NameKind = Literal["actor", "place"]
+
+
+@dataclass
+class DevelopmentFeatures:
+    """A development's clustering state, each part capped (``bot.topics.developments``)
+    so that a join costs the same for a development of 3 articles or of 30,000.
+
+    Stored inside the development's JSON as an object of these keys; pairs are
+    JSON arrays (``[id, [ints]]``, ``[name, kind]``).
+    """
+
+    entities: dict[str, float] = field(default_factory=dict)  # actor/place id or name key: weight
+    terms: dict[str, float] = field(default_factory=dict)  # stemmed content term: weight
+    # (article id, MinHash) of the last members, oldest first
+    signatures: list[tuple[str, list[int]]] = field(default_factory=list)
+    names: dict[str, tuple[str, NameKind]] = field(default_factory=dict)  # kept entity ids
+    sentences: list[tuple[str, str]] = field(default_factory=list)  # (article id, candidate)
+    summary_sources: list[str] = field(default_factory=list)  # articles the summary came from
+
+
 @dataclass
 class Development:
     """A storyline: the articles of one topic that report the same thing."""
@@ -139,7 +160,7 @@ class Development:
     actors: list[str] = field(default_factory=list)  # canonical names, by weight
     locations: list[str] = field(default_factory=list)
     # clustering state, kept bounded so the cost of a join does not grow with the topic
-    features: dict[str, Any] = field(default_factory=dict)
+    features: DevelopmentFeatures = field(default_factory=DevelopmentFeatures)
     is_new: bool = False  # set when a brief is built: new since the asker's watermark
     is_updated: bool = False  # existed before the watermark but gained articles since
 

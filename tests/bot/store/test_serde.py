@@ -10,6 +10,7 @@ from bot.models import (
     Article,
     ArticleRef,
     Development,
+    DevelopmentFeatures,
     Entity,
     Event,
     Place,
@@ -46,7 +47,7 @@ def test_an_article_survives_a_compressed_round_trip() -> None:
     assert back.published == WHEN
 
 
-def test_a_development_keeps_its_refs_copies_and_free_form_features() -> None:
+def test_a_development_keeps_its_refs_copies_and_typed_features() -> None:
     dev = Development(
         id="d-1",
         topic="syria",
@@ -66,12 +67,60 @@ def test_a_development_keeps_its_refs_copies_and_free_form_features() -> None:
                 copies=[{"url": "u2", "outlet": "o2"}],
             )
         ],
-        features={"terms": {"talks": 0.5}, "signatures": [["a1", [1, 2, 3]]]},
+        features=DevelopmentFeatures(
+            terms={"talks": 0.5},
+            signatures=[("a1", [1, 2, 3])],
+            names={"geo:1": ("Raqqa", "place")},
+            sentences=[("a1", "Talks resumed.")],
+        ),
     )
     back = serde.loads(Development, serde.dumps(dev))
     assert back == dev
     assert isinstance(back.articles[0], ArticleRef)
     assert back.articles[0].published is None
+    assert back.features.names["geo:1"] == ("Raqqa", "place")
+
+
+# A development as the code before typed features wrote it (bot.topics.state), cut
+# to two members: the store holds records like this one, which must keep loading and
+# be written back in the same shape.
+STORED_DEVELOPMENT = (
+    '{"id":"d-7d50760cff","topic":"syria","title":"Russian troops leave Qamishli airport base",'
+    '"summary":"Russian troops have begun leaving their base at the airport in Qamishli.",'
+    '"first_seen":"2026-01-26T08:00:00+00:00","last_seen":"2026-01-26T09:00:00+00:00",'
+    '"updated_at":"2026-01-26T09:00:00+00:00","created_at":"2026-01-26T08:00:00+00:00",'
+    '"articles":[{"id":"w2","url":"https://eurasiamonitor.example/w2",'
+    '"title":"Kremlin silent as its soldiers quit Kamishli","outlet":"Eurasia Monitor",'
+    '"published":"2026-01-26T09:00:00+00:00","copies":[]},'
+    '{"id":"w1","url":"https://gulfwire.example/w1",'
+    '"title":"Russian troops leave Qamishli airport base","outlet":"Gulf Wire",'
+    '"published":"2026-01-26T08:00:00+00:00",'
+    '"copies":[{"url":"https://levantledger.example/w1","outlet":"Levant Ledger"}]}],'
+    '"article_count":2,"outlets":["Gulf Wire","Eurasia Monitor","Levant Ledger"],'
+    '"actors":["SDF"],"locations":["Qamishli"],'
+    '"features":{"entities":{"geo:173377":0.8775,"n:kamashla":0.8775,"actor:sdf":0.0475,'
+    '"n:sdf":0.0475},"terms":{"airport":0.124784,"troop":0.124784,"kamashla":0.262136,'
+    '"leave":0.096546,"soldier":0.131352},'
+    '"signatures":[["w1",[3771888229,1417208856,217408834,3780653822]],'
+    '["w2",[12,3780653822,99,1]]],'
+    '"names":{"actor:sdf":["SDF","actor"],"geo:173377":["Qamishli","place"]},'
+    '"sentences":[["w1","Russian troops have begun leaving their base at the airport in '
+    'Qamishli."],["w2","Moscow has said nothing about the departure of its soldiers from '
+    'Kamishli."]],"summary_sources":["w1"]},"is_new":false,"is_updated":false}'
+)
+
+
+def test_a_stored_development_loads_and_is_written_back_identically() -> None:
+    dev = serde.loads(Development, STORED_DEVELOPMENT)
+    feats = dev.features
+    assert feats.signatures[1] == ("w2", [12, 3780653822, 99, 1])
+    assert feats.names["geo:173377"] == ("Qamishli", "place")
+    assert feats.sentences[0][0] == "w1" and feats.summary_sources == ["w1"]
+    assert feats.entities["n:sdf"] == 0.0475
+    assert dev.articles[1].copies == [
+        {"url": "https://levantledger.example/w1", "outlet": "Levant Ledger"}
+    ]
+    assert serde.dumps(dev) == STORED_DEVELOPMENT
 
 
 def test_fields_missing_from_an_older_record_take_their_defaults() -> None:

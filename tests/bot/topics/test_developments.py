@@ -323,11 +323,11 @@ def test_features_stay_bounded_after_500_joins() -> None:
     assert len(dev.articles) == devs.MAX_REFS
     assert dev.articles[0].id == "a499"
     assert len(dev.outlets) <= devs.MAX_OUTLETS
-    assert len(feats["entities"]) <= devs.MAX_ENTITIES
-    assert len(feats["terms"]) <= devs.MAX_TERMS
-    assert len(feats["signatures"]) == devs.MAX_SIGNATURES
-    assert len(feats["sentences"]) <= 2 * devs.MAX_SIGNATURES
-    assert set(feats["names"]) <= set(feats["entities"])
+    assert len(feats.entities) <= devs.MAX_ENTITIES
+    assert len(feats.terms) <= devs.MAX_TERMS
+    assert len(feats.signatures) == devs.MAX_SIGNATURES
+    assert len(feats.sentences) <= 2 * devs.MAX_SIGNATURES
+    assert set(feats.names) <= set(feats.entities)
     assert len(dev.actors) <= 8 and len(dev.locations) <= 8
     assert len(json.dumps(to_jsonable(dev))) < 40_000
 
@@ -359,7 +359,7 @@ def test_summary_is_chosen_from_member_sentences() -> None:
     pool = [s for a in WITHDRAWAL for s in a.summary]
     assert dev.summary
     assert any(s in dev.summary for s in pool)
-    assert set(dev.features["summary_sources"]) <= {"w1", "w2", "w3"}
+    assert set(dev.features.summary_sources) <= {"w1", "w2", "w3"}
     chosen = devs.summary_for(dev, ["The weather was mild.", *pool])
     assert chosen.startswith(tuple(pool))
     assert devs.summary_for(dev, []) == ""
