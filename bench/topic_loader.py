@@ -127,7 +127,7 @@ class BulkLoader:
             pipe.zadd(k.articles, {article.id: (article.published or now).timestamp()})
             pipe.zincrby(k.outlets, 1, article.outlet or "")
             if keep(n):
-                pipe.hset(k.fingerprints, article.id, json.dumps(fp.to_dict()))
+                pipe.hset(k.fingerprints, article.id, serde.dumps(fp))
             self._count(pipe, names, article)
             for event in article.events:
                 self._merge(entries, event, now)

@@ -117,7 +117,7 @@ class TopicState:
         self, k: TopicKeys, topic: str, article: Article, fp: devs.Fingerprint, now: datetime
     ) -> tuple[Development, bool]:
         recent = {
-            key.decode(): devs.Fingerprint.from_dict(json.loads(raw))
+            key.decode(): serde.loads(devs.Fingerprint, raw)
             for key, raw in self.redis.hgetall(k.fingerprints).items()
         }
         original = devs.near_duplicate_of(fp, recent)
@@ -154,7 +154,7 @@ class TopicState:
         if article.outlet:
             pipe.zincrby(k.outlets, 1, article.outlet)
         if not is_copy:
-            pipe.hset(k.fingerprints, article.id, json.dumps(fp.to_dict()))
+            pipe.hset(k.fingerprints, article.id, serde.dumps(fp))
             self._count_names(pipe, k, article)
             for key, entry in entries.items():
                 pipe.hset(k.timeline, key, serde.dumps(entry))

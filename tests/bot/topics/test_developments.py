@@ -9,6 +9,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 from bot.models import Article, Development, Entity, Place
+from bot.store import serde
 from bot.store.serde import to_jsonable
 from bot.topics import developments as devs
 from tests.support.paths import REPO
@@ -286,10 +287,28 @@ def test_minhash_is_the_same_in_another_process() -> None:
 
 def test_fingerprint_round_trips_through_json() -> None:
     fp = devs.fingerprint(TALKS)
-    again = devs.Fingerprint.from_dict(json.loads(json.dumps(fp.to_dict())))
+    again = serde.loads(devs.Fingerprint, serde.dumps(fp))
     assert again == fp
     assert len(fp.minhash) == 64
     assert fp.published == TALKS.published
+
+
+def test_a_fingerprint_stored_by_the_earlier_code_still_loads() -> None:
+    # json.dumps of the former Fingerprint.to_dict: spaced separators, same fields
+    raw = (
+        '{"minhash": [3771888229, 1417208856], "terms": {"airport": 0.13135172284870714}, '
+        '"entities": {"geo:173377": 0.45}, "published": "2026-01-26T08:00:00+00:00", '
+        '"shingle_count": 10}'
+    )
+    fp = serde.loads(devs.Fingerprint, raw)
+    assert fp == devs.Fingerprint(
+        minhash=[3771888229, 1417208856],
+        terms={"airport": 0.13135172284870714},
+        entities={"geo:173377": 0.45},
+        published=datetime(2026, 1, 26, 8, 0, tzinfo=UTC),
+        shingle_count=10,
+    )
+    assert json.loads(serde.dumps(fp)) == json.loads(raw)
 
 
 def test_fingerprint_time_falls_back_to_ingest_time() -> None:
