@@ -14,11 +14,15 @@ import types
 import typing
 import zlib
 from collections.abc import Callable
-from dataclasses import fields, is_dataclass
+from dataclasses import Field, fields, is_dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+
+# ``field(metadata=NOT_STORED)``: a field that lives elsewhere (another key) or only in
+# memory; it is neither written nor read, and takes its default when a record is loaded.
+NOT_STORED: dict[str, Any] = {"serde": "not stored"}
 
 
 def dumps(obj: Any) -> str:
@@ -27,9 +31,9 @@ def dumps(obj: Any) -> str:
 
 def to_jsonable(obj: Any) -> Any:
     """Dataclasses, dates and datetimes as JSON-ready values (ISO 8601 strings);
-    tuples and sets as lists."""
+    tuples and sets as lists. Fields marked ``NOT_STORED`` are left out."""
     if is_dataclass(obj) and not isinstance(obj, type):
-        return {f.name: to_jsonable(getattr(obj, f.name)) for f in fields(obj)}
+        return {f.name: to_jsonable(getattr(obj, f.name)) for f in _stored_fields(obj)}
     if isinstance(obj, datetime | date):
         return obj.isoformat()
     if isinstance(obj, dict):
@@ -126,9 +130,13 @@ def _tuple_of(args: tuple[Any, ...]) -> Converter:
     return build
 
 
+def _stored_fields(obj: Any) -> list[Field[Any]]:
+    return [f for f in fields(obj) if f.metadata.get("serde") != NOT_STORED["serde"]]
+
+
 def _dataclass_of(cls: type) -> Converter:
     hints = typing.get_type_hints(cls)
-    plan = [(f.name, _converter(hints[f.name])) for f in fields(cls)]
+    plan = [(f.name, _converter(hints[f.name])) for f in _stored_fields(cls)]
 
     def build(data: Any) -> Any:
         if data is None:

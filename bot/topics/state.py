@@ -10,7 +10,6 @@ read-decide-write on the same developments.
 
 from __future__ import annotations
 
-import json
 import logging
 import time
 import uuid
@@ -42,6 +41,24 @@ return 0
 
 
 @dataclass
+class ActorMeta:
+    """An actor's record in the topic's ``actor_names`` hash."""
+
+    name: str
+    kind: str
+
+
+@dataclass
+class PlaceMeta:
+    """A place's record in ``place_names``; ``ranked_names`` reads actors' as places
+    without a country."""
+
+    name: str
+    kind: str = "other"
+    country: str | None = None
+
+
+@dataclass
 class TopicSnapshot:
     """What a brief needs, read in one round trip."""
 
@@ -66,13 +83,13 @@ def ranked_names(
     for (_, score), meta in zip(rows, metas, strict=True):
         if not meta:
             continue
-        info = json.loads(meta)
+        info = serde.loads(PlaceMeta, meta)
         out.append(
             RankedName(
-                name=info["name"],
-                kind=info.get("kind") or "other",
+                name=info.name,
+                kind=info.kind or "other",
                 mentions=int(score),
-                country=info.get("country"),
+                country=info.country,
             )
         )
     return out
@@ -169,12 +186,10 @@ class TopicState:
     def _count_names(self, pipe: RedisClient, k: TopicKeys, article: Article) -> None:
         for actor in article.actors:
             pipe.zincrby(k.actors, actor.mentions, actor.id)
-            pipe.hset(
-                k.actor_names, actor.id, serde.dumps({"name": actor.name, "kind": actor.kind})
-            )
+            pipe.hset(k.actor_names, actor.id, serde.dumps(ActorMeta(actor.name, actor.kind)))
         for place in article.locations:
             pipe.zincrby(k.places, place.mentions, place.id)
-            meta = {"name": place.name, "kind": place.kind, "country": place.country}
+            meta = PlaceMeta(place.name, place.kind, place.country)
             pipe.hset(k.place_names, place.id, serde.dumps(meta))
 
     def _merged_timeline(

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.models import Article, Entity, Place
 from bot.store.keys import TopicKeys
-from bot.topics.state import TopicState
+from bot.topics.state import TopicState, ranked_names
 
 WHEN = datetime(2026, 1, 20, 9, 30, tzinfo=UTC)
 
@@ -19,3 +20,36 @@ def test_a_scoped_snapshot_reads_only_that_watermark(redis_client: Any) -> None:
     assert state.snapshot("T1", "syria", scope="user:ME").watermarks == {"user:ME": WHEN}
     assert state.snapshot("T1", "syria", scope="user:NEW").watermarks == {}
     assert len(state.snapshot("T1", "syria").watermarks) == 501
+
+
+def test_actor_and_place_records_keep_their_stored_shape(redis_client: Any) -> None:
+    article = Article(
+        id="a1",
+        url="https://example.org/a1",
+        canonical_url=None,
+        title="Talks in Raqqa",
+        text="Vladimir Putin spoke about Raqqa.",
+        content_hash="h1",
+        published=WHEN,
+        actors=[Entity(id="person:putin", name="Vladimir Putin", kind="person", mentions=2)],
+        locations=[Place(id="geo:r", name="Raqqa", kind="city", country="SY")],
+        topics=["syria"],
+    )
+    TopicState(redis_client).add_article("T1", "syria", article, WHEN)
+    k = TopicKeys("T1", "syria")
+    assert redis_client.hget(k.actor_names, "person:putin") == (
+        b'{"name":"Vladimir Putin","kind":"person"}'
+    )
+    assert redis_client.hget(k.place_names, "geo:r") == (
+        b'{"name":"Raqqa","kind":"city","country":"SY"}'
+    )
+    rows = [(b"person:putin", 2.0), (b"gone", 1.0)]
+    (putin,) = ranked_names(redis_client, k.actor_names, rows)
+    assert (putin.name, putin.kind, putin.mentions, putin.country) == (
+        "Vladimir Putin",
+        "person",
+        2,
+        None,
+    )
+    (raqqa,) = ranked_names(redis_client, k.place_names, [(b"geo:r", 1.0)])
+    assert (raqqa.kind, raqqa.country) == ("city", "SY")
