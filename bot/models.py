@@ -161,8 +161,6 @@ class Development:
     locations: list[str] = field(default_factory=list)
     # clustering state, kept bounded so the cost of a join does not grow with the topic
     features: DevelopmentFeatures = field(default_factory=DevelopmentFeatures)
-    is_new: bool = False  # set when a brief is built: new since the asker's watermark
-    is_updated: bool = False  # existed before the watermark but gained articles since
 
 
 @dataclass
@@ -172,7 +170,6 @@ class TimelineEntry:
     sources: list[str] = field(default_factory=list)  # article URLs
     first_seen: datetime | None = None
     updated_at: datetime | None = None
-    is_new: bool = False
     approximate: bool = False  # the day is an estimate (see bot.topics.timeline)
 
 
@@ -197,6 +194,21 @@ class RankedName:
     country: str | None = None
 
 
+DevelopmentMark = Literal["new", "updated"]
+
+
+@dataclass
+class Marks:
+    """What changed since a brief's watermark (``Brief.since``): display state, never stored.
+
+    Computed by ``bot.topics.brief.mark_changes`` for briefs and digests alike.
+    """
+
+    # by development id: created since the watermark, or gained articles since; others absent
+    developments: dict[str, DevelopmentMark] = field(default_factory=dict)
+    new_events: frozenset[int] = frozenset()  # positions in ``Brief.timeline`` first seen since
+
+
 @dataclass
 class Brief:
     topic: str
@@ -211,6 +223,7 @@ class Brief:
     since: datetime | None = None  # the watermark the "new" marks are relative to
     quiet: bool = False  # nothing new since the watermark / nothing recent
     known_topic: bool = True
+    marks: Marks = field(default_factory=Marks)
 
 
 @dataclass
