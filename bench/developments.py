@@ -37,7 +37,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bot.models import Article, Development, Event, to_jsonable
+from bot.models import Article, Development, Event
+from bot.store.serde import to_jsonable
 from bot.text import similarity as textsim
 from bot.topics import developments as devs
 from bot.topics import timeline

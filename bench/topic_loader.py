@@ -34,6 +34,7 @@ from bot.text import similarity as textsim
 from bot.topics import developments as devs
 from bot.topics import timeline
 from bot.topics.labels import relabel
+from bot.topics.state import ActorMeta, PlaceMeta
 
 RECENT_FINGERPRINTS = 300  # as bot.topics.state keeps
 
@@ -127,7 +128,7 @@ class BulkLoader:
             pipe.zadd(k.articles, {article.id: (article.published or now).timestamp()})
             pipe.zincrby(k.outlets, 1, article.outlet or "")
             if keep(n):
-                pipe.hset(k.fingerprints, article.id, json.dumps(fp.to_dict()))
+                pipe.hset(k.fingerprints, article.id, serde.dumps(fp))
             self._count(pipe, names, article)
             for event in article.events:
                 self._merge(entries, event, now)
@@ -146,13 +147,12 @@ class BulkLoader:
     def _count(self, pipe: Any, names: Counter[tuple[str, str]], article: Article) -> None:
         for actor in article.actors:
             names[(self.k.actors, actor.id)] += actor.mentions
-            pipe.hset(
-                self.k.actor_names, actor.id, serde.dumps({"name": actor.name, "kind": actor.kind})
-            )
+            meta = ActorMeta(actor.name, actor.kind)
+            pipe.hset(self.k.actor_names, actor.id, serde.dumps(meta))
         for place in article.locations:
             names[(self.k.places, place.id)] += place.mentions
-            meta = {"name": place.name, "kind": place.kind, "country": place.country}
-            pipe.hset(self.k.place_names, place.id, serde.dumps(meta))
+            where = PlaceMeta(place.name, place.kind, place.country)
+            pipe.hset(self.k.place_names, place.id, serde.dumps(where))
 
     def _existing_entries(self, events: list[Event]) -> dict[str, TimelineEntry]:
         keys = list(dict.fromkeys(timeline.event_key(e) for e in events))

@@ -19,8 +19,8 @@ from bot.deps import Deps, build_deps
 from bot.errors import BriefbotError, InputError
 from bot.jobs import pipeline
 from bot.logs import setup_logging
-from bot.models import IngestResult, to_jsonable
-from bot.render.jsonout import brief_json, extraction_json
+from bot.models import IngestResult
+from bot.render.jsonout import brief_json, digest_json, extraction_json
 
 log = logging.getLogger("briefbot")
 
@@ -182,7 +182,7 @@ def cmd_digest(deps: Deps, args: argparse.Namespace) -> int:
     from bot.digests.assemble import digest_for
 
     digest = digest_for(deps, args.team, list(args.topics))
-    return _emit(args, lambda: to_jsonable(digest), lambda: render.digest_blocks(digest),
+    return _emit(args, lambda: digest_json(digest), lambda: render.digest_blocks(digest),
                  lambda: render.digest_text(digest))  # fmt: skip
 
 

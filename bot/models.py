@@ -7,9 +7,9 @@ metadata) -> ``Article`` (with ``Entity``/``Place``/``Event``, summary, topics)
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Literal
 
 ActorKind = Literal["person", "organization", "group"]
 PlaceKind = Literal["country", "region", "city", "facility", "other"]
@@ -121,6 +121,27 @@ class ArticleRef:
     copies: list[dict[str, str]] = field(default_factory=list)
 
 
+NameKind = Literal["actor", "place"]
+
+
+@dataclass
+class DevelopmentFeatures:
+    """A development's clustering state, each part capped (``bot.topics.developments``)
+    so that a join costs the same for a development of 3 articles or of 30,000.
+
+    Stored inside the development's JSON as an object of these keys; pairs are
+    JSON arrays (``[id, [ints]]``, ``[name, kind]``).
+    """
+
+    entities: dict[str, float] = field(default_factory=dict)  # actor/place id or name key: weight
+    terms: dict[str, float] = field(default_factory=dict)  # stemmed content term: weight
+    # (article id, MinHash) of the last members, oldest first
+    signatures: list[tuple[str, list[int]]] = field(default_factory=list)
+    names: dict[str, tuple[str, NameKind]] = field(default_factory=dict)  # kept entity ids
+    sentences: list[tuple[str, str]] = field(default_factory=list)  # (article id, candidate)
+    summary_sources: list[str] = field(default_factory=list)  # articles the summary came from
+
+
 @dataclass
 class Development:
     """A storyline: the articles of one topic that report the same thing."""
@@ -139,9 +160,7 @@ class Development:
     actors: list[str] = field(default_factory=list)  # canonical names, by weight
     locations: list[str] = field(default_factory=list)
     # clustering state, kept bounded so the cost of a join does not grow with the topic
-    features: dict[str, Any] = field(default_factory=dict)
-    is_new: bool = False  # set when a brief is built: new since the asker's watermark
-    is_updated: bool = False  # existed before the watermark but gained articles since
+    features: DevelopmentFeatures = field(default_factory=DevelopmentFeatures)
 
 
 @dataclass
@@ -151,7 +170,6 @@ class TimelineEntry:
     sources: list[str] = field(default_factory=list)  # article URLs
     first_seen: datetime | None = None
     updated_at: datetime | None = None
-    is_new: bool = False
     approximate: bool = False  # the day is an estimate (see bot.topics.timeline)
 
 
@@ -176,6 +194,21 @@ class RankedName:
     country: str | None = None
 
 
+DevelopmentMark = Literal["new", "updated"]
+
+
+@dataclass
+class Marks:
+    """What changed since a brief's watermark (``Brief.since``): display state, never stored.
+
+    Computed by ``bot.topics.brief.mark_changes`` for briefs and digests alike.
+    """
+
+    # by development id: created since the watermark, or gained articles since; others absent
+    developments: dict[str, DevelopmentMark] = field(default_factory=dict)
+    new_events: frozenset[int] = frozenset()  # positions in ``Brief.timeline`` first seen since
+
+
 @dataclass
 class Brief:
     topic: str
@@ -190,6 +223,7 @@ class Brief:
     since: datetime | None = None  # the watermark the "new" marks are relative to
     quiet: bool = False  # nothing new since the watermark / nothing recent
     known_topic: bool = True
+    marks: Marks = field(default_factory=Marks)
 
 
 @dataclass
@@ -211,16 +245,3 @@ class IngestResult:
     duplicate_of: str | None = None  # article id of the earlier copy
     retryable: bool = False  # a failure that may succeed later (timeouts, 5xx)
     developments: list[Development] = field(default_factory=list)
-
-
-def to_jsonable(obj: Any) -> Any:
-    """Dataclasses, dates and datetimes as JSON-ready values (ISO 8601 strings)."""
-    if hasattr(obj, "__dataclass_fields__"):
-        return {k: to_jsonable(v) for k, v in asdict(obj).items()}
-    if isinstance(obj, datetime | date):
-        return obj.isoformat()
-    if isinstance(obj, dict):
-        return {str(k): to_jsonable(v) for k, v in obj.items()}
-    if isinstance(obj, list | tuple | set):
-        return [to_jsonable(v) for v in obj]
-    return obj

@@ -2,8 +2,10 @@
 
 Per topic: the developments new or updated since the scope's watermark (each
 with its sources), the timeline entries first seen since then, and the actors
-and places whose mentions rose the most (``bot.digests.state``). A topic with
-nothing new is ``quiet`` and carries nothing else, so it renders as one line.
+and places whose mentions rose the most (``bot.digests.state``). "New" and
+"Update" marks follow the briefs' rule (``bot.topics.brief.mark_changes``) with
+the digest's watermark. A topic with nothing new is ``quiet`` and carries
+nothing else, so it renders as one line.
 
 A scope's first digest, and a preview without a scope (``briefbot digest``),
 cover the last ``FIRST_WINDOW``. The watermark moves only through
@@ -18,7 +20,7 @@ from typing import Protocol
 from bot.digests.state import DigestState
 from bot.models import Brief, Digest
 from bot.topics import developments as devs
-from bot.topics.brief import TopicStores, resolve_topic, unknown_topic
+from bot.topics.brief import TopicStores, mark_changes, resolve_topic, unknown_topic
 
 
 class DigestStores(TopicStores, Protocol):
@@ -81,10 +83,9 @@ def _digest_brief(
     since = since or now - FIRST_WINDOW
     changes = state.changes(team, topic.name, since, scope)
     developments = sorted(changes.developments, key=lambda d: devs.rank_score(d, now), reverse=True)
-    for dev in developments:
-        dev.is_new = dev.created_at > since
-        dev.is_updated = not dev.is_new
     quiet = not developments
+    # a quiet topic is one line: no names or timeline to pad it
+    timeline = [] if quiet else changes.timeline
     return Brief(
         topic=topic.name,
         team=team,
@@ -92,10 +93,10 @@ def _digest_brief(
         article_count=changes.article_count,
         source_count=changes.source_count,
         developments=developments,
-        # a quiet topic is one line: no names or timeline to pad it
         actors=[] if quiet else changes.actors,
         locations=[] if quiet else changes.places,
-        timeline=[] if quiet else changes.timeline,
+        timeline=timeline,
         since=since,
         quiet=quiet,
+        marks=mark_changes(developments, timeline, since),
     )

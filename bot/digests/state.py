@@ -83,8 +83,6 @@ class DigestState:
         timeline = [
             e for e in self._timeline(k, event_keys) if e.first_seen and e.first_seen > since
         ]
-        for entry in timeline:
-            entry.is_new = True  # first seen since ``since``, by the query above
         return TopicChanges(
             article_count=int(count),
             source_count=int(outlets),

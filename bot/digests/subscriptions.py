@@ -16,17 +16,16 @@ caller's clock (tests drive it; replicas keep theirs in sync with NTP).
 
 from __future__ import annotations
 
-import json
 import logging
 import uuid
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.errors import InputError
+from bot.store import serde
 from bot.store.client import RedisClient, text, unavailable_on_error
 from bot.store.keys import SchedKeys, TeamKeys
 
@@ -80,7 +79,8 @@ class Subscription:
     timezone: str
     created_by: str = ""
     created_at: str = ""  # ISO time; slots before it are not sent
-    last_sent_for: str | None = None  # ISO time of the last slot Slack confirmed (kept apart)
+    # ISO time of the last slot Slack confirmed: kept in SchedKeys.last_sent (see confirm)
+    last_sent_for: str | None = field(default=None, metadata=serde.NOT_STORED)
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -146,12 +146,6 @@ class Subscription:
         when = f"{self.hour:02d}:{self.minute:02d}"
         return f"{', '.join(self.topics)} at {when} {self.days} ({self.timezone})"
 
-    @classmethod
-    def from_json(cls, raw: str | bytes) -> Subscription:
-        data: dict[str, Any] = json.loads(raw)
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in data.items() if k in known})
-
 
 def valid_timezone(name: str | None, fallback: str) -> str:
     """``name`` when it is a time zone this machine knows, else ``fallback``."""
@@ -187,9 +181,7 @@ class Subscriptions:
 
     @unavailable_on_error
     def save(self, sub: Subscription) -> None:
-        data = asdict(sub)
-        data.pop("last_sent_for")  # lives in SchedKeys.last_sent, written by confirm()
-        self.redis.hset(SchedKeys.subscriptions, sub.key, json.dumps(data))
+        self.redis.hset(SchedKeys.subscriptions, sub.key, serde.dumps(sub))
 
     @unavailable_on_error
     def remove(self, team: str, sub_id: str) -> bool:
@@ -210,7 +202,7 @@ class Subscriptions:
         raw, sent = pipe.execute()
         if not raw:
             return None
-        sub = Subscription.from_json(raw)
+        sub = serde.loads(Subscription, raw)
         sub.last_sent_for = sent.decode() if sent else None
         return sub
 
@@ -224,7 +216,7 @@ class Subscriptions:
         out = []
         for key, raw in raws.items():
             try:
-                sub = Subscription.from_json(raw)
+                sub = serde.loads(Subscription, raw)
             except (ValueError, TypeError) as exc:
                 log.error("subscription %s is unreadable, skipped: %s", key.decode(), exc)
                 continue

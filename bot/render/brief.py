@@ -56,14 +56,14 @@ def brief_pieces(brief: Brief, *, actions: bool = True) -> list[Piece]:
     pieces = [block_piece(header(f"Brief: {brief.topic}")), block_piece(section(status(brief)))]
     if brief.developments:
         pieces.append(block_piece(DividerBlock()))
-    marks = fmt.marks_shown(brief)
     for i, dev in enumerate(brief.developments):
         rank = 0 if i == 0 else (RANK_TOP_DEVS + i if i < 3 else RANK_LATER_DEVS + i)
-        pieces.append(block_piece(section(development(dev, i + 1, marks)), rank))
+        mark = fmt.dev_mark(brief, dev)
+        pieces.append(block_piece(section(development(dev, i + 1, mark)), rank))
     fields = names_fields(brief)
     if fields:
         pieces.append(block_piece(section("", fields), RANK_NAMES))
-    pieces += timeline_pieces(brief.timeline, "timeline", marks, "*Timeline*")
+    pieces += timeline_pieces(brief, "timeline", "*Timeline*")
     footer = f"Generated {slack_date(brief.generated_at)}"
     pieces.append(block_piece(context(footer), footer=True))
     buttons = brief_buttons(brief) if actions else None
@@ -85,9 +85,8 @@ def status(brief: Brief) -> str:
     return f"{counts}\n{news}" if news else counts
 
 
-def development(dev: Development, number: int | None, marks: bool) -> str:
+def development(dev: Development, number: int | None, mark: str | None) -> str:
     """A development: bold title with its mark, the summary, then count, dates and sources."""
-    mark = fmt.dev_mark(dev) if marks else None
     prefix = f"{number}. " if number is not None else ""
     title = escape(truncate_plain(dev.title.replace("*", ""), fmt.TITLE_MAX))
     lines = [f"*{prefix}{mark + ': ' if mark else ''}{title}*"]
@@ -116,22 +115,21 @@ def names_fields(brief: Brief) -> list[str]:
     return fields
 
 
-def timeline_pieces(
-    entries: list[TimelineEntry], group: str, marks: bool, title: str
-) -> list[Piece]:
+def timeline_pieces(brief: Brief, group: str, title: str) -> list[Piece]:
     """A heading and one line per entry; old entries are the first to go, new ones the last."""
+    entries = brief.timeline
     if not entries:
         return []
     pieces = [line_piece(title, group, heading=True)]
     count = len(entries)
     for j, entry in enumerate(entries):
-        rank = RANK_TIMELINE + (count - j) + (0 if entry.is_new else count)
-        pieces.append(line_piece(timeline_line(entry, marks), group, rank))
+        rank = RANK_TIMELINE + (count - j) + (0 if j in brief.marks.new_events else count)
+        pieces.append(line_piece(timeline_line(entry, fmt.event_marked(brief, j)), group, rank))
     return pieces
 
 
-def timeline_line(entry: TimelineEntry, marks: bool) -> str:
-    mark = "*New:* " if marks and entry.is_new else ""
+def timeline_line(entry: TimelineEntry, new: bool) -> str:
+    mark = "*New:* " if new else ""
     text = escape(truncate_plain(entry.text.strip(), fmt.EVENT_MAX))
     web = [u for u in entry.sources if is_web_url(u)]
     urls = web[:TIMELINE_SOURCES]
@@ -179,15 +177,14 @@ def topics_count(digest: Digest) -> str:
 
 
 def digest_topic_pieces(brief: Brief, t: int) -> list[Piece]:
-    marks = fmt.marks_shown(brief)
     pieces = [block_piece(DividerBlock()), block_piece(section(digest_topic_line(brief)))]
     for i, dev in enumerate(brief.developments):
         rank = RANK_TOP_DEVS + t if i == 0 else RANK_LATER_DEVS + i
-        pieces.append(block_piece(section(development(dev, None, marks)), rank))
+        pieces.append(block_piece(section(development(dev, None, fmt.dev_mark(brief, dev))), rank))
     top = _top_names(brief)
     if top:
         pieces.append(block_piece(context(top), RANK_NAMES))
-    pieces += timeline_pieces(brief.timeline, f"timeline-{t}", marks, "_Timeline_")
+    pieces += timeline_pieces(brief, f"timeline-{t}", "_Timeline_")
     return pieces
 
 

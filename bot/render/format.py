@@ -60,9 +60,8 @@ def article_count(dev: Development) -> int:
 
 def changes(brief: Brief) -> tuple[int, int]:
     """(new, updated) developments of a brief."""
-    new = sum(1 for d in brief.developments if d.is_new)
-    updated = sum(1 for d in brief.developments if d.is_updated and not d.is_new)
-    return new, updated
+    marks = [brief.marks.developments.get(d.id) for d in brief.developments]
+    return marks.count("new"), marks.count("updated")
 
 
 def marks_shown(brief: Brief) -> bool:
@@ -70,13 +69,21 @@ def marks_shown(brief: Brief) -> bool:
     return brief.since is not None
 
 
-def dev_mark(dev: Development) -> str | None:
-    """``New``, ``Update`` or None."""
-    if dev.is_new:
+def dev_mark(brief: Brief, dev: Development) -> str | None:
+    """``New``, ``Update`` or None (always None without a watermark)."""
+    if not marks_shown(brief):
+        return None
+    mark = brief.marks.developments.get(dev.id)
+    if mark == "new":
         return "New"
-    if dev.is_updated:
+    if mark == "updated":
         return "Update"
     return None
+
+
+def event_marked(brief: Brief, index: int) -> bool:
+    """Whether the timeline entry at ``index`` shows as new (never without a watermark)."""
+    return marks_shown(brief) and index in brief.marks.new_events
 
 
 def dev_sources(dev: Development) -> list[tuple[str, str | None]]:

@@ -1,4 +1,4 @@
-"""The JSON outputs of INTERFACE.md: extraction JSON and brief JSON.
+"""The JSON outputs of INTERFACE.md: extraction JSON, brief JSON, and the digest's.
 
 Field names here are a contract with operators and acceptance checks: extend,
 never rename.
@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.models import Article, Brief, Development, to_jsonable
+from bot.models import Article, Brief, Development, Digest, Marks
+from bot.store.serde import to_jsonable
 
 
 def extraction_json(article: Article) -> dict[str, Any]:
@@ -70,26 +71,57 @@ def brief_json(brief: Brief) -> dict[str, Any]:
         "quiet": brief.quiet,
         "article_count": brief.article_count,
         "source_count": brief.source_count,
-        "developments": [_development(d) for d in brief.developments],
+        "developments": [_development(d, brief.marks) for d in brief.developments],
         "actors": [{"name": a.name, "kind": a.kind, "mentions": a.mentions} for a in brief.actors],
         "locations": [
             {"name": p.name, "country": p.country, "mentions": p.mentions, "kind": p.kind}
             for p in brief.locations
         ],
         "timeline": [
-            {"date": e.date.isoformat(), "text": e.text, "sources": e.sources, "is_new": e.is_new}
-            for e in brief.timeline
+            {
+                "date": e.date.isoformat(),
+                "text": e.text,
+                "sources": e.sources,
+                "is_new": i in brief.marks.new_events,
+            }
+            for i, e in enumerate(brief.timeline)
         ],
     }
 
 
-def _development(dev: Development) -> dict[str, Any]:
+def digest_json(digest: Digest) -> dict[str, Any]:
+    """``briefbot digest --json``: the digest's fields, each development and timeline
+    entry with its marks (``is_new``, ``is_updated``) as in the brief JSON."""
+    return {**to_jsonable(digest), "briefs": [_digest_brief(b) for b in digest.briefs]}
+
+
+def _digest_brief(brief: Brief) -> dict[str, Any]:
+    data: dict[str, Any] = to_jsonable(brief)
+    del data["marks"]  # shown on each development and entry instead
+    marks = brief.marks.developments
+    data["developments"] = [
+        {
+            **to_jsonable(d),
+            "is_new": marks.get(d.id) == "new",
+            "is_updated": marks.get(d.id) == "updated",
+        }
+        for d in brief.developments
+    ]
+    data["timeline"] = [
+        {**to_jsonable(e), "is_new": i in brief.marks.new_events}
+        for i, e in enumerate(brief.timeline)
+    ]
+    return data
+
+
+def _development(dev: Development, marks: Marks) -> dict[str, Any]:
+    mark = marks.developments.get(dev.id)
     return {
         "id": dev.id,
         "title": dev.title,
         "summary": dev.summary,
-        "is_new": dev.is_new,
-        "is_updated": dev.is_updated,
+        "is_new": mark == "new",
+        "is_updated": mark == "updated",
         "first_seen": _iso(dev.first_seen),
         "last_seen": _iso(dev.last_seen),
         "updated_at": _iso(dev.updated_at),

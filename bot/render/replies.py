@@ -102,7 +102,7 @@ def _joined(dev: Development) -> str:
     outlets = fmt.plural(len(fmt.dev_sources(dev)), "outlet")
     title = f"*{escape(truncate_plain(dev.title.replace('*', ''), fmt.TITLE_MAX))}*"
     topic = escape(dev.topic)
-    if dev.is_new or fmt.article_count(dev) <= 1:
+    if fmt.article_count(dev) <= 1:
         return f"New storyline in _{topic}_: {title}"
     return f"Update to a storyline in _{topic}_: {title} — now {count} from {outlets}"
 
@@ -201,7 +201,7 @@ def home_view(briefs: list[Brief], followed: list[str]) -> dict[str, Any]:
 def _home_topic(brief: Brief, t: int) -> list[Piece]:
     title = f"*{escape(brief.topic)}*\n{status(brief)}"
     pieces = [block_piece(DividerBlock()), block_piece(section(title), 100 + t)]
-    marks = fmt.marks_shown(brief)
     for i, dev in enumerate(brief.developments[:HOME_DEVS]):
-        pieces.append(block_piece(section(development(dev, None, marks)), 200 + 10 * t + i))
+        mark = fmt.dev_mark(brief, dev)
+        pieces.append(block_piece(section(development(dev, None, mark)), 200 + 10 * t + i))
     return pieces

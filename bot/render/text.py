@@ -33,16 +33,15 @@ def brief_text(brief: Brief) -> str:
     news = fmt.whats_new(brief)
     if news:
         lines.append(news)
-    marks = fmt.marks_shown(brief)
     if brief.developments:
         lines.append("Developments")
         for number, dev in enumerate(brief.developments, start=1):
-            lines += _development(dev, f"{number}. ", marks)
+            lines += _development(dev, f"{number}. ", fmt.dev_mark(brief, dev))
     lines += _names(brief)
     if brief.timeline:
         lines.append("Timeline")
-        for entry in brief.timeline:
-            lines += _event(entry, marks)
+        for j, entry in enumerate(brief.timeline):
+            lines += _event(entry, fmt.event_marked(brief, j))
     return "\n".join(lines) + "\n"
 
 
@@ -55,8 +54,7 @@ def _title(brief: Brief) -> str:
     return f"Brief: {brief.topic} — {articles} from {outlets} {generated}"
 
 
-def _development(dev: Development, prefix: str, marks: bool) -> list[str]:
-    mark = fmt.dev_mark(dev) if marks else None
+def _development(dev: Development, prefix: str, mark: str | None) -> list[str]:
     tag = f"[{mark.upper()}] " if mark else ""
     count = fmt.plural(fmt.article_count(dev), "article")
     head = f"  {prefix}{tag}{dev.title} — {count}, {fmt.span(dev.first_seen, dev.last_seen)}"
@@ -82,9 +80,9 @@ def _names(brief: Brief) -> list[str]:
     return lines
 
 
-def _event(entry: TimelineEntry, marks: bool, indent: str = "  ") -> list[str]:
+def _event(entry: TimelineEntry, new: bool, indent: str = "  ") -> list[str]:
     """A dated entry, wrapped under its text so the dates stay in one column."""
-    tag = "[NEW] " if marks and entry.is_new else ""
+    tag = "[NEW] " if new else ""
     count = len(entry.sources)
     sources = f" [{fmt.plural(count, 'source')}]" if count else ""
     first = f"{indent}{fmt.event_day(entry):<11} "
@@ -115,14 +113,13 @@ def _digest_topic(brief: Brief) -> list[str]:
     articles = fmt.plural(brief.article_count, "article")
     counts = f"{articles} from {fmt.plural(brief.source_count, 'outlet')}"
     lines = [f"{brief.topic} — {words} · {counts}" if words else f"{brief.topic} — {counts}"]
-    marks = fmt.marks_shown(brief)
     for dev in brief.developments:
-        lines += _development(dev, "- ", marks)
+        lines += _development(dev, "- ", fmt.dev_mark(brief, dev))
     names = fmt.rising_names(brief)
     if names:
         lines.append(f"  {names}")
     if brief.timeline:
         lines.append("  Timeline")
-        for entry in brief.timeline:
-            lines += _event(entry, marks, indent="    ")
+        for j, entry in enumerate(brief.timeline):
+            lines += _event(entry, fmt.event_marked(brief, j), indent="    ")
     return lines

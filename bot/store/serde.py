@@ -1,9 +1,18 @@
-"""JSON round trips of the domain dataclasses.
+"""JSON round trips of the domain dataclasses: the one path for stored records.
 
-``to_jsonable`` (in ``bot.models``) turns objects into JSON-ready values;
-``from_jsonable`` rebuilds them from their type hints, so stored records and the
-classes cannot drift apart silently. Compressed blobs keep full article text
-small in Redis.
+``dumps``/``pack`` write a dataclass as compact JSON; ``loads``/``unpack``
+rebuild it from its type hints, so stored records and the classes cannot drift
+apart silently. Compressed blobs keep full article text small in Redis.
+``to_jsonable`` (JSON-ready values) serves the CLI's JSON outputs as well.
+
+A record's fields may be annotated with ``str``, ``int``, ``float``, ``bool``,
+``Literal[...]``, ``datetime`` and ``date`` (ISO 8601 strings), nested
+dataclasses, ``list[X]``, ``dict[str, X]``, ``tuple[A, B]`` and
+``tuple[A, ...]`` (JSON arrays) and ``X | None``. Anything else raises
+``TypeError`` when the class is first planned, on its first write or read: a
+union of two real types (JSON does not say which one was written), sets,
+``Any``, containers without item types, other classes. A record that could not
+be read back is never written.
 """
 
 from __future__ import annotations
@@ -14,16 +23,25 @@ import types
 import typing
 import zlib
 from collections.abc import Callable
-from dataclasses import fields, is_dataclass
+from dataclasses import MISSING, Field, fields, is_dataclass
 from datetime import date, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from bot.models import to_jsonable
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 T = TypeVar("T")
 
+# ``field(metadata=NOT_STORED)``: a field that lives elsewhere (another key) or only in
+# memory; it is neither written nor read, and takes its default when a record is loaded.
+NOT_STORED: dict[str, Any] = {"serde": "not stored"}
 
-def dumps(obj: Any) -> str:
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def dumps(obj: DataclassInstance) -> str:
+    """``obj`` as compact JSON; its class must be one that ``loads`` can rebuild."""
+    _converter(type(obj))
     return json.dumps(to_jsonable(obj), ensure_ascii=False, separators=(",", ":"))
 
 
@@ -31,13 +49,27 @@ def loads(cls: type[T], raw: str | bytes) -> T:
     return from_jsonable(cls, json.loads(raw))
 
 
-def pack(obj: Any) -> bytes:
+def pack(obj: DataclassInstance) -> bytes:
     """Compressed JSON, for records with article text."""
     return zlib.compress(dumps(obj).encode("utf-8"), 6)
 
 
 def unpack(cls: type[T], raw: bytes) -> T:
     return loads(cls, zlib.decompress(raw))
+
+
+def to_jsonable(obj: Any) -> Any:
+    """Dataclasses, dates and datetimes as JSON-ready values (ISO 8601 strings);
+    tuples and sets as lists. Fields marked ``NOT_STORED`` are left out."""
+    if is_dataclass(obj) and not isinstance(obj, type):
+        return {f.name: to_jsonable(getattr(obj, f.name)) for f in _stored_fields(obj)}
+    if isinstance(obj, datetime | date):
+        return obj.isoformat()
+    if isinstance(obj, dict):
+        return {str(k): to_jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple | set):
+        return [to_jsonable(v) for v in obj]
+    return obj
 
 
 def from_jsonable(cls: type[T], value: Any) -> T:
@@ -59,25 +91,63 @@ def _converter(tp: Any) -> Converter:
     Reading a record then walks its data only: the type hints are resolved and
     dispatched once (uncached, that was most of the cost of reading a brief's
     developments and of an article joining its topic; docs/benchmarks.md).
-    ``None`` stays ``None`` at every level.
+    ``None`` stays ``None`` at every level. Raises ``TypeError`` for a type that
+    cannot be rebuilt from JSON (see the module docstring).
     """
-    origin = typing.get_origin(tp)
+    origin, args = typing.get_origin(tp), typing.get_args(tp)
     if origin in (typing.Union, types.UnionType):
-        args = [a for a in typing.get_args(tp) if a is not type(None)]
-        return _converter(args[0]) if len(args) == 1 else _identity
-    if origin is list:
-        (item,) = typing.get_args(tp) or (Any,)
-        return _list_of(_converter(item))
-    if origin is dict:
-        _, item = typing.get_args(tp) or (Any, Any)
-        return _dict_of(_converter(item))
-    if isinstance(tp, type) and is_dataclass(tp):
-        return _dataclass_of(tp)
+        return _union_of(tp, args)
+    if origin is typing.Literal:
+        return _literal_of(tp, args)
+    if origin is list and args:
+        return _list_of(_converter(args[0]))
+    if origin is dict and args:
+        return _dict_of(tp, args)
+    if origin is tuple and args:
+        return _tuple_of(args)
+    if tp in _SCALARS:
+        return _identity
     if tp is datetime:
         return _optional(datetime.fromisoformat)
     if tp is date:
         return _optional(date.fromisoformat)
-    return _identity  # str, int, float, bool, Literal, Any
+    if origin is None and isinstance(tp, type) and is_dataclass(tp):
+        return _dataclass_of(tp)
+    raise TypeError(f"serde cannot rebuild {_name(tp)} from JSON: {_why(tp, origin)}")
+
+
+def _why(tp: Any, origin: Any) -> str:
+    container = origin or tp
+    if container in (set, frozenset):
+        return "a set has no JSON form (store a list)"
+    if container in (list, dict, tuple):
+        return "say what it holds, e.g. list[str], dict[str, int], tuple[str, int]"
+    if tp is Any:
+        return "Any does not say what to rebuild"
+    return "not a supported type (scalars, Literal, date, datetime, dataclasses, list, dict, tuple)"
+
+
+def _name(tp: Any) -> str:
+    if typing.get_origin(tp) is None and isinstance(tp, type):
+        return tp.__qualname__
+    return repr(tp).replace("typing.", "")
+
+
+def _union_of(tp: Any, args: tuple[Any, ...]) -> Converter:
+    real = [a for a in args if a is not type(None)]
+    if len(real) != 1:
+        names = " and ".join(_name(a) for a in real)
+        raise TypeError(
+            f"serde cannot rebuild {_name(tp)} from JSON: a union of {names} "
+            "(JSON does not say which one was written; only X | None is supported)"
+        )
+    return _converter(real[0])
+
+
+def _literal_of(tp: Any, args: tuple[Any, ...]) -> Converter:
+    if not all(isinstance(a, _SCALARS) for a in args):
+        raise TypeError(f"serde cannot rebuild {_name(tp)} from JSON: values must be scalars")
+    return _identity  # read as stored
 
 
 def _optional(convert: Converter) -> Converter:
@@ -90,15 +160,48 @@ def _list_of(item: Converter) -> Converter:
     return lambda value: None if value is None else [item(v) for v in value]
 
 
-def _dict_of(item: Converter) -> Converter:
+def _dict_of(tp: Any, args: tuple[Any, ...]) -> Converter:
+    key, value_type = args
+    if key is not str:
+        raise TypeError(f"serde cannot rebuild {_name(tp)} from JSON: JSON object keys are str")
+    item = _converter(value_type)
     if item is _identity:
         return lambda value: None if value is None else dict(value)
     return lambda value: None if value is None else {k: item(v) for k, v in value.items()}
 
 
+def _tuple_of(args: tuple[Any, ...]) -> Converter:
+    if len(args) == 2 and args[1] is Ellipsis:  # tuple[X, ...]
+        item = _converter(args[0])
+        return lambda value: None if value is None else tuple(item(v) for v in value)
+    plan = [_converter(a) for a in args]  # tuple[A, B]: a JSON array of that length
+
+    def build(value: Any) -> Any:
+        if value is None:
+            return None
+        if len(value) != len(plan):
+            raise ValueError(f"expected {len(plan)} items, got {len(value)}")
+        return tuple(convert(v) for convert, v in zip(plan, value, strict=True))
+
+    return build
+
+
+def _stored_fields(obj: Any) -> list[Field[Any]]:
+    return [f for f in fields(obj) if f.metadata.get("serde") != NOT_STORED["serde"]]
+
+
 def _dataclass_of(cls: type) -> Converter:
     hints = typing.get_type_hints(cls)
-    plan = [(f.name, _converter(hints[f.name])) for f in fields(cls)]
+    stored = _stored_fields(cls)
+    for f in fields(cls):
+        if f not in stored and f.default is MISSING and f.default_factory is MISSING:
+            raise TypeError(f"{cls.__qualname__}.{f.name}: a NOT_STORED field needs a default")
+    plan = []
+    for f in stored:
+        try:
+            plan.append((f.name, _converter(hints[f.name])))
+        except TypeError as exc:
+            raise TypeError(f"{cls.__qualname__}.{f.name}: {exc}") from None
 
     def build(data: Any) -> Any:
         if data is None:

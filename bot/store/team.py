@@ -7,9 +7,9 @@ All key names come from ``bot.store.keys``. A Redis error surfaces as
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterable
+from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 
 import redis
@@ -37,6 +37,14 @@ redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
 if ARGV[6] ~= '' then redis.call('ZINCRBY', KEYS[5], 1, ARGV[6]) end
 return ''
 """
+
+
+@dataclass
+class ReplyLocation:
+    """Where briefbot replied to a pasted link, for "already summarised" answers."""
+
+    channel: str
+    ts: str
 
 
 class Store:
@@ -146,12 +154,14 @@ class Store:
 
     @unavailable_on_error
     def set_reply(self, team: str, article_id: str, where: dict[str, str]) -> None:
-        self.redis.hset(TeamKeys(team).replies, article_id, json.dumps(where))
+        """Remember where the reply to an article went: ``{"channel": …, "ts": …}``."""
+        record = ReplyLocation(channel=where["channel"], ts=where["ts"])
+        self.redis.hset(TeamKeys(team).replies, article_id, serde.dumps(record))
 
     @unavailable_on_error
     def get_reply(self, team: str, article_id: str) -> dict[str, str] | None:
         raw = self.redis.hget(TeamKeys(team).replies, article_id)
-        return dict(json.loads(raw)) if raw else None
+        return asdict(serde.loads(ReplyLocation, raw)) if raw else None
 
     @unavailable_on_error
     def first_time(self, team: str, marker: str, ttl_seconds: int = 3600) -> bool:

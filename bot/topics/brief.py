@@ -3,7 +3,8 @@
 A brief reads the top of the topic's sorted sets (``TopicState.snapshot``),
 so it costs the same for 10 articles or 100,000. "New" and "Update" marks are
 relative to a watermark: the asker's last brief of that topic (per user, or per
-channel without a user), or an explicit ``since``.
+channel without a user), or an explicit ``since``. ``mark_changes`` computes
+them, for digests too (``bot.digests.assemble``, against the last digest).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from bot.errors import TopicNameError
-from bot.models import Brief, Topic
+from bot.models import Brief, Development, DevelopmentMark, Marks, TimelineEntry, Topic
 from bot.topics import definitions as topic_defs
 from bot.topics.state import TopicSnapshot
 
@@ -129,15 +130,8 @@ def assemble(
 ) -> Brief:
     """Mark what is new since ``since`` and trim a quiet topic to its essentials."""
     developments = snapshot.developments
-    for dev in developments:
-        dev.is_new = since is None or dev.created_at > since
-        dev.is_updated = not dev.is_new and dev.updated_at > since if since else False
-    for entry in snapshot.timeline:
-        entry.is_new = (
-            since is not None and entry.first_seen is not None and entry.first_seen > since
-        )
-    changed = [d for d in developments if d.is_new or d.is_updated]
-    quiet = since is not None and not changed
+    marks = mark_changes(developments, snapshot.timeline, since)
+    quiet = since is not None and not marks.developments
     if quiet:
         developments = developments[:QUIET_DEVELOPMENTS]
     return Brief(
@@ -152,7 +146,33 @@ def assemble(
         timeline=snapshot.timeline,
         since=since,
         quiet=quiet,
+        marks=marks,
     )
+
+
+def mark_changes(
+    developments: list[Development], timeline: list[TimelineEntry], since: datetime | None
+) -> Marks:
+    """What changed since the watermark ``since``: the one rule of briefs and digests.
+
+    A development is new when it was created after ``since`` and updated when it
+    existed before but changed after it (``updated_at``: an article joined or a
+    copy's outlet was folded in); a timeline entry is new when first seen after
+    ``since``. Without a watermark every development is new and no entry is.
+    Briefs and digests differ only in the watermark they pass.
+    """
+    marked: dict[str, DevelopmentMark] = {}
+    for dev in developments:
+        if since is None or dev.created_at > since:
+            marked[dev.id] = "new"
+        elif dev.updated_at > since:
+            marked[dev.id] = "updated"
+    new_events = frozenset(
+        i
+        for i, entry in enumerate(timeline)
+        if since is not None and entry.first_seen is not None and entry.first_seen > since
+    )
+    return Marks(developments=marked, new_events=new_events)
 
 
 def add_topic(deps: TopicStores, team: str, name: str, aliases: list[str]) -> Topic:

@@ -3,15 +3,15 @@
 A new article is compared with a bounded set of candidate developments (the
 store passes the ~50 most recently active) and either joins the best one or
 starts a new one; the topic is never re-clustered. Each development carries
-capped clustering features in ``Development.features`` so that joining costs
-the same for a development of 3 articles or of 30,000:
+capped clustering features (``DevelopmentFeatures``, in ``bot.models``) so that
+joining costs the same for a development of 3 articles or of 30,000:
 
-    entities    {id: weight}      top ``MAX_ENTITIES`` actor and place ids
-    terms       {term: weight}    top ``MAX_TERMS`` stemmed content terms
-    signatures  [[id, minhash]]   MinHash of the last ``MAX_SIGNATURES`` members
-    names       {id: [name, "actor" | "place"]}   for the kept entity ids
-    sentences   [[id, sentence]]  summary candidates of the last members
-    summary_sources [id]          articles the current summary was taken from
+    entities    top ``MAX_ENTITIES`` actor and place ids (and name keys), by weight
+    terms       top ``MAX_TERMS`` stemmed content terms, by weight
+    signatures  (id, MinHash) of the last ``MAX_SIGNATURES`` members
+    names       id -> (name, "actor" | "place") for the kept entity ids
+    sentences   (id, sentence): summary candidates of the last members
+    summary_sources   articles the current summary was taken from
 
 Feature weights decay by ``DECAY`` at each join, so a long-running development
 follows what it is about now rather than what its first articles said.
@@ -44,7 +44,7 @@ import hashlib
 import math
 from datetime import datetime
 
-from bot.models import Article, ArticleRef, Development
+from bot.models import Article, ArticleRef, Development, DevelopmentFeatures, NameKind
 from bot.text import similarity as textsim
 from bot.topics.fingerprints import EPOCH, Fingerprint, aware, fingerprint, near_duplicate_of
 from bot.topics.labels import relabel, summary_for, title_for
@@ -85,8 +85,8 @@ def choose_development(
     """The candidate this article belongs to, or None to start a new development."""
     if not candidates:
         return None
-    ent_w = _commonness_weights([c.features.get("entities", {}) for c in candidates])
-    term_w = _commonness_weights([c.features.get("terms", {}) for c in candidates])
+    ent_w = _commonness_weights([c.features.entities for c in candidates])
+    term_w = _commonness_weights([c.features.terms for c in candidates])
     scored = [(match_score(fp, c, ent_w, term_w), c.id, c) for c in candidates]
     score, _, best = max(scored, key=lambda s: (s[0], s[1]))
     return best if score >= MATCH_THRESHOLD else None
@@ -100,12 +100,12 @@ def match_score(
 ) -> float:
     """Similarity of an article to a development, in [0, 1]; see the module docstring."""
     feats = dev.features
-    ent = textsim.cosine(fp.entities, feats.get("entities", {}), ent_w)
-    txt = textsim.cosine(fp.terms, feats.get("terms", {}), term_w)
-    both = fp.entities and feats.get("entities")
+    ent = textsim.cosine(fp.entities, feats.entities, ent_w)
+    txt = textsim.cosine(fp.terms, feats.terms, term_w)
+    both = fp.entities and feats.entities
     base = ENTITY_SHARE * ent + (1 - ENTITY_SHARE) * txt if both else txt
-    copies = [textsim.jaccard_estimate(fp.minhash, sig) for _, sig in feats.get("signatures", [])]
-    base = max([base * _headline_fit(fp, feats.get("entities", {})), *copies])
+    copies = [textsim.jaccard_estimate(fp.minhash, sig) for _, sig in feats.signatures]
+    base = max([base * _headline_fit(fp, feats.entities), *copies])
     return base * time_factor(fp.published, dev)
 
 
@@ -172,7 +172,7 @@ def start_development(topic: str, article: Article, fp: Fingerprint, now: dateti
         last_seen=fp.published,
         updated_at=now,
         created_at=now,
-        features={"entities": {}, "terms": {}, "signatures": [], "names": {}, "sentences": []},
+        features=DevelopmentFeatures(),
     )
     _add_member(dev, article, fp, now)
     relabel(dev)
@@ -216,7 +216,7 @@ def fold_duplicate(
 def _is_member(dev: Development, article_id: str) -> bool:
     if any(ref.id == article_id for ref in dev.articles):
         return True
-    return any(ident == article_id for ident, _ in dev.features.get("signatures", []))
+    return any(ident == article_id for ident, _ in dev.features.signatures)
 
 
 def _add_member(dev: Development, article: Article, fp: Fingerprint, now: datetime) -> None:
@@ -248,20 +248,20 @@ def _add_outlet(dev: Development, outlet: str | None) -> None:
 
 def _merge_features(dev: Development, article: Article, fp: Fingerprint) -> None:
     feats = dev.features
-    feats["entities"] = _decayed_sum(feats.get("entities", {}), fp.entities, MAX_ENTITIES)
-    feats["terms"] = _decayed_sum(feats.get("terms", {}), fp.terms, MAX_TERMS)
-    sigs = [s for s in feats.get("signatures", []) if s[0] != article.id]
-    feats["signatures"] = [*sigs, [article.id, list(fp.minhash)]][-MAX_SIGNATURES:]
-    names: dict[str, list[str]] = dict(feats.get("names", {}))
-    names.update({e.id: [e.name, "actor"] for e in article.actors})
-    names.update({p.id: [p.name, "place"] for p in article.locations})
-    feats["names"] = {k: v for k, v in names.items() if k in feats["entities"]}
-    ranked = sorted(feats["entities"].items(), key=lambda kv: (-kv[1], kv[0]))
-    dev.actors = _names_of(ranked, feats["names"], "actor")
-    dev.locations = _names_of(ranked, feats["names"], "place")
-    sentences = [s for s in feats.get("sentences", []) if s[0] != article.id]
-    sentences += [[article.id, s] for s in _summary_candidates(article)]
-    feats["sentences"] = sentences[-2 * MAX_SIGNATURES :]
+    feats.entities = _decayed_sum(feats.entities, fp.entities, MAX_ENTITIES)
+    feats.terms = _decayed_sum(feats.terms, fp.terms, MAX_TERMS)
+    sigs = [s for s in feats.signatures if s[0] != article.id]
+    feats.signatures = [*sigs, (article.id, list(fp.minhash))][-MAX_SIGNATURES:]
+    names = dict(feats.names)
+    names.update({e.id: (e.name, "actor") for e in article.actors})
+    names.update({p.id: (p.name, "place") for p in article.locations})
+    feats.names = {k: v for k, v in names.items() if k in feats.entities}
+    ranked = sorted(feats.entities.items(), key=lambda kv: (-kv[1], kv[0]))
+    dev.actors = _names_of(ranked, feats.names, "actor")
+    dev.locations = _names_of(ranked, feats.names, "place")
+    sentences = [s for s in feats.sentences if s[0] != article.id]
+    sentences += [(article.id, s) for s in _summary_candidates(article)]
+    feats.sentences = sentences[-2 * MAX_SIGNATURES :]
 
 
 def _decayed_sum(old: dict[str, float], new: dict[str, float], limit: int) -> dict[str, float]:
@@ -272,7 +272,10 @@ def _decayed_sum(old: dict[str, float], new: dict[str, float], limit: int) -> di
 
 
 def _names_of(
-    ranked: list[tuple[str, float]], names: dict[str, list[str]], kind: str, limit: int = 8
+    ranked: list[tuple[str, float]],
+    names: dict[str, tuple[str, NameKind]],
+    kind: NameKind,
+    limit: int = 8,
 ) -> list[str]:
     out: list[str] = []
     for ident, _ in ranked:

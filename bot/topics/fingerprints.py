@@ -1,7 +1,7 @@
 """Fingerprints of articles: what grouping and duplicate detection need to know.
 
-A ``Fingerprint`` is small and JSON-ready (the store keeps one per recent
-article): a 64-slot MinHash of the body's word 5-shingles, for syndicated
+A ``Fingerprint`` is small (the store keeps one per recent article, through
+``bot.store.serde``): a 64-slot MinHash of the body's word 5-shingles, for syndicated
 copies, and two weighted vectors for grouping:
 
 * ``terms``: stemmed content words, counted three times in the headline, twice
@@ -20,9 +20,8 @@ Everything here is pure: no Redis, no NLP model, no I/O, no clock.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 from bot.models import Article
 from bot.text import similarity as textsim
@@ -40,33 +39,13 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 @dataclass
 class Fingerprint:
-    """What developments need to know about one article; JSON-ready via ``to_dict``."""
+    """What developments need to know about one article."""
 
     minhash: list[int]
     terms: dict[str, float]
     entities: dict[str, float]
     published: datetime
     shingle_count: int = 0
-    extra: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "minhash": list(self.minhash),
-            "terms": dict(self.terms),
-            "entities": dict(self.entities),
-            "published": self.published.isoformat(),
-            "shingle_count": self.shingle_count,
-        }
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> Fingerprint:
-        return cls(
-            minhash=[int(x) for x in d["minhash"]],
-            terms={str(k): float(v) for k, v in d["terms"].items()},
-            entities={str(k): float(v) for k, v in d["entities"].items()},
-            published=datetime.fromisoformat(d["published"]),
-            shingle_count=int(d.get("shingle_count", 0)),
-        )
 
 
 def fingerprint(article: Article, now: datetime | None = None) -> Fingerprint:

@@ -66,10 +66,10 @@ def pick_sentences(dev: Development, candidates: list[str]) -> list[int]:
 def relabel(dev: Development) -> None:
     """Recompute ``dev.title`` and ``dev.summary`` in place from its features."""
     dev.title = title_for(dev)
-    pool = [(str(a), str(s)) for a, s in dev.features.get("sentences", [])]
+    pool = dev.features.sentences
     picked = pick_sentences(dev, [s for _, s in pool])
     dev.summary = " ".join(pool[i][1].strip() for i in picked)
-    dev.features["summary_sources"] = list(dict.fromkeys(pool[i][0] for i in picked))
+    dev.features.summary_sources = list(dict.fromkeys(pool[i][0] for i in picked))
 
 
 def shorten(text: str, limit: int) -> str:
@@ -93,7 +93,7 @@ def _strip_outlet(title: str, outlets: set[str]) -> str:
 
 def _centrality(dev: Development, text: str) -> float:
     terms = dict(Counter(textsim.loose_terms(text)))
-    score = textsim.cosine(terms, dev.features.get("terms", {}))
+    score = textsim.cosine(terms, dev.features.terms)
     folded = textsim.fold(text)
     names = [*dev.actors[:3], *dev.locations[:2]]
     named = sum(1 for n in names if _name_in(n, folded))

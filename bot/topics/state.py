@@ -11,7 +11,6 @@ than ``LOCK_MS`` for it raises ``TopicBusy``.
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -35,6 +34,24 @@ CANDIDATES = 50  # developments considered when an article joins
 RECENT_FINGERPRINTS = 300  # articles checked for near-duplicates
 TIMELINE_POOL = 3  # a brief's timeline picks from this many times its length of recent events
 LOCK_MS = 15_000
+
+
+@dataclass
+class ActorMeta:
+    """An actor's record in the topic's ``actor_names`` hash."""
+
+    name: str
+    kind: str
+
+
+@dataclass
+class PlaceMeta:
+    """A place's record in ``place_names``; ``ranked_names`` reads actors' as places
+    without a country."""
+
+    name: str
+    kind: str = "other"
+    country: str | None = None
 
 
 @dataclass
@@ -62,13 +79,13 @@ def ranked_names(
     for (_, score), meta in zip(rows, metas, strict=True):
         if not meta:
             continue
-        info = json.loads(meta)
+        info = serde.loads(PlaceMeta, meta)
         out.append(
             RankedName(
-                name=info["name"],
-                kind=info.get("kind") or "other",
+                name=info.name,
+                kind=info.kind or "other",
                 mentions=int(score),
-                country=info.get("country"),
+                country=info.country,
             )
         )
     return out
@@ -116,7 +133,7 @@ class TopicState:
         self, k: TopicKeys, topic: str, article: Article, fp: devs.Fingerprint, now: datetime
     ) -> tuple[Development, bool]:
         recent = {
-            text(key): devs.Fingerprint.from_dict(json.loads(raw))
+            text(key): serde.loads(devs.Fingerprint, raw)
             for key, raw in self.redis.hgetall(k.fingerprints).items()
         }
         original = devs.near_duplicate_of(fp, recent)
@@ -154,7 +171,7 @@ class TopicState:
         if article.outlet:
             pipe.zincrby(k.outlets, 1, article.outlet)
         if not is_copy:
-            pipe.hset(k.fingerprints, article.id, json.dumps(fp.to_dict()))
+            pipe.hset(k.fingerprints, article.id, serde.dumps(fp))
             self._count_names(pipe, k, article)
             for key, entry in entries.items():
                 pipe.hset(k.timeline, key, serde.dumps(entry))
@@ -169,12 +186,10 @@ class TopicState:
     def _count_names(self, pipe: RedisClient, k: TopicKeys, article: Article) -> None:
         for actor in article.actors:
             pipe.zincrby(k.actors, actor.mentions, actor.id)
-            pipe.hset(
-                k.actor_names, actor.id, serde.dumps({"name": actor.name, "kind": actor.kind})
-            )
+            pipe.hset(k.actor_names, actor.id, serde.dumps(ActorMeta(actor.name, actor.kind)))
         for place in article.locations:
             pipe.zincrby(k.places, place.mentions, place.id)
-            meta = {"name": place.name, "kind": place.kind, "country": place.country}
+            meta = PlaceMeta(place.name, place.kind, place.country)
             pipe.hset(k.place_names, place.id, serde.dumps(meta))
 
     def _merged_timeline(

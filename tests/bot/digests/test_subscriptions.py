@@ -3,6 +3,7 @@ team isolation, and the per-slot guard, against a real Redis."""
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import pytest
@@ -138,6 +139,50 @@ def test_an_unreadable_entry_is_skipped(subs: Subscriptions, redis_client: redis
     good = subs.add(sub())
     redis_client.hset(SchedKeys.subscriptions, "T1/999", "{not json")
     assert subs.all() == [good]
+
+
+# A subscription as the code before serde stored it (json.dumps of its fields but
+# last_sent_for, which lives under SchedKeys.last_sent).
+STORED = (
+    '{"id": "7", "team": "T1", "channel": "C1", "topics": ["syria", "sudan"], "hour": 7, '
+    '"minute": 30, "days": "weekdays", "timezone": "Europe/Berlin", "created_by": "U1", '
+    '"created_at": "2026-01-14T06:00:00+00:00", "extra": {"title": "Morgenlage"}}'
+)
+
+
+def test_a_stored_subscription_loads_and_is_stored_in_the_same_shape(
+    subs: Subscriptions, redis_client: redis.Redis
+) -> None:
+    redis_client.hset(SchedKeys.subscriptions, "T1/7", STORED)
+    redis_client.hset(SchedKeys.last_sent, "T1/7", "2026-01-14T06:30:00+00:00")
+    loaded = subs.get("T1", "7")
+    assert loaded == Subscription(
+        id="7",
+        team="T1",
+        channel="C1",
+        topics=["syria", "sudan"],
+        hour=7,
+        minute=30,
+        days="weekdays",
+        timezone="Europe/Berlin",
+        created_by="U1",
+        created_at="2026-01-14T06:00:00+00:00",
+        last_sent_for="2026-01-14T06:30:00+00:00",
+        extra={"title": "Morgenlage"},
+    )
+    subs.save(loaded)
+    raw = redis_client.hget(SchedKeys.subscriptions, "T1/7")
+    assert raw is not None and json.loads(raw) == json.loads(STORED)  # no last_sent_for
+
+
+def test_fields_an_older_subscription_lacks_take_their_defaults(
+    subs: Subscriptions, redis_client: redis.Redis
+) -> None:
+    old = {"id": "8", "team": "T1", "channel": "C1", "topics": ["syria"], "hour": 7,
+           "minute": 0, "days": "daily", "timezone": "UTC", "retired": True}  # fmt: skip
+    redis_client.hset(SchedKeys.subscriptions, "T1/8", json.dumps(old))
+    loaded = subs.get("T1", "8")
+    assert loaded is not None and loaded.created_by == "" and loaded.extra == {}
 
 
 # ---- the per-slot guard ------------------------------------------------------------------

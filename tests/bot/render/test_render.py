@@ -18,6 +18,7 @@ from bot.models import (
     Digest,
     Entity,
     IngestResult,
+    Marks,
     Place,
     RankedName,
     TimelineEntry,
@@ -53,9 +54,12 @@ def dev(n: int = 1, **changes: Any) -> Development:
         ],
         article_count=5,
         outlets=["Levant Ledger", "Atlas Daily", "Copy Times", "Desert Post", "Gulf Wire"],
-        is_new=True,
     )
     return replace(base, **changes)
+
+
+def all_new(developments: list[Development], new_events: frozenset[int] = frozenset()) -> Marks:
+    return Marks({d.id: "new" for d in developments}, new_events)
 
 
 def brief(**changes: Any) -> Brief:
@@ -67,7 +71,7 @@ def brief(**changes: Any) -> Brief:
         source_count=6,
         developments=[
             dev(1),
-            dev(2, title="Sharaa and Putin discuss the bases", is_new=False, is_updated=True),
+            dev(2, title="Sharaa and Putin discuss the bases"),
         ],
         actors=[
             RankedName("Ahmed al-Sharaa", "person", 12),
@@ -84,11 +88,11 @@ def brief(**changes: Any) -> Brief:
                 date(2026, 1, 27),
                 "Troops leave Qamishli",
                 ["https://l.example/3"],
-                is_new=True,
                 approximate=True,
             ),
         ],
         since=SINCE,
+        marks=Marks({"d1": "new", "d2": "updated"}, frozenset({1})),
     )
     return replace(base, **changes)
 
@@ -193,7 +197,7 @@ def test_first_brief_marks_nothing() -> None:
 
 
 def test_quiet_brief_says_so() -> None:
-    quiet = brief(developments=[dev(1, is_new=False)], quiet=True)
+    quiet = brief(developments=[dev(1)], quiet=True, marks=Marks())
     blocks = dicts(render.brief_blocks(quiet))
     assert "Nothing new since <!date^1769331600^" in blocks[1]["text"]["text"]
     assert blocks[3]["text"]["text"].startswith("*1. Russia pulls troops")
@@ -231,6 +235,7 @@ def test_hostile_strings_are_escaped_everywhere() -> None:
         timeline=[
             TimelineEntry(date(2026, 1, 2), HOSTILE, ["javascript:x", "https://ok.example/"])
         ],
+        marks=all_new([hostile_dev]),
     )
     blocks = dicts(render.brief_blocks(nasty))
     assert_no_raw_markup(blocks)
@@ -248,13 +253,12 @@ def test_huge_brief_is_fitted_to_slack_limits() -> None:
     long = "Word &amp; <stuff> " * 200
     devs = [dev(i, title=f"Development {i} " + "t" * 300, summary=long) for i in range(200)]
     entries = [
-        TimelineEntry(date(2020, 1, 1) + timedelta(days=i), f"Event {i} " + long, ["https://e.example/"],
-                      is_new=(i == 3))
+        TimelineEntry(date(2020, 1, 1) + timedelta(days=i), f"Event {i} " + long, ["https://e.example/"])
         for i in range(500)
     ]  # fmt: skip
     names = [RankedName(f"Name {i} " + "n" * 100, "person", 500 - i, "SY") for i in range(300)]
     huge = brief(topic="t" * 400, developments=devs, timeline=entries, actors=names,
-                 locations=names)  # fmt: skip
+                 locations=names, marks=all_new(devs, frozenset({3})))  # fmt: skip
     blocks = dicts(render.brief_blocks(huge))
     assert_within_limits(blocks)
     assert blocks[0]["type"] == "header" and blocks[-1]["type"] == "actions"
@@ -268,10 +272,11 @@ def test_huge_brief_is_fitted_to_slack_limits() -> None:
 def test_timeline_trimming_keeps_new_and_recent_entries() -> None:
     entries = [
         TimelineEntry(date(2026, 1, 1) + timedelta(days=i), f"Event {i} " + "x" * 400,
-                      ["https://e.example/"], is_new=(i == 0))
+                      ["https://e.example/"])
         for i in range(40)
     ]  # fmt: skip
-    blocks = dicts(render.brief_blocks(brief(timeline=entries)))
+    marks = Marks({"d1": "new", "d2": "updated"}, frozenset({0}))
+    blocks = dicts(render.brief_blocks(brief(timeline=entries, marks=marks)))
     assert_within_limits(blocks)
     shown = {int(m) for m in re.findall(r"Event (\d+) ", "\n".join(texts(blocks)))}
     assert 0 in shown and 39 in shown and 1 not in shown
@@ -309,7 +314,8 @@ def test_brief_text_reads_like_the_cli_example() -> None:
 
 
 def test_brief_text_is_not_escaped_and_shows_quiet() -> None:
-    text = render.brief_text(brief(topic="a & b", developments=[dev(1, is_new=False)], quiet=True))
+    quiet = brief(topic="a & b", developments=[dev(1)], quiet=True, marks=Marks())
+    text = render.brief_text(quiet)
     assert text.startswith("Brief: a & b — ")
     assert "Nothing new since 2026-01-25 09:00 UTC." in text
 
@@ -331,7 +337,7 @@ def test_date_spans() -> None:
 
 
 def test_digest_blocks_and_text() -> None:
-    quiet = brief(topic="ukraine", developments=[], timeline=[], quiet=True)
+    quiet = brief(topic="ukraine", developments=[], timeline=[], quiet=True, marks=Marks())
     unknown = Brief(topic="mars", team="T1", generated_at=NOW, article_count=0, source_count=0,
                     known_topic=False, quiet=True)  # fmt: skip
     digest = Digest(team="T1", generated_at=NOW, briefs=[brief(), quiet, unknown])
@@ -356,7 +362,8 @@ def test_digest_blocks_and_text() -> None:
 
 
 def test_busy_digest_fits() -> None:
-    busy = [brief(topic=f"topic{i}", developments=[dev(j) for j in range(8)]) for i in range(15)]
+    devs = [dev(j) for j in range(8)]
+    busy = [brief(topic=f"topic{i}", developments=devs, marks=all_new(devs)) for i in range(15)]
     blocks = dicts(render.digest_blocks(Digest(team="T1", generated_at=NOW, briefs=busy)))
     assert_within_limits(blocks)
     assert "*topic14*" in "\n".join(texts(blocks))  # every topic keeps its line
@@ -397,7 +404,11 @@ def test_ingest_reply_for_an_article() -> None:
         source="https://levant.example/story?id=1&x=2",
         status="ingested",
         article=article(),
-        developments=[dev(1), dev(2, is_new=False, title="Sharaa meets Putin")],
+        # the article started the first development and joined the second
+        developments=[
+            dev(1, article_count=1, articles=[ref(1, "Levant Ledger")]),
+            dev(2, title="Sharaa meets Putin"),
+        ],
     )
     blocks = dicts(render.ingest_reply_blocks(result))
     assert_within_limits(blocks)
@@ -518,8 +529,8 @@ def test_home_view() -> None:
     assert "How to use briefbot" in text
     nobody = render.home_view([], [])
     assert "You don't follow any topic yet" in "\n".join(texts(nobody["blocks"]))
-    busy = [brief(topic=f"t{i}", developments=[dev(j, summary="s" * 400) for j in range(8)])
-            for i in range(60)]  # fmt: skip
+    devs = [dev(j, summary="s" * 400) for j in range(8)]
+    busy = [brief(topic=f"t{i}", developments=devs, marks=all_new(devs)) for i in range(60)]
     crowded = render.home_view(busy, [b.topic for b in busy])
     assert_within_limits(crowded["blocks"], max_blocks=100)
 

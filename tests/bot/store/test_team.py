@@ -106,6 +106,19 @@ def test_first_time_markers_expire_per_team(store: Store, redis_client: redis.Re
     assert 0 < redis_client.ttl(keys.TeamKeys("T1").event_seen("Ev1")) <= 60
 
 
+def test_reply_locations_round_trip_and_older_records_load(
+    store: Store, redis_client: redis.Redis
+) -> None:
+    store.set_reply("T1", "a1", {"channel": "C1", "ts": "1769414400.000100"})
+    assert store.get_reply("T1", "a1") == {"channel": "C1", "ts": "1769414400.000100"}
+    raw = redis_client.hget(keys.TeamKeys("T1").replies, "a1")
+    assert raw == b'{"channel":"C1","ts":"1769414400.000100"}'
+    # as the code before serde wrote it (json.dumps, spaced)
+    redis_client.hset(keys.TeamKeys("T1").replies, "a2", '{"channel": "C2", "ts": ""}')
+    assert store.get_reply("T1", "a2") == {"channel": "C2", "ts": ""}
+    assert store.get_reply("T1", "a3") is None
+
+
 def test_schema_from_the_future_is_refused_not_unavailable(
     store: Store, redis_client: redis.Redis
 ) -> None:

@@ -4,14 +4,14 @@ topics, team isolation and the brief JSON — on hand-built articles, no NLP."""
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
 from bot.deps import Deps
 from bot.errors import TopicNameError
 from bot.jobs.pipeline import store_article
-from bot.models import Article, Entity, Event, Place
+from bot.models import Article, Development, Entity, Event, Marks, Place, TimelineEntry
 from bot.render.jsonout import brief_json
 from bot.topics import brief as briefs
 from bot.topics.definitions import assign
@@ -82,15 +82,46 @@ def ceasefire(deps: Deps, n: int) -> Article:
     )
 
 
+def at(hours: float) -> datetime:
+    return datetime(2026, 1, 26, 8, tzinfo=UTC) + timedelta(hours=hours)
+
+
+def stored_dev(ident: str, created: float, updated: float) -> Development:
+    return Development(
+        id=ident, topic="syria", title=ident, summary="", first_seen=at(0), last_seen=at(0),
+        created_at=at(created), updated_at=at(updated),
+    )  # fmt: skip
+
+
+def test_marks_are_relative_to_the_watermark() -> None:
+    developments = [stored_dev("old", 0, 1), stored_dev("moved", 0, 5), stored_dev("fresh", 4, 6)]
+    timeline = [
+        TimelineEntry(date(2026, 1, 20), "before", first_seen=at(1)),
+        TimelineEntry(date(2026, 1, 21), "after", first_seen=at(5)),
+        TimelineEntry(date(2026, 1, 22), "from an older record"),  # no first_seen
+    ]
+    marks = briefs.mark_changes(developments, timeline, at(3))
+    assert marks == Marks({"moved": "updated", "fresh": "new"}, frozenset({1}))
+    # strictly after the watermark: "moved" changed at 5 exactly
+    later = briefs.mark_changes(developments, timeline, at(5))
+    assert later == Marks({"fresh": "updated"}, frozenset())
+    # no watermark (a first brief): everything is new, and no timeline entry is marked
+    first = briefs.mark_changes(developments, timeline, None)
+    assert first == Marks({"old": "new", "moved": "new", "fresh": "new"}, frozenset())
+
+
 def test_briefing_twice_marks_nothing_new_the_second_time(deps: Deps) -> None:
     for n in range(3):
         withdrawal(deps, n)
     first = briefs.brief_for(deps, "T1", "syria", user="U1")
     assert first.article_count == 3 and first.developments
-    assert all(d.is_new for d in first.developments) and not first.quiet
+    assert [first.marks.developments[d.id] for d in first.developments] == ["new"] * len(
+        first.developments
+    )
+    assert not first.quiet
     second = briefs.brief_for(deps, "T1", "syria", user="U1")
     assert second.since is not None and second.quiet
-    assert not any(d.is_new or d.is_updated for d in second.developments)
+    assert second.marks.developments == {} and second.marks.new_events == frozenset()
 
 
 def test_one_new_article_marks_exactly_its_development(deps: Deps) -> None:
@@ -100,9 +131,10 @@ def test_one_new_article_marks_exactly_its_development(deps: Deps) -> None:
     briefs.brief_for(deps, "T1", "syria", user="U1")
     ceasefire(deps, 1)
     after = briefs.brief_for(deps, "T1", "syria", user="U1")
-    changed = [d for d in after.developments if d.is_new or d.is_updated]
+    changed = [d for d in after.developments if d.id in after.marks.developments]
     assert len(changed) == 1
-    assert "ceasefire" in changed[0].title.lower() and changed[0].is_updated
+    assert "ceasefire" in changed[0].title.lower()
+    assert after.marks.developments == {changed[0].id: "updated"}
     assert not after.quiet
 
 

@@ -8,7 +8,9 @@ import subprocess
 import sys
 from datetime import UTC, datetime, timedelta
 
-from bot.models import Article, Development, Entity, Place, to_jsonable
+from bot.models import Article, Development, Entity, Place
+from bot.store import serde
+from bot.store.serde import to_jsonable
 from bot.topics import developments as devs
 from tests.support.paths import REPO
 
@@ -285,10 +287,28 @@ def test_minhash_is_the_same_in_another_process() -> None:
 
 def test_fingerprint_round_trips_through_json() -> None:
     fp = devs.fingerprint(TALKS)
-    again = devs.Fingerprint.from_dict(json.loads(json.dumps(fp.to_dict())))
+    again = serde.loads(devs.Fingerprint, serde.dumps(fp))
     assert again == fp
     assert len(fp.minhash) == 64
     assert fp.published == TALKS.published
+
+
+def test_a_fingerprint_stored_by_the_earlier_code_still_loads() -> None:
+    # json.dumps of the former Fingerprint.to_dict: spaced separators, same fields
+    raw = (
+        '{"minhash": [3771888229, 1417208856], "terms": {"airport": 0.13135172284870714}, '
+        '"entities": {"geo:173377": 0.45}, "published": "2026-01-26T08:00:00+00:00", '
+        '"shingle_count": 10}'
+    )
+    fp = serde.loads(devs.Fingerprint, raw)
+    assert fp == devs.Fingerprint(
+        minhash=[3771888229, 1417208856],
+        terms={"airport": 0.13135172284870714},
+        entities={"geo:173377": 0.45},
+        published=datetime(2026, 1, 26, 8, 0, tzinfo=UTC),
+        shingle_count=10,
+    )
+    assert json.loads(serde.dumps(fp)) == json.loads(raw)
 
 
 def test_fingerprint_time_falls_back_to_ingest_time() -> None:
@@ -322,11 +342,11 @@ def test_features_stay_bounded_after_500_joins() -> None:
     assert len(dev.articles) == devs.MAX_REFS
     assert dev.articles[0].id == "a499"
     assert len(dev.outlets) <= devs.MAX_OUTLETS
-    assert len(feats["entities"]) <= devs.MAX_ENTITIES
-    assert len(feats["terms"]) <= devs.MAX_TERMS
-    assert len(feats["signatures"]) == devs.MAX_SIGNATURES
-    assert len(feats["sentences"]) <= 2 * devs.MAX_SIGNATURES
-    assert set(feats["names"]) <= set(feats["entities"])
+    assert len(feats.entities) <= devs.MAX_ENTITIES
+    assert len(feats.terms) <= devs.MAX_TERMS
+    assert len(feats.signatures) == devs.MAX_SIGNATURES
+    assert len(feats.sentences) <= 2 * devs.MAX_SIGNATURES
+    assert set(feats.names) <= set(feats.entities)
     assert len(dev.actors) <= 8 and len(dev.locations) <= 8
     assert len(json.dumps(to_jsonable(dev))) < 40_000
 
@@ -358,7 +378,7 @@ def test_summary_is_chosen_from_member_sentences() -> None:
     pool = [s for a in WITHDRAWAL for s in a.summary]
     assert dev.summary
     assert any(s in dev.summary for s in pool)
-    assert set(dev.features["summary_sources"]) <= {"w1", "w2", "w3"}
+    assert set(dev.features.summary_sources) <= {"w1", "w2", "w3"}
     chosen = devs.summary_for(dev, ["The weather was mild.", *pool])
     assert chosen.startswith(tuple(pool))
     assert devs.summary_for(dev, []) == ""

@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 
 from bot.errors import StoreUnavailable, TopicBusy
+from bot.models import Article, Entity, Place
 from bot.store.keys import TopicKeys
 from bot.topics import state as topic_state
-from bot.topics.state import TopicState
+from bot.topics.state import TopicState, ranked_names
 from tests.support.articles import story_article
 
 WHEN = datetime(2026, 1, 20, 9, 30, tzinfo=UTC)
@@ -49,3 +50,36 @@ def test_a_join_takes_and_gives_back_the_topic_lock(redis_client: Any) -> None:
         state.add_article("T1", "syria", story_article("quake", n), WHEN)
         assert not redis_client.exists(lock_key)
     assert state.snapshot("T1", "syria").article_count == 2
+
+
+def test_actor_and_place_records_keep_their_stored_shape(redis_client: Any) -> None:
+    article = Article(
+        id="a1",
+        url="https://example.org/a1",
+        canonical_url=None,
+        title="Talks in Raqqa",
+        text="Vladimir Putin spoke about Raqqa.",
+        content_hash="h1",
+        published=WHEN,
+        actors=[Entity(id="person:putin", name="Vladimir Putin", kind="person", mentions=2)],
+        locations=[Place(id="geo:r", name="Raqqa", kind="city", country="SY")],
+        topics=["syria"],
+    )
+    TopicState(redis_client).add_article("T1", "syria", article, WHEN)
+    k = TopicKeys("T1", "syria")
+    assert redis_client.hget(k.actor_names, "person:putin") == (
+        b'{"name":"Vladimir Putin","kind":"person"}'
+    )
+    assert redis_client.hget(k.place_names, "geo:r") == (
+        b'{"name":"Raqqa","kind":"city","country":"SY"}'
+    )
+    rows = [(b"person:putin", 2.0), (b"gone", 1.0)]
+    (putin,) = ranked_names(redis_client, k.actor_names, rows)
+    assert (putin.name, putin.kind, putin.mentions, putin.country) == (
+        "Vladimir Putin",
+        "person",
+        2,
+        None,
+    )
+    (raqqa,) = ranked_names(redis_client, k.place_names, [(b"geo:r", 1.0)])
+    assert (raqqa.kind, raqqa.country) == ("city", "SY")
