@@ -8,7 +8,7 @@ characters at a word boundary) and a ``signature`` saying what happened.
 Merging: two outlets report the same event when they give it the same day and
 the same signature (``event_key``). The signature is the kind of event named
 nearest to the date in the sentence ("ceasefire", "withdrawal", "talks"... see
-``bot.text.similarity.EVENT_CLASSES``), so "the truce agreed on January 20" and "a
+``bot.text.events.EVENT_CLASSES``), so "the truce agreed on January 20" and "a
 ceasefire reached on Tuesday, January 20" meet; failing a kind, the entity
 named nearest to the date, else the first content word.
 """
@@ -21,6 +21,7 @@ from datetime import date, datetime
 from bot.models import Event, TimelineEntry
 from bot.text import dates as datephrases
 from bot.text import similarity as textsim
+from bot.text.events import event_classes, nearest_event_class
 
 TEXT_MAX_CHARS = 200
 MAX_EVENTS_PER_SENTENCE = 2
@@ -49,7 +50,7 @@ def extract_events(
         found = datephrases.find_dates(info.text, pub, anchor, history)
         since_dated += 1
         if found:
-            classes = frozenset(textsim.event_classes(info.text))
+            classes = frozenset(event_classes(info.text))
             history.extend((mention.when, classes) for mention in found)
             since_dated = 1
         events.extend(_events_of(info, found, source_url))
@@ -87,7 +88,7 @@ def signature_at(
     info: SentenceInfo, span: tuple[int, int], skip: list[tuple[int, int]] | None = None
 ) -> str:
     """What happened at ``span`` of the sentence: the nearest event class, else entity."""
-    kind = textsim.nearest_event_class(info.text, span, skip)
+    kind = nearest_event_class(info.text, span, skip)
     if kind is not None:
         return kind
     folded = textsim.fold(info.text)
