@@ -1,7 +1,8 @@
-"""Name normalisation shared by the entity analyser and the gazetteer.
+"""Folding and names: the analyser, the gazetteer, term helpers and topics share these.
 
-Two levels:
-
+* Folding makes spellings of any text compare equal: ``fold`` (case and
+  accents, for matching words) and ``to_ascii`` (plain-ASCII identifiers), both
+  built on ``strip_accents``.
 * ``clean_surface`` tidies what the text says ("the Kremlin’s" -> "Kremlin"):
   it is what we show as a name or an alias.
 * ``name_key`` folds a name to a transliteration-neutral key, so that spellings
@@ -11,7 +12,8 @@ Two levels:
 
 The folding rules are deliberately small and written down below; spellings that
 no rule can join (Kiev/Kyiv, Jolani/Sharaa) go in the curated tables under
-``bot/data/``.
+``bot/data/``. Everything a name key depends on stays in this one file: the
+gazetteer's cache (``bot.gazetteer.cache``) is keyed on its bytes.
 """
 
 from __future__ import annotations
@@ -63,6 +65,25 @@ _TOKEN_VARIANTS = {
 }
 
 
+def strip_accents(text: str) -> str:
+    """``text`` without diacritics: "Qāmishlī" -> "Qamishli" (case and other letters kept)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, so "Qāmishlī" and "Qamishli" compare equal."""
+    return strip_accents(text.casefold())
+
+
+def to_ascii(text: str) -> str:
+    """``strip_accents``, then every character without an ASCII base dropped ("ß", "ø", "Я").
+
+    For identifiers that must be plain ASCII (topic slugs and aliases).
+    """
+    return strip_accents(text).encode("ascii", "ignore").decode()
+
+
 def clean_surface(text: str) -> str:
     """A mention as we show it: one line, no possessive, no leading "the", no edge punctuation."""
     text = text.split("\n", 1)[0]
@@ -74,8 +95,7 @@ def clean_surface(text: str) -> str:
 def ascii_fold(text: str) -> str:
     """Lowercase ASCII letters and digits: diacritics stripped, apostrophes removed."""
     if _NON_ASCII_RE.search(text):
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+        text = strip_accents(text)
         for mark in _APOSTROPHES:
             text = text.replace(mark, "")
     else:

@@ -14,6 +14,7 @@ from collections import Counter
 
 from bot.models import Development
 from bot.text import similarity as textsim
+from bot.text.names import fold
 
 TITLE_MAX_CHARS = 90
 SUMMARY_MAX_CHARS = 320
@@ -28,7 +29,7 @@ def title_for(dev: Development) -> str:
     titles = list(dict.fromkeys(ref.title.strip() for ref in dev.articles if ref.title.strip()))
     if not titles:
         return _template_title(dev)
-    outlets = {textsim.fold(o) for o in dev.outlets}
+    outlets = {fold(o) for o in dev.outlets}
     cleaned = [_strip_outlet(t, outlets) for t in titles]
     best = max(cleaned, key=lambda t: (_centrality(dev, t) - _length_penalty(t), t))
     return shorten(best, TITLE_MAX_CHARS)
@@ -84,7 +85,7 @@ def shorten(text: str, limit: int) -> str:
 def _strip_outlet(title: str, outlets: set[str]) -> str:
     # "Russia pulls out of Qamishli - Al-Monitor": the outlet is not the story
     match = _SUFFIX_RE.search(title)
-    if match and (textsim.fold(match.group(1).strip()) in outlets or len(match.group(1)) < 25):
+    if match and (fold(match.group(1).strip()) in outlets or len(match.group(1)) < 25):
         short = title[: match.start()].strip()
         if len(short.split()) >= 3:
             return short
@@ -94,7 +95,7 @@ def _strip_outlet(title: str, outlets: set[str]) -> str:
 def _centrality(dev: Development, text: str) -> float:
     terms = dict(Counter(textsim.loose_terms(text)))
     score = textsim.cosine(terms, dev.features.get("terms", {}))
-    folded = textsim.fold(text)
+    folded = fold(text)
     names = [*dev.actors[:3], *dev.locations[:2]]
     named = sum(1 for n in names if _name_in(n, folded))
     return score + 0.1 * named

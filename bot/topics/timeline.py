@@ -22,6 +22,7 @@ from bot.models import Event, TimelineEntry
 from bot.text import dates as datephrases
 from bot.text import similarity as textsim
 from bot.text.events import event_classes, nearest_event_class
+from bot.text.names import fold
 
 TEXT_MAX_CHARS = 200
 MAX_EVENTS_PER_SENTENCE = 2
@@ -91,8 +92,8 @@ def signature_at(
     kind = nearest_event_class(info.text, span, skip)
     if kind is not None:
         return kind
-    folded = textsim.fold(info.text)
-    named = [(folded.find(textsim.fold(n)), n) for n in [*info.actors, *info.locations]]
+    folded = fold(info.text)
+    named = [(folded.find(fold(n)), n) for n in [*info.actors, *info.locations]]
     placed = [(abs(pos - span[0]), n) for pos, n in named if pos >= 0]
     if placed:
         return _slug(min(placed)[1])
