@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 
 from bot.text.names import fold
+from bot.text.sentences import lead_end_of
 
 NUM_PERM = 64
 SHINGLE_SIZE = 5
@@ -311,14 +312,3 @@ def term_counts(
         for term in content_terms(text[lead_end:], names):
             counts[term] += body_w
     return dict(counts)
-
-
-def lead_end_of(text: str, sentences: int = 2, max_chars: int = 900) -> int:
-    """Offset where the lead (first ``sentences`` sentences, capped) of ``text`` ends."""
-    end = 0
-    for _ in range(sentences):
-        match = re.search(r"[.!?][\"'”’)]?\s", text[end:])
-        if match is None:
-            return min(len(text), max_chars)
-        end += match.end()
-    return min(end, max_chars)

@@ -46,6 +46,7 @@ from datetime import datetime
 
 from bot.models import Article, ArticleRef, Development
 from bot.text import similarity as textsim
+from bot.text.sentences import lead_end_of
 from bot.topics.fingerprints import EPOCH, Fingerprint, aware, fingerprint, near_duplicate_of
 from bot.topics.labels import relabel, summary_for, title_for
 
@@ -285,7 +286,7 @@ def _names_of(
 def _summary_candidates(article: Article) -> list[str]:
     if article.summary:
         return list(article.summary[:2])
-    lead = article.text[: textsim.lead_end_of(article.text)].strip()
+    lead = article.text[: lead_end_of(article.text)].strip()
     return [lead] if lead else []
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 from bot.models import Article
 from bot.text import similarity as textsim
+from bot.text.sentences import lead_end_of
 
 FP_TERMS = 25
 FP_ENTITIES = 24  # ids and name keys
@@ -111,7 +112,7 @@ def _entity_weights(article: Article) -> dict[str, float]:
     misread person of the same name, different ids.
     """
     title = _skeletons(article.title)
-    lead = _skeletons(article.text[: textsim.lead_end_of(article.text, LEAD_SENTENCES)])
+    lead = _skeletons(article.text[: lead_end_of(article.text, LEAD_SENTENCES)])
     topic_words = _topic_words(article)
     weights: dict[str, float] = {}
     items = [(e.id, e.name, e.mentions, e.salience, e.kind == "person") for e in article.actors]
