@@ -39,6 +39,7 @@ from typing import Any
 
 from bot.models import Article, Development, Event, to_jsonable
 from bot.text import similarity as textsim
+from bot.text.terms import content_terms
 from bot.topics import developments as devs
 from bot.topics import timeline
 
@@ -224,7 +225,7 @@ def score_timeline(
 
 
 def _overlap(event: Event, text: str) -> int:
-    return len(set(textsim.content_terms(event.text)) & set(textsim.content_terms(text)))
+    return len(set(content_terms(event.text)) & set(content_terms(text)))
 
 
 def _merge_scores(

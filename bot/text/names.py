@@ -9,6 +9,10 @@
   of one name meet: "Khmeimim" and "Hmeimim", "Ahmad al-Shara" and
   "Ahmed al-Sharaa", "Deir-ez-Zor" and "Deir al-Zor", "Tartous" and "Tartus".
   Keys are only ever compared with other keys; they are never shown.
+* ``skeleton`` is a looser key for one word (every run of vowels becomes "a").
+  Term vectors use it (``bot.text.terms``), where two names that meet by
+  accident cost a little similarity; entity identity uses ``name_key``, where
+  they would merge two actors.
 
 The folding rules are deliberately small and written down below; spellings that
 no rule can join (Kiev/Kyiv, Jolani/Sharaa) go in the curated tables under
@@ -146,6 +150,21 @@ def name_tokens(name: str) -> tuple[str, ...]:
 def name_key(name: str) -> str:
     """The transliteration-neutral key of a name: folded tokens joined by spaces."""
     return " ".join(name_tokens(name))
+
+
+_VOWELS_RE = re.compile(r"[aeiouy]+")
+
+
+def skeleton(word: str) -> str:
+    """A spelling-tolerant key for a transliterated name.
+
+    Runs of vowels become "a", doubled letters one, and a few digraphs that
+    transliterations of Arabic and Russian swap are unified: "Sharaa"/"Shara",
+    "Qamishli"/"Kamishli", "Hmeimim"/"Khmeimim", "Tartus"/"Tartous" pair up.
+    """
+    w = word.replace("kh", "h").replace("q", "k").replace("ph", "f").replace("dh", "d")
+    w = w[0] + _VOWELS_RE.sub("a", w[1:]) if w else w
+    return re.sub(r"(.)\1+", r"\1", w)
 
 
 def slug(key: str) -> str:

@@ -15,6 +15,7 @@ from collections import Counter
 from bot.models import Development
 from bot.text import similarity as textsim
 from bot.text.names import fold
+from bot.text.terms import loose_terms, words
 
 TITLE_MAX_CHARS = 90
 SUMMARY_MAX_CHARS = 320
@@ -93,7 +94,7 @@ def _strip_outlet(title: str, outlets: set[str]) -> str:
 
 
 def _centrality(dev: Development, text: str) -> float:
-    terms = dict(Counter(textsim.loose_terms(text)))
+    terms = dict(Counter(loose_terms(text)))
     score = textsim.cosine(terms, dev.features.get("terms", {}))
     folded = fold(text)
     names = [*dev.actors[:3], *dev.locations[:2]]
@@ -103,7 +104,7 @@ def _centrality(dev: Development, text: str) -> float:
 
 def _name_in(name: str, folded_text: str) -> bool:
     # "Ahmed al-Sharaa" counts when the text says "Sharaa": match the last name part
-    parts = [p for p in textsim.words(name) if len(p) > 2]
+    parts = [p for p in words(name) if len(p) > 2]
     return bool(parts) and parts[-1] in folded_text
 
 
@@ -112,7 +113,7 @@ def _length_penalty(title: str) -> float:
 
 
 def _overlap(a: str, b: str) -> float:
-    ta, tb = set(textsim.loose_terms(a)), set(textsim.loose_terms(b))
+    ta, tb = set(loose_terms(a)), set(loose_terms(b))
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / min(len(ta), len(tb))

@@ -20,9 +20,9 @@ from datetime import date, datetime
 
 from bot.models import Event, TimelineEntry
 from bot.text import dates as datephrases
-from bot.text import similarity as textsim
 from bot.text.events import event_classes, nearest_event_class
 from bot.text.names import fold
+from bot.text.terms import loose_terms, words
 
 TEXT_MAX_CHARS = 200
 MAX_EVENTS_PER_SENTENCE = 2
@@ -97,7 +97,7 @@ def signature_at(
     placed = [(abs(pos - span[0]), n) for pos, n in named if pos >= 0]
     if placed:
         return _slug(min(placed)[1])
-    terms = textsim.loose_terms(info.text)
+    terms = loose_terms(info.text)
     return terms[0] if terms else "event"
 
 
@@ -127,7 +127,7 @@ def event_key(event: Event) -> str:
 
 
 def _slug(name: str) -> str:
-    return "-".join(textsim.words(name)) or "event"
+    return "-".join(words(name)) or "event"
 
 
 def entry_from_event(event: Event, now: datetime) -> TimelineEntry:
