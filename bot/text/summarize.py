@@ -22,6 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.text.sentences import cut_at_line_breaks
+from bot.text.terms import INFLECTIONS, stem
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -273,12 +274,8 @@ def _terms(words: list[str]) -> Counter[str]:
 
 @functools.lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
-    # Just enough folding for overlap counts: "talks"/"talk", "killed"/"kill".
-    word = word.replace("’", "'").removesuffix("'s")
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+    # Just enough folding for overlap counts: the possessive off, then inflections.
+    return stem(word.replace("’", "'").removesuffix("'s"), INFLECTIONS)
 
 
 def _entity_terms(text: str, spans: list[tuple[int, int]]) -> Counter[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.text.terms import (
+    INFLECTIONS,
     STOPWORDS,
     capitalized_words,
     content_terms,
@@ -41,6 +42,22 @@ def test_words_are_folded_and_split_at_hyphens_and_possessives_digits_out() -> N
 )
 def test_stem_joins_inflections_and_a_few_derivations(word: str, stemmed: str) -> None:
     assert stem(word) == stemmed
+
+
+@pytest.mark.parametrize(
+    ("word", "stemmed"),
+    [
+        ("talks", "talk"),
+        ("killed", "kill"),
+        ("seeing", "see"),  # stems of three letters up: grouping keeps "seeing"
+        ("cities", "citi"),  # no "y" put back
+        ("press", "pres"),  # no guard for an s after s, u or i
+        ("withdrawal", "withdrawal"),  # no derivations
+        ("sing", "sing"),
+    ],
+)
+def test_summary_stems_strip_inflections_only(word: str, stemmed: str) -> None:
+    assert stem(word, INFLECTIONS) == stemmed
 
 
 def test_reporting_vocabulary_is_a_stop_word() -> None:
