@@ -22,7 +22,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.text.sentences import cut_at_line_breaks
-from bot.text.terms import INFLECTIONS, stem
+from bot.text.terms import INFLECTIONS, SUMMARY_STOPWORDS, stem
 
 __all__ = [
     "DEFAULT_WEIGHTS",
@@ -34,10 +34,6 @@ __all__ = [
 
 MIN_WORDS = 6
 MAX_WORDS = 80
-
-
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
 
 
 _WS = re.compile(r"\s+")
@@ -93,16 +89,6 @@ _URL_KEYWORDS = ("http", "www.", ".com", ".org", ".net", ".co.uk")
 # "Pictured: ...", "Bizarre lawsuit: ...": a caption label of one to three words.
 _CAPTION_LABEL = re.compile(r"^[A-Z][\w'’-]*(\s+[\w'’-]+){0,2}:\s")
 _READER_QUESTION = re.compile(r"\b(you|your)\b.*\?\s*$", re.IGNORECASE)
-
-_STOPWORDS = _wordset(
-    """a an the and or but if of to in on at by for with from as into onto about over
-    under after before than then that this these those is are was were be been being am
-    has have had do does did will would shall should can could may might must not no
-    it its it's he him his she her hers they them their theirs we us our you your i me
-    my mine who whom whose which what when where why how all any both each few more most
-    other some such only own same so too very just also there here out up down off said
-    says say told one two new s t"""
-)
 
 
 @dataclass(frozen=True)
@@ -269,7 +255,7 @@ def _is_fragment(sentence: str) -> bool:
 
 
 def _terms(words: list[str]) -> Counter[str]:
-    return Counter(_stem(w) for w in (w.lower() for w in words) if w not in _STOPWORDS)
+    return Counter(_stem(w) for w in (w.lower() for w in words) if w not in SUMMARY_STOPWORDS)
 
 
 @functools.lru_cache(maxsize=1 << 16)

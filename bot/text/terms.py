@@ -14,32 +14,46 @@ from collections import defaultdict
 from bot.text.names import fold, skeleton
 from bot.text.sentences import lead_end_of
 
-# Function words plus the vocabulary of reporting itself ("said", "told", dates),
-# which every article shares and which says nothing about what happened.
-_STOPWORD_TEXT = """
-    a about above after again against ago all almost along already also although always am
-    among an and another any are around as at away back be became because been before being
-    below between both but by came can cannot could did do does doing done down during each
-    either else even ever every few for from further get gets got had has have having he her
-    here hers herself him himself his how however i if in including into is it its itself just
-    last later least less like made make many may me might more most much must my near nearly
-    neither never next no nor not now of off often on once one only onto or other others our
-    ours out over own per perhaps put rather same several she should since so some still such
-    than that the their theirs them themselves then there these they this those though three
-    through thus to too toward towards two under until up upon us very via was we well were
-    what whatever when where whether which while who whom whose why will with within without
-    would yet you your yours al el ul bin ibn de la le der von van mr mrs ms dr
-    said say says saying told tell tells according reported report reports reporting added
-    statement statements news agency source sources official officials spokesperson
-    spokesman spokeswoman quoted cited citing claimed claims asked week weeks month months
-    year years day days today yesterday tomorrow time times earlier recent recently early
-    monday tuesday wednesday thursday friday saturday sunday january february march april
-    june july august september october november december jan feb mar apr jun jul aug sep
-    sept oct nov dec new first second third four five six seven eight nine ten hundred
-    thousand million billion percent people part end set take took taken going went come
-    comes coming see seen saw show shows showed shown use used using
+# Function words and the plainest words of reporting ("said", "told"): no
+# sentence is about them. Both stop-word lists below are built on these.
+_FUNCTION_WORDS = """
+    a about after all also am an and any are as at be been before being both but by
+    can could did do does down each few for from had has have he her here hers him
+    his how i if in into is it its just may me might more most must my no not of off
+    on one only onto or other our out over own same she should so some such than
+    that the their theirs them then there these they this those to too two under up
+    us very was we were what when where which who whom whose why will with would you
+    your said say says told new
 """
-STOPWORDS = frozenset(_STOPWORD_TEXT.split())
+# Grouping also drops the other function words and the vocabulary of reporting
+# itself (sources, officials, dates, numbers, common verbs), which every article
+# shares and which says nothing about what happened.
+_REPORTING_WORDS = """
+    above again against ago almost along already although always among another
+    around away back became because below between came cannot doing done during
+    either else even ever every further get gets got having herself himself however
+    including itself last later least less like made make many much near nearly
+    neither never next nor now often once others ours per perhaps put rather several
+    since still themselves though three through thus toward towards until upon via
+    well whatever whether while within without yet yours al el ul bin ibn de la le
+    der von van mr mrs ms dr saying tell tells according reported report reports
+    reporting added statement statements news agency source sources official
+    officials spokesperson spokesman spokeswoman quoted cited citing claimed claims
+    asked week weeks month months year years day days today yesterday tomorrow time
+    times earlier recent recently early monday tuesday wednesday thursday friday
+    saturday sunday january february march april june july august september october
+    november december jan feb mar apr jun jul aug sep sept oct nov dec first second
+    third four five six seven eight nine ten hundred thousand million billion
+    percent people part end set take took taken going went come comes coming see
+    seen saw show shows showed shown use used using
+"""
+STOPWORDS = frozenset(_FUNCTION_WORDS.split()) | frozenset(_REPORTING_WORDS.split())
+# Summaries score how much a sentence shares with the rest of its article, and
+# there dates, numbers and "officials" do tie sentences together: the grouping
+# list lowers ROUGE-1 on the 250 CNN/DM articles of bench/summaries.py from 42.18
+# to 42.07. Summary tokens keep their apostrophes, hence "it's" and the stray "s"
+# and "t"; "mine" and "shall" are stop words for summaries only.
+SUMMARY_STOPWORDS = frozenset(_FUNCTION_WORDS.split()) | {"it's", "mine", "shall", "s", "t"}
 
 _WORD_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 

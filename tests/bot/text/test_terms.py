@@ -7,6 +7,7 @@ import pytest
 from bot.text.terms import (
     INFLECTIONS,
     STOPWORDS,
+    SUMMARY_STOPWORDS,
     capitalized_words,
     content_terms,
     loose_terms,
@@ -60,9 +61,13 @@ def test_summary_stems_strip_inflections_only(word: str, stemmed: str) -> None:
     assert stem(word, INFLECTIONS) == stemmed
 
 
-def test_reporting_vocabulary_is_a_stop_word() -> None:
+def test_reporting_vocabulary_is_a_stop_word_for_grouping_only() -> None:
     assert {"the", "said", "officials", "monday", "january", "people"} <= STOPWORDS
-    assert not {"ceasefire", "troops", "airport", "mine"} & STOPWORDS
+    assert not {"ceasefire", "troops", "airport", "mine", "shall"} & STOPWORDS
+    # summaries keep dates, numbers and sources as terms; their tokens keep apostrophes
+    assert {"the", "said", "told", "it's", "mine", "shall", "s", "t"} <= SUMMARY_STOPWORDS
+    assert not {"officials", "monday", "january", "people", "three"} & SUMMARY_STOPWORDS
+    assert SUMMARY_STOPWORDS - {"it's", "mine", "shall", "s", "t"} < STOPWORDS
 
 
 def test_content_terms_map_actors_and_fold_names() -> None:
