@@ -19,7 +19,8 @@ One boundary finder serves three rule sets. What differs between them is data
   lead in about one article in eight, so moving to them is a change of its own.
 
 ``split_sentences`` and ``cut_at_line_breaks`` also end a sentence at every
-line break: extracted text has one paragraph per line.
+line break: extracted text has one paragraph per line. ``ends_a_sentence``
+asks the same of a whole line, in any script.
 """
 
 from __future__ import annotations
@@ -60,6 +61,10 @@ ANY_SCRIPT = SentenceRules(
     re.compile(r"(?<=[.!?…。])()[\"”»)]?\s+(?=[\"“«(]?[A-ZÀ-ÖØ-ÞА-ЯΑ-Ω0-9¿¡])"),
 )
 LEAD = SentenceRules(re.compile(r"[.!?]([\"'”’)]?)\s"))
+
+# A line that reads as prose ends with a stop of any script (fullwidth ones too)
+# or a closing quote or bracket: pages in every language reach the extractor.
+_LINE_END = re.compile(r"[.!?…。！？\"'”’»)]\s*$")
 
 
 def split_sentences(text: str, rules: SentenceRules = ENGLISH) -> list[tuple[int, int]]:
@@ -106,6 +111,11 @@ def lead_end_of(text: str, sentences: int = 2, max_chars: int = 900) -> int:
             return min(len(text), max_chars)
         end = found[1]
     return min(end, max_chars)
+
+
+def ends_a_sentence(line: str) -> bool:
+    """Whether ``line`` ends as prose does; many lines that do not make a list of links."""
+    return _LINE_END.search(line) is not None
 
 
 def _boundaries(text: str, rules: SentenceRules, start: int, end: int) -> Iterator[tuple[int, int]]:

@@ -7,6 +7,7 @@ from bot.text.sentences import (
     ENGLISH,
     SentenceRules,
     cut_at_line_breaks,
+    ends_a_sentence,
     lead_end_of,
     split_sentences,
 )
@@ -93,3 +94,10 @@ def test_the_lead_ends_after_any_stop_and_whitespace() -> None:
     assert lead_end_of(text, 5) == len(text)
     assert lead_end_of(text, 5, max_chars=20) == 20
     assert lead_end_of(text, 0) == 0
+
+
+def test_a_line_ends_a_sentence_in_any_script() -> None:
+    for line in ["He left.", "他走了。", "Wirklich？", "«Nous partons»", "Why? ", '"Go"']:
+        assert ends_a_sentence(line), line
+    for line in ["Read more", "Home | News", "Sport: live scores", ""]:
+        assert not ends_a_sentence(line), line
