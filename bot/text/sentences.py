@@ -1,11 +1,12 @@
 """Where sentences end: spans for texts without a parse, line breaks, the lead.
 
 One boundary finder serves three rule sets. What differs between them is data
-(``SentenceRules``), and each says why its caller needs it:
+(``SentenceRules``), and the notes below say why each caller needs its own:
 
-* ``ENGLISH``: ``.``, ``!``, ``?`` or an ellipsis, closing quotes or brackets
-  (they stay with the sentence), whitespace, then a capital or a digit. Common
-  abbreviations and initials ("Gov.", "J.", "U.S.") do not end a sentence.
+* ``ENGLISH`` (the default), for English text without a parse: ``.``, ``!``,
+  ``?`` or an ellipsis, closing quotes or brackets (they stay with the
+  sentence), whitespace, then a capital or a digit. Common abbreviations and
+  initials ("Gov.", "J.", "U.S.") do not end a sentence.
 * ``ANY_SCRIPT``: the splitter for languages without a spaCy model. Capitals of
   the Latin, Cyrillic and Greek scripts and the CJK full stop count; the
   abbreviation list is English, so it is not used. A closing quote after the

@@ -35,7 +35,6 @@ __all__ = [
 MIN_WORDS = 6
 MAX_WORDS = 80
 
-
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
