@@ -39,7 +39,8 @@ from typing import Any
 
 from bot.models import Article, Development, Event
 from bot.store.serde import to_jsonable
-from bot.text import similarity as textsim
+from bot.text import similarity
+from bot.text.terms import content_terms
 from bot.topics import developments as devs
 from bot.topics import timeline
 
@@ -225,7 +226,7 @@ def score_timeline(
 
 
 def _overlap(event: Event, text: str) -> int:
-    return len(set(textsim.content_terms(event.text)) & set(textsim.content_terms(text)))
+    return len(set(content_terms(event.text)) & set(content_terms(text)))
 
 
 def _merge_scores(
@@ -364,7 +365,7 @@ def _copy_margin_line(seeds: list[Seed], gold_copies: dict[str, str]) -> str:
     fps = {s.file: devs.fingerprint(s.article) for s in seeds}
     copies, others = [], []
     for a, b in itertools.combinations(sorted(fps), 2):
-        score = textsim.jaccard_estimate(fps[a].minhash, fps[b].minhash)
+        score = similarity.jaccard_estimate(fps[a].minhash, fps[b].minhash)
         is_copy = gold_copies.get(a) == b or gold_copies.get(b) == a
         (copies if is_copy else others).append(score)
     return (

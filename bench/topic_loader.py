@@ -30,7 +30,7 @@ from bench.synthetic import ArticleFactory, Storyline
 from bot.models import Article, Development, Event, TimelineEntry
 from bot.store import serde
 from bot.store.keys import TopicKeys
-from bot.text import similarity as textsim
+from bot.text import similarity
 from bot.topics import developments as devs
 from bot.topics import timeline
 from bot.topics.labels import relabel
@@ -60,8 +60,8 @@ def quick_fingerprint(article: Article, rng: random.Random) -> devs.Fingerprint:
     entities = {e.id: 1.0 + math.log(max(e.mentions, 1)) for e in named}
     return devs.Fingerprint(
         minhash=[rng.getrandbits(32) for _ in range(64)],
-        terms=textsim.normalize(textsim.top_weights(terms, _size("FP_TERMS", 25))),
-        entities=textsim.normalize(textsim.top_weights(entities, _size("FP_ENTITIES", 24))),
+        terms=similarity.normalize(similarity.top_weights(terms, _size("FP_TERMS", 25))),
+        entities=similarity.normalize(similarity.top_weights(entities, _size("FP_ENTITIES", 24))),
         published=article.published or datetime.now(UTC),
         shingle_count=len(article.text.split()),
     )

@@ -56,9 +56,9 @@ from bot.entities.spans import (
 )
 from bot.gazetteer.index import Gazetteer
 from bot.models import Entity, Place
+from bot.text.sentences import ANY_SCRIPT, cut_at_line_breaks, split_sentences
 
 _WORD_RE = re.compile(r"[A-Za-z']+")
-_SENTENCE_END_RE = re.compile(r"(?<=[.!?…。])[\"”»)]?\s+(?=[\"“«(]?[A-ZÀ-ÖØ-ÞА-ЯΑ-Ω0-9¿¡])")
 _ENGLISH_STOPWORD_SHARE = 0.18
 _MIN_WORDS_TO_JUDGE = 8
 
@@ -94,7 +94,8 @@ class EntityAnalyzer:
         """
         lang, note = self._language(text, language)
         if note is not None:
-            return Analysis(language=lang, sentences=split_sentences(text), notes=[note])
+            sentences = split_sentences(text, ANY_SCRIPT)
+            return Analysis(language=lang, sentences=sentences, notes=[note])
         return self.analyze_doc(title, text, self.nlp(text), lang)
 
     def analyze_doc(self, title: str, text: str, doc: Doc, language: str = "en") -> Analysis:
@@ -184,33 +185,4 @@ def _covered(doc: Doc, junk: list[tuple[int, int]], found: list[RawMention]) -> 
 def sentence_spans(doc: Doc, text: str) -> list[tuple[int, int]]:
     """Char spans of the sentences of ``doc`` (parsed from ``text``); a sentence never
     runs over a line break."""
-    out: list[tuple[int, int]] = []
-    for sent in doc.sents:
-        start = sent.start_char
-        for part in text[sent.start_char : sent.end_char].split("\n"):
-            _append_trimmed(out, text, start, start + len(part))
-            start += len(part) + 1
-    return out
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Char spans of sentences by punctuation and line breaks, for texts without a model."""
-    out: list[tuple[int, int]] = []
-    pos = 0
-    for line in text.split("\n"):
-        start = pos
-        for m in _SENTENCE_END_RE.finditer(line):
-            _append_trimmed(out, text, start, pos + m.start())
-            start = pos + m.end()
-        _append_trimmed(out, text, start, pos + len(line))
-        pos += len(line) + 1
-    return out
-
-
-def _append_trimmed(out: list[tuple[int, int]], text: str, start: int, end: int) -> None:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    if end > start:
-        out.append((start, end))
+    return cut_at_line_breaks(text, [(sent.start_char, sent.end_char) for sent in doc.sents])

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from dateutil import parser as dateparser
 
 from bot.errors import NotAnArticle
+from bot.text.sentences import ends_a_sentence
 
 MIN_WORDS = 40
 PAYWALL_MAX_WORDS = 150  # a "not free" page with more text than this was served in full
@@ -56,7 +57,6 @@ _BOILERPLATE = re.compile(
 )
 BOILERPLATE_MAX_WORDS = 25
 _BYLINE = re.compile(r"^(?:by|von|par|por|di|door)\s+\S+(?:\s+\S+){0,5}$", re.I)
-_SENTENCE_END = re.compile(r"[.!?…。！？\"'”’»)]\s*$")
 
 
 def _norm(text: str) -> str:
@@ -127,7 +127,7 @@ def _is_link_list(body: str) -> bool:
     if len(lines) < 10:
         return False
     short = sum(1 for line in lines if len(line.split()) < 12)
-    sentences = sum(1 for line in lines if _SENTENCE_END.search(line))
+    sentences = sum(1 for line in lines if ends_a_sentence(line))
     return short >= 0.7 * len(lines) and sentences < 0.3 * len(lines)
 
 

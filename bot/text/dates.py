@@ -36,7 +36,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from bot.text import similarity as textsim
+from bot.text.events import event_classes
 
 ANCHOR_SENTENCES = 3
 FUTURE_WEIGHT = 3
@@ -202,7 +202,7 @@ def _relative_to_phrase(
     if inside:  # "two days after January 20"
         when = inside[0].when + timedelta(days=sign * days)
         return DateMention(when, hit.start, hit.end, focus=(hit.start, hit.end))
-    classes = set(textsim.event_classes(phrase))
+    classes = set(event_classes(phrase))
     for seen_day, seen_classes in reversed(history):
         if classes & seen_classes:  # "two days after the truce", dated earlier on
             when = seen_day + timedelta(days=sign * days)

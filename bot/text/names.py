@@ -1,17 +1,23 @@
-"""Name normalisation shared by the entity analyser and the gazetteer.
+"""Folding and names: the analyser, the gazetteer, term helpers and topics share these.
 
-Two levels:
-
+* Folding makes spellings of any text compare equal: ``fold`` (case and
+  accents, for matching words) and ``to_ascii`` (plain-ASCII identifiers), both
+  built on ``strip_accents``.
 * ``clean_surface`` tidies what the text says ("the Kremlin’s" -> "Kremlin"):
   it is what we show as a name or an alias.
 * ``name_key`` folds a name to a transliteration-neutral key, so that spellings
   of one name meet: "Khmeimim" and "Hmeimim", "Ahmad al-Shara" and
   "Ahmed al-Sharaa", "Deir-ez-Zor" and "Deir al-Zor", "Tartous" and "Tartus".
   Keys are only ever compared with other keys; they are never shown.
+* ``skeleton`` is a looser key for one word (every run of vowels becomes "a").
+  Term vectors use it (``bot.text.terms``), where two names that meet by
+  accident cost a little similarity; entity identity uses ``name_key``, where
+  they would merge two actors.
 
 The folding rules are deliberately small and written down below; spellings that
 no rule can join (Kiev/Kyiv, Jolani/Sharaa) go in the curated tables under
-``bot/data/``.
+``bot/data/``. Everything a name key depends on stays in this one file: the
+gazetteer's cache (``bot.gazetteer.cache``) is keyed on its bytes.
 """
 
 from __future__ import annotations
@@ -63,6 +69,25 @@ _TOKEN_VARIANTS = {
 }
 
 
+def strip_accents(text: str) -> str:
+    """``text`` without diacritics: "Qāmishlī" -> "Qamishli" (case and other letters kept)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def fold(text: str) -> str:
+    """Lowercase and strip accents, so "Qāmishlī" and "Qamishli" compare equal."""
+    return strip_accents(text.casefold())
+
+
+def to_ascii(text: str) -> str:
+    """``strip_accents``, then every character without an ASCII base dropped ("ß", "ø", "Я").
+
+    For identifiers that must be plain ASCII (topic slugs and aliases).
+    """
+    return strip_accents(text).encode("ascii", "ignore").decode()
+
+
 def clean_surface(text: str) -> str:
     """A mention as we show it: one line, no possessive, no leading "the", no edge punctuation."""
     text = text.split("\n", 1)[0]
@@ -74,8 +99,7 @@ def clean_surface(text: str) -> str:
 def ascii_fold(text: str) -> str:
     """Lowercase ASCII letters and digits: diacritics stripped, apostrophes removed."""
     if _NON_ASCII_RE.search(text):
-        decomposed = unicodedata.normalize("NFKD", text)
-        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+        text = strip_accents(text)
         for mark in _APOSTROPHES:
             text = text.replace(mark, "")
     else:
@@ -126,6 +150,21 @@ def name_tokens(name: str) -> tuple[str, ...]:
 def name_key(name: str) -> str:
     """The transliteration-neutral key of a name: folded tokens joined by spaces."""
     return " ".join(name_tokens(name))
+
+
+_VOWELS_RE = re.compile(r"[aeiouy]+")
+
+
+def skeleton(word: str) -> str:
+    """A spelling-tolerant key for a transliterated name.
+
+    Runs of vowels become "a", doubled letters one, and a few digraphs that
+    transliterations of Arabic and Russian swap are unified: "Sharaa"/"Shara",
+    "Qamishli"/"Kamishli", "Hmeimim"/"Khmeimim", "Tartus"/"Tartous" pair up.
+    """
+    w = word.replace("kh", "h").replace("q", "k").replace("ph", "f").replace("dh", "d")
+    w = w[0] + _VOWELS_RE.sub("a", w[1:]) if w else w
+    return re.sub(r"(.)\1+", r"\1", w)
 
 
 def slug(key: str) -> str:

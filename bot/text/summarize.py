@@ -21,11 +21,13 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from bot.text.sentences import cut_at_line_breaks
+from bot.text.terms import INFLECTIONS, SUMMARY_STOPWORDS, stem
+
 __all__ = [
     "DEFAULT_WEIGHTS",
     "Weights",
     "is_boilerplate",
-    "split_sentences",
     "summarize",
     "summarize_with",
 ]
@@ -33,23 +35,8 @@ __all__ = [
 MIN_WORDS = 6
 MAX_WORDS = 80
 
-
-def _wordset(words: str) -> frozenset[str]:
-    return frozenset(words.split())
-
-
 _WS = re.compile(r"\s+")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
-
-# A sentence ends at . ! ? (or an ellipsis), maybe followed by closing quotes or
-# brackets, then whitespace and something that can open a sentence.
-_BOUNDARY = re.compile(r"""(?<=[.!?…])(["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9])""")
-# Words whose trailing full stop does not end a sentence.
-_ABBREVIATIONS = _wordset(
-    """mr mrs ms dr prof sen rep gov gen col lt sgt capt cmdr adm st mt ft
-    jr sr inc ltd co corp vs etc no nos approx dept est fig jan feb mar apr jun jul
-    aug sep sept oct nov dec u.s u.k u.n e.g i.e a.m p.m"""
-)
 
 
 def _alternation(*patterns: str) -> re.Pattern[str]:
@@ -102,16 +89,6 @@ _URL_KEYWORDS = ("http", "www.", ".com", ".org", ".net", ".co.uk")
 _CAPTION_LABEL = re.compile(r"^[A-Z][\w'’-]*(\s+[\w'’-]+){0,2}:\s")
 _READER_QUESTION = re.compile(r"\b(you|your)\b.*\?\s*$", re.IGNORECASE)
 
-_STOPWORDS = _wordset(
-    """a an the and or but if of to in on at by for with from as into onto about over
-    under after before than then that this these those is are was were be been being am
-    has have had do does did will would shall should can could may might must not no
-    it its it's he him his she her hers they them their theirs we us our you your i me
-    my mine who whom whose which what when where why how all any both each few more most
-    other some such only own same so too very just also there here out up down off said
-    says say told one two new s t"""
-)
-
 
 @dataclass(frozen=True)
 class Weights:
@@ -136,44 +113,6 @@ class _Sentence:
     text: str
     words: int
     terms: Counter[str]
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Character spans of the sentences of ``text``, for texts without an NLP parse.
-
-    Line breaks always end a sentence (trafilatura puts paragraphs on their own
-    lines); inside a line a sentence ends at ``.``, ``!`` or ``?`` followed by a
-    capital or a digit, except after common abbreviations and initials.
-    Leading and trailing whitespace is left out of every span.
-    """
-    spans: list[tuple[int, int]] = []
-    for line in re.finditer(r"[^\n]+", text):
-        cut = line.start()
-        for boundary in _BOUNDARY.finditer(line.group()):
-            end = line.start() + boundary.end(1)
-            if _ends_with_abbreviation(text[cut:end]):
-                continue
-            _add_span(text, cut, end, spans)
-            cut = line.start() + boundary.end()
-        _add_span(text, cut, line.end(), spans)
-    return spans
-
-
-def _ends_with_abbreviation(chunk: str) -> bool:
-    last = chunk.rsplit(None, 1)[-1] if chunk.strip() else ""
-    if not last.endswith("."):
-        return False
-    word = last.rstrip(".").lstrip("\"'“‘(").lower()
-    # single initials ("J. Smith") and known abbreviations ("Gov. Brownback")
-    return (len(word) == 1 and word.isalpha()) or word in _ABBREVIATIONS
-
-
-def _add_span(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
-    chunk = text[start:end]
-    stripped = chunk.strip()
-    if stripped:
-        left = start + len(chunk) - len(chunk.lstrip())
-        spans.append((left, left + len(stripped)))
 
 
 def is_boilerplate(sentence: str) -> bool:
@@ -226,8 +165,9 @@ def summarize(
     """An extractive summary of ``text``: 2 to ``max_sentences`` sentences in document order.
 
     ``sentences`` are character spans of ``text`` (spaCy's sentence boundaries,
-    or :func:`split_sentences`). Sentences come back verbatim with whitespace
-    collapsed; captions, bylines and other boilerplate are never chosen.
+    or ``bot.text.sentences.split_sentences``); a line break inside one ends
+    it. Sentences come back verbatim with whitespace collapsed; captions,
+    bylines and other boilerplate are never chosen.
     Fewer than 2 come back only when the text has fewer usable sentences, and
     an empty text gives ``[]``. ``entity_spans`` (named-entity character
     spans) favour sentences that name the article's recurring actors and places.
@@ -268,7 +208,7 @@ def _usable(text: str, spans: list[tuple[int, int]], title: str) -> list[_Senten
     short: list[tuple[int, str, list[str]]] = []
     headline = _WS.sub(" ", title).strip().lower()
     seen: set[str] = set()
-    for start, end in _mend(text, _split_lines(text, spans)):
+    for start, end in _mend(text, cut_at_line_breaks(text, spans)):
         sentence = _WS.sub(" ", text[start:end]).strip()
         key = sentence.lower()
         if key in seen or _is_headline(key, headline):
@@ -293,20 +233,6 @@ def _is_headline(key: str, headline: str) -> bool:
     return key == headline or (key in headline and not key.endswith((".", "!", "?")))
 
 
-def _split_lines(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Spans cut at line breaks: a paragraph (or a headline line) always ends a sentence.
-
-    spaCy's small models run a headline without a full stop into the first
-    sentence; extracted text has one paragraph per line, so a line break is a
-    safer boundary than anything the parser guessed across it.
-    """
-    cut: list[tuple[int, int]] = []
-    for start, end in spans:
-        for line in re.finditer(r"[^\n]+", text[start:end]):
-            cut.append((start + line.start(), start + line.end()))
-    return cut
-
-
 def _mend(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     """Spans with split-off continuations ("... to retire" / "come the end of May") rejoined."""
     mended: list[tuple[int, int]] = []
@@ -328,17 +254,13 @@ def _is_fragment(sentence: str) -> bool:
 
 
 def _terms(words: list[str]) -> Counter[str]:
-    return Counter(_stem(w) for w in (w.lower() for w in words) if w not in _STOPWORDS)
+    return Counter(_stem(w) for w in (w.lower() for w in words) if w not in SUMMARY_STOPWORDS)
 
 
 @functools.lru_cache(maxsize=1 << 16)
 def _stem(word: str) -> str:
-    # Just enough folding for overlap counts: "talks"/"talk", "killed"/"kill".
-    word = word.replace("’", "'").removesuffix("'s")
-    for suffix in ("ing", "ed", "es", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+    # Just enough folding for overlap counts: the possessive off, then inflections.
+    return stem(word.replace("’", "'").removesuffix("'s"), INFLECTIONS)
 
 
 def _entity_terms(text: str, spans: list[tuple[int, int]]) -> Counter[str]:

@@ -11,7 +11,6 @@ its title, summary, entities, or often enough in its text.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -20,6 +19,7 @@ import yaml
 
 from bot.errors import TopicNameError
 from bot.models import Article, Topic
+from bot.text.names import to_ascii
 
 MAX_TOPIC_CHARS = 64
 # a salient location counts when it is among the first few or named this often
@@ -32,7 +32,7 @@ def slugify(name: str) -> str:
     """Topic slug: lowercase ASCII letters, digits and hyphens. Raises on unusable names."""
     if len(name) > MAX_TOPIC_CHARS * 2:
         raise TopicNameError(f"topic names are at most {MAX_TOPIC_CHARS} characters")
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    ascii_name = to_ascii(name)
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")[:MAX_TOPIC_CHARS].strip("-")
     if not slug:
         raise TopicNameError("a topic name needs at least one letter or digit")
@@ -41,7 +41,7 @@ def slugify(name: str) -> str:
 
 def normalise(text: str) -> str:
     """Lowercase, accents stripped, punctuation to spaces: for alias matching."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    ascii_text = to_ascii(text)
     return " ".join(re.sub(r"[^a-z0-9]+", " ", ascii_text.lower()).split())
 
 

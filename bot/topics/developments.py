@@ -45,7 +45,8 @@ import math
 from datetime import datetime
 
 from bot.models import Article, ArticleRef, Development, DevelopmentFeatures, NameKind
-from bot.text import similarity as textsim
+from bot.text import similarity
+from bot.text.sentences import lead_end_of
 from bot.topics.fingerprints import EPOCH, Fingerprint, aware, fingerprint, near_duplicate_of
 from bot.topics.labels import relabel, summary_for, title_for
 
@@ -100,11 +101,11 @@ def match_score(
 ) -> float:
     """Similarity of an article to a development, in [0, 1]; see the module docstring."""
     feats = dev.features
-    ent = textsim.cosine(fp.entities, feats.entities, ent_w)
-    txt = textsim.cosine(fp.terms, feats.terms, term_w)
+    ent = similarity.cosine(fp.entities, feats.entities, ent_w)
+    txt = similarity.cosine(fp.terms, feats.terms, term_w)
     both = fp.entities and feats.entities
     base = ENTITY_SHARE * ent + (1 - ENTITY_SHARE) * txt if both else txt
-    copies = [textsim.jaccard_estimate(fp.minhash, sig) for _, sig in feats.signatures]
+    copies = [similarity.jaccard_estimate(fp.minhash, sig) for _, sig in feats.signatures]
     base = max([base * _headline_fit(fp, feats.entities), *copies])
     return base * time_factor(fp.published, dev)
 
@@ -268,7 +269,7 @@ def _decayed_sum(old: dict[str, float], new: dict[str, float], limit: int) -> di
     merged = {k: v * DECAY for k, v in old.items()}
     for key, weight in new.items():
         merged[key] = merged.get(key, 0.0) + weight
-    return textsim.top_weights(merged, limit)
+    return similarity.top_weights(merged, limit)
 
 
 def _names_of(
@@ -288,7 +289,7 @@ def _names_of(
 def _summary_candidates(article: Article) -> list[str]:
     if article.summary:
         return list(article.summary[:2])
-    lead = article.text[: textsim.lead_end_of(article.text)].strip()
+    lead = article.text[: lead_end_of(article.text)].strip()
     return [lead] if lead else []
 
 

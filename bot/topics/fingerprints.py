@@ -8,7 +8,7 @@ copies, and two weighted vectors for grouping:
   in the lead sentence and a quarter in the rest of the body (news says what
   happened first; the body is background that several developments share).
   Names are reduced to a spelling-tolerant skeleton and demonyms/capitals to
-  their country (``bot.text.similarity``), so "Kamishli"/"Qamishli" and "the Kremlin"/
+  their country (``bot.text.terms``), so "Kamishli"/"Qamishli" and "the Kremlin"/
   "Russia" meet.
 * ``entities``: the analyser's actor and place ids and their name keys, by
   salience, tripled when the headline names them and tripled again for the
@@ -24,7 +24,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from bot.models import Article
-from bot.text import similarity as textsim
+from bot.text import similarity
+from bot.text.names import skeleton
+from bot.text.sentences import lead_end_of
+from bot.text.terms import name_skeletons, term_counts, words
 
 FP_TERMS = 25
 FP_ENTITIES = 24  # ids and name keys
@@ -55,10 +58,10 @@ def fingerprint(article: Article, now: datetime | None = None) -> Fingerprint:
     the epoch (which only weakens time proximity; the text still matches).
     """
     body = article.text or article.title
-    shingle_set = textsim.shingles(body)
+    shingle_set = similarity.shingles(body)
     published = article.published or article.ingested_at or now or EPOCH
     return Fingerprint(
-        minhash=textsim.minhash(shingle_set),
+        minhash=similarity.minhash(shingle_set),
         terms=_term_weights(article),
         entities=_entity_weights(article),
         published=aware(published),
@@ -67,19 +70,19 @@ def fingerprint(article: Article, now: datetime | None = None) -> Fingerprint:
 
 
 def _topic_words(article: Article) -> set[str]:
-    return {w for topic in article.topics for w in textsim.words(topic.replace("-", " "))}
+    return {w for topic in article.topics for w in words(topic.replace("-", " "))}
 
 
 def _term_weights(article: Article) -> dict[str, float]:
     topic_words = _topic_words(article)
-    counts = textsim.term_counts(article.title, article.text, TERM_WEIGHTS, LEAD_SENTENCES)
+    counts = term_counts(article.title, article.text, TERM_WEIGHTS, LEAD_SENTENCES)
     weights: dict[str, float] = {}
     for term, count in counts.items():
         w = math.log1p(count)
         if any(term.startswith(t[:5]) for t in topic_words if len(t) >= 4):
             w *= TOPIC_WEIGHT
         weights[term] = w
-    return textsim.normalize(textsim.top_weights(weights, FP_TERMS))
+    return similarity.normalize(similarity.top_weights(weights, FP_TERMS))
 
 
 def _entity_weights(article: Article) -> dict[str, float]:
@@ -90,28 +93,28 @@ def _entity_weights(article: Article) -> dict[str, float]:
     misread person of the same name, different ids.
     """
     title = _skeletons(article.title)
-    lead = _skeletons(article.text[: textsim.lead_end_of(article.text, LEAD_SENTENCES)])
+    lead = _skeletons(article.text[: lead_end_of(article.text, LEAD_SENTENCES)])
     topic_words = _topic_words(article)
     weights: dict[str, float] = {}
     items = [(e.id, e.name, e.mentions, e.salience, e.kind == "person") for e in article.actors]
     items += [(p.id, p.name, p.mentions, p.salience, False) for p in article.locations]
     for ident, name, mentions, salience, person in items:
         w = salience if salience > 0 else 1.0 + math.log(max(mentions, 1))
-        key = textsim.name_key(name, person)
+        key = name_skeletons(name, person)
         # the headline and the lead say who and where the story is about
         w *= 1.0 + ENTITY_TITLE_BOOST * any(k in title for k in key)
         w *= 1.0 + ENTITY_LEAD_BOOST * any(k in lead for k in key)
-        if topic_words and set(textsim.words(name)) <= topic_words:
+        if topic_words and set(words(name)) <= topic_words:
             w *= TOPIC_WEIGHT  # "Syria" in the Syria topic names the topic, not the story
         weights[ident] = weights.get(ident, 0.0) + w * (1 - NAME_SHARE)
         if key:
             name_id = "n:" + "-".join(key)
             weights[name_id] = weights.get(name_id, 0.0) + w * NAME_SHARE
-    return textsim.normalize(textsim.top_weights(weights, FP_ENTITIES))
+    return similarity.normalize(similarity.top_weights(weights, FP_ENTITIES))
 
 
 def _skeletons(text: str) -> set[str]:
-    return {textsim.skeleton(w) for w in textsim.words(text)}
+    return {skeleton(w) for w in words(text)}
 
 
 def aware(moment: datetime) -> datetime:
@@ -130,7 +133,7 @@ def near_duplicate_of(
     """
     best: tuple[float, datetime, str] | None = None
     for article_id, other in recent.items():
-        score = textsim.jaccard_estimate(fp.minhash, other.minhash)
+        score = similarity.jaccard_estimate(fp.minhash, other.minhash)
         if score < threshold:
             continue
         key = (-score, aware(other.published), article_id)

@@ -13,7 +13,9 @@ import re
 from collections import Counter
 
 from bot.models import Development
-from bot.text import similarity as textsim
+from bot.text import similarity
+from bot.text.names import fold
+from bot.text.terms import loose_terms, words
 
 TITLE_MAX_CHARS = 90
 SUMMARY_MAX_CHARS = 320
@@ -28,7 +30,7 @@ def title_for(dev: Development) -> str:
     titles = list(dict.fromkeys(ref.title.strip() for ref in dev.articles if ref.title.strip()))
     if not titles:
         return _template_title(dev)
-    outlets = {textsim.fold(o) for o in dev.outlets}
+    outlets = {fold(o) for o in dev.outlets}
     cleaned = [_strip_outlet(t, outlets) for t in titles]
     best = max(cleaned, key=lambda t: (_centrality(dev, t) - _length_penalty(t), t))
     return shorten(best, TITLE_MAX_CHARS)
@@ -84,7 +86,7 @@ def shorten(text: str, limit: int) -> str:
 def _strip_outlet(title: str, outlets: set[str]) -> str:
     # "Russia pulls out of Qamishli - Al-Monitor": the outlet is not the story
     match = _SUFFIX_RE.search(title)
-    if match and (textsim.fold(match.group(1).strip()) in outlets or len(match.group(1)) < 25):
+    if match and (fold(match.group(1).strip()) in outlets or len(match.group(1)) < 25):
         short = title[: match.start()].strip()
         if len(short.split()) >= 3:
             return short
@@ -92,9 +94,9 @@ def _strip_outlet(title: str, outlets: set[str]) -> str:
 
 
 def _centrality(dev: Development, text: str) -> float:
-    terms = dict(Counter(textsim.loose_terms(text)))
-    score = textsim.cosine(terms, dev.features.terms)
-    folded = textsim.fold(text)
+    terms = dict(Counter(loose_terms(text)))
+    score = similarity.cosine(terms, dev.features.terms)
+    folded = fold(text)
     names = [*dev.actors[:3], *dev.locations[:2]]
     named = sum(1 for n in names if _name_in(n, folded))
     return score + 0.1 * named
@@ -102,7 +104,7 @@ def _centrality(dev: Development, text: str) -> float:
 
 def _name_in(name: str, folded_text: str) -> bool:
     # "Ahmed al-Sharaa" counts when the text says "Sharaa": match the last name part
-    parts = [p for p in textsim.words(name) if len(p) > 2]
+    parts = [p for p in words(name) if len(p) > 2]
     return bool(parts) and parts[-1] in folded_text
 
 
@@ -111,7 +113,7 @@ def _length_penalty(title: str) -> float:
 
 
 def _overlap(a: str, b: str) -> float:
-    ta, tb = set(textsim.loose_terms(a)), set(textsim.loose_terms(b))
+    ta, tb = set(loose_terms(a)), set(loose_terms(b))
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / min(len(ta), len(tb))

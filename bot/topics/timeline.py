@@ -8,7 +8,7 @@ characters at a word boundary) and a ``signature`` saying what happened.
 Merging: two outlets report the same event when they give it the same day and
 the same signature (``event_key``). The signature is the kind of event named
 nearest to the date in the sentence ("ceasefire", "withdrawal", "talks"... see
-``bot.text.similarity.EVENT_CLASSES``), so "the truce agreed on January 20" and "a
+``bot.text.events.EVENT_CLASSES``), so "the truce agreed on January 20" and "a
 ceasefire reached on Tuesday, January 20" meet; failing a kind, the entity
 named nearest to the date, else the first content word.
 """
@@ -20,7 +20,9 @@ from datetime import date, datetime
 
 from bot.models import Event, TimelineEntry
 from bot.text import dates as datephrases
-from bot.text import similarity as textsim
+from bot.text.events import event_classes, nearest_event_class
+from bot.text.names import fold
+from bot.text.terms import loose_terms, words
 
 TEXT_MAX_CHARS = 200
 MAX_EVENTS_PER_SENTENCE = 2
@@ -49,7 +51,7 @@ def extract_events(
         found = datephrases.find_dates(info.text, pub, anchor, history)
         since_dated += 1
         if found:
-            classes = frozenset(textsim.event_classes(info.text))
+            classes = frozenset(event_classes(info.text))
             history.extend((mention.when, classes) for mention in found)
             since_dated = 1
         events.extend(_events_of(info, found, source_url))
@@ -87,15 +89,15 @@ def signature_at(
     info: SentenceInfo, span: tuple[int, int], skip: list[tuple[int, int]] | None = None
 ) -> str:
     """What happened at ``span`` of the sentence: the nearest event class, else entity."""
-    kind = textsim.nearest_event_class(info.text, span, skip)
+    kind = nearest_event_class(info.text, span, skip)
     if kind is not None:
         return kind
-    folded = textsim.fold(info.text)
-    named = [(folded.find(textsim.fold(n)), n) for n in [*info.actors, *info.locations]]
+    folded = fold(info.text)
+    named = [(folded.find(fold(n)), n) for n in [*info.actors, *info.locations]]
     placed = [(abs(pos - span[0]), n) for pos, n in named if pos >= 0]
     if placed:
         return _slug(min(placed)[1])
-    terms = textsim.loose_terms(info.text)
+    terms = loose_terms(info.text)
     return terms[0] if terms else "event"
 
 
@@ -125,7 +127,7 @@ def event_key(event: Event) -> str:
 
 
 def _slug(name: str) -> str:
-    return "-".join(textsim.words(name)) or "event"
+    return "-".join(words(name)) or "event"
 
 
 def entry_from_event(event: Event, now: datetime) -> TimelineEntry:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from spacy.language import Language
 
-from bot.entities.analyzer import Analysis, EntityAnalyzer, split_sentences
+from bot.entities.analyzer import Analysis, EntityAnalyzer
 from bot.entities.junk import junk_spans
 from bot.entities.nlp import load_pipeline
 from bot.errors import ConfigError
@@ -358,16 +358,6 @@ def test_unknown_language_is_checked(analyzer: EntityAnalyzer) -> None:
     assert "Qamishli" in {p.name for p in english.locations}
     too_short = analyzer.analyze("", "Qamishli, Hmeimim.", None)
     assert too_short.language == "en" and too_short.notes == []
-
-
-def test_regex_sentences() -> None:
-    text = "Erste Zeile. Zweiter Satz!\n\nDritter Satz? Ja."
-    assert [text[s:e] for s, e in split_sentences(text)] == [
-        "Erste Zeile.",
-        "Zweiter Satz!",
-        "Dritter Satz?",
-        "Ja.",
-    ]
 
 
 # ---- across articles ----------------------------------------------------------------

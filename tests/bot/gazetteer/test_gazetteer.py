@@ -12,7 +12,6 @@ import pytest
 import yaml
 
 from bot.gazetteer.index import Gazetteer, trusted
-from bot.text.names import clean_surface, initials, name_key
 
 
 @pytest.fixture(scope="module")
@@ -23,40 +22,6 @@ def gaz() -> Gazetteer:
 def test_load_builds_the_index_once(gaz: Gazetteer) -> None:
     again = Gazetteer.load()
     assert again._t is gaz._t
-
-
-@pytest.mark.parametrize(
-    ("a", "b"),
-    [
-        ("Khmeimim", "Hmeimim"),
-        ("Ahmad al-Shara", "Ahmed al-Sharaa"),
-        ("Deir-ez-Zor", "Deir al-Zor"),
-        ("Tartous", "Tartus"),
-        ("Dmitriy", "Dmitry"),
-        ("Raqqah", "Raqqa"),
-        ("Al Ḩasakah", "Hasakah"),
-        ("Zelenskyy", "Zelensky"),
-        ("Mohammed", "Muhammad"),
-        ("Sharaa’s", "Sharaa"),
-        ("the Kremlin", "Kremlin"),
-    ],
-)
-def test_transliterations_share_a_key(a: str, b: str) -> None:
-    assert name_key(a) == name_key(b)
-
-
-def test_keys_keep_names_apart() -> None:
-    assert name_key("US Army") != name_key("Army")
-    assert name_key("Bashar al-Assad") != name_key("Asaad al-Shaibani")
-    assert name_key("Putin") != name_key("Patton")
-
-
-def test_surface_and_initials() -> None:
-    assert clean_surface("the Kremlin’s") == "Kremlin"
-    assert clean_surface("Forces'") == "Forces"
-    assert clean_surface("Wikipedia\n\n") == "Wikipedia"
-    assert initials("Syrian Democratic Forces") == "SDF"
-    assert initials("Hayat Tahrir al-Sham") == "HTS"
 
 
 @pytest.mark.parametrize(

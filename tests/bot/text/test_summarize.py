@@ -8,7 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.text.summarize import is_boilerplate, split_sentences, summarize
+from bot.text.sentences import split_sentences
+from bot.text.summarize import is_boilerplate, summarize
 
 # A short made-up report, one sentence a line: the lead, then background.
 BODY = [
@@ -88,32 +89,6 @@ def test_boilerplate_is_recognised(sentence: str) -> None:
 )
 def test_reporting_is_not_boilerplate(sentence: str) -> None:
     assert not is_boilerplate(sentence)
-
-
-# -- split_sentences -----------------------------------------------------------------
-
-
-def test_split_sentences_respects_abbreviations_quotes_and_lines() -> None:
-    text = (
-        'He said "It is over." Then Gov. Brownback left for the U.S. capital. '
-        "J. Smith arrived at 3.5 p.m. on Monday! Was it policy? Yes.\n"
-        "  A new paragraph starts here  \n\nAnd another one."
-    )
-    got = [text[a:b] for a, b in split_sentences(text)]
-    assert got == [
-        'He said "It is over."',
-        "Then Gov. Brownback left for the U.S. capital.",
-        "J. Smith arrived at 3.5 p.m. on Monday!",
-        "Was it policy?",
-        "Yes.",
-        "A new paragraph starts here",
-        "And another one.",
-    ]
-
-
-def test_split_sentences_of_empty_text() -> None:
-    assert split_sentences("") == []
-    assert split_sentences(" \n\n \t") == []
 
 
 # -- summarize ----------------------------------------------------------------------

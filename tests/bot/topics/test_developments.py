@@ -270,8 +270,8 @@ def test_fold_duplicate_records_the_copy_without_counting_it() -> None:
 def test_minhash_is_the_same_in_another_process() -> None:
     fp = devs.fingerprint(article("o1", "Russian soldiers vacate barracks", BODY))
     code = (
-        "import json, sys; from bot.text import similarity as textsim; "
-        "print(json.dumps(textsim.minhash(textsim.shingles(sys.stdin.read()))))"
+        "import json, sys; from bot.text import similarity; "
+        "print(json.dumps(similarity.minhash(similarity.shingles(sys.stdin.read()))))"
     )
     env = {**os.environ, "PYTHONHASHSEED": "12345", "PYTHONPATH": str(ROOT)}
     out = subprocess.run(
