@@ -509,3 +509,19 @@ def test_docs_cover_the_operations(doc: str, phrases: list[str]) -> None:
     text = (ROOT / "docs" / doc).read_text(encoding="utf-8")
     for phrase in phrases:
         assert phrase in text, f"docs/{doc} does not mention {phrase}"
+
+
+def test_every_package_ships() -> None:
+    """An editable install finds a package that pyproject forgot; the image's
+    ``pip install .`` does not, and the container would fail on its first import."""
+    import tomllib
+
+    listed = set(
+        tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    )
+    found = {
+        ".".join(init.parent.relative_to(REPO).parts)
+        for root in ("bot", "handlers")
+        for init in (REPO / root).rglob("__init__.py")
+    }
+    assert found - listed == set()
