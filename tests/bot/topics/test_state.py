@@ -8,11 +8,11 @@ from typing import Any
 import pytest
 
 from bot.errors import StoreUnavailable, TopicBusy
-from bot.models import Article, Entity, Place
+from bot.models import Entity, Place
 from bot.store.keys import TopicKeys
 from bot.topics import state as topic_state
 from bot.topics.state import TopicState, ranked_names
-from tests.support.articles import story_article
+from tests.support.articles import keyed_article, story_article
 
 WHEN = datetime(2026, 1, 20, 9, 30, tzinfo=UTC)
 
@@ -53,13 +53,10 @@ def test_a_join_takes_and_gives_back_the_topic_lock(redis_client: Any) -> None:
 
 
 def test_actor_and_place_records_keep_their_stored_shape(redis_client: Any) -> None:
-    article = Article(
-        id="a1",
-        url="https://example.org/a1",
-        canonical_url=None,
+    article = keyed_article(
+        "https://example.org/a1",
+        "Vladimir Putin spoke about Raqqa.",
         title="Talks in Raqqa",
-        text="Vladimir Putin spoke about Raqqa.",
-        content_hash="h1",
         published=WHEN,
         actors=[Entity(id="person:putin", name="Vladimir Putin", kind="person", mentions=2)],
         locations=[Place(id="geo:r", name="Raqqa", kind="city", country="SY")],
