@@ -20,6 +20,7 @@ from bot.errors import FetchError
 from bot.jobs import pipeline
 from bot.jobs.queue import Job
 from bot.models import IngestResult
+from bot.store.team import ReplyLocation
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -80,7 +81,7 @@ class SlackJobHandler:
             text = render.ingest_fallback(result)
         posted = self._post(channel=channel, thread_ts=ts, blocks=blocks, text=text)
         if result.status == "ingested" and result.article is not None:
-            where = {"channel": channel, "ts": str(posted.get("ts", ""))}
+            where = ReplyLocation(channel=channel, ts=str(posted.get("ts", "")))
             self.deps.store.set_reply(job.team, result.article.id, where)
 
     def _resumed(self, job: Job, result: IngestResult) -> IngestResult | None:
@@ -111,11 +112,9 @@ class SlackJobHandler:
         title = article.title if article else "this article"
         where = self.deps.store.get_reply(team, article_id)
         permalink = None
-        if where and where.get("ts"):
+        if where and where.ts:
             try:
-                answer = self.client.chat_getPermalink(
-                    channel=where["channel"], message_ts=where["ts"]
-                )
+                answer = self.client.chat_getPermalink(channel=where.channel, message_ts=where.ts)
                 permalink = str(answer.get("permalink") or "") or None
             except SlackApiError as exc:
                 log.info("no permalink for article=%s: %s", article_id, exc.response.get("error"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import redis
@@ -153,15 +153,14 @@ class Store:
     # ---- Slack replies to links ---------------------------------------------------
 
     @unavailable_on_error
-    def set_reply(self, team: str, article_id: str, where: dict[str, str]) -> None:
-        """Remember where the reply to an article went: ``{"channel": …, "ts": …}``."""
-        record = ReplyLocation(channel=where["channel"], ts=where["ts"])
-        self.redis.hset(TeamKeys(team).replies, article_id, serde.dumps(record))
+    def set_reply(self, team: str, article_id: str, where: ReplyLocation) -> None:
+        """Remember where the reply to an article went."""
+        self.redis.hset(TeamKeys(team).replies, article_id, serde.dumps(where))
 
     @unavailable_on_error
-    def get_reply(self, team: str, article_id: str) -> dict[str, str] | None:
+    def get_reply(self, team: str, article_id: str) -> ReplyLocation | None:
         raw = self.redis.hget(TeamKeys(team).replies, article_id)
-        return asdict(serde.loads(ReplyLocation, raw)) if raw else None
+        return serde.loads(ReplyLocation, raw) if raw else None
 
     @unavailable_on_error
     def first_time(self, team: str, marker: str, ttl_seconds: int = 3600) -> bool:

@@ -11,7 +11,7 @@ from bot.errors import SchemaTooNew, StoreUnavailable
 from bot.ingest.urls import canonical_url
 from bot.models import Article, Entity, Topic
 from bot.store import keys
-from bot.store.team import Store
+from bot.store.team import ReplyLocation, Store
 from tests.support.articles import keyed_article
 
 SEED = [Topic(name="syria", aliases=["syrian"], countries=["SY"])]
@@ -109,13 +109,13 @@ def test_first_time_markers_expire_per_team(store: Store, redis_client: redis.Re
 def test_reply_locations_round_trip_and_older_records_load(
     store: Store, redis_client: redis.Redis
 ) -> None:
-    store.set_reply("T1", "a1", {"channel": "C1", "ts": "1769414400.000100"})
-    assert store.get_reply("T1", "a1") == {"channel": "C1", "ts": "1769414400.000100"}
+    store.set_reply("T1", "a1", ReplyLocation(channel="C1", ts="1769414400.000100"))
+    assert store.get_reply("T1", "a1") == ReplyLocation(channel="C1", ts="1769414400.000100")
     raw = redis_client.hget(keys.TeamKeys("T1").replies, "a1")
     assert raw == b'{"channel":"C1","ts":"1769414400.000100"}'
     # as the code before serde wrote it (json.dumps, spaced)
     redis_client.hset(keys.TeamKeys("T1").replies, "a2", '{"channel": "C2", "ts": ""}')
-    assert store.get_reply("T1", "a2") == {"channel": "C2", "ts": ""}
+    assert store.get_reply("T1", "a2") == ReplyLocation(channel="C2", ts="")
     assert store.get_reply("T1", "a3") is None
 
 
