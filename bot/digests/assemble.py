@@ -52,10 +52,9 @@ def digest_for(
     now = now or datetime.now(UTC)
     if not topics:
         topics = [t.name for t, count in deps.store.topics_with_counts(team) if count]
-    state = deps.digest_state
     briefs: list[Brief] = []
     for query in topics:
-        brief = _digest_brief(deps, state, team, query, scope, now)
+        brief = _digest_brief(deps, team, query, scope, now)
         if all(b.topic != brief.topic for b in briefs):  # "syria, Syria" is one topic
             briefs.append(brief)
     digest = Digest(team=team, generated_at=now, briefs=briefs)
@@ -74,11 +73,12 @@ def mark_sent(deps: DigestStores, scope: str, digest: Digest) -> None:
 
 
 def _digest_brief(
-    deps: DigestStores, state: DigestState, team: str, query: str, scope: str | None, now: datetime
+    deps: DigestStores, team: str, query: str, scope: str | None, now: datetime
 ) -> Brief:
     topic = resolve_topic(deps, team, query)
     if topic is None:
         return unknown_topic(query, team, now)
+    state = deps.digest_state
     since = state.watermark(team, topic.name, scope) if scope else None
     since = since or now - FIRST_WINDOW
     changes = state.changes(team, topic.name, since, scope)
