@@ -32,6 +32,7 @@ import random
 import statistics
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -108,8 +109,14 @@ class Grouping:
     seconds: float
 
 
-def run_grouping(seeds: list[Seed], topic: str) -> Grouping:
-    """Feed the topic's articles one by one through the incremental steps."""
+def run_grouping(
+    seeds: list[Seed], topic: str, now_of: Callable[[Seed], datetime] | None = None
+) -> Grouping:
+    """Feed the topic's articles one by one through the incremental steps.
+
+    ``now_of`` gives the ingest clock for each article (the day its link was
+    posted); by default the publication time, else the real clock.
+    """
     assignment: dict[str, str] = {}
     copies: dict[str, str] = {}
     store: dict[str, Development] = {}
@@ -119,7 +126,7 @@ def run_grouping(seeds: list[Seed], topic: str) -> Grouping:
         article = seed.article
         if topic not in article.topics:
             continue
-        now = article.published or datetime.now(UTC)
+        now = now_of(seed) if now_of else article.published or datetime.now(UTC)
         fp = devs.fingerprint(article)
         original = devs.near_duplicate_of(fp, fingerprints)
         if original is not None:
