@@ -32,6 +32,8 @@ untouched half):
     python -m bench.realnews --split test            # the report; exit 1 on a missed target
     python -m bench.realnews --check                  # verify a rebuilt texts folder
     BRIEFBOT_REALNEWS_TEXTS=/path/to/texts python -m bench.realnews
+    BRIEFBOT_REALNEWS_ANN=/work/realnews/ann BRIEFBOT_REALNEWS_TEXTS=/work/realnews/texts \
+        python -m bench.realnews --split tune     # the folders the set is being built in
 """
 
 from __future__ import annotations
@@ -215,7 +217,7 @@ def group_stories(items: list[Item], seeds: dict[str, Seed], order: int | None) 
             random.Random(f"{order}-{story}").shuffle(members)
         clock = {i.id: _day(i.ann["sort_date"]) for i in members}
         stream = [seeds[i.id] for i in members]
-        grouping = run_grouping(stream, story, now_of=lambda s: clock[s.file])
+        grouping = run_grouping(stream, story, now_of=lambda s, c=clock: c[s.file])
         english = {i.id: i.ann["storyline"] for i in members if i.english}
         result.add_pairs({f: grouping.assignment[f] for f in english}, english)
         english_devs = {grouping.assignment[f] for f in english}
@@ -363,8 +365,9 @@ def main(argv: list[str] | None = None) -> int:
     loaded = load(ann_dir, texts, args.split)
     if not loaded.items:
         print(
-            f"realnews: skipped, no article texts under {texts} "
-            "(rebuild them as bench/data/realnews/README.md says, or set BRIEFBOT_REALNEWS_TEXTS)"
+            f"realnews: skipped, no article texts under {texts} for the records in {ann_dir} "
+            "(rebuild them as bench/data/realnews/README.md says; BRIEFBOT_REALNEWS_TEXTS and "
+            "BRIEFBOT_REALNEWS_ANN point at other folders)"
         )
         return 0
     stories = Counter(i.ann["story"] for i in loaded.items)

@@ -1,4 +1,4 @@
-"""``bench.realnews``: the texts folder is checked against the recorded hashes; absent texts skip."""
+"""``bench.realnews``: texts are checked against the recorded hashes; absent texts skip."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from bench import realnews
 from bench.realnews import GroupingScore, load
 
-TEXT = "Harbour strike enters second day\nDock workers in Port Ellery kept the gates shut on Monday.\n"
+TEXT = "Harbour strike enters second day\nDock workers in Port Ellery kept the gates shut.\n"
 
 
 def _annotated(tmp_path: Path, split: str = "tune") -> tuple[Path, Path]:
