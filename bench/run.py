@@ -39,6 +39,7 @@ BENCHES = (
     Bench("extraction", "extraction", quick=("--quick",), full=()),
     Bench("entities", "entities", full=()),
     Bench("developments", "developments", full=()),
+    Bench("realnews", "realnews", full=()),
     Bench("ingest", "ingest"),
     Bench("brief_latency", "brief"),
     Bench("memory", "memory"),
