@@ -29,7 +29,8 @@ from tests.support.paths import REPO
 
 ROOT = REPO
 DEPLOY = ROOT / "deploy"
-K8S = DEPLOY / "k8s"
+K8S = DEPLOY / "k8s" / "base"
+OVERLAY = DEPLOY / "k8s" / "overlays" / "production"
 ASSIGNMENT = re.compile(r"^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$")
 # read by compose.yaml only, never by briefbot
 COMPOSE_ONLY = {"REDIS_PASSWORD"}
@@ -334,6 +335,7 @@ def test_k8s_base_has_the_expected_objects() -> None:
         ("apps/v1", "Deployment", "briefbot-serve"),
         ("apps/v1", "Deployment", "briefbot-worker"),
         ("v1", "Service", "briefbot-serve"),
+        ("v1", "Service", "briefbot-worker-metrics"),
         ("autoscaling/v2", "HorizontalPodAutoscaler", "briefbot-worker"),
         ("policy/v1", "PodDisruptionBudget", "briefbot-serve"),
         ("policy/v1", "PodDisruptionBudget", "briefbot-worker"),
@@ -404,8 +406,11 @@ def test_k8s_serve_probes_healthz_and_worker_runs_workers() -> None:
         assert get["path"] == "/healthz" and get["port"] in ("http", 3000), probe
     assert serve["livenessProbe"]["initialDelaySeconds"] > 0
     (worker,) = deployments["briefbot-worker"]["spec"]["template"]["spec"]["containers"]
-    assert worker["args"][0] == "worker"
-    assert "ports" not in worker
+    assert worker["args"] == ["worker", "--port", "3000"]
+    assert {p["name"]: p["containerPort"] for p in worker["ports"]} == {"http": 3000}
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        get = worker[probe]["httpGet"]
+        assert get["path"] == "/healthz" and get["port"] == "http", probe
     assert "replicas" not in deployments["briefbot-worker"]["spec"], "the HPA owns it"
 
 
@@ -427,7 +432,14 @@ def test_k8s_service_pdb_and_hpa_select_the_right_pods() -> None:
         "name": "briefbot-worker",
     }
     assert (hpa["minReplicas"], hpa["maxReplicas"]) == (1, 6)
-    assert hpa["metrics"][0]["resource"]["name"] == "cpu"
+    # the queue depth first (the signal), CPU as the fallback without an adapter
+    queue, cpu = hpa["metrics"]
+    assert queue["type"] == "External"
+    assert queue["external"]["metric"]["name"] == "briefbot_queue_depth"
+    assert queue["external"]["target"]["type"] == "AverageValue"
+    assert cpu["resource"]["name"] == "cpu"
+    metrics = _by_kind("Service")["briefbot-worker-metrics"]["spec"]
+    assert _selects(metrics["selector"], worker_labels) and metrics["clusterIP"] == "None"
 
 
 def _kustomize_command() -> list[str] | None:
@@ -461,6 +473,38 @@ def test_k8s_base_renders_with_kustomize(tmp_path: Path) -> None:
         for c in d["spec"]["template"]["spec"]["containers"]
     }
     assert images == {f"briefbot:{tag}"}
+
+
+def test_k8s_production_overlay_renders_with_ingress_policies_and_monitors() -> None:
+    command = _kustomize_command()
+    if command is None:
+        pytest.skip("neither kubectl nor kustomize on this machine")
+    result = subprocess.run([*command, str(OVERLAY)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    rendered = [d for d in yaml.safe_load_all(result.stdout) if d]
+    kinds = {(d["kind"], d["metadata"]["name"]) for d in rendered}
+    base = {(d["kind"], d["metadata"]["name"]) for d in _k8s_resources()}
+    assert kinds - base == {
+        ("Ingress", "briefbot"),
+        ("NetworkPolicy", "briefbot"),
+        ("NetworkPolicy", "redis-from-briefbot"),
+        ("ServiceMonitor", "briefbot"),
+    }
+    assert {d["metadata"].get("namespace") for d in rendered} == {"newsroom"}
+    (ingress,) = [d for d in rendered if d["kind"] == "Ingress"]
+    (rule,) = ingress["spec"]["rules"]
+    (path,) = rule["http"]["paths"]
+    # only Slack's endpoint is published; /healthz and /metrics stay inside
+    assert (path["path"], path["pathType"]) == ("/slack/events", "Exact")
+    assert path["backend"]["service"]["name"] == "briefbot-serve"
+    assert ingress["spec"]["tls"]
+    (policy,) = [
+        d for d in rendered if d["metadata"]["name"] == "briefbot" and d["kind"] == "NetworkPolicy"
+    ]
+    internet = [r for r in policy["spec"]["egress"] if "ipBlock" in r["to"][0]]
+    assert "10.0.0.0/8" in internet[0]["to"][0]["ipBlock"]["except"]
+    (monitor,) = [d for d in rendered if d["kind"] == "ServiceMonitor"]
+    assert monitor["spec"]["endpoints"][0]["path"] == "/metrics"
 
 
 # ---------------------------------------------------------------- Slack manifest
@@ -512,7 +556,11 @@ def test_manifest_has_the_events_and_scopes_the_handlers_need(manifest: dict[str
             [
                 "docker compose -f deploy/compose.yaml",
                 "--scale worker=",
-                "kubectl kustomize deploy/k8s",
+                "kubectl kustomize deploy/k8s/base",
+                "deploy/k8s/overlays/production",
+                "worker --port",
+                "REDIS_PASSWORD",
+                "briefbot_queue_depth",
                 "redis+cluster://",
                 "/healthz",
                 "/metrics",
