@@ -524,25 +524,83 @@ def test_manifest_declares_the_brief_command(manifest: dict[str, Any]) -> None:
     assert len(manifest["display_information"]["description"]) <= 140
     assert manifest["features"]["bot_user"]["display_name"] == "briefbot"
     home = manifest["features"]["app_home"]
-    assert home["home_tab_enabled"] is True and home["messages_tab_enabled"] is False
+    assert home["home_tab_enabled"] is True
+    # links can be sent to the bot in a DM
+    assert home["messages_tab_enabled"] is True and not home["messages_tab_read_only_enabled"]
 
 
 def test_manifest_has_the_events_and_scopes_the_handlers_need(manifest: dict[str, Any]) -> None:
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"message.channels", "message.groups", "app_home_opened", "link_shared"} <= events
-    assert {"commands", "chat:write", "links:write"} <= scopes
-    # Each event is delivered only with its scope.
-    needs = {
-        "message.channels": "channels:history",
-        "message.groups": "groups:history",
-        "link_shared": "links:read",
-    }
-    for event, scope in needs.items():
-        assert scope in scopes, f"{event} needs {scope}"
+    assert {"message.channels", "message.groups", "message.im", "app_home_opened"} <= events
+    assert "link_shared" in events
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
-    assert len(manifest["features"].get("unfurl_domains") or []) <= 5
+    # without unfurl domains Slack never sends link_shared: unfurls would never happen
+    assert 1 <= len(manifest["features"]["unfurl_domains"]) <= 5
+    assert scopes == _scopes_needed(events), "scopes must be exactly what the code uses"
+
+
+# Scopes each Web API method needs (https://api.slack.com/methods); a method the
+# code starts calling must be added here, which makes this test name its scope.
+METHOD_SCOPES: dict[str, set[str]] = {
+    "auth_test": set(),
+    "chat_getPermalink": set(),
+    "chat_postMessage": {"chat:write"},
+    "chat_postEphemeral": {"chat:write"},
+    "chat_update": {"chat:write"},
+    "chat_delete": {"chat:write"},
+    "chat_unfurl": {"links:write"},
+    "users_info": {"users:read"},
+    "views_publish": set(),
+    "views_open": set(),
+    "views_update": set(),
+    "files_getUploadURLExternal": {"files:write"},
+    "files_completeUploadExternal": {"files:write"},
+    "usergroups_users_list": {"usergroups:read"},
+    "oauth_v2_access": set(),
+    "apps_connections_open": set(),
+}
+EVENT_SCOPES = {
+    "message.channels": {"channels:history"},
+    "message.groups": {"groups:history"},
+    "message.im": {"im:history"},
+    "link_shared": {"links:read"},
+    "app_home_opened": set(),
+    "app_uninstalled": set(),
+    "tokens_revoked": set(),
+}
+# Scopes no method name shows: the "post to channel" button posts a brief to the
+# public channel the command came from, which the bot may not have joined.
+JUSTIFIED = {"commands", "chat:write.public"}
+_CALL = re.compile(
+    r"\.((?:auth|chat|users|views|files|usergroups|conversations|oauth|apps|"
+    r"reactions|pins|bookmarks|dnd|emoji)_[A-Za-z_]+)\("
+)
+
+
+def web_api_calls() -> set[str]:
+    """The Web API methods the code calls (``client.chat_postMessage(...)`` and the like)."""
+    calls: set[str] = set()
+    for folder in ("bot", "handlers"):
+        for path in (ROOT / folder).rglob("*.py"):
+            calls.update(_CALL.findall(path.read_text(encoding="utf-8")))
+    return calls
+
+
+def _scopes_needed(events: set[str]) -> set[str]:
+    needed = set(JUSTIFIED)
+    for method in web_api_calls():
+        assert method in METHOD_SCOPES, f"{method}: add its scopes to METHOD_SCOPES"
+        needed |= METHOD_SCOPES[method]
+    for event in events:
+        needed |= EVENT_SCOPES[event]
+    return needed
+
+
+def test_the_scope_check_sees_the_calls_the_code_makes() -> None:
+    calls = web_api_calls()
+    assert {"chat_postMessage", "chat_unfurl", "users_info", "views_publish"} <= calls
 
 
 # ---------------------------------------------------------------- docs
