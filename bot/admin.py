@@ -1,4 +1,4 @@
-"""The operator's toolbox behind ``briefbot admin``: dead-lettered jobs.
+"""The operator's toolbox behind ``briefbot admin``: dead-lettered jobs, subscriptions.
 
 Each function takes the composition root and returns plain data; ``bot.cli``
 prints it. Scopes are the job streams: the shared one (CLI and token-less
@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
+from bot.digests.subscriptions import Subscription
 from bot.errors import InputError
 from bot.jobs import dead_letters
 from bot.jobs.dead_letters import DeadLetter
@@ -79,3 +80,9 @@ def _targets(
         return [dead_letters.parse_name(name) for name in names]
     except ValueError as exc:  # a scope that is no workspace id
         raise InputError(str(exc)) from None
+
+
+def subscriptions(deps: Deps, team: str | None = None) -> list[Subscription]:
+    """Digest subscriptions of every workspace (or ``team``'s), by workspace and id."""
+    subs = deps.subscriptions.for_team(team) if team else deps.subscriptions.all()
+    return sorted(subs, key=lambda s: (s.team, int(s.id) if s.id.isdigit() else 0))

@@ -22,6 +22,7 @@ from bot.jobs import pipeline
 from bot.logs import setup_logging
 from bot.models import IngestResult
 from bot.render.jsonout import brief_json, digest_json, extraction_json
+from bot.store.serde import to_jsonable
 
 log = logging.getLogger("briefbot")
 
@@ -86,8 +87,11 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _admin_parser(sub: Any) -> None:
-    adm = sub.add_parser("admin", help="operator's tools: dead-lettered jobs")
+    adm = sub.add_parser("admin", help="operator's tools: dead-lettered jobs, subscriptions")
     verbs = adm.add_subparsers(dest="admin", required=True)
+    subs = verbs.add_parser("subscriptions", help="digest subscriptions of every workspace")
+    subs.add_argument("--team", default=None, help="only this workspace's")
+    subs.add_argument("--json", action="store_true", help="one JSON list instead of a table")
     dead = verbs.add_parser("dead", help="jobs that kept failing: list, retry or drop them")
     acts = dead.add_subparsers(dest="action", required=True)
     ls = acts.add_parser("list", help="the newest dead letters, newest first")
@@ -229,6 +233,13 @@ def cmd_status(deps: Deps, args: argparse.Namespace) -> int:
 def cmd_admin(deps: Deps, args: argparse.Namespace) -> int:
     from bot import admin
 
+    if args.admin == "subscriptions":
+        found = admin.subscriptions(deps, args.team)
+        if args.json:
+            _print_json([to_jsonable(s) | {"last_sent_for": s.last_sent_for} for s in found])
+        else:
+            print(render.subscriptions_text(found))
+        return 0
     if args.action == "list":
         letters = admin.list_dead(deps, args.team, args.limit)
         if args.json:

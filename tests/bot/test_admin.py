@@ -13,6 +13,7 @@ from bot.cli import main
 from bot.deps import Deps
 from bot.jobs import dead_letters
 from tests.support.queues import make_queue
+from tests.support.subscriptions import add_subscription
 
 
 @pytest.fixture(autouse=True)
@@ -76,3 +77,18 @@ def test_drop_needs_names_or_all(
     (letter,) = dead_letters.list_dead(redis_client, [None], 10)
     assert main(["admin", "dead", "drop", letter.name]) == 0
     assert dead_letters.list_dead(redis_client, [None], 10) == []
+
+
+def test_subscriptions_of_every_workspace_are_listed(
+    deps: Deps, redis_client: redis.Redis, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = add_subscription(redis_client, team="T1", channel="C1")
+    second = add_subscription(redis_client, team="T2", channel="C9", topics=["ukraine"], hour=19)
+    assert main(["admin", "subscriptions"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["SUBSCRIPTION", "CHANNEL", "LAST", "SENT", "WHAT"]
+    assert lines[1].split()[:3] == [first.key, "C1", "never"]
+    assert lines[2].endswith("ukraine at 19:00 daily (UTC)") and second.key in lines[2]
+    assert main(["admin", "subscriptions", "--team", "T2", "--json"]) == 0
+    (only,) = json.loads(capsys.readouterr().out)
+    assert (only["team"], only["channel"], only["topics"]) == ("T2", "C9", ["ukraine"])
