@@ -1,4 +1,5 @@
-"""The ``briefbot`` command line: demo, ingest, extract, brief, digest, serve, worker, status."""
+"""The ``briefbot`` command line: demo, ingest, extract, brief, digest, serve, worker, status,
+admin."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from bot.jobs import pipeline
 from bot.logs import setup_logging
 from bot.models import IngestResult
 from bot.render.jsonout import brief_json, digest_json, extraction_json
+from bot.store.serde import to_jsonable
 
 log = logging.getLogger("briefbot")
 
@@ -80,7 +82,27 @@ def _parser() -> argparse.ArgumentParser:
     )
     st = sub.add_parser("status", help="store, counts, queue, model and versions")
     st.add_argument("--json", action="store_true")
+    _admin_parser(sub)
     return p
+
+
+def _admin_parser(sub: Any) -> None:
+    adm = sub.add_parser("admin", help="operator's tools: dead-lettered jobs, subscriptions")
+    verbs = adm.add_subparsers(dest="admin", required=True)
+    subs = verbs.add_parser("subscriptions", help="digest subscriptions of every workspace")
+    subs.add_argument("--team", default=None, help="only this workspace's")
+    subs.add_argument("--json", action="store_true", help="one JSON list instead of a table")
+    dead = verbs.add_parser("dead", help="jobs that kept failing: list, retry or drop them")
+    acts = dead.add_subparsers(dest="action", required=True)
+    ls = acts.add_parser("list", help="the newest dead letters, newest first")
+    ls.add_argument("--team", default=None, help="only this workspace's stream")
+    ls.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    ls.add_argument("--json", action="store_true", help="one JSON list instead of a table")
+    for action, what in (("retry", "queue again as new jobs"), ("drop", "delete")):
+        act = acts.add_parser(action, help=f"{what}: the named dead letters, or --all")
+        act.add_argument("names", nargs="*", metavar="SCOPE/ENTRY", help="as `list` shows them")
+        act.add_argument("--all", action="store_true", help="every dead letter (of --team)")
+        act.add_argument("--team", default=None, help="with --all: only this workspace's")
 
 
 def _output_flags(p: argparse.ArgumentParser) -> None:
@@ -208,7 +230,34 @@ def cmd_status(deps: Deps, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_admin(deps: Deps, args: argparse.Namespace) -> int:
+    from bot import admin
+
+    if args.admin == "subscriptions":
+        found = admin.subscriptions(deps, args.team)
+        if args.json:
+            _print_json([to_jsonable(s) | {"last_sent_for": s.last_sent_for} for s in found])
+        else:
+            print(render.subscriptions_text(found))
+        return 0
+    if args.action == "list":
+        letters = admin.list_dead(deps, args.team, args.limit)
+        if args.json:
+            _print_json([d.as_json() for d in letters])
+        else:
+            print(render.dead_letters_text(letters))
+        return 0
+    act = admin.retry_dead if args.action == "retry" else admin.drop_dead
+    outcome = act(deps, args.names, every=args.all, team=args.team)
+    verb = "retried" if args.action == "retry" else "dropped"
+    print(f"{len(outcome.done)} {verb}" + "".join(f"\n  {n}" for n in outcome.done))
+    for name in outcome.missing:
+        print(f"briefbot: no dead letter {name} (already retried or dropped?)", file=sys.stderr)
+    return 1 if outcome.missing else 0
+
+
 COMMANDS: dict[str, Command] = {
+    "admin": cmd_admin,
     "demo": cmd_demo,
     "ingest": cmd_ingest,
     "extract": cmd_extract,

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
 from bot.deps import Deps, build_deps
+from bot.errors import ConfigError
 from bot.jobs.worker import run_workers
 
 if TYPE_CHECKING:
@@ -151,6 +152,11 @@ class BotServer:
         from bot.slack.server import MAX_BODY, make_wsgi
 
         deps, settings = self.deps, self.deps.settings
+        if not settings.slack_bot_token:
+            raise ConfigError(
+                "SLACK_BOT_TOKEN is not set: `briefbot serve` answers Slack and needs the "
+                "app's bot token (xoxb-…); see docs/slack-setup.md"
+            )
         client = make_web_client(settings, deps.metrics)
         # this deployment queues and works only its own workspace's jobs
         deps.queue_scope = workspace_of(client)[0] or None

@@ -29,6 +29,8 @@ def collect_status(deps: Deps) -> dict[str, Any]:
         },
         "counts": deps.store.counts(),
         "queue": _queue(deps),
+        "workspaces": _workspaces(deps),
+        "digests": {"last_tick": deps.subscriptions.last_tick()},
         "model": {"name": deps.settings.spacy_model, "version": _model_version(deps)},
         "packages": {name: _version(name) for name in _PACKAGES},
     }
@@ -49,6 +51,23 @@ def _queue(deps: Deps) -> dict[str, Any]:
             ages.append(age)
     totals["oldest_age_seconds"] = max(ages) if ages else None
     return totals
+
+
+def _workspaces(deps: Deps) -> dict[str, dict[str, Any]]:
+    """Each job stream's own figures: queued, in progress, dead, oldest job's age.
+
+    ``shared`` is the stream of CLI and token-less runs; the others are workspaces.
+    """
+    out: dict[str, dict[str, Any]] = {}
+    for scope in [None, *deps.store.team_ids()]:
+        q = deps.queue_of(scope, "status")
+        out[scope or "shared"] = {
+            "queued": q.depth(),
+            "pending": q.pending(),
+            "dead_letters": q.dead_count(),
+            "oldest_age_seconds": q.oldest_age_seconds(),
+        }
+    return out
 
 
 def _model_version(deps: Deps) -> str | None:
@@ -78,6 +97,20 @@ def status_text(status: dict[str, Any]) -> str:
             f"{queue['dead_letters']} dead letters"
             + (f", oldest {age:.0f}s" if age is not None else "")
         )
+    for scope, q in (status.get("workspaces") or {}).items():
+        if q["queued"] or q["dead_letters"]:
+            age = q["oldest_age_seconds"]
+            lines.append(
+                f"  {scope}: {q['queued']} queued, {q['pending']} in progress, "
+                f"{q['dead_letters']} dead" + (f", oldest {age:.0f}s" if age is not None else "")
+            )
+    tick = (status.get("digests") or {}).get("last_tick")
+    lines.append(
+        f"digests: last run {tick['at']}: {tick['due']} due, {tick['sent']} sent, "
+        f"{tick['failed']} failed"
+        if tick
+        else "digests: the scheduler has not run yet"
+    )
     model = status["model"]
     lines.append(f"model:   {model['name']} {model['version'] or '(not installed)'}")
     lines.append("versions: " + ", ".join(f"{k} {v}" for k, v in status["packages"].items() if v))

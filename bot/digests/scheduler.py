@@ -114,7 +114,12 @@ class DigestScheduler:
                 log.info("digest sub=%s slot=%s: %s", sub.key, sub.slot_id(slot), outcome)
             results.append(TickResult(sub.key, slot, outcome))
         sent = sum(r.outcome == "sent" for r in results)
+        failed = sum(r.outcome == "failed" for r in results)
         log.debug("digest tick done at=%s due=%d sent=%d", now.isoformat(), len(due), sent)
+        try:
+            self.subscriptions.record_tick(now, len(due), sent, failed)
+        except BriefbotError as exc:  # only a status figure: never fail a tick for it
+            log.debug("digest tick not recorded: %s", exc)
         return results
 
     def _due_slot(self, sub: Subscription, now: datetime) -> datetime | None:

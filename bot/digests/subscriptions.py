@@ -281,3 +281,16 @@ class Subscriptions:
         """``sent``, ``missed``, ``claim|…`` or None: for status pages and tests."""
         raw = self.redis.get(SchedKeys.sent(sub.key, sub.slot_id(due)))
         return text(raw) if raw else None
+
+    # ---- the scheduler's last run (for `briefbot status`) -------------------------
+
+    @unavailable_on_error
+    def record_tick(self, at: datetime, due: int, sent: int, failed: int) -> None:
+        """What the latest tick of any replica did; overwritten by the next one."""
+        fields = {"at": at.isoformat(), "due": due, "sent": sent, "failed": failed}
+        self.redis.hset(SchedKeys.last_tick, mapping=fields)  # type: ignore[arg-type]
+
+    @unavailable_on_error
+    def last_tick(self) -> dict[str, str] | None:
+        raw = self.redis.hgetall(SchedKeys.last_tick)
+        return {text(k): text(v) for k, v in raw.items()} if raw else None

@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.models import Brief, Digest, IngestResult
 from bot.render import format as fmt
+from bot.render.admin import dead_letters_text, subscriptions_text
 from bot.render.brief import brief_blocks, digest_blocks
 from bot.render.mrkdwn import escape, truncate
 from bot.render.replies import (
@@ -41,6 +42,7 @@ __all__ = [
     "brief_blocks",
     "brief_fallback",
     "brief_text",
+    "dead_letters_text",
     "digest_blocks",
     "digest_fallback",
     "digest_text",
@@ -51,6 +53,7 @@ __all__ = [
     "ingest_reply_blocks",
     "message",
     "subscriptions_blocks",
+    "subscriptions_text",
     "topics_blocks",
 ]
 

@@ -26,8 +26,9 @@ from typing import TYPE_CHECKING, Any
 from slack_bolt import App, BoltResponse
 from slack_bolt.error import BoltUnhandledRequestError
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
-from bot.errors import StoreUnavailable, TopicBusy
+from bot.errors import ConfigError, StoreUnavailable, TopicBusy
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -36,6 +37,11 @@ log = logging.getLogger(__name__)
 
 OTHER_TEAM = "This briefbot is installed for another workspace."
 EVENT_TTL = 3600
+# auth.test answers that mean the token itself is wrong: restarting cannot help,
+# so the process says so in one line and exits instead of printing a traceback
+BAD_TOKEN_ERRORS = frozenset(
+    {"not_authed", "invalid_auth", "account_inactive", "token_revoked", "token_expired"}
+)
 
 
 def _kind(body: dict[str, Any]) -> str:
@@ -54,8 +60,20 @@ def _team(body: dict[str, Any]) -> str | None:
 
 
 def workspace_of(client: WebClient) -> tuple[str, str]:
-    """The token's team and bot user, from ``auth.test``."""
-    auth = client.auth_test()
+    """The token's team and bot user, from ``auth.test``.
+
+    ``ConfigError`` when Slack refuses the token (missing, wrong, revoked).
+    """
+    try:
+        auth = client.auth_test()
+    except SlackApiError as exc:
+        error = str(exc.response.get("error") or "")
+        if error not in BAD_TOKEN_ERRORS:
+            raise
+        raise ConfigError(
+            f"Slack refused SLACK_BOT_TOKEN ({error}): set the app's bot token (xoxb-…) "
+            "from its OAuth & Permissions page"
+        ) from None
     return str(auth.get("team_id") or ""), str(auth.get("user_id") or "")
 
 

@@ -269,6 +269,7 @@ class SchedKeys:
         return f"{cls.base}:sent:{_part(sub_key)}:{scheduled_for}"
 
     last_sent = f"{base}:last_sent"  # hash "team/sub_id" -> ISO time of the last slot sent
+    last_tick = f"{base}:last_tick"  # hash: the latest scheduler tick (at, due, sent, failed)
 
     @classmethod
     def pace(cls, channel: str) -> str:

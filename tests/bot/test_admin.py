@@ -1,0 +1,94 @@
+"""``briefbot admin dead list|retry|drop`` through the CLI on the test Redis."""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Iterator
+
+import pytest
+import redis
+
+from bot.cli import main
+from bot.deps import Deps
+from bot.jobs import dead_letters
+from tests.support.queues import make_queue
+from tests.support.subscriptions import add_subscription
+
+
+@pytest.fixture(autouse=True)
+def _restore_logging() -> Iterator[None]:
+    """The CLI sets up logging on stderr; put the root logger back as it was."""
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+@pytest.fixture
+def cli_env(redis_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REDIS_URL", redis_url)
+
+
+def _kill(redis_client: redis.Redis, url: str, reason: str) -> None:
+    queue = make_queue(redis_client)
+    queue.enqueue("ingest_url", "T_LOCAL", {"url": url, "channel": "C1", "ts": "1.0"})
+    job = queue.claim(block_ms=10)
+    assert job is not None
+    queue.dead_letter(job, reason)
+
+
+def test_list_shows_each_dead_job_with_its_reason_and_url(
+    deps: Deps, redis_client: redis.Redis, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _kill(redis_client, "https://slow.example/story", "timed out")
+    assert main(["admin", "dead", "list", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert (row["url"], row["reason"], row["team"]) == (
+        "https://slow.example/story",
+        "timed out",
+        "T_LOCAL",
+    )
+    assert main(["admin", "dead", "list"]) == 0
+    table = capsys.readouterr().out.splitlines()
+    assert table[0].split() == ["NAME", "TEAM", "FAILED", "(UTC)", "TRIES", "REASON", "URL"]
+    assert row["name"] in table[1] and "timed out" in table[1]
+
+
+def test_retry_all_requeues_and_a_second_retry_of_a_name_fails_with_its_reason(
+    deps: Deps, redis_client: redis.Redis, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _kill(redis_client, "https://a.example/1", "timed out")
+    (letter,) = dead_letters.list_dead(redis_client, [None], 10)
+    assert main(["admin", "dead", "retry", "--all"]) == 0
+    assert capsys.readouterr().out.startswith("1 retried")
+    assert make_queue(redis_client).depth() == 1
+    assert main(["admin", "dead", "retry", letter.name]) == 1
+    assert f"no dead letter {letter.name}" in capsys.readouterr().err
+
+
+def test_drop_needs_names_or_all(
+    deps: Deps, redis_client: redis.Redis, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _kill(redis_client, "https://a.example/1", "blocked by site")
+    assert main(["admin", "dead", "drop"]) == 1
+    assert "name the dead letters" in capsys.readouterr().err
+    (letter,) = dead_letters.list_dead(redis_client, [None], 10)
+    assert main(["admin", "dead", "drop", letter.name]) == 0
+    assert dead_letters.list_dead(redis_client, [None], 10) == []
+
+
+def test_subscriptions_of_every_workspace_are_listed(
+    deps: Deps, redis_client: redis.Redis, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = add_subscription(redis_client, team="T1", channel="C1")
+    second = add_subscription(redis_client, team="T2", channel="C9", topics=["ukraine"], hour=19)
+    assert main(["admin", "subscriptions"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].split() == ["SUBSCRIPTION", "CHANNEL", "LAST", "SENT", "WHAT"]
+    assert lines[1].split()[:3] == [first.key, "C1", "never"]
+    assert lines[2].endswith("ukraine at 19:00 daily (UTC)") and second.key in lines[2]
+    assert main(["admin", "subscriptions", "--team", "T2", "--json"]) == 0
+    (only,) = json.loads(capsys.readouterr().out)
+    assert (only["team"], only["channel"], only["topics"]) == ("T2", "C9", ["ukraine"])
