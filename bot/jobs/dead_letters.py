@@ -65,6 +65,11 @@ def parse_name(name: str) -> tuple[str | None, str]:
     return (None if scope == SHARED else scope), entry
 
 
+def _entry_order(entry: str) -> tuple[int, int]:
+    ms, _, seq = entry.partition("-")
+    return int(ms), int(seq or 0)
+
+
 def _is_entry_id(entry: str) -> bool:
     ms, sep, seq = entry.partition("-")
     return bool(sep) and ms.isdigit() and seq.isdigit()
@@ -76,7 +81,8 @@ def list_dead(client: RedisClient, scopes: Iterable[str | None], limit: int) -> 
     for scope in scopes:
         rows = client.xrevrange(QueueKeys(scope).dead, "+", "-", count=limit) or []
         found.extend(_letter(scope, text(entry or ""), fields) for entry, fields in rows)
-    found.sort(key=lambda d: d.failed_at, reverse=True)
+    # ties (same clock reading) fall back to the entry id, the Redis server's own clock
+    found.sort(key=lambda d: (d.failed_at, _entry_order(d.entry)), reverse=True)
     return found
 
 
