@@ -103,8 +103,12 @@ def texts_dir() -> Path:
     return Path(os.environ.get("BRIEFBOT_REALNEWS_TEXTS") or TEXTS)
 
 
-def load(ann_dir: Path, texts: Path, split: str) -> Loaded:
-    """Annotations of the split whose text is present and unchanged."""
+def load(ann_dir: Path, texts: Path, split: str, allow_changed: bool = False) -> Loaded:
+    """Annotations of the split whose text is present and unchanged.
+
+    ``allow_changed`` keeps texts whose bytes differ from the recorded hash (a rebuild
+    that is not byte-exact, such as a retyped excerpt); they stay counted as changed.
+    """
     out = Loaded([])
     for path in sorted(ann_dir.glob("*.json")):
         ann = json.loads(path.read_text(encoding="utf-8"))
@@ -115,6 +119,8 @@ def load(ann_dir: Path, texts: Path, split: str) -> Loaded:
             out.missing.append(ann["id"])
         elif hashlib.sha256(text.read_bytes()).hexdigest() != ann["sha256"]:
             out.changed.append(ann["id"])
+            if allow_changed:
+                out.items.append(Item(ann, text))
         else:
             out.items.append(Item(ann, text))
     return out
@@ -358,11 +364,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("tune", "test", "all"), default="test")
     parser.add_argument("--check", action="store_true", help="verify the texts folder only")
     parser.add_argument("--verbose", action="store_true", help="each article's misses")
+    parser.add_argument(
+        "--allow-changed",
+        action="store_true",
+        help="also use texts that differ from their recorded hash (say so when quoting figures)",
+    )
     args = parser.parse_args(argv)
     ann_dir, texts = annotations_dir(), texts_dir()
     if args.check:
         return check(ann_dir, texts)
-    loaded = load(ann_dir, texts, args.split)
+    loaded = load(ann_dir, texts, args.split, args.allow_changed)
     if not loaded.items:
         print(
             f"realnews: skipped, no article texts under {texts} for the records in {ann_dir} "
@@ -373,7 +384,8 @@ def main(argv: list[str] | None = None) -> int:
     stories = Counter(i.ann["story"] for i in loaded.items)
     print(
         f"realnews ({args.split}): {len(loaded.items)} articles, "
-        f"{len(loaded.missing)} missing and {len(loaded.changed)} changed texts left out; "
+        f"{len(loaded.missing)} missing texts left out, {len(loaded.changed)} changed texts "
+        f"{'used' if args.allow_changed else 'left out'}; "
         "stories " + ", ".join(f"{s} {n}" for s, n in sorted(stories.items())) + "\n"
     )
     seeds = analyse_all(loaded.items)
