@@ -1,5 +1,5 @@
 """The ``briefbot`` command line: demo, ingest, extract, brief, digest, serve, worker, status,
-admin."""
+admin, export, import, migrate."""
 
 from __future__ import annotations
 
@@ -39,7 +39,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from bot.runtime import run_command
 
             return run_command(settings, args)
-        deps = build_deps(settings)
+        # ``migrate`` upgrades the store itself, to report what it did
+        deps = build_deps(settings, upgrade=args.command != "migrate")
     except BriefbotError as exc:
         print(f"briefbot: {exc}", file=sys.stderr)
         return 2
@@ -83,7 +84,22 @@ def _parser() -> argparse.ArgumentParser:
     st = sub.add_parser("status", help="store, counts, queue, model and versions")
     st.add_argument("--json", action="store_true")
     _admin_parser(sub)
+    _backup_parser(sub)
     return p
+
+
+def _backup_parser(sub: Any) -> None:
+    exp = sub.add_parser("export", help="write the store (or one workspace) to a backup file")
+    exp.add_argument("file", metavar="FILE", help="JSON lines; '-' for standard output")
+    exp.add_argument("--team", action="append", default=None, help="only this workspace's data")
+    imp = sub.add_parser("import", help="restore a backup file written by `export`")
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument(
+        "--replace",
+        action="store_true",
+        help="first delete the store's data of the file's workspaces",
+    )
+    sub.add_parser("migrate", help="upgrade the store's schema to this version's")
 
 
 def _admin_parser(sub: Any) -> None:
@@ -256,8 +272,53 @@ def cmd_admin(deps: Deps, args: argparse.Namespace) -> int:
     return 1 if outcome.missing else 0
 
 
+def cmd_export(deps: Deps, args: argparse.Namespace) -> int:
+    from bot.store import backup
+
+    if args.file == "-":
+        count = backup.export(deps.redis, sys.stdout, args.team)
+    else:
+        target = Path(args.file)
+        partial = target.with_name(target.name + ".partial")
+        try:
+            with partial.open("w", encoding="utf-8") as out:
+                count = backup.export(deps.redis, out, args.team)
+            partial.replace(target)  # a cut-short export never looks like a whole one
+        except OSError as exc:
+            raise InputError(f"cannot write {target}: {exc.strerror or exc}") from exc
+        print(f"exported {count} keys to {target}", file=sys.stderr)
+    return 0
+
+
+def cmd_import(deps: Deps, args: argparse.Namespace) -> int:
+    from bot import migrations
+    from bot.store import backup
+
+    result = backup.import_file(deps.redis, Path(args.file), replace=args.replace)
+    upgraded = migrations.upgrade(deps.redis)
+    whose = ", ".join(result.teams) if result.teams else "every workspace"
+    print(f"imported {result.keys} keys ({whose}, schema {result.schema})")
+    for line in upgraded.steps:
+        print(f"  upgraded {line}")
+    return 0
+
+
+def cmd_migrate(deps: Deps, args: argparse.Namespace) -> int:
+    from bot import migrations
+
+    upgraded = migrations.upgrade(deps.redis)
+    if not upgraded.steps:
+        print(f"store schema {upgraded.now}: up to date")
+    for line in upgraded.steps:
+        print(f"upgraded {line}")
+    return 0
+
+
 COMMANDS: dict[str, Command] = {
     "admin": cmd_admin,
+    "export": cmd_export,
+    "import": cmd_import,
+    "migrate": cmd_migrate,
     "demo": cmd_demo,
     "ingest": cmd_ingest,
     "extract": cmd_extract,

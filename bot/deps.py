@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import redis
 
+from bot import migrations
 from bot.config import Settings, redact_url
 from bot.digests.pacing import ChannelPacer
 from bot.digests.state import DigestState
@@ -26,6 +27,7 @@ from bot.metrics import Metrics
 from bot.store.client import RedisClient
 from bot.store.connect import CLUSTER_SCHEMES, client_for, connect_redis
 from bot.store.embedded import EmbeddedRedis
+from bot.store.keys import SCHEMA_VERSION
 from bot.store.team import Store
 from bot.topics.definitions import load_seed_topics
 from bot.topics.state import TopicState
@@ -152,7 +154,8 @@ class Deps:
             delay = first_delay
             while not self._closing.is_set():
                 try:
-                    self.store.ensure_schema()
+                    if self.store.ensure_schema() < SCHEMA_VERSION:
+                        migrations.upgrade(self.redis)
                 except StoreUnavailable as exc:
                     log.warning("store: still unavailable (%s); next try in %.1f s", exc, delay)
                     self._closing.wait(delay)
@@ -182,7 +185,9 @@ class Deps:
             self.embedded.close()
 
 
-def build_deps(settings: Settings, *, wait_for_store: bool = False) -> Deps:
+def build_deps(
+    settings: Settings, *, wait_for_store: bool = False, upgrade: bool = True
+) -> Deps:
     """Connect to the store and check its schema; everything else loads on first use.
 
     By default an unreachable store raises ``StoreUnavailable`` (CLI commands
@@ -193,7 +198,9 @@ def build_deps(settings: Settings, *, wait_for_store: bool = False) -> Deps:
     Redis answers (``Deps.wait_for_store``). A cluster client must reach a node
     to learn the slot map, and an embedded Redis that did not start will not
     start later, so both still raise. A store written by a newer briefbot
-    raises ``SchemaTooNew`` in every mode: waiting would not help.
+    raises ``SchemaTooNew`` in every mode: waiting would not help. A store of an
+    older schema is upgraded first (``bot.migrations``) unless ``upgrade`` is False
+    (``briefbot migrate`` runs the upgrade itself, to report it).
     """
     url = settings.redis_url
     try:
@@ -205,7 +212,9 @@ def build_deps(settings: Settings, *, wait_for_store: bool = False) -> Deps:
         return _waiting_deps(settings, url)
     store = Store(client, load_seed_topics())
     try:
-        store.ensure_schema()  # SchemaTooNew: a clear refusal, whatever the mode
+        found = store.ensure_schema()  # SchemaTooNew: a clear refusal, whatever the mode
+        if upgrade and found < SCHEMA_VERSION:
+            migrations.upgrade(client)
     except (StoreUnavailable, SchemaTooNew):
         client.close()
         if embedded:

@@ -3,6 +3,7 @@
 Layout (``T`` is the Slack team id, ``topic`` a topic slug)::
 
     bb:schema                         schema version of the layout below
+    bb:migrate:lock                   held while one process upgrades the schema
     bb:teams                          set of team ids with data
     bb:{t:T}:...                      one team's articles, indexes, topics, follows
     bb:{t:T:topic}:...                one topic's precomputed state (developments,
@@ -21,7 +22,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # bump with a step in bot/migrations.py
 PREFIX = "bb"
 
 _TEAM_RE = re.compile(r"^[A-Za-z0-9_]{1,32}$")
@@ -51,6 +52,11 @@ def schema() -> str:
 
 def teams() -> str:
     return f"{PREFIX}:teams"
+
+
+def migrate_lock() -> str:
+    """held by the one process upgrading the store's schema (``bot.migrations``)."""
+    return f"{PREFIX}:migrate:lock"
 
 
 # ---- team-level -----------------------------------------------------------------
