@@ -185,9 +185,7 @@ class Deps:
             self.embedded.close()
 
 
-def build_deps(
-    settings: Settings, *, wait_for_store: bool = False, upgrade: bool = True
-) -> Deps:
+def build_deps(settings: Settings, *, wait_for_store: bool = False, upgrade: bool = True) -> Deps:
     """Connect to the store and check its schema; everything else loads on first use.
 
     By default an unreachable store raises ``StoreUnavailable`` (CLI commands
