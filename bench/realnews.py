@@ -152,17 +152,18 @@ def analyse_all(items: list[Item]) -> dict[str, Seed]:
     seeds: dict[str, Seed] = {}
     with Extractor(timeout=60) as extractor:
         for item in items:
-            extracted = read_article_file(item.path, extractor)
             published = item.ann.get("published")
-            extracted = replace(
-                extracted,
-                url=item.ann["url"],
-                outlet=_outlet(item.ann["url"]),
-                published=_day(published) if published else None,
-            )
             try:
+                extracted = replace(
+                    read_article_file(item.path, extractor),
+                    url=item.ann["url"],
+                    outlet=_outlet(item.ann["url"]),
+                    published=_day(published) if published else None,
+                )
                 article = pipeline.analyse(deps, extracted, "bench")  # type: ignore[arg-type]
             except NotAnArticle as exc:
+                # refused at reading (a one-paragraph excerpt has no body after its first
+                # line) or at analysis: left out, so its gold counts as missed
                 print(f"  {item.id}: refused ({exc.reason})")
                 continue
             article.id = item.id
@@ -214,9 +215,14 @@ def group_stories(items: list[Item], seeds: dict[str, Seed], order: int | None) 
     """Each story as one topic; ``order`` None is publication order, else a random seed."""
     result = GroupingScore()
     by_story: dict[str, list[Item]] = {}
+    refused: dict[str, dict[str, str]] = {}  # story -> refused English article -> storyline
     for item in items:
-        if item.ann["story"] != "none" and item.id in seeds:
+        if item.ann["story"] == "none":
+            continue
+        if item.id in seeds:
             by_story.setdefault(item.ann["story"], []).append(item)
+        elif item.english:
+            refused.setdefault(item.ann["story"], {})[item.id] = item.ann["storyline"]
     for story, members in sorted(by_story.items()):
         members.sort(key=lambda i: (i.ann["sort_date"], i.id))
         if order is not None:
@@ -225,7 +231,11 @@ def group_stories(items: list[Item], seeds: dict[str, Seed], order: int | None) 
         stream = [seeds[i.id] for i in members]
         grouping = run_grouping(stream, story, now_of=lambda s, c=clock: c[s.file])
         english = {i.id: i.ann["storyline"] for i in members if i.english}
-        result.add_pairs({f: grouping.assignment[f] for f in english}, english)
+        predicted = {f: grouping.assignment[f] for f in english}
+        # a refused article is in no development: its storyline's pairs are all missed
+        for f, storyline in refused.get(story, {}).items():
+            english[f], predicted[f] = storyline, f"refused:{f}"
+        result.add_pairs(predicted, english)
         english_devs = {grouping.assignment[f] for f in english}
         for i in members:
             if not i.english:
@@ -240,7 +250,11 @@ def group_stories(items: list[Item], seeds: dict[str, Seed], order: int | None) 
 def entity_scores(items: list[Item], seeds: dict[str, Seed]) -> tuple[Score, Score]:
     actors, places = Score(), Score()
     for item in items:
-        if not item.english or item.id not in seeds:
+        if not item.english:
+            continue
+        if item.id not in seeds:  # refused: every gold name is missed
+            actors.add(score([], item.ann.get("actors") or [], set()))
+            places.add(score([], item.ann.get("places") or [], set()))
             continue
         article = seeds[item.id].article
         pred_actors = [Prediction([a.name, *a.aliases], kind=a.kind) for a in article.actors]
@@ -265,10 +279,11 @@ class TimelineScore:
 def timeline_scores(items: list[Item], seeds: dict[str, Seed]) -> TimelineScore:
     result = TimelineScore()
     for item in items:
-        if not item.english or item.id not in seeds:
+        if not item.english:
             continue
         gold_days = {e["date"] for e in item.ann.get("events") or []}
-        days = {e.date.isoformat() for e in seeds[item.id].article.events if not e.approximate}
+        events = seeds[item.id].article.events if item.id in seeds else []  # refused: none
+        days = {e.date.isoformat() for e in events if not e.approximate}
         result.gold += len(gold_days)
         result.shown += len(gold_days & days)
         result.extracted += len(days)
@@ -304,6 +319,8 @@ def report(items: list[Item], seeds: dict[str, Seed], verbose: bool) -> dict[str
         mark = "met" if value >= target else "MISSED"
         print(f"| {name} | {value:.3f} | ≥ {target:.2f} {mark} |")
     print(f"| random orders: mean precision / recall | {mean_p:.3f} / {mean_r:.3f} | |")
+    refused = sum(1 for i in items if i.english and i.id not in seeds)
+    print(f"| English articles refused (their gold all counted as missed) | {refused} | 0 |")
     print(
         f"| other-language articles joined to an English development | "
         f"{ordered.foreign_joined} of {ordered.foreign} | 0 |"
