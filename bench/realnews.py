@@ -145,7 +145,7 @@ def analyse_all(items: list[Item]) -> dict[str, Seed]:
     from bot.entities.nlp import load_pipeline
     from bot.errors import NotAnArticle
     from bot.gazetteer.index import Gazetteer
-    from bot.ingest.extract import Extractor, read_article_file
+    from bot.ingest.extract import Extractor
     from bot.jobs import pipeline
 
     deps = _Deps(EntityAnalyzer(load_pipeline(MODEL), Gazetteer.load()))
@@ -155,7 +155,7 @@ def analyse_all(items: list[Item]) -> dict[str, Seed]:
             published = item.ann.get("published")
             try:
                 extracted = replace(
-                    read_article_file(item.path, extractor),
+                    _read(item.path, extractor),
                     url=item.ann["url"],
                     outlet=_outlet(item.ann["url"]),
                     published=_day(published) if published else None,
@@ -170,6 +170,22 @@ def analyse_all(items: list[Item]) -> dict[str, Seed]:
             article.topics = [item.ann["story"]]
             seeds[item.id] = Seed(item.id, article, [])
     return seeds
+
+
+def _read(path: Path, extractor: Any) -> Any:
+    """The text file as briefbot reads one; an excerpt of one paragraph (a page whose
+    stored text starts with no headline line) is that paragraph, as title and body."""
+    from bot.errors import NotAnArticle
+    from bot.ingest.extract import Extracted, read_article_file
+    from bot.ingest.language import detect_language
+
+    try:
+        return read_article_file(path, extractor)
+    except NotAnArticle:
+        body = path.read_text(encoding="utf-8").strip()
+        if not body or "\n" in body:
+            raise
+        return Extracted(url=None, title=body, text=body, language=detect_language(body))
 
 
 def _outlet(url: str) -> str:
@@ -236,7 +252,7 @@ def group_stories(items: list[Item], seeds: dict[str, Seed], order: int | None) 
         for f, storyline in refused.get(story, {}).items():
             english[f], predicted[f] = storyline, f"refused:{f}"
         result.add_pairs(predicted, english)
-        english_devs = {grouping.assignment[f] for f in english}
+        english_devs = {grouping.assignment[i.id] for i in members if i.english}
         for i in members:
             if not i.english:
                 result.foreign += 1
