@@ -125,17 +125,26 @@ class TopicState:
                 if dev is not None:
                     return dev
             fp = devs.fingerprint(article)
-            dev, is_copy = self._decide(k, topic, article, fp, now)
-            self._write(k, article, fp, dev, is_copy, now)
+            recent = self._fingerprints(k)
+            dev, is_copy = self._decide(k, topic, article, fp, recent, now)
+            self._write(k, article, fp, dev, is_copy, now, _over_cap(recent, article.id, fp))
             return dev
 
-    def _decide(
-        self, k: TopicKeys, topic: str, article: Article, fp: devs.Fingerprint, now: datetime
-    ) -> tuple[Development, bool]:
-        recent = {
+    def _fingerprints(self, k: TopicKeys) -> dict[str, devs.Fingerprint]:
+        return {
             text(key): serde.loads(devs.Fingerprint, raw)
             for key, raw in self.redis.hgetall(k.fingerprints).items()
         }
+
+    def _decide(
+        self,
+        k: TopicKeys,
+        topic: str,
+        article: Article,
+        fp: devs.Fingerprint,
+        recent: dict[str, devs.Fingerprint],
+        now: datetime,
+    ) -> tuple[Development, bool]:
         original = devs.near_duplicate_of(fp, recent)
         if original:
             dev_id = self.redis.hget(k.article_development, original)
@@ -158,6 +167,7 @@ class TopicState:
         dev: Development,
         is_copy: bool,
         now: datetime,
+        stale: list[str],
     ) -> None:
         when = (article.published or now).timestamp()
         entries = self._merged_timeline(k, article, now)
@@ -172,6 +182,8 @@ class TopicState:
             pipe.zincrby(k.outlets, 1, article.outlet)
         if not is_copy:
             pipe.hset(k.fingerprints, article.id, serde.dumps(fp))
+            if stale:
+                pipe.hdel(k.fingerprints, *stale)
             self._count_names(pipe, k, article)
             for key, entry in entries.items():
                 pipe.hset(k.timeline, key, serde.dumps(entry))
@@ -181,7 +193,6 @@ class TopicState:
         pipe.hincrby(k.volume, now.date().isoformat(), 1)
         pipe.hset(k.meta, mapping={"updated_at": now.isoformat()})
         pipe.execute()
-        self._trim_fingerprints(k)
 
     def _count_names(self, pipe: RedisClient, k: TopicKeys, article: Article) -> None:
         for actor in article.actors:
@@ -207,15 +218,6 @@ class TopicState:
             else:
                 merged[key] = timeline.merge_event(existing, event, now)
         return merged
-
-    def _trim_fingerprints(self, k: TopicKeys) -> None:
-        size = int(self.redis.hlen(k.fingerprints))
-        if size <= RECENT_FINGERPRINTS:
-            return
-        # the oldest articles by publication time fall out of near-duplicate checks
-        oldest = self.redis.zrange(k.articles, 0, size - RECENT_FINGERPRINTS - 1)
-        if oldest:
-            self.redis.hdel(k.fingerprints, *oldest)
 
     def _load_development(self, k: TopicKeys, dev_id: str) -> Development | None:
         raw = self.redis.get(k.development(dev_id))
@@ -295,6 +297,19 @@ class TopicState:
     @unavailable_on_error
     def contains(self, team: str, topic: str, article_id: str) -> bool:
         return self.redis.zscore(TopicKeys(team, topic).articles, article_id) is not None
+
+
+def _over_cap(recent: dict[str, devs.Fingerprint], new_id: str, fp: devs.Fingerprint) -> list[str]:
+    """Ids of the fingerprints to drop so that, with ``new_id`` added, at most
+    ``RECENT_FINGERPRINTS`` remain: the oldest by publication time fall out of
+    near-duplicate checks. Counted over the fingerprints themselves, so a hash
+    that outgrew its cap (older versions trimmed by the wrong count) shrinks back."""
+    kept = {**recent, new_id: fp}
+    excess = len(kept) - RECENT_FINGERPRINTS
+    if excess <= 0:
+        return []
+    by_age = sorted(kept, key=lambda i: (kept[i].published, i))
+    return [i for i in by_age if i != new_id][:excess]
 
 
 def _watermarks(raw: Any, scope: str | None) -> dict[str, datetime]:

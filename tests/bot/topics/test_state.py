@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -80,3 +80,55 @@ def test_actor_and_place_records_keep_their_stored_shape(redis_client: Any) -> N
     )
     (raqqa,) = ranked_names(redis_client, k.place_names, [(b"geo:r", 1.0)])
     assert (raqqa.kind, raqqa.country) == ("city", "SY")
+
+
+def _letters(value: int) -> str:
+    """``value`` spelt in letters (fingerprints skip digits): a word of its own."""
+    out = ""
+    while True:
+        value, digit = divmod(value, 26)
+        out += chr(97 + digit)
+        if not value:
+            return "q" + out
+
+
+def _distinct(n: int) -> Any:
+    """Article ``n`` with words no other article shares: never a near-duplicate."""
+    words = " ".join(_letters(n * 100 + i) for i in range(40))
+    return keyed_article(
+        f"https://wire.example/distinct/{n}",
+        f"Report {n}: {words}.",
+        title=f"Report {n}",
+        outlet="Wire",
+        published=WHEN + timedelta(minutes=n),
+        topics=["syria"],
+    )
+
+
+def test_fingerprints_stay_at_their_cap_far_past_it(
+    redis_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a small cap keeps the test quick; 10x past it is where a wrong trim count shows
+    monkeypatch.setattr(topic_state, "RECENT_FINGERPRINTS", 12)
+    state = TopicState(redis_client)
+    k = TopicKeys("T1", "syria")
+    for n in range(1, 121):
+        state.add_article("T1", "syria", _distinct(n), WHEN)
+    assert redis_client.hlen(k.fingerprints) == 12
+    newest = {_distinct(n).id.encode() for n in range(109, 121)}
+    assert set(redis_client.hkeys(k.fingerprints)) == newest
+    assert state.snapshot("T1", "syria").article_count == 120
+
+
+def test_an_oversized_fingerprint_hash_shrinks_back_to_its_cap(
+    redis_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a store written by an older briefbot, whose trim let the hash grow
+    monkeypatch.setattr(topic_state, "RECENT_FINGERPRINTS", 1000)
+    state = TopicState(redis_client)
+    for n in range(1, 31):
+        state.add_article("T1", "syria", _distinct(n), WHEN)
+    assert redis_client.hlen(TopicKeys("T1", "syria").fingerprints) == 30
+    monkeypatch.setattr(topic_state, "RECENT_FINGERPRINTS", 5)
+    state.add_article("T1", "syria", _distinct(31), WHEN)
+    assert redis_client.hlen(TopicKeys("T1", "syria").fingerprints) == 5
