@@ -4,9 +4,14 @@ Joining an article reads a bounded amount of state (the most recently active
 developments and fingerprints), decides with ``bot.topics.developments`` and writes
 the changes in one transaction on the topic's cluster slot. Reading a brief
 reads the top of a few sorted sets: its cost does not grow with the topic.
-A short per-topic lock (redis-py's ``Lock``) serialises joins, so two workers
-never interleave read-decide-write on the same developments; waiting longer
-than ``LOCK_MS`` for it raises ``TopicBusy``.
+A short per-topic lock serialises joins, so two workers never interleave
+read-decide-write on the same developments. The lock expires after ``LOCK_MS``
+(a crashed worker must not block its topic), so it is also a fence: the write
+lands only if its writer still owns the lock, checked in the script that
+applies it (``bot.store.fence``). A writer that stalled past the lock's life
+has its work discarded and joins again from fresh state, never over newer
+state. Waiting ``WAIT_LOCKS`` lock lives for the lock, or losing it
+``ATTEMPTS`` times in a row, raises ``TopicBusy``: contention, not an outage.
 """
 
 from __future__ import annotations
@@ -18,12 +23,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from redis.exceptions import LockError
-
 from bot.errors import TopicBusy
 from bot.models import Article, Development, RankedName, TimelineEntry
 from bot.store import serde
 from bot.store.client import RedisClient, text, unavailable_on_error
+from bot.store.fence import Fence, FencedWrite
 from bot.store.keys import TopicKeys
 from bot.topics import developments as devs
 from bot.topics import timeline
@@ -34,6 +38,9 @@ CANDIDATES = 50  # developments considered when an article joins
 RECENT_FINGERPRINTS = 300  # articles checked for near-duplicates
 TIMELINE_POOL = 3  # a brief's timeline picks from this many times its length of recent events
 LOCK_MS = 15_000
+# a waiter outlives a holder that died holding the lock, and then one more join
+WAIT_LOCKS = 2.0
+ATTEMPTS = 3  # joins redone after losing the lock mid-way before calling the topic busy
 
 
 @dataclass
@@ -94,22 +101,18 @@ def ranked_names(
 class TopicState:
     def __init__(self, client: RedisClient) -> None:
         self.redis = client
+        self.fence = Fence(client)
 
     @contextmanager
-    def _locked(self, k: TopicKeys) -> Iterator[None]:
-        # the lock expires after LOCK_MS, so a crashed worker cannot block the
-        # topic; we wait as long for it before calling the topic busy
-        seconds = LOCK_MS / 1000
-        lock = self.redis.lock(k.lock, timeout=seconds, sleep=0.02, blocking_timeout=seconds)
-        if not lock.acquire():
+    def _locked(self, k: TopicKeys) -> Iterator[str]:
+        token = self.fence.acquire(k.lock, LOCK_MS, WAIT_LOCKS * LOCK_MS / 1000)
+        if token is None:
             raise TopicBusy(k.topic)
         try:
-            yield
+            yield token
         finally:
-            try:
-                lock.release()
-            except LockError:
-                # the join outlived the lock; another writer may have taken it
+            if not self.fence.release(k.lock, token):
+                # the join outlived the lock; its write (if any) was refused by the fence
                 log.warning("topic %s: lock expired before the join finished", k.topic)
 
     # ---- writes -----------------------------------------------------------------
@@ -118,17 +121,33 @@ class TopicState:
     def add_article(self, team: str, topic: str, article: Article, now: datetime) -> Development:
         """Join ``article`` to the topic: fold, join or start a development."""
         k = TopicKeys(team, topic)
-        with self._locked(k):
-            known = self.redis.hget(k.article_development, article.id)
-            if known:
-                dev = self._load_development(k, text(known))
-                if dev is not None:
-                    return dev
-            fp = devs.fingerprint(article)
-            recent = self._fingerprints(k)
-            dev, is_copy = self._decide(k, topic, article, fp, recent, now)
-            self._write(k, article, fp, dev, is_copy, now, _over_cap(recent, article.id, fp))
-            return dev
+        for _ in range(ATTEMPTS):
+            with self._locked(k) as token:
+                dev = self._join(k, topic, article, now, token)
+            if dev is not None:
+                return dev
+            log.warning(
+                "topic %s: a stalled join of article %s lost the lock; its write was "
+                "discarded and the join starts over",
+                k.topic,
+                article.id,
+            )
+        raise TopicBusy(k.topic)
+
+    def _join(
+        self, k: TopicKeys, topic: str, article: Article, now: datetime, token: str
+    ) -> Development | None:
+        """Read, decide and write under the lock; None when the fence refused the write."""
+        known = self.redis.hget(k.article_development, article.id)
+        if known:
+            dev = self._load_development(k, text(known))
+            if dev is not None:
+                return dev
+        fp = devs.fingerprint(article)
+        recent = self._fingerprints(k)
+        dev, is_copy = self._decide(k, topic, article, fp, recent, now)
+        write = self._write(k, article, fp, dev, is_copy, now, _over_cap(recent, article.id, fp))
+        return dev if self.fence.commit(k.lock, token, write) else None
 
     def _fingerprints(self, k: TopicKeys) -> dict[str, devs.Fingerprint]:
         return {
@@ -168,40 +187,32 @@ class TopicState:
         is_copy: bool,
         now: datetime,
         stale: list[str],
-    ) -> None:
+    ) -> FencedWrite:
+        """The join's changes, to be applied together only while the lock is ours."""
         when = (article.published or now).timestamp()
         entries = self._merged_timeline(k, article, now)
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.set(k.development(dev.id), serde.dumps(dev))
-        pipe.zadd(k.developments, {dev.id: devs.rank_score(dev, now)})
+        w = FencedWrite()
+        w.call("SET", k.development(dev.id), serde.dumps(dev))
+        w.call("ZADD", k.developments, devs.rank_score(dev, now), dev.id)
         # digests ask "what changed since T?"; the rank above cannot answer that
-        pipe.zadd(k.dev_changes, {dev.id: dev.updated_at.timestamp()})
-        pipe.hset(k.article_development, article.id, dev.id)
-        pipe.zadd(k.articles, {article.id: when})
+        w.call("ZADD", k.dev_changes, dev.updated_at.timestamp(), dev.id)
+        w.call("HSET", k.article_development, article.id, dev.id)
+        w.call("ZADD", k.articles, when, article.id)
         if article.outlet:
-            pipe.zincrby(k.outlets, 1, article.outlet)
+            w.call("ZINCRBY", k.outlets, 1, article.outlet)
         if not is_copy:
-            pipe.hset(k.fingerprints, article.id, serde.dumps(fp))
+            w.call("HSET", k.fingerprints, article.id, serde.dumps(fp))
             if stale:
-                pipe.hdel(k.fingerprints, *stale)
-            self._count_names(pipe, k, article)
+                w.call("HDEL", k.fingerprints, *stale)
+            _count_names(w, k, article)
             for key, entry in entries.items():
-                pipe.hset(k.timeline, key, serde.dumps(entry))
-                pipe.zadd(k.timeline_by_date, {key: entry.date.toordinal()})
+                w.call("HSET", k.timeline, key, serde.dumps(entry))
+                w.call("ZADD", k.timeline_by_date, entry.date.toordinal(), key)
                 if entry.first_seen is not None:
-                    pipe.zadd(k.timeline_seen, {key: entry.first_seen.timestamp()}, nx=True)
-        pipe.hincrby(k.volume, now.date().isoformat(), 1)
-        pipe.hset(k.meta, mapping={"updated_at": now.isoformat()})
-        pipe.execute()
-
-    def _count_names(self, pipe: RedisClient, k: TopicKeys, article: Article) -> None:
-        for actor in article.actors:
-            pipe.zincrby(k.actors, actor.mentions, actor.id)
-            pipe.hset(k.actor_names, actor.id, serde.dumps(ActorMeta(actor.name, actor.kind)))
-        for place in article.locations:
-            pipe.zincrby(k.places, place.mentions, place.id)
-            meta = PlaceMeta(place.name, place.kind, place.country)
-            pipe.hset(k.place_names, place.id, serde.dumps(meta))
+                    w.call("ZADD", k.timeline_seen, "NX", entry.first_seen.timestamp(), key)
+        w.call("HINCRBY", k.volume, now.date().isoformat(), 1)
+        w.call("HSET", k.meta, "updated_at", now.isoformat())
+        return w
 
     def _merged_timeline(
         self, k: TopicKeys, article: Article, now: datetime
@@ -297,6 +308,16 @@ class TopicState:
     @unavailable_on_error
     def contains(self, team: str, topic: str, article_id: str) -> bool:
         return self.redis.zscore(TopicKeys(team, topic).articles, article_id) is not None
+
+
+def _count_names(w: FencedWrite, k: TopicKeys, article: Article) -> None:
+    for actor in article.actors:
+        w.call("ZINCRBY", k.actors, actor.mentions, actor.id)
+        w.call("HSET", k.actor_names, actor.id, serde.dumps(ActorMeta(actor.name, actor.kind)))
+    for place in article.locations:
+        w.call("ZINCRBY", k.places, place.mentions, place.id)
+        meta = PlaceMeta(place.name, place.kind, place.country)
+        w.call("HSET", k.place_names, place.id, serde.dumps(meta))
 
 
 def _over_cap(recent: dict[str, devs.Fingerprint], new_id: str, fp: devs.Fingerprint) -> list[str]:
