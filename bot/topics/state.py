@@ -40,6 +40,8 @@ TIMELINE_POOL = 3  # a brief's timeline picks from this many times its length of
 LOCK_MS = 15_000
 # a waiter outlives a holder that died holding the lock, and then one more join
 WAIT_LOCKS = 2.0
+SNAPSHOT_TRIES = 5  # reads of a brief redone when a join landed between its two round trips
+VERSION = "version"  # field of the topic's meta hash, moved by every join
 ATTEMPTS = 3  # joins redone after losing the lock mid-way before calling the topic busy
 
 
@@ -81,7 +83,10 @@ def ranked_names(
     """Sorted-set rows (id, weight) with the names and kinds kept in ``names_key``."""
     if not rows:
         return []
-    metas = client.hmget(names_key, [member for member, _ in rows])
+    return _ranked(rows, client.hmget(names_key, [member for member, _ in rows]))
+
+
+def _ranked(rows: list[tuple[bytes, float]], metas: list[Any]) -> list[RankedName]:
     out = []
     for (_, score), meta in zip(rows, metas, strict=True):
         if not meta:
@@ -212,6 +217,8 @@ class TopicState:
                     w.call("ZADD", k.timeline_seen, "NX", entry.first_seen.timestamp(), key)
         w.call("HINCRBY", k.volume, now.date().isoformat(), 1)
         w.call("HSET", k.meta, "updated_at", now.isoformat())
+        # every landed join moves the version: a reader sees whether one came between its reads
+        w.call("HINCRBY", k.meta, VERSION, 1)
         return w
 
     def _merged_timeline(
@@ -253,13 +260,40 @@ class TopicState:
         events: int = 12,
         scope: str | None = None,
     ) -> TopicSnapshot:
-        """The top of the topic's state, in a constant number of reads.
+        """The top of the topic's state, in a constant number of reads, consistent.
 
         With ``scope`` only that watermark is read (a brief needs the asker's
         alone, and the hash grows with everyone who ever asked); without it, all.
+        The tops (ids, counts) and the records they name take two round trips;
+        the topic's version is read with each, and when a join landed between
+        them both are read again, so a brief never mixes two states (counts of
+        one, developments of the next). After ``SNAPSHOT_TRIES`` busy tries the
+        last read is used: a brief under a flood of joins is at most one join old.
         """
         k = TopicKeys(team, topic)
+        for _ in range(SNAPSHOT_TRIES):
+            top = self._read_top(k, developments, names, events, scope)
+            records, version = self._read_records(k, top)
+            if version == top[0]:
+                break
+        (_, count, outlets, _, actor_rows, place_rows, _, updated, marks) = top
+        dev_raws, actor_metas, place_metas, event_raws = records
+        return TopicSnapshot(
+            article_count=int(count),
+            source_count=int(outlets),
+            developments=[serde.loads(Development, r) for r in dev_raws if r],
+            actors=_ranked(actor_rows, actor_metas),
+            locations=_ranked(place_rows, place_metas),
+            timeline=_best_events(event_raws, events),
+            updated_at=datetime.fromisoformat(updated.decode()) if updated else None,
+            watermarks=_watermarks(marks, scope),
+        )
+
+    def _read_top(
+        self, k: TopicKeys, developments: int, names: int, events: int, scope: str | None
+    ) -> list[Any]:
         pipe = self.redis.pipeline(transaction=False)
+        pipe.hget(k.meta, VERSION)
         pipe.zcard(k.articles)
         pipe.zcard(k.outlets)
         pipe.zrevrange(k.developments, 0, developments - 1)
@@ -271,30 +305,30 @@ class TopicState:
             pipe.hgetall(k.watermarks)
         else:
             pipe.hget(k.watermarks, scope)
-        count, outlets, dev_ids, actor_rows, place_rows, event_keys, updated, marks = pipe.execute()
-        return TopicSnapshot(
-            article_count=int(count),
-            source_count=int(outlets),
-            developments=self._load_developments(k, [d.decode() for d in dev_ids]),
-            actors=ranked_names(self.redis, k.actor_names, actor_rows),
-            locations=ranked_names(self.redis, k.place_names, place_rows),
-            timeline=self._timeline(k, event_keys, events),
-            updated_at=datetime.fromisoformat(updated.decode()) if updated else None,
-            watermarks=_watermarks(marks, scope),
-        )
+        return list(pipe.execute())
 
-    def _timeline(self, k: TopicKeys, event_keys: list[bytes], limit: int) -> list[TimelineEntry]:
-        """The ``limit`` best-attested of the most recent events, in date order.
-
-        Picking by number of sources within a recent pool keeps the events many
-        outlets reported (a ceasefire) over one-source colour from later days.
-        """
-        if not event_keys:
-            return []
-        raws = self.redis.hmget(k.timeline, event_keys)
-        entries = [serde.loads(TimelineEntry, r) for r in raws if r]
-        best = sorted(entries, key=lambda e: (len(e.sources), e.date), reverse=True)[:limit]
-        return sorted(best, key=lambda e: e.date)
+    def _read_records(self, k: TopicKeys, top: list[Any]) -> tuple[list[list[Any]], Any]:
+        """The records the tops name, and the topic's version after reading them."""
+        _, _, _, dev_ids, actor_rows, place_rows, event_keys, _, _ = top
+        pipe = self.redis.pipeline(transaction=False)
+        # one GET per development: a cluster pipeline refuses MGET (at most ``developments``)
+        for dev_id in dev_ids:
+            pipe.get(k.development(text(dev_id)))
+        named = [
+            (k.actor_names, [m for m, _ in actor_rows]),
+            (k.place_names, [m for m, _ in place_rows]),
+            (k.timeline, list(event_keys)),
+        ]
+        for key, members in named:
+            if members:
+                pipe.hmget(key, members)
+        pipe.hget(k.meta, VERSION)
+        answers = list(pipe.execute())
+        version = answers.pop()
+        records: list[list[Any]] = [answers[: len(dev_ids)]]
+        rest = iter(answers[len(dev_ids) :])
+        records += [list(next(rest)) if members else [] for _, members in named]
+        return records, version
 
     @unavailable_on_error
     def set_watermark(self, team: str, topic: str, scope: str, when: datetime) -> None:
@@ -331,6 +365,17 @@ def _over_cap(recent: dict[str, devs.Fingerprint], new_id: str, fp: devs.Fingerp
         return []
     by_age = sorted(kept, key=lambda i: (kept[i].published, i))
     return [i for i in by_age if i != new_id][:excess]
+
+
+def _best_events(raws: list[Any], limit: int) -> list[TimelineEntry]:
+    """The ``limit`` best-attested of the most recent events, in date order.
+
+    Picking by number of sources within a recent pool keeps the events many
+    outlets reported (a ceasefire) over one-source colour from later days.
+    """
+    entries = [serde.loads(TimelineEntry, r) for r in raws if r]
+    best = sorted(entries, key=lambda e: (len(e.sources), e.date), reverse=True)[:limit]
+    return sorted(best, key=lambda e: e.date)
 
 
 def _watermarks(raw: Any, scope: str | None) -> dict[str, datetime]:

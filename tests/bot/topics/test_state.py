@@ -219,3 +219,24 @@ def test_a_stale_writer_cannot_release_the_next_owners_lock(redis_client: Any) -
     assert redis_client.get(lock) == new.encode()
     assert not redis_client.exists(TopicKeys("T1", "syria").meta + ":probe")
     assert fence.commit(lock, new, write) and fence.release(lock, new)
+
+
+def test_a_brief_reads_one_state_even_when_a_join_lands_between_its_reads(
+    redis_client: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = TopicState(redis_client)
+    state.add_article("T1", "syria", story_article("quake", 1), WHEN)
+    real_records = TopicState._read_records
+    landed: list[int] = []
+
+    def records_after_a_join(self: TopicState, *args: Any) -> Any:
+        if not landed:  # another worker's join lands between the two round trips
+            landed.append(1)
+            TopicState(redis_client).add_article("T1", "syria", story_article("quake", 2), WHEN)
+        return real_records(self, *args)
+
+    monkeypatch.setattr(TopicState, "_read_records", records_after_a_join)
+    snap = state.snapshot("T1", "syria")
+    assert landed == [1]
+    assert snap.article_count == 2
+    assert sum(d.article_count for d in snap.developments) == snap.article_count
