@@ -12,6 +12,7 @@ cluster slot (one hash tag), which is what makes the script legal on a cluster.
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 
@@ -72,7 +73,8 @@ class Fence:
 
     def acquire(self, lock: str, ttl_ms: int, wait_seconds: float) -> str | None:
         """Take ``lock`` for ``ttl_ms``; its token, or None after ``wait_seconds``."""
-        token = uuid.uuid4().hex
+        # the pid says which process holds a lock (``redis-cli get`` while debugging)
+        token = f"{os.getpid()}:{uuid.uuid4().hex}"
         deadline = time.monotonic() + wait_seconds
         while True:
             if self.redis.set(lock, token, nx=True, px=ttl_ms):
