@@ -38,6 +38,7 @@ ENV_VARS: dict[str, str] = {
     "BRIEFBOT_JOB_MAX_ATTEMPTS": "job_max_attempts",
     "BRIEFBOT_JOB_CLAIM_IDLE": "job_claim_idle",
     "BRIEFBOT_DIGEST_GRACE": "digest_grace",
+    "BRIEFBOT_ALLOW_EVICTION": "allow_eviction",
 }
 
 
@@ -64,6 +65,8 @@ class Settings:
     job_max_attempts: int = 3
     job_claim_idle: float = 60.0
     digest_grace: float = 3600.0
+    # serve and worker refuse a Redis that may evict keys (the job queue among them)
+    allow_eviction: bool = False
 
     @classmethod
     def from_env(
@@ -132,6 +135,8 @@ def _parse(var: str, raw: str, type_name: str) -> object:
             return Path(raw).expanduser()
         if "tuple" in type_name:
             return tuple(part.strip() for part in raw.split(",") if part.strip())
+        if type_name == "bool":
+            return _boolean(raw)
         if type_name == "int":
             return int(raw)
         if type_name == "float":
@@ -139,6 +144,16 @@ def _parse(var: str, raw: str, type_name: str) -> object:
     except ValueError as exc:
         raise ConfigError(f"{var}={raw!r} is not a valid {type_name}") from exc
     return raw
+
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+def _boolean(raw: str) -> bool:
+    if raw.lower() in _TRUE | _FALSE:
+        return raw.lower() in _TRUE
+    raise ValueError(raw)
 
 
 def _check_timezone(name: str) -> None:

@@ -22,12 +22,13 @@ from bot.config import Settings, redact_url
 from bot.digests.pacing import ChannelPacer
 from bot.digests.state import DigestState
 from bot.digests.subscriptions import Subscriptions
-from bot.errors import SchemaTooNew, StoreUnavailable
+from bot.errors import BriefbotError, EvictingStore, SchemaTooNew, StoreUnavailable
 from bot.metrics import Metrics
 from bot.store.client import RedisClient
 from bot.store.connect import CLUSTER_SCHEMES, client_for, connect_redis
 from bot.store.embedded import EmbeddedRedis
 from bot.store.keys import SCHEMA_VERSION
+from bot.store.memory import eviction_policy, evicts
 from bot.store.team import Store
 from bot.topics.definitions import load_seed_topics
 from bot.topics.state import TopicState
@@ -63,7 +64,9 @@ class Deps:
     #: set when that late check found a store written by a newer briefbot; the
     #: long-running process then stops (``bot.runtime``) instead of waiting forever
     store_refused: threading.Event = field(default_factory=threading.Event)
-    store_refusal: SchemaTooNew | None = None
+    store_refusal: BriefbotError | None = None
+    #: serve and worker refuse a Redis that may evict keys (``check_memory_policy``)
+    refuse_eviction: bool = False
     # digest state, subscriptions and pacing: built once from the client, below
     digest_state: DigestState = field(init=False)
     subscriptions: Subscriptions = field(init=False)
@@ -140,6 +143,21 @@ class Deps:
                 self._queue.ensure_group()
             return self._queue
 
+    def check_memory_policy(self) -> None:
+        """Raise ``EvictingStore`` when Redis may evict keys and the operator has
+        not allowed it (``BRIEFBOT_ALLOW_EVICTION``); allowed, it is logged."""
+        policy = eviction_policy(self.redis)
+        if not evicts(policy):
+            return
+        if self.settings.allow_eviction:
+            log.warning(
+                "store: maxmemory-policy is %s, which may evict queued jobs; running anyway "
+                "because BRIEFBOT_ALLOW_EVICTION is set",
+                policy,
+            )
+            return
+        raise EvictingStore(policy)
+
     def wait_for_store(self, first_delay: float = 0.2, max_delay: float = 5.0) -> None:
         """Check the schema in a background thread as soon as Redis answers.
 
@@ -156,12 +174,14 @@ class Deps:
                 try:
                     if self.store.ensure_schema() < SCHEMA_VERSION:
                         migrations.upgrade(self.redis)
+                    if self.refuse_eviction:
+                        self.check_memory_policy()
                 except StoreUnavailable as exc:
                     log.warning("store: still unavailable (%s); next try in %.1f s", exc, delay)
                     self._closing.wait(delay)
                     delay = min(delay * 2, max_delay)
                     continue
-                except SchemaTooNew as exc:
+                except (SchemaTooNew, EvictingStore) as exc:
                     log.error("store: refusing to run: %s", exc)
                     self.store_refusal = exc
                     self.store_refused.set()
@@ -185,7 +205,13 @@ class Deps:
             self.embedded.close()
 
 
-def build_deps(settings: Settings, *, wait_for_store: bool = False, upgrade: bool = True) -> Deps:
+def build_deps(
+    settings: Settings,
+    *,
+    wait_for_store: bool = False,
+    refuse_eviction: bool = False,
+    upgrade: bool = True,
+) -> Deps:
     """Connect to the store and check its schema; everything else loads on first use.
 
     By default an unreachable store raises ``StoreUnavailable`` (CLI commands
@@ -196,7 +222,9 @@ def build_deps(settings: Settings, *, wait_for_store: bool = False, upgrade: boo
     Redis answers (``Deps.wait_for_store``). A cluster client must reach a node
     to learn the slot map, and an embedded Redis that did not start will not
     start later, so both still raise. A store written by a newer briefbot
-    raises ``SchemaTooNew`` in every mode: waiting would not help. A store of an
+    raises ``SchemaTooNew`` in every mode: waiting would not help. With
+    ``refuse_eviction`` (``serve``, ``worker``) a Redis whose ``maxmemory-policy``
+    may evict keys raises ``EvictingStore`` (checked once it answers). A store of an
     older schema is upgraded first (``bot.migrations``) unless ``upgrade`` is False
     (``briefbot migrate`` runs the upgrade itself, to report it).
     """
@@ -207,28 +235,30 @@ def build_deps(settings: Settings, *, wait_for_store: bool = False, upgrade: boo
         if not (wait_for_store and url and not url.startswith(CLUSTER_SCHEMES)):
             raise
         log.warning("store: %s; starting anyway and waiting for it", exc)
-        return _waiting_deps(settings, url)
+        return _waiting_deps(settings, url, refuse_eviction)
     store = Store(client, load_seed_topics())
-    try:
-        found = store.ensure_schema()  # SchemaTooNew: a clear refusal, whatever the mode
-        if upgrade and found < SCHEMA_VERSION:
-            migrations.upgrade(client)
-    except (StoreUnavailable, SchemaTooNew):
-        client.close()
-        if embedded:
-            embedded.close()
-        raise
-    return Deps(
+    deps = Deps(
         settings=settings,
         redis=client,
         store=store,
         topic_state=TopicState(client),
         store_address=address,
         embedded=embedded,
+        refuse_eviction=refuse_eviction,
     )
+    try:
+        found = store.ensure_schema()  # SchemaTooNew: a clear refusal, whatever the mode
+        if upgrade and found < SCHEMA_VERSION:
+            migrations.upgrade(client)
+        if refuse_eviction:
+            deps.check_memory_policy()
+    except (StoreUnavailable, SchemaTooNew, EvictingStore):
+        deps.close()
+        raise
+    return deps
 
 
-def _waiting_deps(settings: Settings, url: str) -> Deps:
+def _waiting_deps(settings: Settings, url: str, refuse_eviction: bool) -> Deps:
     client = client_for(url)  # redis-py connects on the first command, not here
     deps = Deps(
         settings=settings,
@@ -236,6 +266,7 @@ def _waiting_deps(settings: Settings, url: str) -> Deps:
         store=Store(client, load_seed_topics()),
         topic_state=TopicState(client),
         store_address=redact_url(url),
+        refuse_eviction=refuse_eviction,
     )
     deps.wait_for_store()
     return deps

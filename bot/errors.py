@@ -3,6 +3,8 @@
     BriefbotError                 base of everything we raise on purpose
     ├── ConfigError               a setting is missing or malformed
     ├── StoreUnavailable          Redis cannot be reached right now ("temporarily unavailable")
+    │   └── StoreFull             Redis is out of memory and refuses writes (back-pressure)
+    ├── EvictingStore             Redis may evict keys (maxmemory-policy): refuse to run
     ├── SchemaTooNew              the store was written by a newer briefbot: refuse to run
     ├── TopicBusy                 another writer holds the topic's lock ("busy, try again")
     ├── InputError                bad input from a user, a file or Slack
@@ -34,6 +36,26 @@ class ConfigError(BriefbotError):
 
 class StoreUnavailable(BriefbotError):
     """The Redis store cannot be reached right now; the same call may succeed later."""
+
+
+class StoreFull(StoreUnavailable):
+    """Redis refuses writes because it reached ``maxmemory`` (``noeviction``).
+
+    Back-pressure, not a failure of the job or the user's link: work waits in
+    the queue until memory frees, and nobody is told their link failed.
+    """
+
+
+class EvictingStore(BriefbotError):
+    """Redis may evict keys under memory pressure: queued jobs would vanish silently."""
+
+    def __init__(self, policy: str) -> None:
+        self.policy = policy
+        super().__init__(
+            f"Redis maxmemory-policy is {policy}: it may evict queued jobs and stored state "
+            "under memory pressure; set maxmemory-policy noeviction "
+            "(or BRIEFBOT_ALLOW_EVICTION=true to run anyway)"
+        )
 
 
 class SchemaTooNew(BriefbotError):

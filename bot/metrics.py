@@ -42,6 +42,11 @@ class Metrics:
             buckets=(0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30),
             registry=r,
         )
+        self.store_full = Counter(
+            "briefbot_store_full",
+            "Jobs given back uncounted because Redis was out of memory (back-pressure)",
+            registry=r,
+        )
         self.queue_depth = Gauge("briefbot_queue_depth", "Jobs waiting or in progress", registry=r)
         self.queue_oldest = Gauge(
             "briefbot_queue_oldest_job_age_seconds", "Age of the oldest pending job", registry=r

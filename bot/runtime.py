@@ -59,6 +59,8 @@ def start_workers(
 
     def observe(job: Any, outcome: str, seconds: float) -> None:
         deps.metrics.stage_seconds.labels(stage="job").observe(seconds)
+        if outcome == "store_full":
+            deps.metrics.store_full.inc()
 
     return run_workers(
         # Worker.run creates the group itself, backing off while Redis is down
@@ -83,7 +85,7 @@ def _warm_nlp(deps: Deps) -> None:
 
 def run_command(settings: Settings, args: argparse.Namespace) -> int:
     # a Redis that is down at start-up is waited for, not fatal (see build_deps)
-    deps = build_deps(settings, wait_for_store=True)
+    deps = build_deps(settings, wait_for_store=True, refuse_eviction=True)
     try:
         if args.command == "worker":
             concurrency = args.concurrency or settings.worker_concurrency

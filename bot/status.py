@@ -7,6 +7,7 @@ from importlib import metadata
 from typing import TYPE_CHECKING, Any
 
 from bot import __version__
+from bot.store.memory import eviction_policy, evicts
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -26,6 +27,7 @@ def collect_status(deps: Deps) -> dict[str, Any]:
             "address": deps.store_address,
             "redis_version": info.get("redis_version"),
             "used_memory": memory.get("used_memory_human"),
+            "maxmemory_policy": eviction_policy(deps.redis),
         },
         "counts": deps.store.counts(),
         "queue": _queue(deps),
@@ -70,6 +72,14 @@ def _workspaces(deps: Deps) -> dict[str, dict[str, Any]]:
     return out
 
 
+def _policy_line(policy: str | None) -> str:
+    if policy is None:
+        return "memory:  maxmemory-policy unknown"
+    if evicts(policy):
+        return f"memory:  maxmemory-policy {policy}: MAY EVICT QUEUED JOBS (use noeviction)"
+    return f"memory:  maxmemory-policy {policy}"
+
+
 def _model_version(deps: Deps) -> str | None:
     return _version(deps.settings.spacy_model.replace("_", "-"))
 
@@ -87,6 +97,7 @@ def status_text(status: dict[str, Any]) -> str:
         f"briefbot {status['briefbot']} (Python {status['python']})",
         f"store:   {store['kind']} Redis {store['redis_version']} at {store['address']}"
         f" ({store['used_memory']} used)",
+        _policy_line(store.get("maxmemory_policy")),
         f"data:    {counts['teams']} teams, {counts['topics']} topics, "
         f"{counts['articles']} articles",
     ]

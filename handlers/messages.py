@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext
 
+from bot.slack.app import confirm_event
 from bot.slack.message_links import links_in
 
 if TYPE_CHECKING:
@@ -64,6 +65,7 @@ def register(app: App, deps: Deps, *, bot_user: str) -> None:
         event = body.get("event") or {}
         if wanted(event, bot_user):
             context["queued"] = queue_links(deps, str(body.get("team_id")), event)
+        confirm_event(deps, body)  # only now is a retry of it a repeat
         next()
 
     @app.event("message", middleware=[queue_before_ack])

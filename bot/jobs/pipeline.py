@@ -159,8 +159,17 @@ def store_article(
 
 
 def _file(deps: IngestDeps, team: str, article: Article) -> list[Development]:
-    """Index the article's terms and join it to each of its topics (idempotent)."""
+    """Index the article's terms and join it to each of its topics (idempotent).
+
+    The topics are read again after indexing: a topic created meanwhile (since
+    ``analyse`` assigned them) either is seen here, or was saved after this read
+    and so its backfill, which runs after saving it, finds the article indexed.
+    Either way no article arriving during a topic's creation is left out of it.
+    """
     deps.store.index_terms(team, article.id, topics.index_terms(article), _when(article))
+    for slug in topics.assign(article, deps.store.topics(team)):
+        if slug not in article.topics:
+            article.topics.append(slug)
     now = datetime.now(UTC)
     return [deps.topic_state.add_article(team, slug, article, now) for slug in article.topics]
 

@@ -3,11 +3,17 @@
 Settling rules (see ``bot.jobs.queue`` for the states)::
 
     handler returned                  -> ack
-    non-retryable IngestError         -> on_dead, then dead-letter
-    retryable IngestError, any other  -> fail (retried later), or on_dead + dead-letter
+    non-retryable IngestError         -> dead-letter, then on_dead
+    retryable IngestError, any other  -> fail (retried later), or dead-letter + on_dead
       exception                          on the last attempt
     JobInterrupted (shutdown)         -> release (not counted as an attempt)
     Redis unreachable, topic busy     -> back off and retry; the job stays pending
+    Redis out of memory (StoreFull)   -> release uncounted, log ERROR, and stop claiming
+                                         for ``full_pause`` seconds: back-pressure, so
+                                         nobody is told their link failed
+
+The dead letter is written before its user is told (``on_dead``): a crash or an
+outage between the two can lose a notice but never send it twice.
 
 A job is never acknowledged before its handler returned. When Redis goes away
 in the middle, the worker remembers what it still owes Redis for the job (ack,
@@ -28,14 +34,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from bot.errors import BriefbotError, IngestError, StoreUnavailable, TopicBusy
+from bot.errors import BriefbotError, IngestError, StoreFull, StoreUnavailable, TopicBusy
 from bot.jobs.queue import Job, JobQueue
-from bot.store.client import UNAVAILABLE_ERRORS
+from bot.store.client import FULL_ERRORS, UNAVAILABLE_ERRORS
 
 logger = logging.getLogger(__name__)
 
 #: errors that mean "Redis cannot be reached right now", not "this job is bad"
-REDIS_ERRORS: tuple[type[Exception], ...] = (*UNAVAILABLE_ERRORS, StoreUnavailable)
+REDIS_ERRORS: tuple[type[Exception], ...] = (*UNAVAILABLE_ERRORS, *FULL_ERRORS, StoreUnavailable)
 #: errors after which the job is given back uncounted and retried after a pause
 TRANSIENT_ERRORS: tuple[type[Exception], ...] = (*REDIS_ERRORS, TopicBusy)
 INTERNAL_REASON = "an internal error"
@@ -77,6 +83,7 @@ class WorkerStats:
     released: int = 0
     interrupted: int = 0
     redis_errors: int = 0
+    store_full: int = 0
     errors: int = 0
 
 
@@ -113,6 +120,7 @@ class Worker:
         block_ms: int = 1000,
         backoff_base: float = 0.2,
         backoff_cap: float = 30.0,
+        full_pause: float = 5.0,
         observe: Observer | None = None,
     ) -> None:
         self.queue = queue
@@ -122,6 +130,7 @@ class Worker:
         self.block_ms = block_ms
         self.backoff_base = backoff_base
         self.backoff_cap = backoff_cap
+        self.full_pause = full_pause
         self.observe = observe
         self.stats = WorkerStats()
         self._owed: _Owed | None = None
@@ -145,6 +154,9 @@ class Worker:
             except Exception as exc:
                 failures += 1
                 delay = backoff_delay(failures, self.backoff_base, self.backoff_cap)
+                if _is_full(exc):
+                    # claiming more would only fail again: let memory free first
+                    delay = max(delay, self.full_pause)
                 self._log_trouble(exc, delay)
                 stop.wait(delay)
         self._shutdown()
@@ -182,8 +194,8 @@ class Worker:
         else:
             try:
                 outcome = self._execute(job)
-            except TRANSIENT_ERRORS:
-                self._finish(job, "interrupted", started)
+            except TRANSIENT_ERRORS as exc:
+                self._finish(job, "store_full" if _is_full(exc) else "interrupted", started)
                 raise
         self._finish(job, outcome, started)
 
@@ -213,13 +225,15 @@ class Worker:
         return "retry"
 
     def _give_up(self, job: Job, reason: str) -> str:
-        # tell the user first: a crash here re-runs the job rather than losing the notice
+        # the notice follows the dead letter (in ``_settle``), even a deferred one
+        self._settle_now(job, "dead", reason)
+        return "dead"
+
+    def _notify_dead(self, job: Job, reason: str) -> None:
         try:
             self.on_dead(job, reason)
         except Exception:
             logger.exception("job %s: dead-letter notice failed", job.id, extra=_fields(job))
-        self._settle_now(job, "dead", reason)
-        return "dead"
 
     # ---- settling with Redis ----------------------------------------------------
 
@@ -239,6 +253,8 @@ class Worker:
             self.queue.fail(owed.job, owed.reason)
         else:
             self.queue.dead_letter(owed.job, owed.reason)
+            self._owed = None
+            self._notify_dead(owed.job, owed.reason)
         self._owed = None
 
     def _shutdown(self) -> None:
@@ -304,6 +320,15 @@ class Worker:
     def _log_trouble(self, exc: Exception, delay: float) -> None:
         if isinstance(exc, TopicBusy):
             logger.warning("worker %s: %s; retrying in %.1f s", self.name, exc, delay)
+        elif _is_full(exc):
+            self.stats.store_full += 1
+            logger.error(
+                "worker %s: Redis is out of memory (maxmemory reached); jobs stay queued "
+                "and claiming pauses %.1f s. Raise maxmemory or free memory: %s",
+                self.name,
+                delay,
+                exc,
+            )
         elif isinstance(exc, REDIS_ERRORS):
             self.stats.redis_errors += 1
             logger.warning(
@@ -316,6 +341,10 @@ class Worker:
         else:
             self.stats.errors += 1
             logger.exception("worker %s: unexpected error; retrying in %.1f s", self.name, delay)
+
+
+def _is_full(exc: BaseException) -> bool:
+    return isinstance(exc, (StoreFull, *FULL_ERRORS))
 
 
 def _fields(job: Job) -> dict[str, object]:

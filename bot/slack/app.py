@@ -11,7 +11,13 @@ Middleware, in order:
    dropped, so it never produces a second reply. The event is marked before
    its listener runs; when handling fails before the ack (e.g. the link could
    not be queued), the error handler removes the mark, so that the retry Slack
-   sends after the 500 is handled rather than dropped as a repeat;
+   sends after the 500 is handled rather than dropped as a repeat. An event
+   that carries links (``QUEUEING_EVENTS``) is only claimed for
+   ``EVENT_CLAIM_TTL`` seconds at first, and marked seen for ``EVENT_TTL`` once
+   its links are queued (``confirm_event``, called by the handler that queues
+   them): a process killed between the two leaves a claim that lapses before
+   Slack's next retry, and the jobs' own dedup markers, written in the same
+   transaction as each job, keep the retry from queueing a link twice;
 
 Ack latency is measured around the whole request in ``bot.slack.server``.
 """
@@ -37,6 +43,9 @@ log = logging.getLogger(__name__)
 
 OTHER_TEAM = "This briefbot is installed for another workspace."
 EVENT_TTL = 3600
+# long enough to cover one request up to its ack, short of Slack's retry a minute on
+EVENT_CLAIM_TTL = 30
+QUEUEING_EVENTS = frozenset({"message", "link_shared"})
 # auth.test answers that mean the token itself is wrong: restarting cannot help,
 # so the process says so in one line and exits instead of printing a traceback
 BAD_TOKEN_ERRORS = frozenset(
@@ -122,7 +131,9 @@ def _once_only(deps: Deps) -> Callable[..., Any]:
     def once(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
         event_id = body.get("event_id")
         team = _team(body)
-        if event_id and team and not deps.store.first_time(team, f"event:{event_id}", EVENT_TTL):
+        queues = (body.get("event") or {}).get("type") in QUEUEING_EVENTS
+        ttl = EVENT_CLAIM_TTL if queues else EVENT_TTL
+        if event_id and team and not deps.store.first_time(team, f"event:{event_id}", ttl):
             log.info("dropped repeated event_id=%s team=%s", event_id, team)
             deps.metrics.events.labels(type=_kind(body), outcome="repeat").inc()
             return BoltResponse(status=200, body="")
@@ -146,6 +157,13 @@ def _error_handler(deps: Deps) -> Callable[..., Any]:
         return None
 
     return on_error
+
+
+def confirm_event(deps: Deps, body: dict[str, Any]) -> None:
+    """Mark an event seen for ``EVENT_TTL``: its links are queued now."""
+    event_id, team = body.get("event_id"), _team(body)
+    if event_id and team:
+        deps.store.mark_seen(team, f"event:{event_id}", EVENT_TTL)
 
 
 def _forget_event(deps: Deps, body: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ GET  /metrics        Prometheus text format
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import time
@@ -14,6 +15,9 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from prometheus_client import CONTENT_TYPE_LATEST
+
+from bot.errors import StoreUnavailable
+from bot.store.memory import eviction_policy
 
 if TYPE_CHECKING:
     from slack_bolt import App
@@ -30,7 +34,12 @@ log = logging.getLogger(__name__)
 def health(deps: Deps) -> tuple[bool, dict[str, Any]]:
     store = deps.store_ready and deps.store.ping()
     model = deps.nlp_loaded
-    return store and model, {"store": store, "nlp_model": model}
+    detail: dict[str, Any] = {"store": store, "nlp_model": model, "maxmemory_policy": None}
+    if store:
+        # a probe must answer even if Redis blinked between the two calls
+        with contextlib.suppress(StoreUnavailable):
+            detail["maxmemory_policy"] = eviction_policy(deps.redis)
+    return store and model, detail
 
 
 def _request_kind(body: bytes) -> str:

@@ -14,7 +14,7 @@ from typing import ParamSpec, TypeAlias, TypeVar
 import redis
 from redis.cluster import RedisCluster
 
-from bot.errors import StoreUnavailable
+from bot.errors import StoreFull, StoreUnavailable
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -35,13 +35,20 @@ UNAVAILABLE_ERRORS: tuple[type[Exception], ...] = (
 )
 
 
+#: Redis at ``maxmemory`` under ``noeviction`` (an "OOM command not allowed" reply)
+FULL_ERRORS: tuple[type[Exception], ...] = (redis.exceptions.OutOfMemoryError,)
+
+
 def unavailable_on_error(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn Redis connection trouble into ``StoreUnavailable``."""
+    """Turn Redis connection trouble into ``StoreUnavailable``, and a full Redis
+    into ``StoreFull`` (a kind of it: callers that only know "try later" are right)."""
 
     @functools.wraps(func)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             return func(*args, **kwargs)
+        except FULL_ERRORS as exc:
+            raise StoreFull(f"Redis is out of memory: {exc}") from exc
         except UNAVAILABLE_ERRORS as exc:
             raise StoreUnavailable(f"Redis unavailable: {exc}") from exc
 

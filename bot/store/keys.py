@@ -194,7 +194,8 @@ class TopicKeys:
 
     @property
     def lock(self) -> str:
-        """short-lived lock held while one article joins the topic's state."""
+        """short-lived lock (value: its owner's token) held while one article joins the
+        topic's state; also the fence its write is checked against (``bot.store.fence``)."""
         return f"{self.base}:lock"
 
     @property

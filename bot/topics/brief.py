@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from bot.errors import TopicNameError
-from bot.models import Brief, Development, DevelopmentMark, Marks, TimelineEntry, Topic
+from bot.models import Article, Brief, Development, DevelopmentMark, Marks, TimelineEntry, Topic
 from bot.topics import definitions as topic_defs
 from bot.topics.state import TopicSnapshot
 
@@ -61,19 +61,31 @@ def resolve_topic(deps: TopicStores, team: str, query: str, *, create: bool = Tr
     if known is not None or not create:
         return known
     candidate = topic_defs.auto_topic(query)
-    if backfill(deps, team, candidate) == 0:
+    articles = _matching(deps, team, candidate)
+    if not articles:
         return None
+    # saved before the existing articles are filed: an article stored from now on
+    # files itself (``pipeline`` re-reads the topics after indexing it), and one
+    # stored before is in the index ``_matching`` read or is read again below
     deps.store.save_topic(team, candidate)
     log.info("topic created team=%s topic=%s by=query", team, candidate.name)
+    backfill(deps, team, candidate)
     return candidate
 
 
-def backfill(deps: TopicStores, team: str, topic: Topic) -> int:
-    """File the team's existing matching articles into ``topic``; returns how many match."""
+def _matching(deps: TopicStores, team: str, topic: Topic) -> list[Article]:
     terms = [*list(topic.aliases), topic.name.replace("-", " ")]
     terms += [f"country:{c}" for c in topic.countries]
     ids = deps.store.articles_for_terms(team, terms, BACKFILL_LIMIT)
-    articles = [a for a in deps.store.get_articles(team, ids) if topic_defs.matches(a, topic)]
+    return [a for a in deps.store.get_articles(team, ids) if topic_defs.matches(a, topic)]
+
+
+def backfill(deps: TopicStores, team: str, topic: Topic) -> int:
+    """File the team's existing matching articles into ``topic``; returns how many match.
+
+    Call it after the topic is saved (see ``resolve_topic``), never before.
+    """
+    articles = _matching(deps, team, topic)
     articles.sort(key=lambda a: a.published or a.ingested_at or datetime.min.replace(tzinfo=UTC))
     for article in articles:
         if not deps.topic_state.contains(team, topic.name, article.id):

@@ -4,9 +4,14 @@ Joining an article reads a bounded amount of state (the most recently active
 developments and fingerprints), decides with ``bot.topics.developments`` and writes
 the changes in one transaction on the topic's cluster slot. Reading a brief
 reads the top of a few sorted sets: its cost does not grow with the topic.
-A short per-topic lock (redis-py's ``Lock``) serialises joins, so two workers
-never interleave read-decide-write on the same developments; waiting longer
-than ``LOCK_MS`` for it raises ``TopicBusy``.
+A short per-topic lock serialises joins, so two workers never interleave
+read-decide-write on the same developments. The lock expires after ``LOCK_MS``
+(a crashed worker must not block its topic), so it is also a fence: the write
+lands only if its writer still owns the lock, checked in the script that
+applies it (``bot.store.fence``). A writer that stalled past the lock's life
+has its work discarded and joins again from fresh state, never over newer
+state. Waiting ``WAIT_LOCKS`` lock lives for the lock, or losing it
+``ATTEMPTS`` times in a row, raises ``TopicBusy``: contention, not an outage.
 """
 
 from __future__ import annotations
@@ -18,12 +23,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from redis.exceptions import LockError
-
 from bot.errors import TopicBusy
 from bot.models import Article, Development, RankedName, TimelineEntry
 from bot.store import serde
 from bot.store.client import RedisClient, text, unavailable_on_error
+from bot.store.fence import Fence, FencedWrite
 from bot.store.keys import TopicKeys
 from bot.topics import developments as devs
 from bot.topics import timeline
@@ -34,6 +38,11 @@ CANDIDATES = 50  # developments considered when an article joins
 RECENT_FINGERPRINTS = 300  # articles checked for near-duplicates
 TIMELINE_POOL = 3  # a brief's timeline picks from this many times its length of recent events
 LOCK_MS = 15_000
+# a waiter outlives a holder that died holding the lock, and then one more join
+WAIT_LOCKS = 2.0
+SNAPSHOT_TRIES = 5  # reads of a brief redone when a join landed between its two round trips
+VERSION = "version"  # field of the topic's meta hash, moved by every join
+ATTEMPTS = 3  # joins redone after losing the lock mid-way before calling the topic busy
 
 
 @dataclass
@@ -74,7 +83,10 @@ def ranked_names(
     """Sorted-set rows (id, weight) with the names and kinds kept in ``names_key``."""
     if not rows:
         return []
-    metas = client.hmget(names_key, [member for member, _ in rows])
+    return _ranked(rows, client.hmget(names_key, [member for member, _ in rows]))
+
+
+def _ranked(rows: list[tuple[bytes, float]], metas: list[Any]) -> list[RankedName]:
     out = []
     for (_, score), meta in zip(rows, metas, strict=True):
         if not meta:
@@ -94,22 +106,18 @@ def ranked_names(
 class TopicState:
     def __init__(self, client: RedisClient) -> None:
         self.redis = client
+        self.fence = Fence(client)
 
     @contextmanager
-    def _locked(self, k: TopicKeys) -> Iterator[None]:
-        # the lock expires after LOCK_MS, so a crashed worker cannot block the
-        # topic; we wait as long for it before calling the topic busy
-        seconds = LOCK_MS / 1000
-        lock = self.redis.lock(k.lock, timeout=seconds, sleep=0.02, blocking_timeout=seconds)
-        if not lock.acquire():
+    def _locked(self, k: TopicKeys) -> Iterator[str]:
+        token = self.fence.acquire(k.lock, LOCK_MS, WAIT_LOCKS * LOCK_MS / 1000)
+        if token is None:
             raise TopicBusy(k.topic)
         try:
-            yield
+            yield token
         finally:
-            try:
-                lock.release()
-            except LockError:
-                # the join outlived the lock; another writer may have taken it
+            if not self.fence.release(k.lock, token):
+                # the join outlived the lock; its write (if any) was refused by the fence
                 log.warning("topic %s: lock expired before the join finished", k.topic)
 
     # ---- writes -----------------------------------------------------------------
@@ -118,24 +126,49 @@ class TopicState:
     def add_article(self, team: str, topic: str, article: Article, now: datetime) -> Development:
         """Join ``article`` to the topic: fold, join or start a development."""
         k = TopicKeys(team, topic)
-        with self._locked(k):
-            known = self.redis.hget(k.article_development, article.id)
-            if known:
-                dev = self._load_development(k, text(known))
-                if dev is not None:
-                    return dev
-            fp = devs.fingerprint(article)
-            dev, is_copy = self._decide(k, topic, article, fp, now)
-            self._write(k, article, fp, dev, is_copy, now)
-            return dev
+        for _ in range(ATTEMPTS):
+            with self._locked(k) as token:
+                dev = self._join(k, topic, article, now, token)
+            if dev is not None:
+                return dev
+            log.warning(
+                "topic %s: a stalled join of article %s lost the lock; its write was "
+                "discarded and the join starts over",
+                k.topic,
+                article.id,
+            )
+        raise TopicBusy(k.topic)
 
-    def _decide(
-        self, k: TopicKeys, topic: str, article: Article, fp: devs.Fingerprint, now: datetime
-    ) -> tuple[Development, bool]:
-        recent = {
+    def _join(
+        self, k: TopicKeys, topic: str, article: Article, now: datetime, token: str
+    ) -> Development | None:
+        """Read, decide and write under the lock; None when the fence refused the write."""
+        known = self.redis.hget(k.article_development, article.id)
+        if known:
+            dev = self._load_development(k, text(known))
+            if dev is not None:
+                return dev
+        fp = devs.fingerprint(article)
+        recent = self._fingerprints(k)
+        dev, is_copy = self._decide(k, topic, article, fp, recent, now)
+        write = self._write(k, article, fp, dev, is_copy, now, _over_cap(recent, article.id, fp))
+        return dev if self.fence.commit(k.lock, token, write) else None
+
+    def _fingerprints(self, k: TopicKeys) -> dict[str, devs.Fingerprint]:
+        return {
             text(key): serde.loads(devs.Fingerprint, raw)
             for key, raw in self.redis.hgetall(k.fingerprints).items()
         }
+
+    def _decide(
+        self,
+        k: TopicKeys,
+        topic: str,
+        article: Article,
+        fp: devs.Fingerprint,
+        recent: dict[str, devs.Fingerprint],
+        now: datetime,
+    ) -> tuple[Development, bool]:
         original = devs.near_duplicate_of(fp, recent)
         if original:
             dev_id = self.redis.hget(k.article_development, original)
@@ -158,39 +191,35 @@ class TopicState:
         dev: Development,
         is_copy: bool,
         now: datetime,
-    ) -> None:
+        stale: list[str],
+    ) -> FencedWrite:
+        """The join's changes, to be applied together only while the lock is ours."""
         when = (article.published or now).timestamp()
         entries = self._merged_timeline(k, article, now)
-        pipe = self.redis.pipeline(transaction=True)
-        pipe.set(k.development(dev.id), serde.dumps(dev))
-        pipe.zadd(k.developments, {dev.id: devs.rank_score(dev, now)})
+        w = FencedWrite()
+        w.call("SET", k.development(dev.id), serde.dumps(dev))
+        w.call("ZADD", k.developments, devs.rank_score(dev, now), dev.id)
         # digests ask "what changed since T?"; the rank above cannot answer that
-        pipe.zadd(k.dev_changes, {dev.id: dev.updated_at.timestamp()})
-        pipe.hset(k.article_development, article.id, dev.id)
-        pipe.zadd(k.articles, {article.id: when})
+        w.call("ZADD", k.dev_changes, dev.updated_at.timestamp(), dev.id)
+        w.call("HSET", k.article_development, article.id, dev.id)
+        w.call("ZADD", k.articles, when, article.id)
         if article.outlet:
-            pipe.zincrby(k.outlets, 1, article.outlet)
+            w.call("ZINCRBY", k.outlets, 1, article.outlet)
         if not is_copy:
-            pipe.hset(k.fingerprints, article.id, serde.dumps(fp))
-            self._count_names(pipe, k, article)
+            w.call("HSET", k.fingerprints, article.id, serde.dumps(fp))
+            if stale:
+                w.call("HDEL", k.fingerprints, *stale)
+            _count_names(w, k, article)
             for key, entry in entries.items():
-                pipe.hset(k.timeline, key, serde.dumps(entry))
-                pipe.zadd(k.timeline_by_date, {key: entry.date.toordinal()})
+                w.call("HSET", k.timeline, key, serde.dumps(entry))
+                w.call("ZADD", k.timeline_by_date, entry.date.toordinal(), key)
                 if entry.first_seen is not None:
-                    pipe.zadd(k.timeline_seen, {key: entry.first_seen.timestamp()}, nx=True)
-        pipe.hincrby(k.volume, now.date().isoformat(), 1)
-        pipe.hset(k.meta, mapping={"updated_at": now.isoformat()})
-        pipe.execute()
-        self._trim_fingerprints(k)
-
-    def _count_names(self, pipe: RedisClient, k: TopicKeys, article: Article) -> None:
-        for actor in article.actors:
-            pipe.zincrby(k.actors, actor.mentions, actor.id)
-            pipe.hset(k.actor_names, actor.id, serde.dumps(ActorMeta(actor.name, actor.kind)))
-        for place in article.locations:
-            pipe.zincrby(k.places, place.mentions, place.id)
-            meta = PlaceMeta(place.name, place.kind, place.country)
-            pipe.hset(k.place_names, place.id, serde.dumps(meta))
+                    w.call("ZADD", k.timeline_seen, "NX", entry.first_seen.timestamp(), key)
+        w.call("HINCRBY", k.volume, now.date().isoformat(), 1)
+        w.call("HSET", k.meta, "updated_at", now.isoformat())
+        # every landed join moves the version: a reader sees whether one came between its reads
+        w.call("HINCRBY", k.meta, VERSION, 1)
+        return w
 
     def _merged_timeline(
         self, k: TopicKeys, article: Article, now: datetime
@@ -207,15 +236,6 @@ class TopicState:
             else:
                 merged[key] = timeline.merge_event(existing, event, now)
         return merged
-
-    def _trim_fingerprints(self, k: TopicKeys) -> None:
-        size = int(self.redis.hlen(k.fingerprints))
-        if size <= RECENT_FINGERPRINTS:
-            return
-        # the oldest articles by publication time fall out of near-duplicate checks
-        oldest = self.redis.zrange(k.articles, 0, size - RECENT_FINGERPRINTS - 1)
-        if oldest:
-            self.redis.hdel(k.fingerprints, *oldest)
 
     def _load_development(self, k: TopicKeys, dev_id: str) -> Development | None:
         raw = self.redis.get(k.development(dev_id))
@@ -240,13 +260,40 @@ class TopicState:
         events: int = 12,
         scope: str | None = None,
     ) -> TopicSnapshot:
-        """The top of the topic's state, in a constant number of reads.
+        """The top of the topic's state, in a constant number of reads, consistent.
 
         With ``scope`` only that watermark is read (a brief needs the asker's
         alone, and the hash grows with everyone who ever asked); without it, all.
+        The tops (ids, counts) and the records they name take two round trips;
+        the topic's version is read with each, and when a join landed between
+        them both are read again, so a brief never mixes two states (counts of
+        one, developments of the next). After ``SNAPSHOT_TRIES`` busy tries the
+        last read is used: a brief under a flood of joins is at most one join old.
         """
         k = TopicKeys(team, topic)
+        for _ in range(SNAPSHOT_TRIES):
+            top = self._read_top(k, developments, names, events, scope)
+            records, version = self._read_records(k, top)
+            if version == top[0]:
+                break
+        (_, count, outlets, _, actor_rows, place_rows, _, updated, marks) = top
+        dev_raws, actor_metas, place_metas, event_raws = records
+        return TopicSnapshot(
+            article_count=int(count),
+            source_count=int(outlets),
+            developments=[serde.loads(Development, r) for r in dev_raws if r],
+            actors=_ranked(actor_rows, actor_metas),
+            locations=_ranked(place_rows, place_metas),
+            timeline=_best_events(event_raws, events),
+            updated_at=datetime.fromisoformat(updated.decode()) if updated else None,
+            watermarks=_watermarks(marks, scope),
+        )
+
+    def _read_top(
+        self, k: TopicKeys, developments: int, names: int, events: int, scope: str | None
+    ) -> list[Any]:
         pipe = self.redis.pipeline(transaction=False)
+        pipe.hget(k.meta, VERSION)
         pipe.zcard(k.articles)
         pipe.zcard(k.outlets)
         pipe.zrevrange(k.developments, 0, developments - 1)
@@ -258,30 +305,30 @@ class TopicState:
             pipe.hgetall(k.watermarks)
         else:
             pipe.hget(k.watermarks, scope)
-        count, outlets, dev_ids, actor_rows, place_rows, event_keys, updated, marks = pipe.execute()
-        return TopicSnapshot(
-            article_count=int(count),
-            source_count=int(outlets),
-            developments=self._load_developments(k, [d.decode() for d in dev_ids]),
-            actors=ranked_names(self.redis, k.actor_names, actor_rows),
-            locations=ranked_names(self.redis, k.place_names, place_rows),
-            timeline=self._timeline(k, event_keys, events),
-            updated_at=datetime.fromisoformat(updated.decode()) if updated else None,
-            watermarks=_watermarks(marks, scope),
-        )
+        return list(pipe.execute())
 
-    def _timeline(self, k: TopicKeys, event_keys: list[bytes], limit: int) -> list[TimelineEntry]:
-        """The ``limit`` best-attested of the most recent events, in date order.
-
-        Picking by number of sources within a recent pool keeps the events many
-        outlets reported (a ceasefire) over one-source colour from later days.
-        """
-        if not event_keys:
-            return []
-        raws = self.redis.hmget(k.timeline, event_keys)
-        entries = [serde.loads(TimelineEntry, r) for r in raws if r]
-        best = sorted(entries, key=lambda e: (len(e.sources), e.date), reverse=True)[:limit]
-        return sorted(best, key=lambda e: e.date)
+    def _read_records(self, k: TopicKeys, top: list[Any]) -> tuple[list[list[Any]], Any]:
+        """The records the tops name, and the topic's version after reading them."""
+        _, _, _, dev_ids, actor_rows, place_rows, event_keys, _, _ = top
+        pipe = self.redis.pipeline(transaction=False)
+        # one GET per development: a cluster pipeline refuses MGET (at most ``developments``)
+        for dev_id in dev_ids:
+            pipe.get(k.development(text(dev_id)))
+        named = [
+            (k.actor_names, [m for m, _ in actor_rows]),
+            (k.place_names, [m for m, _ in place_rows]),
+            (k.timeline, list(event_keys)),
+        ]
+        for key, members in named:
+            if members:
+                pipe.hmget(key, members)
+        pipe.hget(k.meta, VERSION)
+        answers = list(pipe.execute())
+        version = answers.pop()
+        records: list[list[Any]] = [answers[: len(dev_ids)]]
+        rest = iter(answers[len(dev_ids) :])
+        records += [list(next(rest)) if members else [] for _, members in named]
+        return records, version
 
     @unavailable_on_error
     def set_watermark(self, team: str, topic: str, scope: str, when: datetime) -> None:
@@ -295,6 +342,40 @@ class TopicState:
     @unavailable_on_error
     def contains(self, team: str, topic: str, article_id: str) -> bool:
         return self.redis.zscore(TopicKeys(team, topic).articles, article_id) is not None
+
+
+def _count_names(w: FencedWrite, k: TopicKeys, article: Article) -> None:
+    for actor in article.actors:
+        w.call("ZINCRBY", k.actors, actor.mentions, actor.id)
+        w.call("HSET", k.actor_names, actor.id, serde.dumps(ActorMeta(actor.name, actor.kind)))
+    for place in article.locations:
+        w.call("ZINCRBY", k.places, place.mentions, place.id)
+        meta = PlaceMeta(place.name, place.kind, place.country)
+        w.call("HSET", k.place_names, place.id, serde.dumps(meta))
+
+
+def _over_cap(recent: dict[str, devs.Fingerprint], new_id: str, fp: devs.Fingerprint) -> list[str]:
+    """Ids of the fingerprints to drop so that, with ``new_id`` added, at most
+    ``RECENT_FINGERPRINTS`` remain: the oldest by publication time fall out of
+    near-duplicate checks. Counted over the fingerprints themselves, so a hash
+    that outgrew its cap (older versions trimmed by the wrong count) shrinks back."""
+    kept = {**recent, new_id: fp}
+    excess = len(kept) - RECENT_FINGERPRINTS
+    if excess <= 0:
+        return []
+    by_age = sorted(kept, key=lambda i: (kept[i].published, i))
+    return [i for i in by_age if i != new_id][:excess]
+
+
+def _best_events(raws: list[Any], limit: int) -> list[TimelineEntry]:
+    """The ``limit`` best-attested of the most recent events, in date order.
+
+    Picking by number of sources within a recent pool keeps the events many
+    outlets reported (a ceasefire) over one-source colour from later days.
+    """
+    entries = [serde.loads(TimelineEntry, r) for r in raws if r]
+    best = sorted(entries, key=lambda e: (len(e.sources), e.date), reverse=True)[:limit]
+    return sorted(best, key=lambda e: e.date)
 
 
 def _watermarks(raw: Any, scope: str | None) -> dict[str, datetime]:

@@ -79,3 +79,17 @@ def test_dotenv_ignores_junk_lines(tmp_path: Path) -> None:
     env = tmp_path / ".env"
     env.write_text("no equals sign\n=novalue\nA=1\n")
     assert read_dotenv(env) == {"": "novalue", "A": "1"}
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("true", True), ("1", True), ("Yes", True), ("false", False), ("0", False)],
+)
+def test_allowing_eviction_is_a_yes_or_no(tmp_path: Path, raw: str, expected: bool) -> None:
+    settings = Settings.from_env({"BRIEFBOT_ALLOW_EVICTION": raw}, dotenv=tmp_path / "none")
+    assert settings.allow_eviction is expected
+
+
+def test_a_malformed_yes_or_no_names_the_variable(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="BRIEFBOT_ALLOW_EVICTION"):
+        Settings.from_env({"BRIEFBOT_ALLOW_EVICTION": "sometimes"}, dotenv=tmp_path / "none")

@@ -228,4 +228,4 @@ def test_healthz_turns_ready_once_the_model_is_loaded(
 ) -> None:
     response = slack_post.client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"store": True, "nlp_model": True}
+    assert response.json() == {"store": True, "nlp_model": True, "maxmemory_policy": "noeviction"}

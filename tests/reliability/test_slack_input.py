@@ -18,6 +18,9 @@ import pytest
 
 from bot.deps import Deps
 from bot.runtime import BotServer
+from bot.slack.app import EVENT_CLAIM_TTL
+from bot.store.keys import TeamKeys
+from handlers import messages
 from tests.fakeslack import (
     FakeSlack,
     FakeSocketMode,
@@ -270,3 +273,29 @@ def test_malformed_events_over_socket_mode_are_acknowledged(
         envelope = fake_socket_mode.push_event(payload)
         fake_socket_mode.wait_for_ack(envelope, timeout=10)
     assert socket_front.deps.queue.depth() == 0
+
+
+def test_an_event_is_marked_seen_only_once_its_links_are_queued(
+    front: tuple[BotServer, SlackPoster], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bot, poster = front
+    marker = TeamKeys("T1").event_seen("event:EvClaim1")
+    ttl_while_queueing: list[int] = []
+    real_queue_links = messages.queue_links
+
+    def queue_links(deps: Deps, team: str, event: dict[str, Any]) -> int:
+        ttl_while_queueing.append(int(bot.deps.redis.ttl(marker)))
+        return real_queue_links(deps, team, event)
+
+    monkeypatch.setattr(messages, "queue_links", queue_links)
+    body = event_body(message_event(f"<{LINK}>", event_id="EvClaim1", ts="1700003100.000100"))
+    assert poster.post(body).status_code == 200
+    # killed while queueing, the process would leave only a claim that lapses before
+    # Slack's next retry, so that retry would be handled, not dropped as a repeat
+    assert ttl_while_queueing and 0 < ttl_while_queueing[0] <= EVENT_CLAIM_TTL
+    assert bot.deps.redis.ttl(marker) > EVENT_CLAIM_TTL  # queued: a retry now is a repeat
+    assert bot.deps.queue.depth() == 1
+    # killed after queueing but before the mark: the retry is handled, the link not queued twice
+    bot.deps.redis.delete(marker)
+    assert poster.post(body).status_code == 200
+    assert bot.deps.queue.depth() == 1

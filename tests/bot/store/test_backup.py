@@ -131,9 +131,7 @@ def test_a_cut_short_or_edited_file_writes_nothing(
         "no end line": "".join(lines[:-1]),
         "a line lost": "".join(lines[:1] + lines[2:]),
         "not JSON": "".join([*lines[:1], "{oops\n", *lines[1:]]),
-        "foreign key": "".join(
-            [*lines[:1], lines[1].replace("bb:{t:T1}:urls", "bb:{q}:ingest"), *lines[2:]]
-        ),
+        "foreign key": "".join(lines).replace("bb:{t:T1}:urls", "bb:{q}:ingest"),
     }
     for case, content in cases.items():
         with pytest.raises(InputError):
