@@ -4,9 +4,11 @@ workers, against the fake Slack and a local article server."""
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from bot.deps import Deps
+from bot.ingest.fetch import Fetcher
 from bot.jobs import pipeline
 from bot.runtime import BotServer
 from tests.fakeslack import (
@@ -22,7 +24,7 @@ from tests.fakeslack import (
 )
 from tests.support.app import SlackPoster
 from tests.support.pages import ArticleServer
-from tests.support.seeds import seed_files, serve_seed
+from tests.support.seeds import SYRIA_NAMES, seed_files, seed_path, serve_seed
 
 SYRIA = [p for p in seed_files() if "qamishli" in p.name or "sharaa" in p.name][:4]
 
@@ -112,6 +114,37 @@ def test_a_link_posted_again_points_to_the_earlier_summary(
     assert second.params["thread_ts"] == "1700000002.000100"
     assert "fake.slack/archives" in str(second.params["blocks"])
     assert article_site.route(f"/{SYRIA[1].name}").hits == 1
+
+
+def test_reposts_with_tracking_www_or_a_slash_are_the_same_article(
+    deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack, article_site: ArticleServer
+) -> None:
+    """The same story posted four ways: fetched once, then three pointer replies.
+
+    A name (news.test, every name resolving to the local site) lets ``www.``
+    differ; the repost lookup must use the canonical URL, not the raw one."""
+    port = article_site.port
+    allow = (f"news.test:{port}", f"www.news.test:{port}")
+    deps._fetcher = Fetcher(
+        replace(deps.settings, fetch_allow_hosts=allow), resolver=lambda host, p: ["127.0.0.1"]
+    )
+    article_site.html("/2024/bridge-vote", seed_path(SYRIA_NAMES[3]).read_text())
+    first = f"http://news.test:{port}/2024/bridge-vote?id=7"
+    reposts = [
+        f"http://www.news.test:{port}/2024/bridge-vote?id=7",
+        f"http://news.test:{port}/2024/bridge-vote/?utm_source=twitter&id=7&fbclid=x1",
+        f"HTTP://WWW.News.Test:{port}/2024/bridge-vote/?id=7&utm_medium=email#comments",
+    ]
+    slack_post.post(event_body(message_event(f"<{first}>", ts="1700000010.000100")))
+    fake_slack.wait_for("chat.postMessage", timeout=30)
+    for n, url in enumerate(reposts, start=2):
+        ts = f"17000000{10 + n}.000100"
+        slack_post.post(event_body(message_event(f"again <{url}>", ts=ts)))
+        reply = fake_slack.wait_for("chat.postMessage", count=n, timeout=30)[-1]
+        assert reply.params["thread_ts"] == ts
+        assert "fake.slack/archives" in str(reply.params["blocks"]), url
+    assert article_site.route("/2024/bridge-vote").hits == 1
+    assert [r.path for r in article_site.requests] == ["/2024/bridge-vote?id=7"]
 
 
 def test_bots_edits_and_deletions_are_ignored(
