@@ -4,10 +4,6 @@ errors), and two ``briefbot serve`` processes on one Redis sending once."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -26,7 +22,8 @@ from bot.slack.client import make_web_client
 from bot.slack.digests import SlackDigestSender
 from handlers.digests import answer_digest_command
 from tests.fakeslack import FakeSlack, command_body, slash_command
-from tests.support.app import SECRET, SlackPoster, start_bot
+from tests.support.app import SECRET, SlackPoster, counter, start_bot
+from tests.support.processes import BriefbotProcess, bot_command, briefbot_env
 from tests.support.seeds import SYRIA_NAMES, seed_path
 from tests.support.subscriptions import add_subscription
 from tests.support.waiting import wait_until
@@ -118,11 +115,6 @@ def slack_scheduler(deps: Deps) -> DigestScheduler:
     return DigestScheduler(deps, sender, grace_seconds=3600)
 
 
-def counter(deps: Deps, name: str, **labels: str) -> float:
-    value = deps.metrics.registry.get_sample_value(name, labels)
-    return float(value or 0.0)
-
-
 def test_many_digests_due_at_once_are_all_posted_through_a_429(
     deps: Deps, fake_slack: FakeSlack
 ) -> None:
@@ -163,58 +155,22 @@ def test_a_slack_error_keeps_the_watermark_and_a_later_tick_posts(
 # ---- two serve processes ------------------------------------------------------------------
 
 
-class ServeProcess:
-    """``python -m bot serve --port 0`` with its log in a file."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.log = log
-        self._file = log.open("wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--port", "0", "--no-workers"],
-            env=env,
-            cwd=log.parent,
-            stdout=self._file,
-            stderr=subprocess.STDOUT,
-        )
-
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def terminate(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-
-    def stop(self) -> None:
-        """SIGTERM (the drain ``serve`` does in production), then wait; kill if stuck."""
-        if self.proc.poll() is None:
-            self.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self._file.close()
-
-
 @pytest.fixture
 def serve_env(redis_url: str, fake_slack: FakeSlack, tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "BRIEFBOT_"))}
-    env.update(
-        {
-            "REDIS_URL": redis_url,
-            "SLACK_BOT_TOKEN": "xoxb-test-token",
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": fake_slack.base_url,
-            "BRIEFBOT_DATA_DIR": str(tmp_path / "data"),
-            "BRIEFBOT_LOG_LEVEL": "DEBUG",
-        }
+    return briefbot_env(
+        REDIS_URL=redis_url,
+        SLACK_BOT_TOKEN="xoxb-test-token",
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=fake_slack.base_url,
+        BRIEFBOT_DATA_DIR=str(tmp_path / "data"),
+        BRIEFBOT_LOG_LEVEL="DEBUG",
     )
-    return env
 
 
 @pytest.fixture
-def two_servers(serve_env: dict[str, str], tmp_path: Path) -> Iterator[list[ServeProcess]]:
-    procs = [ServeProcess(serve_env, tmp_path / f"serve-{i}.log") for i in range(2)]
+def two_servers(serve_env: dict[str, str], tmp_path: Path) -> Iterator[list[BriefbotProcess]]:
+    command = bot_command("serve", "--port", "0", "--no-workers")
+    procs = [BriefbotProcess(command, serve_env, tmp_path / f"serve-{i}.log") for i in range(2)]
     try:
         yield procs
     finally:
@@ -226,7 +182,7 @@ def two_servers(serve_env: dict[str, str], tmp_path: Path) -> Iterator[list[Serv
 
 @pytest.mark.timeout(150)
 def test_two_serve_processes_post_a_due_digest_once(
-    two_servers: list[ServeProcess], fake_slack: FakeSlack, redis_client: Any
+    two_servers: list[BriefbotProcess], fake_slack: FakeSlack, redis_client: Any
 ) -> None:
     wait_until(
         "both serve processes to listen",

@@ -22,7 +22,7 @@ from tests.fakeslack import (
     message_event,
     slash_command,
 )
-from tests.support.app import SlackPoster
+from tests.support.app import SlackPoster, counter, wait_idle
 from tests.support.pages import ArticleServer
 from tests.support.seeds import SYRIA_NAMES, seed_files, seed_path, serve_seed
 
@@ -98,7 +98,10 @@ def test_a_posted_link_gets_one_threaded_reply_and_a_retry_none(
         event_body(event), headers={"X-Slack-Retry-Num": "1", "X-Slack-Retry-Reason": "timeout"}
     )
     assert retried.status_code == 200
-    time.sleep(1.5)  # give a wrongly queued second job the time to show up
+    # dropped as a repeat by its event id, before the ack: not left to the queue's dedupe
+    assert counter(deps, "briefbot_events_total", type="event:message", outcome="repeat") == 1
+    assert counter(deps, "briefbot_events_total", type="message", outcome="queued") == 1
+    wait_idle(deps)
     assert len(fake_slack.calls("chat.postMessage")) == 1
     assert article_site.route(f"/{SYRIA[0].name}").hits == 1
 
@@ -148,7 +151,7 @@ def test_reposts_with_tracking_www_or_a_slash_are_the_same_article(
 
 
 def test_bots_edits_and_deletions_are_ignored(
-    slack_post: SlackPoster, fake_slack: FakeSlack, article_site: ArticleServer
+    deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack, article_site: ArticleServer
 ) -> None:
     url = serve_seed(article_site, SYRIA[0].name)
     for event in (
@@ -158,7 +161,8 @@ def test_bots_edits_and_deletions_are_ignored(
         message_event(f"<{url}>", user="UBOT"),
     ):
         assert slack_post.post(event_body(event)).status_code == 200
-    time.sleep(1.5)
+    # links are queued before the ack: after four acks, nothing was
+    assert deps.queue.depth() == 0 and deps.queue.pending() == 0
     assert fake_slack.calls("chat.postMessage") == []
     assert article_site.route(f"/{SYRIA[0].name}").hits == 0
 
@@ -179,13 +183,13 @@ def test_a_title_with_channel_mention_pings_nobody(
 
 
 def test_a_429_on_reply_is_retried_and_posts_once(
-    slack_post: SlackPoster, fake_slack: FakeSlack, article_site: ArticleServer
+    deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack, article_site: ArticleServer
 ) -> None:
     fake_slack.fail_next("chat.postMessage", status=429, retry_after=1)
     url = serve_seed(article_site, SYRIA[2].name)
     slack_post.post(event_body(message_event(f"<{url}>")))
     fake_slack.wait_for("chat.postMessage", timeout=30)
-    time.sleep(1.0)
+    wait_idle(deps)
     assert len(fake_slack.calls("chat.postMessage")) == 1
     assert len(fake_slack.calls("chat.postMessage", include_failed=True)) == 2
 
@@ -236,13 +240,13 @@ def test_link_shared_is_unfurled(
 
 
 def test_metrics_after_a_command_and_an_ingest(
-    server: BotServer, slack_post: SlackPoster, fake_slack: FakeSlack, article_site: ArticleServer
+    deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack, article_site: ArticleServer
 ) -> None:
     command(slack_post, "help")
     url = serve_seed(article_site, SYRIA[0].name)
     slack_post.post(event_body(message_event(f"<{url}>")))
     fake_slack.wait_for("chat.postMessage", timeout=30)
-    time.sleep(0.5)
+    wait_idle(deps)  # the job's own timings are recorded once it is settled
     text = slack_post.client.get("/metrics").text
     for series in (
         'briefbot_commands_total{kind="help",outcome="ok"}',

@@ -31,9 +31,6 @@ import httpx
 
 from tests.support.paths import REPO
 
-#: the settings every long-running test process gets unless told otherwise
-QUIET = {"BRIEFBOT_LOG_LEVEL": "INFO"}
-
 
 def briefbot_env(**values: str) -> dict[str, str]:
     """This process's environment without briefbot's settings, plus ``values``;
@@ -46,7 +43,6 @@ def briefbot_env(**values: str) -> dict[str, str]:
     env["PYTHONPATH"] = os.pathsep.join(
         [str(REPO), *([env["PYTHONPATH"]] if env.get("PYTHONPATH") else [])]
     )
-    env.update(QUIET)
     env.update(values)
     return env
 

@@ -26,6 +26,7 @@ from bot.jobs.worker import (
     run_workers,
 )
 from tests.support.paths import REPO
+from tests.support.processes import briefbot_env
 from tests.support.queues import make_queue
 from tests.support.redis_proc import RedisProc
 from tests.support.waiting import wait_until
@@ -420,9 +421,8 @@ def test_redis_restart_with_aof_loses_no_job(redis_server: RedisProc) -> None:
 
 def spawn_worker(redis_url: str, consumer: str, idle_ms: int) -> subprocess.Popen[bytes]:
     script = ROOT / "tests" / "support" / "worker_proc.py"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, str(script), redis_url, consumer, str(idle_ms)], cwd=ROOT, env=env
+        [sys.executable, str(script), redis_url, consumer, str(idle_ms)], env=briefbot_env()
     )
 
 
