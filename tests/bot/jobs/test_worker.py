@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -299,10 +298,13 @@ def test_heartbeat_keeps_a_long_job_from_being_reclaimed(redis_client: redis.Red
     try:
         assert entered.wait(10)
         rival = make_queue(redis_client, "rival", idle_ms=1000)
-        watch_until = time.monotonic() + 2.5  # well past claim_idle
-        while time.monotonic() < watch_until:
+
+        def outlived_claim_idle() -> bool:
             assert rival.claim(block_ms=0) is None, "a live worker's job was reclaimed"
-            time.sleep(0.05)
+            age = queue.oldest_age_seconds()  # by Redis' clock, since the job was queued
+            return age is not None and age > 2.5  # claim_idle (1 s) passed twice over
+
+        wait_until("the job to outlive claim_idle", outlived_claim_idle, limit=30)
     finally:
         gate.set()
         thread.join(10)
