@@ -3,14 +3,20 @@ workers, against the fake Slack and a local article server."""
 
 from __future__ import annotations
 
+import json
+import re
 import time
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
+from bot import service
 from bot.deps import Deps
 from bot.ingest.fetch import Fetcher
 from bot.jobs import pipeline
 from bot.runtime import BotServer
+from handlers.commands import FAILED
 from tests.fakeslack import (
     FakeSlack,
     app_home_opened_event,
@@ -23,6 +29,7 @@ from tests.fakeslack import (
     slash_command,
 )
 from tests.support.app import SlackPoster, counter, wait_idle
+from tests.support.invented import GRAIN_PAGE
 from tests.support.pages import ArticleServer
 from tests.support.seeds import SYRIA_NAMES, seed_files, seed_path, serve_seed
 
@@ -42,6 +49,15 @@ def command(slack_post: SlackPoster, text: str, **kw: str) -> dict:
 
 def block_text(blocks: list[dict]) -> str:
     return str(blocks)
+
+
+def block_texts(blocks: list[dict] | str) -> list[str]:
+    """Every mrkdwn text of a message's blocks (sections, their fields, context lines)."""
+    found: list[str] = []
+    for block in json.loads(blocks) if isinstance(blocks, str) else blocks:
+        parts = [block.get("text"), *block.get("fields", []), *block.get("elements", [])]
+        found += [p["text"] for p in parts if isinstance(p, dict) and "text" in p]
+    return found
 
 
 def test_brief_answers_in_the_ack_with_valid_blocks(deps: Deps, slack_post: SlackPoster) -> None:
@@ -180,6 +196,28 @@ def test_a_title_with_channel_mention_pings_nobody(
     reply = fake_slack.wait_for("chat.postMessage", timeout=30)[0]
     sent = str(reply.params.get("blocks")) + str(reply.params.get("text"))
     assert "<!channel>" not in sent
+    # not dropped either: the reader sees the title's text, escaped as plain characters
+    assert "|&lt;!channel&gt; " in str(reply.params.get("blocks"))  # the linked title
+
+
+def test_a_link_reply_names_the_actor_the_place_and_the_development(
+    slack_post: SlackPoster, fake_slack: FakeSlack, article_site: ArticleServer
+) -> None:
+    url = article_site.html("/grain.html", GRAIN_PAGE.html())
+    slack_post.post(event_body(message_event(f"<{url}>", ts="1700000020.000100")))
+    reply = fake_slack.wait_for("chat.postMessage", timeout=30)[0]
+    texts = block_texts(reply.params["blocks"])
+    fields = [t for t in texts if t.startswith(("*Key actors*", "*Places*"))]
+    actors = next(t for t in fields if t.startswith("*Key actors*"))
+    places = next(t for t in fields if t.startswith("*Places*"))
+    assert GRAIN_PAGE.actor in actors
+    assert f"{GRAIN_PAGE.place} ({GRAIN_PAGE.country})" in places
+    line = rf"storyline in _{GRAIN_PAGE.topic}_: \*(.+?)\*"
+    storyline = re.search(line, "\n".join(texts))
+    assert storyline is not None, texts
+    # the development the reply names is the one the topic's brief shows
+    brief = block_text(command(slack_post, GRAIN_PAGE.topic)["blocks"])
+    assert storyline.group(1) in brief
 
 
 def test_a_429_on_reply_is_retried_and_posts_once(
@@ -228,6 +266,37 @@ def test_post_button_posts_the_brief_to_the_channel(
     posted = fake_slack.wait_for("chat.postMessage", timeout=10)[0]
     assert posted.params["channel"] == "C1" and "Qamishli" in str(posted.params["blocks"])
     assert fake_slack.wait_for_response("r1")
+
+
+def test_follow_button_follows_the_topic(
+    deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack
+) -> None:
+    ingest_seeds(deps)
+    payload = block_action("brief_follow", "syria", response_url=fake_slack.response_url("f1"))
+    assert slack_post.post(interactive_body(payload)).status_code == 200
+    [answer] = fake_slack.wait_for_response("f1")
+    assert answer.body == {"text": "You now follow syria.", "replace_original": False}
+    assert deps.store.followed("T1", "U1") == ["syria"]
+
+
+def test_an_unexpected_failure_gets_the_generic_answer_not_the_detail(
+    deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("internal detail 7f3a")
+
+    monkeypatch.setattr(service, "brief_for", broken)
+    monkeypatch.setattr(service, "follow", broken)
+    answer = command(slack_post, "syria")
+    assert answer["response_type"] == "ephemeral"
+    assert FAILED in block_text(answer["blocks"]) and "7f3a" not in str(answer)
+    assert counter(deps, "briefbot_commands_total", kind="failed", outcome="error") == 1
+    for action, sink in (("brief_follow", "f2"), ("brief_post", "p2")):
+        payload = block_action(action, "syria", response_url=fake_slack.response_url(sink))
+        assert slack_post.post(interactive_body(payload)).status_code == 200
+        [response] = fake_slack.wait_for_response(sink)
+        assert response.body == {"text": FAILED, "replace_original": False}, action
+    assert deps.store.followed("T1", "U1") == []
 
 
 def test_link_shared_is_unfurled(
