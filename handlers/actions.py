@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import TYPE_CHECKING, Any
 
 from slack_bolt import Ack, App, Respond
@@ -9,9 +10,12 @@ from slack_sdk import WebClient
 
 from bot import render, service
 from bot.errors import BriefbotError
+from handlers.commands import FAILED
 
 if TYPE_CHECKING:
     from bot.deps import Deps
+
+log = logging.getLogger(__name__)
 
 
 def _who(body: dict[str, Any]) -> tuple[str, str, str]:
@@ -30,6 +34,13 @@ def register(app: App, deps: Deps) -> None:
     @app.action("brief_post")
     def post_brief(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         ack()
+        try:
+            _post_brief(body, client, respond)
+        except Exception:
+            log.exception("post button failed team=%s", _who(body)[0])
+            respond(text=FAILED, replace_original=False)
+
+    def _post_brief(body: dict[str, Any], client: WebClient, respond: Respond) -> None:
         team, user, channel = _who(body)
         try:
             brief = service.brief_for(deps, team, _topic(body), user=user, mark_seen=False)
@@ -51,5 +62,9 @@ def register(app: App, deps: Deps) -> None:
             topic = service.follow(deps, team, user, _topic(body))
         except BriefbotError as exc:
             respond(text=f"Could not follow: {exc}", replace_original=False)
+            return
+        except Exception:
+            log.exception("follow button failed team=%s", team)
+            respond(text=FAILED, replace_original=False)
             return
         respond(text=f"You now follow {topic.name}.", replace_original=False)

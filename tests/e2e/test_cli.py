@@ -3,24 +3,22 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.processes import bot_command, briefbot_env
 from tests.support.seeds import copy_seeds
 
 
 def briefbot(
     *args: str, data_dir: Path, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[str]:
-    environ = {k: v for k, v in os.environ.items() if k != "REDIS_URL"}
-    environ.update({"BRIEFBOT_DATA_DIR": str(data_dir), "BRIEFBOT_LOG_LEVEL": "WARNING"})
+    environ = briefbot_env(BRIEFBOT_DATA_DIR=str(data_dir), BRIEFBOT_LOG_LEVEL="WARNING")
     environ.update(env or {})
     return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
+        bot_command(*args),
         capture_output=True,
         text=True,
         env=environ,

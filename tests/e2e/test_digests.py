@@ -4,10 +4,6 @@ errors), and two ``briefbot serve`` processes on one Redis sending once."""
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -26,7 +22,8 @@ from bot.slack.client import make_web_client
 from bot.slack.digests import SlackDigestSender
 from handlers.digests import answer_digest_command
 from tests.fakeslack import FakeSlack, command_body, slash_command
-from tests.support.app import SECRET, SlackPoster, start_bot
+from tests.support.app import SECRET, SlackPoster, counter, start_bot
+from tests.support.processes import BriefbotProcess, bot_command, briefbot_env
 from tests.support.seeds import SYRIA_NAMES, seed_path
 from tests.support.subscriptions import add_subscription
 from tests.support.waiting import wait_until
@@ -118,11 +115,6 @@ def slack_scheduler(deps: Deps) -> DigestScheduler:
     return DigestScheduler(deps, sender, grace_seconds=3600)
 
 
-def counter(deps: Deps, name: str, **labels: str) -> float:
-    value = deps.metrics.registry.get_sample_value(name, labels)
-    return float(value or 0.0)
-
-
 def test_many_digests_due_at_once_are_all_posted_through_a_429(
     deps: Deps, fake_slack: FakeSlack
 ) -> None:
@@ -163,81 +155,52 @@ def test_a_slack_error_keeps_the_watermark_and_a_later_tick_posts(
 # ---- two serve processes ------------------------------------------------------------------
 
 
-class ServeProcess:
-    """``python -m bot serve --port 0`` with its log in a file."""
-
-    def __init__(self, env: dict[str, str], log: Path) -> None:
-        self.log = log
-        self._file = log.open("wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--port", "0", "--no-workers"],
-            env=env,
-            cwd=log.parent,
-            stdout=self._file,
-            stderr=subprocess.STDOUT,
-        )
-
-    def text(self) -> str:
-        return self.log.read_text(errors="replace")
-
-    def terminate(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-
-    def stop(self) -> None:
-        """SIGTERM (the drain ``serve`` does in production), then wait; kill if stuck."""
-        if self.proc.poll() is None:
-            self.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=5)
-        self._file.close()
-
-
 @pytest.fixture
 def serve_env(redis_url: str, fake_slack: FakeSlack, tmp_path: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "BRIEFBOT_"))}
-    env.update(
-        {
-            "REDIS_URL": redis_url,
-            "SLACK_BOT_TOKEN": "xoxb-test-token",
-            "SLACK_SIGNING_SECRET": SECRET,
-            "SLACK_API_URL": fake_slack.base_url,
-            "BRIEFBOT_DATA_DIR": str(tmp_path / "data"),
-            "BRIEFBOT_LOG_LEVEL": "DEBUG",
-        }
+    return briefbot_env(
+        REDIS_URL=redis_url,
+        SLACK_BOT_TOKEN="xoxb-test-token",
+        SLACK_SIGNING_SECRET=SECRET,
+        SLACK_API_URL=fake_slack.base_url,
+        BRIEFBOT_DATA_DIR=str(tmp_path / "data"),
+        BRIEFBOT_LOG_LEVEL="DEBUG",
     )
-    return env
 
 
 @pytest.fixture
-def two_servers(serve_env: dict[str, str], tmp_path: Path) -> Iterator[list[ServeProcess]]:
-    procs = [ServeProcess(serve_env, tmp_path / f"serve-{i}.log") for i in range(2)]
+def start_servers(
+    serve_env: dict[str, str], tmp_path: Path
+) -> Iterator[Callable[[int], list[BriefbotProcess]]]:
+    """Starts ``count`` ``serve --no-workers`` processes; all stopped (SIGTERM) at the end."""
+    started: list[BriefbotProcess] = []
+
+    def start(count: int) -> list[BriefbotProcess]:
+        command = bot_command("serve", "--port", "0", "--no-workers")
+        for i in range(count):
+            log = tmp_path / f"serve-{len(started) + i}.log"
+            started.append(BriefbotProcess(command, serve_env, log))
+        return started[-count:]
+
     try:
-        yield procs
+        yield start
     finally:
-        for proc in procs:
+        for proc in started:
             proc.terminate()
-        for proc in procs:
+        for proc in started:
             proc.stop()
 
 
 @pytest.mark.timeout(150)
 def test_two_serve_processes_post_a_due_digest_once(
-    two_servers: list[ServeProcess], fake_slack: FakeSlack, redis_client: Any
+    start_servers: Callable[[int], list[BriefbotProcess]],
+    fake_slack: FakeSlack,
+    redis_client: Any,
 ) -> None:
-    wait_until(
-        "both serve processes to listen",
-        lambda: all("serve: HTTP on" in p.text() for p in two_servers),
-        limit=60,
-        every=0.2,
-    )
+    """A slot already due when two replicas start: each one's start-up tick (the
+    catch-up after a restart) finds it due, and the claim lets exactly one post it.
+    No waiting for the next minute on the wall clock."""
     now = datetime.now(UTC)
-    due = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
-    if (due - now).total_seconds() < 3:  # too close to call: the minute after
-        due += timedelta(minutes=1)
+    due = now.replace(second=0, microsecond=0)
     sub = Subscriptions(redis_client).add(
         Subscription(
             id="",
@@ -248,20 +211,20 @@ def test_two_serve_processes_post_a_due_digest_once(
             minute=due.minute,
             days="daily",
             timezone="UTC",
-            created_at=now.isoformat(),
+            created_at=(now - timedelta(days=1)).isoformat(),
         )
     )
-    fake_slack.wait_for("chat.postMessage", timeout=(due - now).total_seconds() + 40)
-    # both replicas finished their tick of that minute: one sent, the other did not
-    tick = f"digest tick done at={due.strftime('%Y-%m-%dT%H:%M')}"
+    servers = start_servers(2)
+    fake_slack.wait_for("chat.postMessage", timeout=90)
+    # both replicas finished a tick that saw the subscription: one sent, the other did not
     wait_until(
         "both replicas to tick",
-        lambda: all(tick in p.text() for p in two_servers),
-        limit=30,
+        lambda: all("digest tick done" in p.text() for p in servers),
+        limit=60,
         every=0.2,
     )
-    slot = f"digest sent sub={sub.key} slot={due.strftime('%Y-%m-%dT%H:%M')}"
-    assert sum(slot in p.text() for p in two_servers) == 1
+    slot = f"digest sent sub={sub.key} slot={sub.slot_id(due)}"
+    assert sum(slot in p.text() for p in servers) == 1
     messages = fake_slack.messages("CDUE")
     assert len(messages) == 1 and "digest" in messages[0]["text"].lower()
     assert len(fake_slack.calls("chat.postMessage")) == 1

@@ -11,10 +11,8 @@ answer and everything posted to the fake Slack are then searched for them.
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,12 +23,11 @@ import pytest
 from tests.fakeslack import FakeSlack, command_body, event_body, message_event, slash_command
 from tests.support.app import SlackPoster
 from tests.support.pages import ArticleServer
-from tests.support.paths import REPO
+from tests.support.processes import bot_command, briefbot_env
 from tests.support.redis_proc import RedisProc, free_port
 from tests.support.seeds import SYRIA_NAMES, serve_seed
 from tests.support.waiting import wait_until
 
-ROOT = REPO
 BOT_TOKEN = "xoxb-1111-2222-BotTokenS3cretValue"
 SIGNING_SECRET = "signing-S3cret-5f1e9a7c"
 REDIS_PASSWORD = "redis-S3cret-pw"
@@ -40,23 +37,16 @@ SECRETS = (BOT_TOKEN, "BotTokenS3cretValue", SIGNING_SECRET, "S3cret-5f1e9a7c", 
 def environment(
     redis: RedisProc, slack: FakeSlack, site: ArticleServer, tmp: Path
 ) -> dict[str, str]:
-    env = {
-        k: v for k, v in os.environ.items() if not k.startswith(("BRIEFBOT_", "SLACK_", "REDIS_"))
-    }
-    env.update(
-        {
-            "REDIS_URL": redis.url,
-            "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-            "SLACK_API_URL": slack.base_url,
-            "BRIEFBOT_FETCH_ALLOW_HOSTS": site.allow_entry,
-            "BRIEFBOT_JOB_CLAIM_IDLE": "1",
-            "BRIEFBOT_LOG_LEVEL": "DEBUG",
-            "BRIEFBOT_DATA_DIR": str(tmp / "data"),
-            "PYTHONPATH": str(ROOT),
-        }
+    return briefbot_env(
+        REDIS_URL=redis.url,
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.base_url,
+        BRIEFBOT_FETCH_ALLOW_HOSTS=site.allow_entry,
+        BRIEFBOT_JOB_CLAIM_IDLE="1",
+        BRIEFBOT_LOG_LEVEL="DEBUG",
+        BRIEFBOT_DATA_DIR=str(tmp / "data"),
     )
-    return env
 
 
 @pytest.fixture
@@ -75,7 +65,7 @@ def test_secrets_never_reach_logs_answers_or_slack(
     log_path = tmp_path / "serve.log"
     with log_path.open("w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "bot", "serve", "--port", str(port)],
+            bot_command("serve", "--port", str(port)),
             env=env,
             cwd=tmp_path,
             stdout=log,
@@ -94,7 +84,7 @@ def test_secrets_never_reach_logs_answers_or_slack(
         proc.send_signal(signal.SIGTERM)
         proc.wait(60)
     status = subprocess.run(
-        [sys.executable, "-m", "bot", "status"],
+        bot_command("status"),
         env=env,
         cwd=tmp_path,
         capture_output=True,

@@ -3,6 +3,8 @@
 ``start_bot`` serves ``Deps`` with the bolt app (and, by default, workers in
 threads) on a free port of 127.0.0.1; ``SlackPoster.to(bot)`` signs requests
 with ``SECRET``, the signing secret the test settings give the app.
+``counter`` reads one of the app's metrics; ``wait_idle`` waits until its queue
+has no job left, waiting or in hand (so every reply a job makes has been posted).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import httpx
 from bot.deps import Deps
 from bot.runtime import BotServer
 from tests.fakeslack import signed_headers
+from tests.support.waiting import wait_until
 
 SECRET = "test-signing-secret"
 
@@ -21,6 +24,25 @@ def start_bot(deps: Deps, *, workers: bool = True) -> BotServer:
     bot = BotServer(deps, port=0, workers=workers, host="127.0.0.1")
     bot.start()
     return bot
+
+
+def counter(deps: Deps, name: str, **labels: str) -> float:
+    """The value of metric sample ``name`` with ``labels`` (0 when never counted)."""
+    value = deps.metrics.registry.get_sample_value(name, labels)
+    return float(value or 0.0)
+
+
+def wait_idle(deps: Deps, limit: float = 60.0) -> None:
+    """Until the workspace queue is empty: no job waiting, none in a worker's hands.
+
+    A job is acknowledged only after its reply was posted, so afterwards the
+    replies are all there; a job queued by mistake would have run by then too.
+    """
+    wait_until(
+        "the queue to be empty",
+        lambda: deps.queue.depth() == 0 and deps.queue.pending() == 0,
+        limit=limit,
+    )
 
 
 class SlackPoster:

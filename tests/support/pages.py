@@ -3,7 +3,8 @@
 ``ArticleServer`` is a threaded ``http.server`` on 127.0.0.1 (port chosen by
 the OS) that serves registered routes: status, headers and body bytes, with an
 optional delay before the answer, a slow drip of the body, a body repeated
-many times (50 MB without holding 50 MB), and redirects. It records each
+many times (50 MB without holding 50 MB), redirects, and a page held
+unanswered until the test releases it (``hold``). It records each
 request and how many body bytes each route managed to send::
 
     with ArticleServer() as server:
@@ -41,6 +42,8 @@ class Route:
     chunk_size: int = 64 * 1024
     repeat: int = 1  # the body is sent this many times
     content_length: bool = True  # send a Content-Length header
+    # when set, the answer waits until the test sets it: a page certainly "in hand"
+    hold: threading.Event | None = None
     # filled in while serving
     hits: int = 0
     bytes_sent: int = 0
@@ -186,6 +189,9 @@ class _Handler(BaseHTTPRequestHandler):
     def _answer(self, route: Route, stopping: threading.Event) -> None:
         if route.delay and stopping.wait(route.delay):
             return
+        while route.hold is not None and not route.hold.wait(0.05):
+            if stopping.is_set():
+                return
         self.send_response(route.status)
         for name, value in route.headers:
             self.send_header(name, value)

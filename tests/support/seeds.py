@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from tests.support.pages import ArticleServer
 
@@ -23,9 +24,9 @@ def seed_path(name: str) -> Path:
     return Path(str(resources.files("bot.seeds").joinpath("articles"))) / name
 
 
-def serve_seed(site: ArticleServer, name: str, path: str | None = None) -> str:
-    """Serve one seed article on the local site; returns its URL."""
-    return site.html(path or f"/{name}", seed_path(name).read_text())
+def serve_seed(site: ArticleServer, name: str, path: str | None = None, **options: Any) -> str:
+    """Serve one seed article on the local site (``options``: ``Route`` fields); returns its URL."""
+    return site.html(path or f"/{name}", seed_path(name).read_text(), **options)
 
 
 def copy_seeds(tmp_path: Path, names: list[str] | None = None) -> Path:

@@ -91,6 +91,17 @@ def test_host_allowed_matches_port_rules() -> None:
     assert not host_allowed("other.test", 80, allow)
 
 
+@pytest.mark.parametrize(
+    "host",
+    ["evilsite.test", "evil-site.test", "site.test.evil", "sub.site.test", "site.tes", "ite.test"],
+)
+def test_allow_entries_match_the_whole_host_not_a_part(host: str) -> None:
+    """``site.test`` exempts that host only: no suffix, prefix or sub-domain match."""
+    assert host_allowed("site.test", 80, ("site.test",))
+    assert not host_allowed(host, 80, ("site.test",))
+    assert not host_allowed(host, 8080, ("site.test:8080",))
+
+
 def test_normalize_host() -> None:
     assert normalize_host("[::FFFF:7F00:1]") == "::ffff:7f00:1"
     assert normalize_host("0x7f.1") == "127.0.0.1"

@@ -328,6 +328,34 @@ def test_bare_allow_entry_exempts_every_port(server: ArticleServer) -> None:
             assert fetcher.fetch(other.url("/a")).status == 200
 
 
+@pytest.mark.parametrize(
+    "host", ["evilsite.test", "evil-site.test", "site.test.evil", "sub.site.test", "www.site.test"]
+)
+def test_an_allowed_name_does_not_exempt_look_alike_hosts(server: ArticleServer, host: str) -> None:
+    """Every name resolves to loopback here: ``site.test`` (allowed) reaches the
+    server, a host that only contains or extends that name is refused before any
+    connection, as the DNS answer is private."""
+    server.html("/a", PAGE)
+    resolver = static_resolver("127.0.0.1")
+    with make_fetcher(allow=("site.test",), resolver=resolver) as fetcher:
+        assert fetcher.fetch(f"http://site.test:{server.port}/a").status == 200
+        with pytest.raises(AddressNotAllowed) as caught:
+            fetcher.fetch(f"http://{host}:{server.port}/a")
+    assert caught.value.reason == "address not allowed (loopback)"
+    assert server.route("/a").hits == 1
+
+
+@pytest.mark.parametrize("host", ["evilsite.test", "site.test.evil", "sub.site.test"])
+def test_look_alike_hosts_answering_a_private_address_are_refused(host: str) -> None:
+    resolver = static_resolver("10.0.0.7")
+    with (
+        make_fetcher(allow=("site.test",), resolver=resolver) as fetcher,
+        pytest.raises(AddressNotAllowed) as caught,
+    ):
+        fetcher.fetch(f"http://{host}/story")
+    assert caught.value.reason == "address not allowed (private network)"
+
+
 def test_allow_entry_by_name_does_not_exempt_the_same_address_by_another_name(
     server: ArticleServer,
 ) -> None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import pytest
 import redis
 
@@ -21,6 +19,12 @@ def owner(client: redis.Redis, job_id: str) -> str | None:
         return None
     name = rows[0]["consumer"]
     return name.decode() if isinstance(name, bytes) else str(name)
+
+
+def idle_ms(client: redis.Redis, job_id: str) -> int:
+    """How long, by Redis' clock, ``job_id`` has been pending without a touch."""
+    [row] = client.xpending_range(QueueKeys.ingest, QueueKeys.group, job_id, job_id, 1)
+    return int(row["time_since_delivered"])
 
 
 def test_enqueue_claim_ack_round_trip(redis_client: redis.Redis) -> None:
@@ -146,7 +150,9 @@ def test_reclaim_looks_past_fresh_pending_jobs(redis_client: redis.Redis) -> Non
     claimed = [busy.claim(block_ms=10) for _ in range(25)]
     stale = crashed.claim(block_ms=10)
     assert stale is not None and stale.id == stale_id and all(claimed)
-    time.sleep(0.3)  # let every job go idle, then keep busy's 25 jobs fresh
+    # by Redis' clock every job is now idle past 200 ms (the stale one was delivered
+    # last); then busy's 25 jobs are kept fresh and only the stale one may be reclaimed
+    wait_until("the jobs to go idle", lambda: idle_ms(redis_client, stale_id) > 200, limit=10)
     for job in claimed:
         assert job is not None and busy.touch(job)
     rescuer = make_queue(redis_client, "rescuer", idle_ms=200)

@@ -8,7 +8,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from bot.jobs.worker import (
     run_workers,
 )
 from tests.support.paths import REPO
+from tests.support.processes import briefbot_env
 from tests.support.queues import make_queue
 from tests.support.redis_proc import RedisProc
 from tests.support.waiting import wait_until
@@ -298,10 +298,13 @@ def test_heartbeat_keeps_a_long_job_from_being_reclaimed(redis_client: redis.Red
     try:
         assert entered.wait(10)
         rival = make_queue(redis_client, "rival", idle_ms=1000)
-        watch_until = time.monotonic() + 2.5  # well past claim_idle
-        while time.monotonic() < watch_until:
+
+        def outlived_claim_idle() -> bool:
             assert rival.claim(block_ms=0) is None, "a live worker's job was reclaimed"
-            time.sleep(0.05)
+            age = queue.oldest_age_seconds()  # by Redis' clock, since the job was queued
+            return age is not None and age > 2.5  # claim_idle (1 s) passed twice over
+
+        wait_until("the job to outlive claim_idle", outlived_claim_idle, limit=30)
     finally:
         gate.set()
         thread.join(10)
@@ -420,9 +423,8 @@ def test_redis_restart_with_aof_loses_no_job(redis_server: RedisProc) -> None:
 
 def spawn_worker(redis_url: str, consumer: str, idle_ms: int) -> subprocess.Popen[bytes]:
     script = ROOT / "tests" / "support" / "worker_proc.py"
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.Popen(
-        [sys.executable, str(script), redis_url, consumer, str(idle_ms)], cwd=ROOT, env=env
+        [sys.executable, str(script), redis_url, consumer, str(idle_ms)], env=briefbot_env()
     )
 
 
