@@ -157,6 +157,8 @@ class Grouper:
                 return "drop", None  # "Russian troops": the adjective only marks the state
             return g.known.kind, None
         labels = g.labels
+        if labels["GOV"]:
+            return "organization", None  # a state body named by its country
         loc = sum(labels[x] for x in PLACE_LABELS) + labels["PLACE"]
         per, org, norp = labels["PERSON"], labels["ORG"], labels["NORP"]
         match = self._best_match(g, context)

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from bot.entities.junk import EVENT_TAILS, is_junk_name, never_a_name, overlaps
 from bot.entities.junk import Span as CharSpan
-from bot.entities.junk import is_junk_name, overlaps
 from bot.entities.lexicon import Lexicon
 from bot.gazetteer.index import REGION_WORDS, Gazetteer, trusted
 from bot.text.names import clean_surface, name_key
@@ -41,6 +41,7 @@ _NOUN_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "
 _CONNECTORS = frozenset({"al", "el", "ez", "es", "ed", "ad", "ar", "as", "az", "ash", "at", "an",
                          "of", "for", "and", "the", "de", "bin", "ibn", "bint", "abu", "-", "’s",
                          "'s"})  # fmt: skip
+_DASHES = frozenset({"-", "–", "—"})
 _LEADING_DROP = frozenset({"the", "a", "an"})
 _NOT_NAME_TAGS = frozenset(
     {"RB", "RBR", "RBS", "IN", "CC", "DT", "PRP", "PRP$", "VB", "VBD", "VBG", "VBN", "VBP",
@@ -70,11 +71,17 @@ def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -
     """The NER entities of ``doc`` as tidy mentions, junk removed."""
     out: list[RawMention] = []
     for ent in _joined_ents(doc, gaz):
-        for start, end in _split_possessive(ent):
-            span = _trim(doc, start, end, ent.label_, lex)
+        parts = [
+            part
+            for start, end in _split_possessive(ent)
+            for dashed in _split_dashes(doc, start, end)
+            for part in _split_list(doc, *dashed, ent.label_, gaz, lex)
+        ]
+        for start, end, label in parts:
+            span = _trim(doc, start, end, label, lex)
             if span is None:
                 continue
-            mention = _make(doc, span[0], span[1], ent.label_)
+            mention = _make(doc, span[0], span[1], label)
             if mention is None or overlaps(junk, mention.start, mention.end):
                 continue
             if _common_word(doc, mention, gaz, lex) or _names_an_event(doc, mention, gaz, lex):
@@ -84,15 +91,67 @@ def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -
 
 
 def _names_an_event(doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon) -> bool:
-    """ "the Canyon Ridge fire": the name of an event, unless it is a known place or actor."""
-    if m.tok_end >= len(doc) or doc[m.tok_end].lower_ not in _EVENT_WORDS:
+    """ "the Canyon Ridge fire", "the Super Bowl": the name of an event, unless it is a
+    known place or actor."""
+    after = doc[m.tok_end].lower_ if m.tok_end < len(doc) else ""
+    if after not in _EVENT_WORDS and doc[m.tok_end - 1].lower_ not in EVENT_TAILS:
         return False
     return lex.lookup(m.text, m.key) is None and not gaz.matches_key(m.key)
 
 
+def _split_dashes(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """ "Kurdistan Region - Syria": a spaced dash separates two names (a dateline's)."""
+    out: list[tuple[int, int]] = []
+    for i in range(start + 1, end - 1):
+        if doc[i].text in _DASHES and doc[i - 1].whitespace_ and doc[i].whitespace_:
+            out.append((start, i))
+            start = i + 1
+    out.append((start, end))
+    return out
+
+
+def _split_list(
+    doc: Doc, start: int, end: int, label: str, gaz: Gazetteer, lex: Lexicon
+) -> list[tuple[int, int, str]]:
+    """ "Hasakah, Qamishli and Amouda": a list of places the NER took for one name.
+
+    Split when two or more items are places the gazetteer knows and one of them
+    is a trusted match; every item is then a place. A name that is itself known
+    ("Bosnia and Herzegovina", "Ministry of Justice and Security") stays whole.
+    """
+    words = doc[start:end]
+    if not any(t.text in (",", "&") or t.lower_ == "and" for t in words):
+        return [(start, end, label)]
+    whole = clean_surface(words.text)
+    if lex.lookup(whole) is not None or gaz.matches_key(name_key(whole)):
+        return [(start, end, label)]
+    items: list[tuple[int, int]] = []
+    first = start
+    for tok in words:
+        if tok.text in (",", "&") or tok.lower_ == "and":
+            if tok.i > first:
+                items.append((first, tok.i))
+            first = tok.i + 1
+    if first < end:
+        items.append((first, end))
+    keys = [name_key(clean_surface(doc[a:b].text)) for a, b in items]
+    places = [gaz.matches_key(k) for k in keys]
+    if len(items) < 2 or sum(bool(p) for p in places) < 2:
+        return [(start, end, label)]
+    if not any(p and trusted(p[0]) for p in places):
+        return [(start, end, label)]
+    return [(a, b, "PLACE") for a, b in items]
+
+
 def _split_places(doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon) -> list[RawMention]:
-    """ "gave Damascus Raqqa": two places the NER ran together into one name."""
-    if m.tok_end - m.tok_start != 2 or m.place_hint or lex.lookup(m.text, m.key):
+    """ "gave Damascus Raqqa": two places the NER ran together into one name.
+
+    A name the NER calls a person ("Ahmed Ali") is never split, even when each
+    word is also a town somewhere.
+    """
+    if m.tok_end - m.tok_start != 2 or m.place_hint or m.label == "PERSON":
+        return [m]
+    if lex.lookup(m.text, m.key):
         return [m]
     if gaz.matches_key(m.key):
         return [m]
@@ -154,7 +213,8 @@ def _trim(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> tuple[int
         if "\n" in doc[i].text or doc[i].is_space:
             end = i
             break
-    while end > start and not doc[end - 1].text[-1:].isalnum():
+    # "Super Bowl MVP": a title after the name is no part of it
+    while end > start and (not doc[end - 1].text[-1:].isalnum() or never_a_name(doc[end - 1].text)):
         end -= 1
     if end <= start:
         return None
