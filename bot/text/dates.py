@@ -8,11 +8,14 @@ Rules, with ``pub`` the publication date:
   it (reporting looks back far more than ahead): in an article of 28 January
   2026, "January 20" is 2026-01-20, "October 15" is 2025-10-15 and "February
   3" (a scheduled meeting) is 2026-02-03.
-* Weekdays: "last Monday" is the latest Monday strictly before ``pub``; "next
-  Monday" the first strictly after. "On Monday" (or a bare "Monday") is the
-  latest Monday on or before ``pub``, because news published on a Monday says
-  "on Monday" of that same day; in a sentence about the future ("will",
-  "is due to", "scheduled") it is the first Monday strictly after ``pub``.
+* Weekdays (AP style): "last Monday" is the latest Monday strictly before
+  ``pub``; "next Monday" the first strictly after. "On Monday" (or a bare
+  "Monday") is the latest Monday on or before ``pub``, because news published
+  on a Monday says "on Monday" of that same day; in a sentence about the future
+  ("will", "is due to", "scheduled") it is the first Monday after ``pub``,
+  except that the publication's own weekday stays that day ("is set to meet on
+  Wednesday" in Wednesday's paper is today). A weekday beside an explicit date
+  ("on Wednesday (Oct 15)", "Oct 15 (Wednesday)") gives way to the date.
 * "yesterday" is ``pub`` - 1, "tomorrow" ``pub`` + 1, "this morning", "earlier
   today", "tonight" are ``pub``; "N days ago" and "N weeks ago" count back from
   ``pub``. A bare "today" is skipped: it is too often generic ("Syria today").
@@ -98,6 +101,9 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("lastweek", re.compile(r"\blast\s+week\b", re.IGNORECASE)),
 ]
+_EXPLICIT = frozenset({"mdy", "dmy", "iso"})
+# what may stand between a weekday and its date: "Wednesday (Oct 15", "Oct 15 (Wednesday"
+_BESIDE_RE = re.compile(r"\s*[,(\[]?\s*(?:the\s+)?|\s*[)\]]?\s*[,(\[]\s*")
 _FUTURE_RE = re.compile(
     r"\b(?:will|shall|(?:is|are)\s+(?:due|set|expected|scheduled|to)|plans?\s+to|"
     r"scheduled|upcoming)\b",
@@ -163,7 +169,22 @@ def _scan(text: str) -> list[_Hit]:
         for m in pattern.finditer(text):
             if not any(h.start < m.end() and m.start() < h.end for h in hits):
                 hits.append(_Hit(m.start(), m.end(), kind, m))
-    return sorted(hits, key=lambda h: h.start)
+    hits.sort(key=lambda h: h.start)
+    return [h for i, h in enumerate(hits) if not _beside_a_date(text, hits, i)]
+
+
+def _beside_a_date(text: str, hits: list[_Hit], i: int) -> bool:
+    """A weekday next to an explicit date ("on Wednesday (Oct 15)", "Oct 15 (Wednesday)"):
+    the explicit date says the day, the weekday adds nothing."""
+    if hits[i].kind != "weekday":
+        return False
+    for j in (i - 1, i + 1):
+        if not 0 <= j < len(hits) or hits[j].kind not in _EXPLICIT:
+            continue
+        a, b = sorted((hits[i], hits[j]), key=lambda h: h.start)
+        if _BESIDE_RE.fullmatch(text[a.end : b.start]):
+            return True
+    return False
 
 
 def _is_future(text: str, start: int) -> bool:
@@ -289,6 +310,10 @@ def _weekday(name: str, mod: str, pub: date, future: bool) -> date:
     ahead = (target - pub.weekday()) % 7 or 7  # days ahead, strictly after pub
     if mod == "last":
         return pub - timedelta(days=back or 7)
-    if mod == "next" or (future and mod not in ("since",)):
+    if mod == "next":
+        return pub + timedelta(days=ahead)
+    # AP style: the publication's own weekday is that day, also ahead of an event
+    # ("is set to meet on Wednesday" in Wednesday's paper); only "next" moves it
+    if future and mod not in ("since",) and back != 0:
         return pub + timedelta(days=ahead)
     return pub - timedelta(days=back)

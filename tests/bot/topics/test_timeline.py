@@ -108,6 +108,23 @@ def test_weekday_in_a_sentence_about_the_future_is_ahead() -> None:
     assert one("The president is expected in Moscow on Monday.") == date(2026, 2, 2)
 
 
+def test_the_publication_weekday_stays_that_day_in_a_future_sentence() -> None:
+    # AP style: Wednesday's paper saying "is set to meet on Wednesday" means today
+    assert one("The two leaders are set to meet in the capital on Wednesday.") == PUB.date()
+    assert one("The two leaders will meet next Wednesday.") == date(2026, 2, 4)
+
+
+def test_an_explicit_date_beside_a_weekday_wins() -> None:
+    assert days(["The ministers met on Tuesday (Jan. 13) in the port city."]) == [date(2026, 1, 13)]
+    assert days(["Talks opened Jan. 13 (Tuesday) in the port city."]) == [date(2026, 1, 13)]
+
+
+def test_an_undated_article_dates_nothing_relative() -> None:
+    # no publication date: no ingest clock stands in for it
+    assert days(["The envoys met on Wednesday and again yesterday."], published=None) == []
+    assert days(["The envoys met on January 20, 2026."], published=None) == [date(2026, 1, 20)]
+
+
 def test_a_past_verb_after_the_future_clause_keeps_the_weekday_in_the_past() -> None:
     sentence = "Some troops will move to the coast, a source told Reuters on Monday."
     assert one(sentence) == date(2026, 1, 26)
