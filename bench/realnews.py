@@ -146,15 +146,14 @@ def analyse_all(items: list[Item]) -> dict[str, Seed]:
     seeds: dict[str, Seed] = {}
     with Extractor(timeout=60) as extractor:
         for item in items:
-            extracted = read_article_file(item.path, extractor)
             published = item.ann.get("published")
-            extracted = replace(
-                extracted,
-                url=item.ann["url"],
-                outlet=_outlet(item.ann["url"]),
-                published=_day(published) if published else None,
-            )
             try:
+                extracted = replace(
+                    read_article_file(item.path, extractor),
+                    url=item.ann["url"],
+                    outlet=_outlet(item.ann["url"]),
+                    published=_day(published) if published else None,
+                )
                 article = pipeline.analyse(deps, extracted, "bench")  # type: ignore[arg-type]
             except NotAnArticle as exc:
                 print(f"  {item.id}: refused ({exc.reason})")
