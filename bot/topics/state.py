@@ -21,7 +21,7 @@ from typing import Any, cast
 from redis.exceptions import LockError
 
 from bot.errors import TopicBusy
-from bot.models import Article, Development, RankedName, TimelineEntry
+from bot.models import Article, Development, Event, RankedName, TimelineEntry
 from bot.store import serde
 from bot.store.client import RedisClient, text, unavailable_on_error
 from bot.store.keys import TopicKeys
@@ -203,10 +203,32 @@ class TopicState:
                 raw = self.redis.hget(k.timeline, key)
                 existing = serde.loads(TimelineEntry, raw) if raw else None
             if existing is None:
+                # the same happening in other words: merge into that day's entry
+                same = self._same_day(k, event, merged)
+                if same is not None:
+                    key, existing = same
+            if existing is None:
                 merged[key] = timeline.entry_from_event(event, now)
             else:
                 merged[key] = timeline.merge_event(existing, event, now)
         return merged
+
+    def _same_day(
+        self, k: TopicKeys, event: Event, merged: dict[str, TimelineEntry]
+    ) -> tuple[str, TimelineEntry] | None:
+        """The entry of ``event``'s day that reports the same happening, with its key."""
+        day = event.date.toordinal()
+        found = cast(list[bytes], self.redis.zrangebyscore(k.timeline_by_date, day, day))
+        keys = [text(x) for x in found]
+        raws = self.redis.hmget(k.timeline, keys) if keys else []
+        stored = {
+            key: serde.loads(TimelineEntry, raw) for key, raw in zip(keys, raws, strict=True) if raw
+        }
+        candidates = {**stored, **{key: e for key, e in merged.items() if e.date == event.date}}
+        for key, entry in candidates.items():
+            if timeline.same_happening(entry, event):
+                return key, entry
+        return None
 
     def _trim_fingerprints(self, k: TopicKeys) -> None:
         size = int(self.redis.hlen(k.fingerprints))

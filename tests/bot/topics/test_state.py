@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
 
 from bot.errors import StoreUnavailable, TopicBusy
-from bot.models import Entity, Place
+from bot.models import Entity, Event, Place
 from bot.store.keys import TopicKeys
 from bot.topics import state as topic_state
 from bot.topics.state import TopicState, ranked_names
@@ -80,3 +80,37 @@ def test_actor_and_place_records_keep_their_stored_shape(redis_client: Any) -> N
     )
     (raqqa,) = ranked_names(redis_client, k.place_names, [(b"geo:r", 1.0)])
     assert (raqqa.kind, raqqa.country) == ("city", "SY")
+
+
+def test_one_happening_in_two_outlets_words_is_one_timeline_line(redis_client: Any) -> None:
+    day = date(2026, 3, 2)
+    reports = [
+        (
+            "https://harbour-herald.example/a",
+            "Dock workers at Harbourside port walked out over pay on Monday.",
+        ),
+        (
+            "https://coast-courier.example/b",
+            "Harbourside dock workers began a walkout over pay on Monday, the union said.",
+        ),
+    ]
+    state = TopicState(redis_client)
+    for n, (url, sentence) in enumerate(reports):
+        event = Event(date=day, text=sentence, sources=[url], signature=f"other-words-{n}")
+        other = Event(
+            date=day,
+            text="The regional council approved a new budget for schools on Monday.",
+            sources=[url],
+            signature="council",
+        )
+        article = keyed_article(
+            url,
+            f"{sentence} The regional council approved a new budget for schools on Monday.",
+            title=f"Report {n}",
+            published=WHEN,
+            events=[event, other] if n else [event],
+        )
+        state.add_article("T1", "harbour", article, WHEN)
+    lines = state.snapshot("T1", "harbour").timeline
+    counts = sorted((len(e.sources), e.text[:16]) for e in lines)
+    assert counts == [(1, "The regional cou"), (2, "Dock workers at ")]

@@ -255,6 +255,21 @@ def test_long_sentences_are_cut_at_a_word_boundary() -> None:
     assert trim_text("short one") == "short one"
 
 
+def test_a_long_sentence_gives_the_clause_that_carries_the_event() -> None:
+    sentence = (
+        "Dock workers, who walked out over pay in a dispute that has lasted since the spring "
+        "and drawn in three unions and the regional council, will vote on Friday on whether "
+        "to accept the latest offer from the port operators."
+    )
+    (event,) = extract_events([SentenceInfo(sentence)], PUB, URL)
+    assert len(event.text.split()) <= 25
+    assert "will vote on Friday" in event.text
+    assert event.text.startswith("Dock workers")
+    # extractive: every piece between ellipses is the sentence's own words
+    for piece in event.text.split("…"):
+        assert piece.strip() in sentence
+
+
 def test_at_most_two_events_per_sentence_one_per_day() -> None:
     sentence = "Talks on January 10, January 12 and January 14 failed; on January 10 they paused."
     assert days([sentence]) == [date(2026, 1, 10), date(2026, 1, 12)]
