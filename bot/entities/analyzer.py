@@ -32,7 +32,8 @@ Ids are stable across articles: places take the gazetteer's id
 ``region:SY-RA``); actors ``actor:<folded name>`` or their curated id.
 
 Languages without a loaded model get sentence spans from a simple splitter, no
-entities, and a note saying why.
+entities, and the note "not analysed (language: de)": the English model never
+runs on them.
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ from bot.entities.spans import (
     place_trusted_for_scan,
 )
 from bot.gazetteer.index import Gazetteer
-from bot.models import Entity, Place
+from bot.models import NOT_ANALYSED, Entity, Place
 from bot.text.sentences import ANY_SCRIPT, cut_at_line_breaks, split_sentences
 
 _WORD_RE = re.compile(r"[A-Za-z']+")
@@ -162,10 +163,10 @@ class EntityAnalyzer:
         if language is None:
             if self._looks_english(text):
                 return model_lang, None
-            return "und", "entities skipped: the text does not look like English"
+            return "und", not_analysed_note("unknown")
         lang = language.strip().lower().replace("_", "-").split("-")[0] or "und"
         if lang != model_lang:
-            return lang, f"entities skipped: no model for language '{lang}'"
+            return lang, not_analysed_note(lang)
         return lang, None
 
     def _looks_english(self, text: str) -> bool:
@@ -186,6 +187,11 @@ def _with_bodies(found: list[RawMention], bodies: list[RawMention]) -> list[RawM
         if m.label in PLACE_LABELS or not any(b.start <= m.start and m.end <= b.end for b in bodies)
     ]
     return sorted(kept + bodies, key=lambda m: m.start)
+
+
+def not_analysed_note(lang: str) -> str:
+    """The note for a text in a language without a model: ``not analysed (language: de)``."""
+    return f"{NOT_ANALYSED} (language: {lang})"
 
 
 def _covered(doc: Doc, junk: list[tuple[int, int]], found: list[RawMention]) -> list[bool]:

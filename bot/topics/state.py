@@ -125,7 +125,10 @@ class TopicState:
                 if dev is not None:
                     return dev
             fp = devs.fingerprint(article)
+            note = article.not_analysed()
             dev, is_copy = self._decide(k, topic, article, fp, now)
+            if note is not None and not is_copy and dev.article_count == 1:
+                dev.summary = note  # the brief says why it has no analysis
             self._write(k, article, fp, dev, is_copy, now)
             return dev
 

@@ -345,7 +345,7 @@ def test_language_without_model_is_skipped_with_a_note(analyzer: EntityAnalyzer)
     a = analyzer.analyze("Truppenabzug", GERMAN, "de")
     assert a.language == "de"
     assert a.actors == [] and a.locations == [] and a.mentions == []
-    assert a.notes == ["entities skipped: no model for language 'de'"]
+    assert a.notes == ["not analysed (language: de)"]
     assert len(a.sentences) == 3
     assert GERMAN[a.sentences[1][0] :].startswith("Die Regierung")
 

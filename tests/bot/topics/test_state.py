@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from typing import Any
 
@@ -114,3 +115,23 @@ def test_one_happening_in_two_outlets_words_is_one_timeline_line(redis_client: A
     lines = state.snapshot("T1", "harbour").timeline
     counts = sorted((len(e.sources), e.text[:16]) for e in lines)
     assert counts == [(1, "The regional cou"), (2, "Dock workers at ")]
+
+
+def test_another_language_never_joins_an_english_development(redis_client: Any) -> None:
+    state = TopicState(redis_client)
+    english = story_article("quake", 1)
+    first = state.add_article("T1", "syria", english, WHEN)
+    german = replace(
+        story_article("quake", 2),  # its names and terms as if they were evidence
+        id="de-1",
+        url="https://zeitung.example/beben",
+        text="Das Beben traf am Montag die Küste. Die Behörden meldeten viele Schäden.",
+        language="de",
+        notes=["not analysed (language: de)"],
+    )
+    joined = state.add_article("T1", "syria", german, WHEN)
+    assert joined.id != first.id
+    assert joined.summary == "not analysed (language: de)"
+    # and an English report of the same story still joins the English development
+    later = state.add_article("T1", "syria", story_article("quake", 3), WHEN)
+    assert later.id == first.id
