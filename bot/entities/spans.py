@@ -14,6 +14,7 @@ well-known places (strict gazetteer matches only).
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -41,6 +42,16 @@ _NOUN_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "
 _CONNECTORS = frozenset({"al", "el", "ez", "es", "ed", "ad", "ar", "as", "az", "ash", "at", "an",
                          "of", "for", "and", "the", "de", "bin", "ibn", "bint", "abu", "-", "’s",
                          "'s"})  # fmt: skip
+_CREDIT_BEFORE = frozenset({"told", "via", "by", "—", "–"})
+_CREDIT_AFTER = frozenset(
+    {"reported", "reports", "said", "says", "quoted", "cited", "news", "agency", "learned",
+     "wrote", "writes", "understands", "contributed"}
+)  # fmt: skip
+_STORM_WORDS = frozenset({"hurricane", "storm", "typhoon", "cyclone"})
+_STORM_NOT_NAMES = frozenset(
+    {"center", "centre", "season", "watch", "warning", "hunter", "hunters", "category"}
+)
+_CODE_NAME_RE = re.compile(r"[A-Z]{1,4}-?\d{1,3}")
 _DASHES = frozenset({"-", "–", "—"})
 _LEADING_DROP = frozenset({"the", "a", "an"})
 _NOT_NAME_TAGS = frozenset(
@@ -65,6 +76,7 @@ class RawMention:
     cue: bool = False  # a locative word before it ("in Quneitra")
     place_hint: bool = False  # extended by a facility or region word
     noun: bool = True  # used as a noun, not as an adjective ("Russians" vs "Russian troops")
+    credit: bool = False  # credits a report: "told Reuters", "(AFP)", "TASS reported"
 
 
 def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -> list[RawMention]:
@@ -81,12 +93,56 @@ def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -
             span = _trim(doc, start, end, label, lex)
             if span is None:
                 continue
-            mention = _make(doc, span[0], span[1], label)
+            mention = _make(doc, span[0], _hyphen_joined(doc, span[1]), label)
             if mention is None or overlaps(junk, mention.start, mention.end):
                 continue
             if _common_word(doc, mention, gaz, lex) or _names_an_event(doc, mention, gaz, lex):
                 continue
+            code = _CODE_NAME_RE.fullmatch(mention.text) is not None
+            if code and mention.label in PLACE_LABELS and not gaz.matches_key(mention.key):
+                mention.label = "ORG"  # "D66", "JA21": a party, never a place we do not know
             out.extend(_split_places(doc, extend(doc, mention, gaz, lex), gaz, lex))
+    return _without_storms(doc, out)
+
+
+def _hyphen_joined(doc: Doc, end: int) -> int:
+    """ "GroenLinks" + "-PvdA": a name the NER cut at a hyphen between two capitals."""
+    while (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].text[:1].isupper()
+    ):
+        end += 2
+    return end
+
+
+def _without_storms(doc: Doc, mentions: list[RawMention]) -> list[RawMention]:
+    """ "Hurricane Melissa", and every later "Melissa": a storm is no actor or place."""
+    storms = storm_names(doc)
+    if not storms:
+        return mentions
+    return [m for m in mentions if not {m.key, m.key.split()[-1]} & storms]
+
+
+def storm_names(doc: Doc) -> set[str]:
+    """Folded names of the storms of ``doc``: "Melissa" of "Hurricane Melissa" and of
+    "Tropical Storm Melissa", not "Center" of "the National Hurricane Center"."""
+    out: set[str] = set()
+    for i in range(len(doc) - 1):
+        word, name = doc[i], doc[i + 1]
+        if word.lower_ not in _STORM_WORDS or name.tag_ != "NNP" or not name.is_alpha:
+            continue
+        before = doc[i - 1] if i > 0 else None
+        if word.lower_ == "storm" and (before is None or before.lower_ != "tropical"):
+            continue
+        named = before is not None and before.text[:1].isupper() and before.lower_ != "tropical"
+        if named and not word.is_sent_start:
+            continue  # "National Hurricane Center": an organisation's name
+        if name.lower_ in _STORM_NOT_NAMES:
+            continue
+        out.add(name_key(name.text))
     return out
 
 
@@ -100,13 +156,17 @@ def _names_an_event(doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon) -> bo
 
 
 def _split_dashes(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
-    """ "Kurdistan Region - Syria": a spaced dash separates two names (a dateline's)."""
+    """ "Kurdistan Region - Syria": a spaced dash separates two names (a dateline's);
+    a bracket too: "Party for Freedom (PVV" is a name and its short form."""
     out: list[tuple[int, int]] = []
-    for i in range(start + 1, end - 1):
-        if doc[i].text in _DASHES and doc[i - 1].whitespace_ and doc[i].whitespace_:
-            out.append((start, i))
+    for i in range(start, end):
+        spaced_dash = doc[i].text in _DASHES and doc[i - 1].whitespace_ and doc[i].whitespace_
+        if (spaced_dash and start < i < end - 1) or doc[i].text in ("(", ")"):
+            if i > start:
+                out.append((start, i))
             start = i + 1
-    out.append((start, end))
+    if start < end:
+        out.append((start, end))
     return out
 
 
@@ -248,6 +308,20 @@ def _make(doc: Doc, start: int, end: int, label: str) -> RawMention | None:
         tok_end=end,
         cue=before in _LOCATIVE,
         noun=end - start > 1 or _is_noun(first),
+        credit=_credits(doc, start, end),
+    )
+
+
+def _credits(doc: Doc, start: int, end: int) -> bool:
+    """Whether the name at ``doc[start:end]`` credits a report rather than acts in it."""
+    before = doc[start - 1].lower_ if start > 0 else ""
+    before2 = doc[start - 2 : start].text.lower() if start > 1 else ""
+    after = doc[end].lower_ if end < len(doc) else ""
+    return (
+        before in _CREDIT_BEFORE
+        or before2 == "according to"
+        or after in _CREDIT_AFTER
+        or (before == "(" and after == ")")
     )
 
 

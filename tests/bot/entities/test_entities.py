@@ -182,11 +182,20 @@ def test_outlets_are_organisations(analyzer: EntityAnalyzer) -> None:
     # spaCy tags "Kommersant" as a person
     a = analyzer.analyze(
         "",
-        "Kommersant reported on January 21 that Russian troops may leave. "
-        "The source told Kommersant more.",
+        "Kommersant fired its editor on January 21 after the report. "
+        "The editor told Kommersant nothing.",
     )
     paper = actor(a, "Kommersant")
     assert paper.kind == "organization" and paper.mentions == 2
+
+
+def test_an_outlet_only_credited_as_a_source_is_no_actor(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Kommersant reported on January 21 that Russian troops may leave. "
+        "A ministry source told Reuters more, the ANP news agency said.",
+    )
+    assert a.actors == []
 
 
 def test_places_resolve_with_country_and_coordinates(analyzer: EntityAnalyzer) -> None:
@@ -548,3 +557,34 @@ def test_sports_titles_and_events_are_not_places(analyzer: EntityAnalyzer) -> No
     a = analyzer.analyze("", "He was named Super Bowl MVP after the Games ended in Los Angeles.")
     assert [p.name for p in a.locations] == ["Los Angeles"]
     assert a.actors == []
+
+
+def test_a_foreign_short_form_in_brackets_joins_its_name(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "The Harbour Workers League (HAV) won four seats. The HAV said it would join talks.",
+    )
+    league = actor(a, "Harbour Workers League")
+    assert "HAV" in league.aliases
+    assert len(a.actors) == 1
+
+
+def test_party_codes_and_hyphenated_names_are_organisations(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Rob Jetten, leader of D66, said the result was historic. "
+        "The GroenLinks-PvdA alliance came fourth.",
+    )
+    assert actor(a, "D66").kind == "organization"
+    assert actor(a, "GroenLinks-PvdA").kind == "organization"
+    assert a.locations == []
+
+
+def test_a_storm_is_no_actor_but_the_hurricane_center_is(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Hurricane Opaline made landfall in Jamaica on Tuesday. Opaline was a Category 5 "
+        "storm, the US National Hurricane Center said.",
+    )
+    assert [e.name for e in a.actors] == ["US National Hurricane Center"]
+    assert [p.name for p in a.locations] == ["Jamaica"]
