@@ -73,7 +73,8 @@ _NEVER_NAMES = frozenset(
      "MB", "GHz", "PC", "PCs", "OS", "VPN", "SIM", "GPS", "NFT", "NFTs", "IPO", "ETF", "GDP",
      "CEO", "CFO", "CTO", "COO", "MVP", "VAR", "GMT", "UTC", "BST", "CET", "CEST", "EST", "EDT",
      "PST", "PDT", "CST", "CDT", "AM", "PM", "TV", "DNA", "ID", "State", "States", "Games",
-     "Government", "Ministry", "Parliament", "Court", "Police", "Army", "Kickoff"}
+     "Government", "Ministry", "Parliament", "Court", "Police", "Army", "Kickoff", "Cabinet",
+     "Information"}
 )  # fmt: skip
 # the last word of an event's name: "Super Bowl", "World Cup", "the Olympic Games"
 EVENT_TAILS = frozenset(

@@ -235,6 +235,16 @@ def _joined_ents(doc: Doc, gaz: Gazetteer) -> list[Span]:
     out: list[Span] = []
     for ent in ents:
         prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.end == ent.start
+            and prev.label_ == ent.label_ == "PERSON"
+            and len(ent) == 1
+            and prev[-1].whitespace_ != ""
+        ):
+            # "Dana Morris" + "Dixon": one person's name the NER cut in two
+            out[-1] = Span(doc, prev.start, ent.end, label="PERSON")
+            continue
         if prev is not None and prev.end == ent.start and prev.label_ in PLACE_LABELS:
             joined = doc[prev.start : ent.end]
             if gaz.matches_key(name_key(joined.text)):

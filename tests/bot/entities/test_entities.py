@@ -588,3 +588,11 @@ def test_a_storm_is_no_actor_but_the_hurricane_center_is(analyzer: EntityAnalyze
     )
     assert [e.name for e in a.actors] == ["US National Hurricane Center"]
     assert [p.name for p in a.locations] == ["Jamaica"]
+
+
+def test_a_name_cut_in_two_by_the_ner_is_one_person(analyzer: EntityAnalyzer) -> None:
+    # spaCy: "Dana Morris" PERSON, "Dixon" PERSON
+    a = analyzer.analyze(
+        "", "Prime Minister Dana Morris Dixon said the island would recover. Dixon thanked them."
+    )
+    assert [e.name for e in a.actors] == ["Dana Morris Dixon"]
