@@ -104,6 +104,17 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _EXPLICIT = frozenset({"mdy", "dmy", "iso"})
 # what may stand between a weekday and its date: "Wednesday (Oct 15", "Oct 15 (Wednesday"
 _BESIDE_RE = re.compile(r"\s*[,(\[]?\s*(?:the\s+)?|\s*[)\]]?\s*[,(\[]\s*")
+_RANGE_DAYS = 7
+_RANGE_AFTER_RE = re.compile(
+    r"\s*(?:-|–|and|to|&)\s*(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![-.:/]?\d)"
+)
+_RANGE_BEFORE_RE = re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:-|–|and|to|&)\s*$")
+_PASSIVE_RE = re.compile(r"\b(?:be|been|being)\s+\w+ed\b", re.IGNORECASE)
+# a future verb in the same clause after the day: "on Friday the parties will present"
+_FUTURE_AFTER_RE = re.compile(
+    r"[^,;:.!?\"“”]{0,40}?\b(?:will|shall|(?:is|are)\s+(?:due|set|expected|scheduled)\s+to)\b",
+    re.IGNORECASE,
+)
 _FUTURE_RE = re.compile(
     r"\b(?:will|shall|(?:is|are)\s+(?:due|set|expected|scheduled|to)|plans?\s+to|"
     r"scheduled|upcoming)\b",
@@ -138,12 +149,18 @@ History = list[tuple[date, frozenset[str]]]
 
 
 def find_dates(
-    text: str, pub: date | None, anchor: date | None = None, history: History | None = None
+    text: str,
+    pub: date | None,
+    anchor: date | None = None,
+    history: History | None = None,
+    year_ref: date | None = None,
 ) -> list[DateMention]:
     """Days named in ``text``, in order of appearance (see the module docstring).
 
     ``anchor`` is the narrative's date for "two days later"; ``history`` the
-    earlier dated sentences, for "two days after the truce" (the truce's date).
+    earlier dated sentences, for "two days after the truce" (the truce's date);
+    ``year_ref``, for an article without a publication date, the latest full date
+    it names: it gives "January 23" its year, and nothing else.
     """
     out: list[DateMention] = []
     deferred: list[_Hit] = []
@@ -152,10 +169,15 @@ def find_dates(
             deferred.append(hit)  # resolved once the sentence's other dates are known
             continue
         base = out[-1].when if out else anchor
-        resolved = _resolve(hit, pub, base, _is_future(text, hit.start))
+        if hit.kind in _EXPLICIT and pub is None:
+            resolved = _resolve(hit, year_ref, base, False)
+        else:
+            resolved = _resolve(hit, pub, base, _is_future(text, hit.start, hit.end))
         if resolved is not None:
             when, approximate = resolved
             out.append(DateMention(when, hit.start, hit.end, approximate, (hit.start, hit.end)))
+            if hit.kind in ("mdy", "dmy"):
+                out.extend(_second_day(text, hit, when))
     for hit in deferred:
         mention = _relative_to_phrase(text, hit, out, history or [])
         if mention is not None:
@@ -187,14 +209,48 @@ def _beside_a_date(text: str, hits: list[_Hit], i: int) -> bool:
     return False
 
 
-def _is_future(text: str, start: int) -> bool:
+def _second_day(text: str, hit: _Hit, when: date) -> list[DateMention]:
+    """The other day of a range: "January 23-24", "January 23 and 24", "23-24 January"."""
+    if hit.kind == "mdy" and not hit.m["year"]:
+        m = _RANGE_AFTER_RE.match(text, hit.end)
+        if m and 0 < int(m["day"]) - when.day <= _RANGE_DAYS:
+            day = _safe_date(when.year, when.month, int(m["day"]))
+            if day is not None:
+                return [DateMention(day, m.start("day"), m.end("day"), focus=(hit.start, m.end()))]
+    if hit.kind == "dmy":
+        m = _RANGE_BEFORE_RE.search(text[max(0, hit.start - 12) : hit.start])
+        if m and 0 < when.day - int(m["day"]) <= _RANGE_DAYS:
+            day = _safe_date(when.year, when.month, int(m["day"]))
+            start = hit.start - (len(text[max(0, hit.start - 12) : hit.start]) - m.start("day"))
+            if day is not None:
+                return [DateMention(day, start, start + len(m["day"]), focus=(start, hit.end))]
+    return []
+
+
+def _clause_opens_with(text: str, start: int) -> bool:
+    """Whether the day opens its clause ("and on Friday the parties will ..."), so that
+    a later verb is its own, not a report's ("said on Monday that talks will ...")."""
+    before = re.split(r"[,;:.!?\"“”()]|\b(?:and|but|then|so)\b", text[:start])[-1]
+    return re.fullmatch(r"\s*(?:on|by|from)?\s*", before, re.IGNORECASE) is not None
+
+
+def _is_future(text: str, start: int, end: int | None = None) -> bool:
     # "will meet on Monday" is ahead; "will fly home, a source told Reuters on Monday"
     # is not: a past verb or a quote between the marker and the day ends the clause.
+    # "will be announced on Friday": a participle after "be" is no past verb.
+    # "on Friday the parties will present": the future verb can follow the day.
+    if end is not None and _clause_opens_with(text, start) and _FUTURE_AFTER_RE.match(text, end):
+        return True
     window = text[max(0, start - 60) : start]
     markers = list(_FUTURE_RE.finditer(window))
     if not markers:
         return False
-    between = window[markers[-1].end() :]
+    last = markers[-1]
+    if last.group(0).lower() in ("upcoming", "scheduled") and _PAST_RE.search(
+        window[: last.start()]
+    ):
+        return False  # "mentioned his upcoming meeting on Wednesday": said in the past
+    between = _PASSIVE_RE.sub(" ", window[last.end() :])
     return not _PAST_RE.search(between)
 
 

@@ -54,20 +54,48 @@ def extract_events(
 ) -> list[Event]:
     """Events in the order of the text, their days resolved against ``published``."""
     pub = published.date() if published is not None else None
+    # no publication date: the latest full date the article names gives "January 23"
+    # its year, and nothing else (relative days stay undated)
+    year_ref = None if pub is not None else _latest_full_date(sentences)
     events: list[Event] = []
     history: datephrases.History = []
     since_dated = datephrases.ANCHOR_SENTENCES + 1
     for info in sentences:
         recent = history and since_dated <= datephrases.ANCHOR_SENTENCES
         anchor = history[-1][0] if recent else None
-        found = datephrases.find_dates(info.text, pub, anchor, history)
+        found = datephrases.find_dates(info.text, pub, anchor, history, year_ref)
         since_dated += 1
         if found:
             classes = frozenset(event_classes(info.text))
             history.extend((mention.when, classes) for mention in found)
             since_dated = 1
-        events.extend(_events_of(info, found, source_url))
+        if not _only_a_date(info.text, found):
+            events.extend(_events_of(info, found, source_url))
     return events
+
+
+def _latest_full_date(sentences: list[SentenceInfo]) -> date | None:
+    days = [m.when for info in sentences for m in datephrases.find_dates(info.text, None)]
+    return max(days, default=None)
+
+
+_FURNITURE_WORDS = frozenset(
+    {"published", "updated", "posted", "last", "modified", "am", "pm", "gmt", "utc", "est",
+     "edt", "cet", "on", "at", "by"}
+)  # fmt: skip
+
+
+def _only_a_date(text: str, found: list[datephrases.DateMention]) -> bool:
+    """A dateline or a page's time stamp ("The Hague, Oct 30 (AP)", "Published January
+    24, 2025", "2026-02-24 10:08"): a date with nothing that happened on it."""
+    if not found:
+        return False
+    rest = text
+    for m in sorted(found, key=lambda m: -m.start):
+        rest = rest[: m.start] + " " + rest[m.end :]
+    words = [w for w in re.findall(r"[^\W\d_]+", rest) if w.lower() not in _FURNITURE_WORDS]
+    # a report has a verb, so lower-case words; a dateline has names and capitals only
+    return not any(w[:1].islower() for w in words)
 
 
 def _events_of(

@@ -125,6 +125,49 @@ def test_an_undated_article_dates_nothing_relative() -> None:
     assert days(["The envoys met on January 20, 2026."], published=None) == [date(2026, 1, 20)]
 
 
+def test_a_future_in_the_passive_is_ahead() -> None:
+    # published Wednesday 28 January 2026
+    assert one("The winner of the harbour prize will be announced on Friday.") == date(2026, 1, 30)
+    assert one("The final award is to be announced on Monday.") == date(2026, 2, 2)
+
+
+def test_a_future_verb_after_the_day_that_opens_its_clause() -> None:
+    sentence = "A few points are left and on Friday the three parties will present their plan."
+    assert one(sentence) == date(2026, 1, 30)
+    assert one("Officials said on Monday that talks will resume.") == date(2026, 1, 26)
+
+
+def test_mentioning_an_upcoming_meeting_is_past() -> None:
+    assert one("He first mentioned his upcoming meeting on Tuesday in Davos.") == date(2026, 1, 27)
+
+
+def test_a_range_of_days_gives_both() -> None:
+    assert days(["The first round took place on January 13 and 14 in the port city."]) == [
+        date(2026, 1, 13),
+        date(2026, 1, 14),
+    ]
+    assert days(["The third round is planned for February 17-18 in Geneva."]) == [
+        date(2026, 2, 17),
+        date(2026, 2, 18),
+    ]
+    assert days(["Talks ran 13-14 January in the port city."]) == [
+        date(2026, 1, 13),
+        date(2026, 1, 14),
+    ]
+
+
+def test_an_undated_article_takes_the_year_of_its_full_dates() -> None:
+    sentences = ["On January 22, 2026, the envoys met.", "A second round opens on January 23."]
+    assert days(sentences, published=None) == [date(2026, 1, 22), date(2026, 1, 23)]
+    assert days(["A second round opens on January 23."], published=None) == []
+
+
+def test_a_dateline_or_time_stamp_is_no_event() -> None:
+    assert days(["The Hague, Jan 27 (AP)"]) == []
+    assert days(["Published January 24, 2026"]) == []
+    assert days(["2026-01-24 10:08"]) == []
+
+
 def test_a_past_verb_after_the_future_clause_keeps_the_weekday_in_the_past() -> None:
     sentence = "Some troops will move to the coast, a source told Reuters on Monday."
     assert one(sentence) == date(2026, 1, 26)
