@@ -47,6 +47,7 @@ def norm(name: str) -> str:
     """Light normalisation for matching names: case, diacritics, punctuation, "the", "'s"."""
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"\b([a-z])\.(?=[a-z]\.)|(?<=\b[a-z])\.", r"\1", text)  # "U.S." = "US"
     text = re.sub(r"['’]s\b", "", text)
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
     return re.sub(r"^the ", "", text)

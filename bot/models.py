@@ -82,6 +82,10 @@ class Event:
     signature: str = ""
 
 
+# the start of an article's note when its language has no model (bot.entities.analyzer)
+NOT_ANALYSED = "not analysed"
+
+
 @dataclass
 class Article:
     """An analysed article, as stored."""
@@ -101,11 +105,15 @@ class Article:
     locations: list[Place] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
     topics: list[str] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)  # e.g. "entities skipped: no model for 'de'"
+    notes: list[str] = field(default_factory=list)  # e.g. "not analysed (language: de)"
     ingested_at: datetime | None = None
     # where the link was posted, for "already summarised" replies
     slack_channel: str | None = None
     slack_ts: str | None = None
+
+    def not_analysed(self) -> str | None:
+        """The note saying why the text was not analysed (another language), if it was not."""
+        return next((n for n in self.notes if n.startswith(NOT_ANALYSED)), None)
 
 
 @dataclass

@@ -25,12 +25,15 @@ Conventions: countries and cities are always locations, also when they act
 metonymic use as actors. Nationality adjectives that only mark a state
 ("Russian troops") are not actors; the people as a noun ("the Russians") are a
 group, and communities that are not states (Kurds, Alawites, Druze) are groups
-in both forms. Ids are stable across articles: places take the gazetteer's id
+in both forms. State bodies named by their country ("the Syrian government",
+``bot.entities.bodies``) are organisations, and the country stays a place.
+Ids are stable across articles: places take the gazetteer's id
 (``country:SY``, ``geo:<geonameid>``, ``facility:hmeimim-air-base``,
 ``region:SY-RA``); actors ``actor:<folded name>`` or their curated id.
 
 Languages without a loaded model get sentence spans from a simple splitter, no
-entities, and a note saying why.
+entities, and the note "not analysed (language: de)": the English model never
+runs on them.
 """
 
 from __future__ import annotations
@@ -42,11 +45,13 @@ from dataclasses import dataclass, field
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from bot.entities.bodies import state_bodies
 from bot.entities.group import Group, Grouper, acronym_pairs, context_of, scan_names
 from bot.entities.junk import junk_spans
 from bot.entities.lexicon import Lexicon
 from bot.entities.output import Mention, Title, build_output
 from bot.entities.spans import (
+    PLACE_LABELS,
     RawMention,
     Scanner,
     coordinated_regions,
@@ -55,7 +60,7 @@ from bot.entities.spans import (
     place_trusted_for_scan,
 )
 from bot.gazetteer.index import Gazetteer
-from bot.models import Entity, Place
+from bot.models import NOT_ANALYSED, Entity, Place
 from bot.text.sentences import ANY_SCRIPT, cut_at_line_breaks, split_sentences
 
 _WORD_RE = re.compile(r"[A-Za-z']+")
@@ -103,6 +108,7 @@ class EntityAnalyzer:
         gaz, lex = self.gazetteer, self.lexicon
         junk = junk_spans(text)
         found = ner_mentions(doc, junk, gaz, lex)
+        found = _with_bodies(found, state_bodies(doc, found, junk, gaz, lex))
         grouper = Grouper(lex, gaz, acronym_pairs(text))
         coordinated_regions(doc, found, gaz)
         groups, context = self._grouped(grouper, found)
@@ -157,10 +163,10 @@ class EntityAnalyzer:
         if language is None:
             if self._looks_english(text):
                 return model_lang, None
-            return "und", "entities skipped: the text does not look like English"
+            return "und", not_analysed_note("unknown")
         lang = language.strip().lower().replace("_", "-").split("-")[0] or "und"
         if lang != model_lang:
-            return lang, f"entities skipped: no model for language '{lang}'"
+            return lang, not_analysed_note(lang)
         return lang, None
 
     def _looks_english(self, text: str) -> bool:
@@ -168,6 +174,24 @@ class EntityAnalyzer:
         if len(words) < _MIN_WORDS_TO_JUDGE:
             return True  # too short to tell: unknown means English
         return sum(w in self._stopwords for w in words) / len(words) >= _ENGLISH_STOPWORD_SHARE
+
+
+def _with_bodies(found: list[RawMention], bodies: list[RawMention]) -> list[RawMention]:
+    """NER mentions and state bodies; a name inside a body is dropped unless it is a
+    place ("Syria" of "Syria's defence ministry" stays the country)."""
+    if not bodies:
+        return found
+    kept = [
+        m
+        for m in found
+        if m.label in PLACE_LABELS or not any(b.start <= m.start and m.end <= b.end for b in bodies)
+    ]
+    return sorted(kept + bodies, key=lambda m: m.start)
+
+
+def not_analysed_note(lang: str) -> str:
+    """The note for a text in a language without a model: ``not analysed (language: de)``."""
+    return f"{NOT_ANALYSED} (language: {lang})"
 
 
 def _covered(doc: Doc, junk: list[tuple[int, int]], found: list[RawMention]) -> list[bool]:

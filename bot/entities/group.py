@@ -62,6 +62,13 @@ def acronym_pairs(text: str) -> dict[str, str]:
             if initials(tail) == short.replace(".", ""):
                 pairs[short] = name_key(tail)
                 break
+        else:
+            # "Party for Freedom (PVV)": a short form from another language; the run
+            # after any possessive and leading "The" is the name
+            tail = re.split(r"['’]s\s+", long)[-1]
+            tail = re.sub(r"^(?:The|A)\s+", "", tail)
+            if 2 <= len(tail.split()) <= 6:
+                pairs.setdefault(short, name_key(tail))
     for short, long in _SHORT_THEN_LONG_RE.findall(text):
         pairs.setdefault(short, name_key(long))
     return pairs
@@ -151,12 +158,16 @@ class Grouper:
 
     def _decide_one(self, g: Group, context: Counter[str]) -> tuple[Kind, Match | None]:
         if g.known is not None:
+            if g.known.outlet and all(m.credit for m in g.mentions):
+                return "drop", None  # "told Reuters": the source of the report, no actor
             if g.known.nationality and not any(
                 m.noun or self.lex.is_group_noun(m.key) for m in g.mentions
             ):
                 return "drop", None  # "Russian troops": the adjective only marks the state
             return g.known.kind, None
         labels = g.labels
+        if labels["GOV"]:
+            return "organization", None  # a state body named by its country
         loc = sum(labels[x] for x in PLACE_LABELS) + labels["PLACE"]
         per, org, norp = labels["PERSON"], labels["ORG"], labels["NORP"]
         match = self._best_match(g, context)

@@ -31,7 +31,7 @@ _LICENCE_RE = re.compile(
 # "REUTERS/Name", "AFP via Getty Images": the credit runs to the end of the
 # sentence or line.
 _CREDIT_RE = re.compile(
-    r"(?:\b(?:Photo(?:graph)?s?|Image|Picture|Illustration|Video|Footage)(?:\s+credits?)?"
+    r"(?:\b(?:Photo(?:graph)?s?|Image|Picture|Illustration|Video|Footage|Foto|Bild|Quelle)(?:\s+credits?)?"
     r"\s*(?:by\b|:|/)|\bCredits?\s*:|\bCourtesy(?:\s+of)?\b|\bFile photo\b"
     r"|\b(?:REUTERS|Reuters|AFP|AP|EPA|ANADOLU|Anadolu|SANA|TASS|Xinhua)\s*/\s*[A-Z]"
     r"|\b(?:AFP|AP|EPA|Anadolu)\s+via\b|\bGetty Images\b)"
@@ -63,6 +63,29 @@ _JUNK_NAME_RE = re.compile(
     r"Photo|Image|Credit|Follow .*|Share .*|Comments?|Leave a Reply|Reply|X|Twitter|"
     r"Facebook|Instagram|Telegram|LinkedIn|YouTube|WhatsApp|Bluesky)$",
 )
+
+# Technical, time-zone and title abbreviations and capitalised common words that
+# the NER tags as organisations or places on tech and sports pages ("16 GB of
+# RAM", "20:00 GMT", "the TPU", "State officials", "the Games", "AI chips").
+_NEVER_NAMES = frozenset(
+    {"AI", "AGI", "API", "APIs", "CPU", "CPUs", "GPU", "GPUs", "TPU", "TPUs", "NPU", "RAM", "ROM",
+     "SSD", "HDD", "USB", "HDMI", "LED", "OLED", "LCD", "LLM", "LLMs", "PDF", "FAQ", "GB", "TB",
+     "MB", "GHz", "PC", "PCs", "OS", "VPN", "SIM", "GPS", "NFT", "NFTs", "IPO", "ETF", "GDP",
+     "CEO", "CFO", "CTO", "COO", "MVP", "VAR", "GMT", "UTC", "BST", "CET", "CEST", "EST", "EDT",
+     "PST", "PDT", "CST", "CDT", "AM", "PM", "TV", "DNA", "ID", "State", "States", "Games",
+     "Government", "Ministry", "Parliament", "Court", "Police", "Army", "Kickoff", "Cabinet",
+     "Information"}
+)  # fmt: skip
+# the last word of an event's name: "Super Bowl", "World Cup", "the Olympic Games"
+EVENT_TAILS = frozenset(
+    {"bowl", "cup", "games", "olympics", "paralympics", "championship", "championships",
+     "tournament", "open", "prix", "derby", "marathon", "festival", "awards", "expo", "series"}
+)  # fmt: skip
+
+
+def never_a_name(word: str) -> bool:
+    """An abbreviation or common word that is never an actor or a place on its own."""
+    return word in _NEVER_NAMES
 
 
 def junk_spans(text: str) -> list[Span]:
@@ -116,7 +139,7 @@ def overlaps(spans: list[Span], start: int, end: int) -> bool:
 
 def is_junk_name(name: str) -> bool:
     """Strings that are never an actor or a place: licences, platforms, prompts, bare numbers."""
-    if len(name) < 2 or not any(ch.isalpha() for ch in name):
+    if len(name) < 2 or not any(ch.isalpha() for ch in name) or name in _NEVER_NAMES:
         return True
     if name[0].islower() and not name.startswith(("al-", "el-", "ad-", "as-", "ar-")):
         return True

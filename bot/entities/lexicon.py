@@ -26,6 +26,7 @@ class KnownActor:
     name: str
     kind: ActorKind
     country: str | None = None  # for nationalities: the nation's ISO code
+    outlet: bool = False  # a news organisation: credited as a source, it is no actor
 
     @property
     def nationality(self) -> bool:
@@ -83,7 +84,12 @@ def _shared_lexicon() -> Lexicon:
     lex = Lexicon()
     groups: set[str] = set()
     for row in _read("actors.yaml").get("actors") or []:
-        actor = KnownActor(actor_id(name_key(row["name"])), row["name"], row["kind"])
+        actor = KnownActor(
+            actor_id(name_key(row["name"])),
+            row["name"],
+            row["kind"],
+            outlet=bool(row.get("outlet")),
+        )
         _index(lex, actor, [row["name"], *(row.get("aliases") or [])])
         for acronym in row.get("acronyms") or []:
             lex.acronyms[acronym] = actor

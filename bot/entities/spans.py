@@ -14,14 +14,15 @@ well-known places (strict gazetteer matches only).
 from __future__ import annotations
 
 import itertools
+import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from bot.entities.junk import EVENT_TAILS, is_junk_name, never_a_name, overlaps
 from bot.entities.junk import Span as CharSpan
-from bot.entities.junk import is_junk_name, overlaps
 from bot.entities.lexicon import Lexicon
 from bot.gazetteer.index import REGION_WORDS, Gazetteer, trusted
 from bot.text.names import clean_surface, name_key
@@ -41,6 +42,17 @@ _NOUN_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "
 _CONNECTORS = frozenset({"al", "el", "ez", "es", "ed", "ad", "ar", "as", "az", "ash", "at", "an",
                          "of", "for", "and", "the", "de", "bin", "ibn", "bint", "abu", "-", "’s",
                          "'s"})  # fmt: skip
+_CREDIT_BEFORE = frozenset({"told", "via", "by", "—", "–"})
+_CREDIT_AFTER = frozenset(
+    {"reported", "reports", "said", "says", "quoted", "cited", "news", "agency", "learned",
+     "wrote", "writes", "understands", "contributed"}
+)  # fmt: skip
+_STORM_WORDS = frozenset({"hurricane", "storm", "typhoon", "cyclone"})
+_STORM_NOT_NAMES = frozenset(
+    {"center", "centre", "season", "watch", "warning", "hunter", "hunters", "category"}
+)
+_CODE_NAME_RE = re.compile(r"[A-Z]{1,4}-?\d{1,3}")
+_DASHES = frozenset({"-", "–", "—"})
 _LEADING_DROP = frozenset({"the", "a", "an"})
 _NOT_NAME_TAGS = frozenset(
     {"RB", "RBR", "RBS", "IN", "CC", "DT", "PRP", "PRP$", "VB", "VBD", "VBG", "VBN", "VBP",
@@ -64,35 +76,142 @@ class RawMention:
     cue: bool = False  # a locative word before it ("in Quneitra")
     place_hint: bool = False  # extended by a facility or region word
     noun: bool = True  # used as a noun, not as an adjective ("Russians" vs "Russian troops")
+    credit: bool = False  # credits a report: "told Reuters", "(AFP)", "TASS reported"
 
 
 def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -> list[RawMention]:
     """The NER entities of ``doc`` as tidy mentions, junk removed."""
     out: list[RawMention] = []
     for ent in _joined_ents(doc, gaz):
-        for start, end in _split_possessive(ent):
-            span = _trim(doc, start, end, ent.label_, lex)
+        parts = [
+            part
+            for start, end in _split_possessive(ent)
+            for dashed in _split_dashes(doc, start, end)
+            for part in _split_list(doc, *dashed, ent.label_, gaz, lex)
+        ]
+        for start, end, label in parts:
+            span = _trim(doc, start, end, label, lex)
             if span is None:
                 continue
-            mention = _make(doc, span[0], span[1], ent.label_)
+            mention = _make(doc, span[0], _hyphen_joined(doc, span[1]), label)
             if mention is None or overlaps(junk, mention.start, mention.end):
                 continue
             if _common_word(doc, mention, gaz, lex) or _names_an_event(doc, mention, gaz, lex):
                 continue
+            code = _CODE_NAME_RE.fullmatch(mention.text) is not None
+            if code and mention.label in PLACE_LABELS and not gaz.matches_key(mention.key):
+                mention.label = "ORG"  # "D66", "JA21": a party, never a place we do not know
             out.extend(_split_places(doc, extend(doc, mention, gaz, lex), gaz, lex))
+    return _without_storms(doc, out)
+
+
+def _hyphen_joined(doc: Doc, end: int) -> int:
+    """ "GroenLinks" + "-PvdA": a name the NER cut at a hyphen between two capitals."""
+    while (
+        end + 1 < len(doc)
+        and doc[end].text == "-"
+        and not doc[end - 1].whitespace_
+        and not doc[end].whitespace_
+        and doc[end + 1].text[:1].isupper()
+    ):
+        end += 2
+    return end
+
+
+def _without_storms(doc: Doc, mentions: list[RawMention]) -> list[RawMention]:
+    """ "Hurricane Melissa", and every later "Melissa": a storm is no actor or place."""
+    storms = storm_names(doc)
+    if not storms:
+        return mentions
+    return [m for m in mentions if not {m.key, m.key.split()[-1]} & storms]
+
+
+def storm_names(doc: Doc) -> set[str]:
+    """Folded names of the storms of ``doc``: "Melissa" of "Hurricane Melissa" and of
+    "Tropical Storm Melissa", not "Center" of "the National Hurricane Center"."""
+    out: set[str] = set()
+    for i in range(len(doc) - 1):
+        word, name = doc[i], doc[i + 1]
+        if word.lower_ not in _STORM_WORDS or name.tag_ != "NNP" or not name.is_alpha:
+            continue
+        before = doc[i - 1] if i > 0 else None
+        if word.lower_ == "storm" and (before is None or before.lower_ != "tropical"):
+            continue
+        named = before is not None and before.text[:1].isupper() and before.lower_ != "tropical"
+        if named and not word.is_sent_start:
+            continue  # "National Hurricane Center": an organisation's name
+        if name.lower_ in _STORM_NOT_NAMES:
+            continue
+        out.add(name_key(name.text))
     return out
 
 
 def _names_an_event(doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon) -> bool:
-    """ "the Canyon Ridge fire": the name of an event, unless it is a known place or actor."""
-    if m.tok_end >= len(doc) or doc[m.tok_end].lower_ not in _EVENT_WORDS:
+    """ "the Canyon Ridge fire", "the Super Bowl": the name of an event, unless it is a
+    known place or actor."""
+    after = doc[m.tok_end].lower_ if m.tok_end < len(doc) else ""
+    if after not in _EVENT_WORDS and doc[m.tok_end - 1].lower_ not in EVENT_TAILS:
         return False
     return lex.lookup(m.text, m.key) is None and not gaz.matches_key(m.key)
 
 
+def _split_dashes(doc: Doc, start: int, end: int) -> list[tuple[int, int]]:
+    """ "Kurdistan Region - Syria": a spaced dash separates two names (a dateline's);
+    a bracket too: "Party for Freedom (PVV" is a name and its short form."""
+    out: list[tuple[int, int]] = []
+    for i in range(start, end):
+        spaced_dash = doc[i].text in _DASHES and doc[i - 1].whitespace_ and doc[i].whitespace_
+        if (spaced_dash and start < i < end - 1) or doc[i].text in ("(", ")"):
+            if i > start:
+                out.append((start, i))
+            start = i + 1
+    if start < end:
+        out.append((start, end))
+    return out
+
+
+def _split_list(
+    doc: Doc, start: int, end: int, label: str, gaz: Gazetteer, lex: Lexicon
+) -> list[tuple[int, int, str]]:
+    """ "Hasakah, Qamishli and Amouda": a list of places the NER took for one name.
+
+    Split when two or more items are places the gazetteer knows and one of them
+    is a trusted match; every item is then a place. A name that is itself known
+    ("Bosnia and Herzegovina", "Ministry of Justice and Security") stays whole.
+    """
+    words = doc[start:end]
+    if not any(t.text in (",", "&") or t.lower_ == "and" for t in words):
+        return [(start, end, label)]
+    whole = clean_surface(words.text)
+    if lex.lookup(whole) is not None or gaz.matches_key(name_key(whole)):
+        return [(start, end, label)]
+    items: list[tuple[int, int]] = []
+    first = start
+    for tok in words:
+        if tok.text in (",", "&") or tok.lower_ == "and":
+            if tok.i > first:
+                items.append((first, tok.i))
+            first = tok.i + 1
+    if first < end:
+        items.append((first, end))
+    keys = [name_key(clean_surface(doc[a:b].text)) for a, b in items]
+    places = [gaz.matches_key(k) for k in keys]
+    if len(items) < 2 or sum(bool(p) for p in places) < 2:
+        return [(start, end, label)]
+    if not any(p and trusted(p[0]) for p in places):
+        return [(start, end, label)]
+    return [(a, b, "PLACE") for a, b in items]
+
+
 def _split_places(doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon) -> list[RawMention]:
-    """ "gave Damascus Raqqa": two places the NER ran together into one name."""
-    if m.tok_end - m.tok_start != 2 or m.place_hint or lex.lookup(m.text, m.key):
+    """ "gave Damascus Raqqa": two places the NER ran together into one name.
+
+    A name the NER calls a person ("Ahmed Ali") is never split, even when each
+    word is also a town somewhere.
+    """
+    if m.tok_end - m.tok_start != 2 or m.place_hint or m.label == "PERSON":
+        return [m]
+    if lex.lookup(m.text, m.key):
         return [m]
     if gaz.matches_key(m.key):
         return [m]
@@ -116,6 +235,16 @@ def _joined_ents(doc: Doc, gaz: Gazetteer) -> list[Span]:
     out: list[Span] = []
     for ent in ents:
         prev = out[-1] if out else None
+        if (
+            prev is not None
+            and prev.end == ent.start
+            and prev.label_ == ent.label_ == "PERSON"
+            and len(ent) == 1
+            and prev[-1].whitespace_ != ""
+        ):
+            # "Dana Morris" + "Dixon": one person's name the NER cut in two
+            out[-1] = Span(doc, prev.start, ent.end, label="PERSON")
+            continue
         if prev is not None and prev.end == ent.start and prev.label_ in PLACE_LABELS:
             joined = doc[prev.start : ent.end]
             if gaz.matches_key(name_key(joined.text)):
@@ -154,7 +283,8 @@ def _trim(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> tuple[int
         if "\n" in doc[i].text or doc[i].is_space:
             end = i
             break
-    while end > start and not doc[end - 1].text[-1:].isalnum():
+    # "Super Bowl MVP": a title after the name is no part of it
+    while end > start and (not doc[end - 1].text[-1:].isalnum() or never_a_name(doc[end - 1].text)):
         end -= 1
     if end <= start:
         return None
@@ -188,6 +318,20 @@ def _make(doc: Doc, start: int, end: int, label: str) -> RawMention | None:
         tok_end=end,
         cue=before in _LOCATIVE,
         noun=end - start > 1 or _is_noun(first),
+        credit=_credits(doc, start, end),
+    )
+
+
+def _credits(doc: Doc, start: int, end: int) -> bool:
+    """Whether the name at ``doc[start:end]`` credits a report rather than acts in it."""
+    before = doc[start - 1].lower_ if start > 0 else ""
+    before2 = doc[start - 2 : start].text.lower() if start > 1 else ""
+    after = doc[end].lower_ if end < len(doc) else ""
+    return (
+        before in _CREDIT_BEFORE
+        or before2 == "according to"
+        or after in _CREDIT_AFTER
+        or (before == "(" and after == ")")
     )
 
 

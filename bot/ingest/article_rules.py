@@ -20,9 +20,19 @@ from urllib.parse import urlsplit
 from dateutil import parser as dateparser
 
 from bot.errors import NotAnArticle
-from bot.text.sentences import ends_a_sentence
+from bot.text.sentences import ANY_SCRIPT, ends_a_sentence, split_sentences
 
 MIN_WORDS = 40
+# A shorter body is still an article when it is a brief: at least two complete
+# sentences of reporting, with this many words, once consent and paywall
+# notices are left out (a two-sentence sports brief under a cookie banner).
+BRIEF_MIN_WORDS = 20
+BRIEF_MIN_SENTENCES = 2
+_SENTENCE_WORDS = 6
+_NOTICE = re.compile(
+    r"\b(?:cookies?|consent|privacy|javascript|subscri(?:be|ption)|sign (?:in|up))\b",
+    re.I,
+)
 PAYWALL_MAX_WORDS = 150  # a "not free" page with more text than this was served in full
 
 # zone abbreviations news sites print, with their UTC offsets in seconds
@@ -93,12 +103,26 @@ def check_article(body: str, fields: dict[str, Any], url: str | None) -> None:
     words = word_count(body)
     if fields.get("free") in (False, "false", "False") and words < PAYWALL_MAX_WORDS:
         raise NotAnArticle(url or "", reason="not an article (paywall)")
-    if words < MIN_WORDS:
+    if words < MIN_WORDS and not is_brief(body):
         raise NotAnArticle(url or "", reason=_why_short(body, fields))
     if _is_home_page(fields, url):
         raise NotAnArticle(url or "", reason="not an article (home page)")
     if fields.get("og_type") not in ("article", "newsarticle") and _is_link_list(body):
         raise NotAnArticle(url or "", reason="not an article (a list of links)")
+
+
+def is_brief(body: str) -> bool:
+    """Two or more complete sentences of reporting, not a consent or paywall notice."""
+    reporting = [
+        body[start:end]
+        for start, end in split_sentences(body, ANY_SCRIPT)
+        if not _NOTICE.search(body[start:end])
+    ]
+    complete = [s for s in reporting if ends_a_sentence(s) and len(s.split()) >= _SENTENCE_WORDS]
+    return (
+        len(complete) >= BRIEF_MIN_SENTENCES
+        and sum(len(s.split()) for s in complete) >= BRIEF_MIN_WORDS
+    )
 
 
 def _why_short(body: str, fields: dict[str, Any]) -> str:

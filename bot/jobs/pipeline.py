@@ -98,10 +98,11 @@ def analyse(
         article.summary = summarize.summarize(
             extracted.text, analysis.sentences, title=article.title
         )
-    with _timed("timeline", timer):
-        article.events = timeline.extract_events(
-            sentence_infos(extracted.text, analysis), extracted.published, extracted.url
-        )
+    if article.not_analysed() is None:  # English date words mean nothing in German
+        with _timed("timeline", timer):
+            article.events = timeline.extract_events(
+                sentence_infos(extracted.text, analysis), extracted.published, extracted.url
+            )
     article.topics = topics.assign(article, deps.store.topics(team))
     return article
 

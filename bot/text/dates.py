@@ -8,11 +8,14 @@ Rules, with ``pub`` the publication date:
   it (reporting looks back far more than ahead): in an article of 28 January
   2026, "January 20" is 2026-01-20, "October 15" is 2025-10-15 and "February
   3" (a scheduled meeting) is 2026-02-03.
-* Weekdays: "last Monday" is the latest Monday strictly before ``pub``; "next
-  Monday" the first strictly after. "On Monday" (or a bare "Monday") is the
-  latest Monday on or before ``pub``, because news published on a Monday says
-  "on Monday" of that same day; in a sentence about the future ("will",
-  "is due to", "scheduled") it is the first Monday strictly after ``pub``.
+* Weekdays (AP style): "last Monday" is the latest Monday strictly before
+  ``pub``; "next Monday" the first strictly after. "On Monday" (or a bare
+  "Monday") is the latest Monday on or before ``pub``, because news published
+  on a Monday says "on Monday" of that same day; in a sentence about the future
+  ("will", "is due to", "scheduled") it is the first Monday after ``pub``,
+  except that the publication's own weekday stays that day ("is set to meet on
+  Wednesday" in Wednesday's paper is today). A weekday beside an explicit date
+  ("on Wednesday (Oct 15)", "Oct 15 (Wednesday)") gives way to the date.
 * "yesterday" is ``pub`` - 1, "tomorrow" ``pub`` + 1, "this morning", "earlier
   today", "tonight" are ``pub``; "N days ago" and "N weeks ago" count back from
   ``pub``. A bare "today" is skipped: it is too often generic ("Syria today").
@@ -98,6 +101,20 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("lastweek", re.compile(r"\blast\s+week\b", re.IGNORECASE)),
 ]
+_EXPLICIT = frozenset({"mdy", "dmy", "iso"})
+# what may stand between a weekday and its date: "Wednesday (Oct 15", "Oct 15 (Wednesday"
+_BESIDE_RE = re.compile(r"\s*[,(\[]?\s*(?:the\s+)?|\s*[)\]]?\s*[,(\[]\s*")
+_RANGE_DAYS = 7
+_RANGE_AFTER_RE = re.compile(
+    r"\s*(?:-|–|and|to|&)\s*(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![-.:/]?\d)"
+)
+_RANGE_BEFORE_RE = re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:-|–|and|to|&)\s*$")
+_PASSIVE_RE = re.compile(r"\b(?:be|been|being)\s+\w+ed\b", re.IGNORECASE)
+# a future verb in the same clause after the day: "on Friday the parties will present"
+_FUTURE_AFTER_RE = re.compile(
+    r"[^,;:.!?\"“”]{0,40}?\b(?:will|shall|(?:is|are)\s+(?:due|set|expected|scheduled)\s+to)\b",
+    re.IGNORECASE,
+)
 _FUTURE_RE = re.compile(
     r"\b(?:will|shall|(?:is|are)\s+(?:due|set|expected|scheduled|to)|plans?\s+to|"
     r"scheduled|upcoming)\b",
@@ -132,12 +149,18 @@ History = list[tuple[date, frozenset[str]]]
 
 
 def find_dates(
-    text: str, pub: date | None, anchor: date | None = None, history: History | None = None
+    text: str,
+    pub: date | None,
+    anchor: date | None = None,
+    history: History | None = None,
+    year_ref: date | None = None,
 ) -> list[DateMention]:
     """Days named in ``text``, in order of appearance (see the module docstring).
 
     ``anchor`` is the narrative's date for "two days later"; ``history`` the
-    earlier dated sentences, for "two days after the truce" (the truce's date).
+    earlier dated sentences, for "two days after the truce" (the truce's date);
+    ``year_ref``, for an article without a publication date, the latest full date
+    it names: it gives "January 23" its year, and nothing else.
     """
     out: list[DateMention] = []
     deferred: list[_Hit] = []
@@ -146,10 +169,15 @@ def find_dates(
             deferred.append(hit)  # resolved once the sentence's other dates are known
             continue
         base = out[-1].when if out else anchor
-        resolved = _resolve(hit, pub, base, _is_future(text, hit.start))
+        if hit.kind in _EXPLICIT and pub is None:
+            resolved = _resolve(hit, year_ref, base, False)
+        else:
+            resolved = _resolve(hit, pub, base, _is_future(text, hit.start, hit.end))
         if resolved is not None:
             when, approximate = resolved
             out.append(DateMention(when, hit.start, hit.end, approximate, (hit.start, hit.end)))
+            if hit.kind in ("mdy", "dmy"):
+                out.extend(_second_day(text, hit, when))
     for hit in deferred:
         mention = _relative_to_phrase(text, hit, out, history or [])
         if mention is not None:
@@ -163,17 +191,66 @@ def _scan(text: str) -> list[_Hit]:
         for m in pattern.finditer(text):
             if not any(h.start < m.end() and m.start() < h.end for h in hits):
                 hits.append(_Hit(m.start(), m.end(), kind, m))
-    return sorted(hits, key=lambda h: h.start)
+    hits.sort(key=lambda h: h.start)
+    return [h for i, h in enumerate(hits) if not _beside_a_date(text, hits, i)]
 
 
-def _is_future(text: str, start: int) -> bool:
+def _beside_a_date(text: str, hits: list[_Hit], i: int) -> bool:
+    """A weekday next to an explicit date ("on Wednesday (Oct 15)", "Oct 15 (Wednesday)"):
+    the explicit date says the day, the weekday adds nothing."""
+    if hits[i].kind != "weekday":
+        return False
+    for j in (i - 1, i + 1):
+        if not 0 <= j < len(hits) or hits[j].kind not in _EXPLICIT:
+            continue
+        a, b = sorted((hits[i], hits[j]), key=lambda h: h.start)
+        if _BESIDE_RE.fullmatch(text[a.end : b.start]):
+            return True
+    return False
+
+
+def _second_day(text: str, hit: _Hit, when: date) -> list[DateMention]:
+    """The other day of a range: "January 23-24", "January 23 and 24", "23-24 January"."""
+    if hit.kind == "mdy" and not hit.m["year"]:
+        m = _RANGE_AFTER_RE.match(text, hit.end)
+        if m and 0 < int(m["day"]) - when.day <= _RANGE_DAYS:
+            day = _safe_date(when.year, when.month, int(m["day"]))
+            if day is not None:
+                return [DateMention(day, m.start("day"), m.end("day"), focus=(hit.start, m.end()))]
+    if hit.kind == "dmy":
+        m = _RANGE_BEFORE_RE.search(text[max(0, hit.start - 12) : hit.start])
+        if m and 0 < when.day - int(m["day"]) <= _RANGE_DAYS:
+            day = _safe_date(when.year, when.month, int(m["day"]))
+            start = hit.start - (len(text[max(0, hit.start - 12) : hit.start]) - m.start("day"))
+            if day is not None:
+                return [DateMention(day, start, start + len(m["day"]), focus=(start, hit.end))]
+    return []
+
+
+def _clause_opens_with(text: str, start: int) -> bool:
+    """Whether the day opens its clause ("and on Friday the parties will ..."), so that
+    a later verb is its own, not a report's ("said on Monday that talks will ...")."""
+    before = re.split(r"[,;:.!?\"“”()]|\b(?:and|but|then|so)\b", text[:start])[-1]
+    return re.fullmatch(r"\s*(?:on|by|from)?\s*", before, re.IGNORECASE) is not None
+
+
+def _is_future(text: str, start: int, end: int | None = None) -> bool:
     # "will meet on Monday" is ahead; "will fly home, a source told Reuters on Monday"
     # is not: a past verb or a quote between the marker and the day ends the clause.
+    # "will be announced on Friday": a participle after "be" is no past verb.
+    # "on Friday the parties will present": the future verb can follow the day.
+    if end is not None and _clause_opens_with(text, start) and _FUTURE_AFTER_RE.match(text, end):
+        return True
     window = text[max(0, start - 60) : start]
     markers = list(_FUTURE_RE.finditer(window))
     if not markers:
         return False
-    between = window[markers[-1].end() :]
+    last = markers[-1]
+    if last.group(0).lower() in ("upcoming", "scheduled") and _PAST_RE.search(
+        window[: last.start()]
+    ):
+        return False  # "mentioned his upcoming meeting on Wednesday": said in the past
+    between = _PASSIVE_RE.sub(" ", window[last.end() :])
     return not _PAST_RE.search(between)
 
 
@@ -289,6 +366,10 @@ def _weekday(name: str, mod: str, pub: date, future: bool) -> date:
     ahead = (target - pub.weekday()) % 7 or 7  # days ahead, strictly after pub
     if mod == "last":
         return pub - timedelta(days=back or 7)
-    if mod == "next" or (future and mod not in ("since",)):
+    if mod == "next":
+        return pub + timedelta(days=ahead)
+    # AP style: the publication's own weekday is that day, also ahead of an event
+    # ("is set to meet on Wednesday" in Wednesday's paper); only "next" moves it
+    if future and mod not in ("since",) and back != 0:
         return pub + timedelta(days=ahead)
     return pub - timedelta(days=back)

@@ -60,10 +60,14 @@ def fingerprint(article: Article, now: datetime | None = None) -> Fingerprint:
     body = article.text or article.title
     shingle_set = similarity.shingles(body)
     published = article.published or article.ingested_at or now or EPOCH
+    # another language (not analysed): its words and names are no evidence for or
+    # against an English development, so it joins none and none joins it; only a
+    # copy of its own text (MinHash) still folds into it
+    analysed = article.not_analysed() is None
     return Fingerprint(
         minhash=similarity.minhash(shingle_set),
-        terms=_term_weights(article),
-        entities=_entity_weights(article),
+        terms=_term_weights(article) if analysed else {},
+        entities=_entity_weights(article) if analysed else {},
         published=aware(published),
         shingle_count=len(shingle_set),
     )

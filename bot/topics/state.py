@@ -24,7 +24,7 @@ from datetime import datetime
 from typing import Any, cast
 
 from bot.errors import TopicBusy
-from bot.models import Article, Development, RankedName, TimelineEntry
+from bot.models import Article, Development, Event, RankedName, TimelineEntry
 from bot.store import serde
 from bot.store.client import RedisClient, text, unavailable_on_error
 from bot.store.fence import Fence, FencedWrite
@@ -151,6 +151,9 @@ class TopicState:
         fp = devs.fingerprint(article)
         recent = self._fingerprints(k)
         dev, is_copy = self._decide(k, topic, article, fp, recent, now)
+        note = article.not_analysed()
+        if note is not None and not is_copy and dev.article_count == 1:
+            dev.summary = note  # the brief says why it has no analysis
         write = self._write(k, article, fp, dev, is_copy, now, _over_cap(recent, article.id, fp))
         return dev if self.fence.commit(k.lock, token, write) else None
 
@@ -232,10 +235,32 @@ class TopicState:
                 raw = self.redis.hget(k.timeline, key)
                 existing = serde.loads(TimelineEntry, raw) if raw else None
             if existing is None:
+                # the same happening in other words: merge into that day's entry
+                same = self._same_day(k, event, merged)
+                if same is not None:
+                    key, existing = same
+            if existing is None:
                 merged[key] = timeline.entry_from_event(event, now)
             else:
                 merged[key] = timeline.merge_event(existing, event, now)
         return merged
+
+    def _same_day(
+        self, k: TopicKeys, event: Event, merged: dict[str, TimelineEntry]
+    ) -> tuple[str, TimelineEntry] | None:
+        """The entry of ``event``'s day that reports the same happening, with its key."""
+        day = event.date.toordinal()
+        found = cast(list[bytes], self.redis.zrangebyscore(k.timeline_by_date, day, day))
+        keys = [text(x) for x in found]
+        raws = self.redis.hmget(k.timeline, keys) if keys else []
+        stored = {
+            key: serde.loads(TimelineEntry, raw) for key, raw in zip(keys, raws, strict=True) if raw
+        }
+        candidates = {**stored, **{key: e for key, e in merged.items() if e.date == event.date}}
+        for key, entry in candidates.items():
+            if timeline.same_happening(entry, event):
+                return key, entry
+        return None
 
     def _load_development(self, k: TopicKeys, dev_id: str) -> Development | None:
         raw = self.redis.get(k.development(dev_id))

@@ -149,3 +149,22 @@ def test_parse_datetime(value: str | None, expected: datetime | None) -> None:
     got = parse_datetime(value)
     assert got == expected
     assert got is None or got.tzinfo is not None
+
+
+def test_a_two_sentence_brief_under_a_cookie_banner_is_an_article() -> None:
+    body = (
+        "We use cookies to improve your experience. Accept all cookies to continue.\n"
+        "Harbourside Rovers beat Millbrook Town 2-1 on Saturday with a late header. "
+        "The win lifts Rovers to third place before next week's cup tie."
+    )
+    check_article(body, {"cookie_wall": True}, "https://x.example/sport/rovers")  # no raise
+
+
+def test_a_cookie_banner_alone_is_still_a_cookie_wall() -> None:
+    body = (
+        "We use cookies and similar tools to run this site, count visits and show ads. "
+        "Choose Accept all cookies to agree, or open Cookie settings to pick what you allow."
+    )
+    with pytest.raises(NotAnArticle) as caught:
+        check_article(body, {"cookie_wall": True}, "https://x.example/sport/rovers")
+    assert caught.value.reason == "not an article (cookie wall)"

@@ -1,4 +1,4 @@
-"""The cheap language detector, on short news-like texts written for these tests."""
+"""The language detector, on short news-like texts written for these tests."""
 
 from __future__ import annotations
 
@@ -21,6 +21,12 @@ SAMPLES = {
     "antiga será fechada para obras até ao fim do ano, como foi prometido.",
     "nl": "De raad zei maandag dat de nieuwe brug in het voorjaar opengaat en dat de oude voor "
     "het einde van het jaar wordt gesloten voor herstel.",
+    "sv": "Rådet meddelade på måndagen att den nya bron öppnar till våren och att den gamla "
+    "stängs för reparationer före årets slut, vilket många boende har väntat på.",
+    "da": "Byrådet meddelte mandag, at den nye bro åbner til foråret, og at den gamle bliver "
+    "lukket for reparationer inden årets udgang, hvilket mange beboere har ventet på.",
+    "pl": "Rada poinformowała w poniedziałek, że nowy most zostanie otwarty wiosną, a stary "
+    "będzie zamknięty na czas remontu do końca roku.",
     "tr": "Meclis pazartesi günü yeni köprünün ilkbaharda açılacağını ve eski köprünün yıl "
     "sonuna kadar onarım için kapatılacağını açıkladı, bu karar çok tartışıldı.",
     "ru": "Совет в понедельник сообщил, что новый мост откроют весной, а старый закроют на "

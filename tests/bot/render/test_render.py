@@ -432,6 +432,19 @@ def test_ingest_reply_for_an_article() -> None:
     assert render.ingest_fallback(result) == "Troops &lt;leave&gt; Qamishli &amp; the airport"
 
 
+def test_ingest_reply_for_another_language_says_it_was_not_analysed() -> None:
+    german = article(
+        title="Truppen verlassen den Flughafen",
+        language="de",
+        actors=[],
+        locations=[],
+        notes=["not analysed (language: de)"],
+    )
+    result = IngestResult(source="https://x.example/a", status="ingested", article=german)
+    text = json.dumps(dicts(render.ingest_reply_blocks(result)))
+    assert "not analysed (language: de)" in text
+
+
 def test_ingest_reply_for_a_failure() -> None:
     failed = IngestResult(source="http://10.0.0.1/x", status="failed",
                           reason="address not allowed (private network)")  # fmt: skip

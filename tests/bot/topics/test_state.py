@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
 
 from bot.errors import StoreUnavailable, TopicBusy
-from bot.models import Entity, Place
+from bot.models import Entity, Event, Place
 from bot.store.fence import Fence, FencedWrite
 from bot.store.keys import TopicKeys
 from bot.topics import state as topic_state
@@ -240,3 +241,57 @@ def test_a_brief_reads_one_state_even_when_a_join_lands_between_its_reads(
     assert landed == [1]
     assert snap.article_count == 2
     assert sum(d.article_count for d in snap.developments) == snap.article_count
+
+
+def test_one_happening_in_two_outlets_words_is_one_timeline_line(redis_client: Any) -> None:
+    day = date(2026, 3, 2)
+    reports = [
+        (
+            "https://harbour-herald.example/a",
+            "Dock workers at Harbourside port walked out over pay on Monday.",
+        ),
+        (
+            "https://coast-courier.example/b",
+            "Harbourside dock workers began a walkout over pay on Monday, the union said.",
+        ),
+    ]
+    state = TopicState(redis_client)
+    for n, (url, sentence) in enumerate(reports):
+        event = Event(date=day, text=sentence, sources=[url], signature=f"other-words-{n}")
+        other = Event(
+            date=day,
+            text="The regional council approved a new budget for schools on Monday.",
+            sources=[url],
+            signature="council",
+        )
+        article = keyed_article(
+            url,
+            f"{sentence} The regional council approved a new budget for schools on Monday.",
+            title=f"Report {n}",
+            published=WHEN,
+            events=[event, other] if n else [event],
+        )
+        state.add_article("T1", "harbour", article, WHEN)
+    lines = state.snapshot("T1", "harbour").timeline
+    counts = sorted((len(e.sources), e.text[:16]) for e in lines)
+    assert counts == [(1, "The regional cou"), (2, "Dock workers at ")]
+
+
+def test_another_language_never_joins_an_english_development(redis_client: Any) -> None:
+    state = TopicState(redis_client)
+    english = story_article("quake", 1)
+    first = state.add_article("T1", "syria", english, WHEN)
+    german = replace(
+        story_article("quake", 2),  # its names and terms as if they were evidence
+        id="de-1",
+        url="https://zeitung.example/beben",
+        text="Das Beben traf am Montag die Küste. Die Behörden meldeten viele Schäden.",
+        language="de",
+        notes=["not analysed (language: de)"],
+    )
+    joined = state.add_article("T1", "syria", german, WHEN)
+    assert joined.id != first.id
+    assert joined.summary == "not analysed (language: de)"
+    # and an English report of the same story still joins the English development
+    later = state.add_article("T1", "syria", story_article("quake", 3), WHEN)
+    assert later.id == first.id

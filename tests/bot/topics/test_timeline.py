@@ -108,6 +108,66 @@ def test_weekday_in_a_sentence_about_the_future_is_ahead() -> None:
     assert one("The president is expected in Moscow on Monday.") == date(2026, 2, 2)
 
 
+def test_the_publication_weekday_stays_that_day_in_a_future_sentence() -> None:
+    # AP style: Wednesday's paper saying "is set to meet on Wednesday" means today
+    assert one("The two leaders are set to meet in the capital on Wednesday.") == PUB.date()
+    assert one("The two leaders will meet next Wednesday.") == date(2026, 2, 4)
+
+
+def test_an_explicit_date_beside_a_weekday_wins() -> None:
+    assert days(["The ministers met on Tuesday (Jan. 13) in the port city."]) == [date(2026, 1, 13)]
+    assert days(["Talks opened Jan. 13 (Tuesday) in the port city."]) == [date(2026, 1, 13)]
+
+
+def test_an_undated_article_dates_nothing_relative() -> None:
+    # no publication date: no ingest clock stands in for it
+    assert days(["The envoys met on Wednesday and again yesterday."], published=None) == []
+    assert days(["The envoys met on January 20, 2026."], published=None) == [date(2026, 1, 20)]
+
+
+def test_a_future_in_the_passive_is_ahead() -> None:
+    # published Wednesday 28 January 2026
+    assert one("The winner of the harbour prize will be announced on Friday.") == date(2026, 1, 30)
+    assert one("The final award is to be announced on Monday.") == date(2026, 2, 2)
+
+
+def test_a_future_verb_after_the_day_that_opens_its_clause() -> None:
+    sentence = "A few points are left and on Friday the three parties will present their plan."
+    assert one(sentence) == date(2026, 1, 30)
+    assert one("Officials said on Monday that talks will resume.") == date(2026, 1, 26)
+
+
+def test_mentioning_an_upcoming_meeting_is_past() -> None:
+    assert one("He first mentioned his upcoming meeting on Tuesday in Davos.") == date(2026, 1, 27)
+
+
+def test_a_range_of_days_gives_both() -> None:
+    assert days(["The first round took place on January 13 and 14 in the port city."]) == [
+        date(2026, 1, 13),
+        date(2026, 1, 14),
+    ]
+    assert days(["The third round is planned for February 17-18 in Geneva."]) == [
+        date(2026, 2, 17),
+        date(2026, 2, 18),
+    ]
+    assert days(["Talks ran 13-14 January in the port city."]) == [
+        date(2026, 1, 13),
+        date(2026, 1, 14),
+    ]
+
+
+def test_an_undated_article_takes_the_year_of_its_full_dates() -> None:
+    sentences = ["On January 22, 2026, the envoys met.", "A second round opens on January 23."]
+    assert days(sentences, published=None) == [date(2026, 1, 22), date(2026, 1, 23)]
+    assert days(["A second round opens on January 23."], published=None) == []
+
+
+def test_a_dateline_or_time_stamp_is_no_event() -> None:
+    assert days(["The Hague, Jan 27 (AP)"]) == []
+    assert days(["Published January 24, 2026"]) == []
+    assert days(["2026-01-24 10:08"]) == []
+
+
 def test_a_past_verb_after_the_future_clause_keeps_the_weekday_in_the_past() -> None:
     sentence = "Some troops will move to the coast, a source told Reuters on Monday."
     assert one(sentence) == date(2026, 1, 26)
@@ -236,6 +296,21 @@ def test_long_sentences_are_cut_at_a_word_boundary() -> None:
     assert event.text.endswith("…")
     assert long.startswith(event.text[:-1])
     assert trim_text("short one") == "short one"
+
+
+def test_a_long_sentence_gives_the_clause_that_carries_the_event() -> None:
+    sentence = (
+        "Dock workers, who walked out over pay in a dispute that has lasted since the spring "
+        "and drawn in three unions and the regional council, will vote on Friday on whether "
+        "to accept the latest offer from the port operators."
+    )
+    (event,) = extract_events([SentenceInfo(sentence)], PUB, URL)
+    assert len(event.text.split()) <= 25
+    assert "will vote on Friday" in event.text
+    assert event.text.startswith("Dock workers")
+    # extractive: every piece between ellipses is the sentence's own words
+    for piece in event.text.split("…"):
+        assert piece.strip() in sentence
 
 
 def test_at_most_two_events_per_sentence_one_per_day() -> None:
