@@ -49,7 +49,7 @@ def test_names_are_not_addresses(host: str) -> None:
 
 @pytest.mark.parametrize("host", ["256.1.1.1", "1.2.3.4294967296", "08.1.1.1", "1.2.65536"])
 def test_overflowing_numeric_hosts_are_invalid(host: str) -> None:
-    with pytest.raises(ValueError, match="not a valid IPv4 address|invalid literal"):
+    with pytest.raises(ValueError, match=r"not a valid IPv4 address|invalid literal"):
         parse_ip_host(host)
 
 
