@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FULL ?=
 
-.PHONY: install demo test lint format bench clean
+.PHONY: install demo test lint format bench mutate clean
 
 install: $(STAMP)
 
@@ -35,5 +35,14 @@ format: install
 bench: install
 	$(BIN)/python -m bench.run $(if $(FULL),--full,)
 
+# Mutation testing of the security and delivery modules ([tool.mutmut] in pyproject.toml);
+# the figures and every surviving mutant are in docs/reliability.md.
+mutate: install
+	rm -rf mutants
+	$(BIN)/mutmut run --max-children 2
+	$(BIN)/mutmut results --all true > mutants/results.txt || true
+	@grep -c ': killed' mutants/results.txt | sed 's/^/killed: /'
+	@grep -vc ': killed' mutants/results.txt | sed 's/^/not killed: /'
+
 clean:
-	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache .pytest_cache mutants

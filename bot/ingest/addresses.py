@@ -114,7 +114,10 @@ def parse_allow_entry(entry: str) -> tuple[str, int | None]:
     entry = entry.strip()
     if entry.startswith("["):
         host, _, rest = entry[1:].partition("]")
-        port = rest[1:] if rest.startswith(":") else ""
+        if rest and not rest.startswith(":"):
+            # "[::1]x80" is a typo, not "every port of ::1": it exempts nothing
+            raise ValueError(f"malformed allow-list entry: {entry}")
+        port = rest[1:]
     elif entry.count(":") == 1:
         host, port = entry.split(":")
     else:  # a bare name, IPv4 or unbracketed IPv6 address

@@ -32,21 +32,37 @@ from bot.ingest.addresses import (
         ("0", "0.0.0.0"),
         ("[::1]", "::1"),
         ("fe80::1%25eth0", "fe80::1"),
+        ("fe80::1%25eth0%25x", "fe80::1"),  # everything from the first zone mark goes
+        ("0x", "0.0.0.0"),  # inet_aton reads a bare 0x as zero
     ],
 )
 def test_numeric_hosts_parse_like_inet_aton(host: str, expected: str) -> None:
     assert str(parse_ip_host(host)) == expected
 
 
-@pytest.mark.parametrize("host", ["example.org", "news.test", "1.2.3.com", "0x7g.1", "localhost"])
+@pytest.mark.parametrize(
+    "host", ["example.org", "news.test", "1.2.3.com", "0x7g.1", "localhost", "1.2.3.4.5"]
+)
 def test_names_are_not_addresses(host: str) -> None:
     assert parse_ip_host(host) is None
 
 
 @pytest.mark.parametrize("host", ["256.1.1.1", "1.2.3.4294967296", "08.1.1.1", "1.2.65536"])
 def test_overflowing_numeric_hosts_are_invalid(host: str) -> None:
+    with pytest.raises(ValueError, match=r"not a valid IPv4 address|invalid literal"):
+        parse_ip_host(host)
+
+
+@pytest.mark.parametrize("host", ["[::1", "::1]"])
+def test_a_half_bracketed_host_is_invalid_not_an_address(host: str) -> None:
     with pytest.raises(ValueError):
         parse_ip_host(host)
+    assert normalize_host(host) == host
+
+
+def test_ipv4_compatible_forms_are_judged_by_the_address_they_wrap() -> None:
+    wrapped = address_problem(ipaddress.ip_address("::2"))
+    assert wrapped == address_problem(ipaddress.ip_address("0.0.0.2")) is not None
 
 
 @pytest.mark.parametrize(
@@ -89,6 +105,18 @@ def test_host_allowed_matches_port_rules() -> None:
     assert not host_allowed("::1", 9001, allow)
     assert not host_allowed("host", 80, allow)
     assert not host_allowed("other.test", 80, allow)
+
+
+@pytest.mark.parametrize("entry", ["[::1]x80", "[::1]]", "[::1]]:80"])
+def test_malformed_bracketed_entries_are_refused(entry: str) -> None:
+    with pytest.raises(ValueError):
+        parse_allow_entry(entry)
+
+
+def test_a_malformed_entry_does_not_hide_the_entries_after_it() -> None:
+    allow = ("bad:entry:x:y", "[::1]x80", "feeds.test")
+    assert host_allowed("feeds.test", 80, allow)
+    assert not host_allowed("::1", 80, allow)  # "[::1]x80" exempts nothing, not every port
 
 
 @pytest.mark.parametrize(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -114,3 +115,53 @@ def test_truncate_is_safe_for_any_escaped_text(text: str, limit: int) -> None:
     assert body.count("<") == body.count(">")  # no link cut in half
     tail = body[body.rfind("&") :] if "&" in body else ""
     assert not tail or ENTITY_AT.match(tail)  # no "&am" at the end
+
+
+# ---- exact cuts: each pins one rule of the truncation (found by `make mutate`) ----------
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("abc", 3, "abc"),  # exactly at the limit: untouched
+        # a complete link before the cut stays, even when an earlier link exists
+        ("<https://e.org|a> bbbb cccc dddd eeee", 27, "<https://e.org|a> bbbb…"),
+        ("<a.org|b> <https://c.org|d> more words here", 30, "<a.org|b> <https://c.org|d>…"),
+        # a cut inside a link drops the whole link, wherever it starts
+        ("a<https://e.org/long|label> tail", 12, "a…"),
+        # a cut inside an entity drops the entity, the last one before the cut
+        ("a &amp; b &lt;c and more", 14, "a &amp; b…"),
+        ("&lt;tag&gt; rest of it", 4, "…"),
+        # a cut right after a complete entity keeps it
+        ("ab &lt; cdefgh", 8, "ab &lt;…"),
+    ],
+)
+def test_truncate_cuts_exactly_here(text: str, limit: int, expected: str) -> None:
+    assert truncate(text, limit) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("abcdefghij", 5, "abcd…"),
+        ("abc defghij", 5, "abc…"),  # the space before the ellipsis goes
+        ("abcdefgh ijklmnop", 11, "abcdefgh i…"),  # a space at exactly 4/5: the word is cut
+        ("abcdefg hijklmnop", 11, "abcdefg hi…"),  # a space before 4/5: the word is cut
+        ("ab cdefghijklmnop", 11, "ab cdefghi…"),
+    ],
+)
+def test_truncate_plain_cuts_exactly_here(text: str, limit: int, expected: str) -> None:
+    assert truncate_plain(text, limit) == expected
+
+
+def test_a_negative_limit_is_refused_with_a_reason() -> None:
+    with pytest.raises(ValueError, match="must not be negative"):
+        truncate("abc", -1)
+
+
+def test_links_and_labels_of_empty_or_odd_input() -> None:
+    assert is_web_url("") is False and is_web_url(None) is False
+    assert link("https://e.org", "") == "<https://e.org|https://e.org>"
+    assert link(None, " ") == ""
+    assert host_label("file:///x") == "file:///x"  # no host: the URL itself
+    assert host_label("http://[bad") == "http://[bad"  # unparsable: the URL itself
