@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot import __version__, render
+from bot import __version__, cli_edit, render
 from bot.config import TEAM_LOCAL, Settings
 from bot.deps import Deps, build_deps
 from bot.errors import BriefbotError, InputError
@@ -83,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     st = sub.add_parser("status", help="store, counts, queue, model and versions")
     st.add_argument("--json", action="store_true")
     _admin_parser(sub)
+    cli_edit.add_parser(sub)
     return p
 
 
@@ -263,5 +264,6 @@ COMMANDS: dict[str, Command] = {
     "extract": cmd_extract,
     "brief": cmd_brief,
     "digest": cmd_digest,
+    "edit": cli_edit.run,
     "status": cmd_status,
 }

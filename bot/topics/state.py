@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -111,6 +111,10 @@ class TopicState:
             except LockError:
                 # the join outlived the lock; another writer may have taken it
                 log.warning("topic %s: lock expired before the join finished", k.topic)
+
+    def locked(self, team: str, topic: str) -> AbstractContextManager[None]:
+        """The topic's join lock, held by editors' corrections (``bot.edits``) too."""
+        return self._locked(TopicKeys(team, topic))
 
     # ---- writes -----------------------------------------------------------------
 

@@ -1,0 +1,118 @@
+"""``briefbot edit``: editors' corrections from the command line.
+
+Each subcommand calls one operation of ``bot.edits`` and prints the correction
+it recorded (its number is what ``edit undo`` takes). Who corrected is
+``cli:<login>``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from typing import TYPE_CHECKING, Any
+
+from bot import edits
+from bot.config import TEAM_LOCAL
+from bot.edits.common import check_team
+from bot.store.edits import Correction
+from bot.store.serde import to_jsonable
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
+
+def add_parser(sub: Any) -> None:
+    """The ``edit`` command and its subcommands, on the CLI's subparsers."""
+    ed = sub.add_parser("edit", help="correct briefbot: forget, merge, move, entities, topics")
+    verbs = ed.add_subparsers(dest="edit", required=True, metavar="CORRECTION")
+
+    def verb(name: str, help_text: str) -> argparse.ArgumentParser:
+        p: argparse.ArgumentParser = verbs.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--team", default=TEAM_LOCAL, help=f"workspace id (default {TEAM_LOCAL})")
+        return p
+
+    fg = verb("forget", "remove an article from briefbot entirely (topics, developments, counts)")
+    fg.add_argument("article", metavar="URL", help="the article's URL, id or ingested file")
+    mg = verb("merge", "merge developments into the first one (ids from `brief TOPIC --json`)")
+    mg.add_argument("dev_ids", nargs="+", metavar="DEV_ID", help="two or more, of one topic")
+    mv = verb("move", "move an article to another development or to a new one of its own")
+    mv.add_argument("article", metavar="URL", help="the article's URL, id or ingested file")
+    where = mv.add_mutually_exclusive_group(required=True)
+    where.add_argument("--to", metavar="DEV_ID", help="the development to move it to")
+    where.add_argument("--new", action="store_true", help="a new development of its own")
+    mv.add_argument("--topic", default=None, help="with --new: only in this topic")
+
+    en = verbs.add_parser("entity", help="reject, merge or rename an actor or place")
+    ent = en.add_subparsers(dest="action", required=True, metavar="ACTION")
+    for action, help_text, flag in (
+        ("reject", "not an actor or place: never extracted again in this workspace", None),
+        ("merge", "the same actor or place as another: counted as that one", "--into"),
+        ("rename", "give an actor or place another name", "--to"),
+    ):
+        p = ent.add_parser(action, help=help_text, description=help_text)
+        p.add_argument("name", nargs="+", metavar="NAME", help="the name as briefbot shows it")
+        if flag:
+            p.add_argument(flag, dest="target", nargs="+", required=True, metavar="NAME",
+                           help="the other name")  # fmt: skip
+        p.add_argument("--team", default=TEAM_LOCAL, help=f"workspace id (default {TEAM_LOCAL})")
+
+    tp = verbs.add_parser("topic", help="remove or rename a topic, change its aliases")
+    tps = tp.add_subparsers(dest="action", required=True, metavar="ACTION")
+    rm = tps.add_parser("remove", help="remove a topic, its state and its follows")
+    rm.add_argument("name", nargs="+", metavar="NAME")
+    rn = tps.add_parser("rename", help="rename a topic (the old name stays an alias)")
+    rn.add_argument("name", nargs="+", metavar="NAME")
+    rn.add_argument("--to", dest="target", nargs="+", required=True, metavar="NAME")
+    al = tps.add_parser("alias", help="add or remove aliases of a topic")
+    al.add_argument("name", nargs="+", metavar="NAME")
+    al.add_argument("--add", action="append", default=[], metavar="ALIAS", help="repeatable")
+    al.add_argument("--remove", action="append", default=[], metavar="ALIAS", help="repeatable")
+    for p in (rm, rn, al):
+        p.add_argument("--team", default=TEAM_LOCAL, help=f"workspace id (default {TEAM_LOCAL})")
+
+    lg = verb("log", "list corrections, newest first: who, when, what")
+    lg.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    lg.add_argument("--json", action="store_true", help="one JSON list instead of lines")
+    ud = verb("undo", "undo a correction (its number from `edit log`)")
+    ud.add_argument("number", type=int, metavar="N")
+
+
+def run(deps: Deps, args: argparse.Namespace) -> int:
+    team = check_team(args.team)
+    who = edits.cli_editor()
+    verb = args.edit
+    if verb == "log":
+        found = edits.log(deps, team, args.limit)
+        if args.json:
+            print(json.dumps([to_jsonable(c) for c in found], indent=2, ensure_ascii=False))
+        else:
+            print("\n".join(log_line(c) for c in found) or "no corrections yet")
+        return 0
+    done: Correction
+    if verb == "forget":
+        done = edits.forget(deps, team, who, args.article)
+    elif verb == "merge":
+        done = edits.merge(deps, team, who, args.dev_ids)
+    elif verb == "move":
+        done = edits.move(deps, team, who, args.article, to=args.to, topic=args.topic)
+    elif verb == "undo":
+        done = edits.undo(deps, team, who, args.number)
+    elif verb == "entity":
+        target = " ".join(getattr(args, "target", None) or [])
+        done = edits.correct_entity(deps, team, who, args.action, " ".join(args.name), target)
+    elif args.action == "remove":
+        done = edits.remove_topic(deps, team, who, " ".join(args.name))
+    elif args.action == "rename":
+        done = edits.rename_topic(deps, team, who, " ".join(args.name), " ".join(args.target))
+    else:
+        done = edits.change_aliases(deps, team, who, " ".join(args.name), args.add, args.remove)
+    print(f"#{done.number} {done.what}")
+    return 0
+
+
+def log_line(c: Correction) -> str:
+    when = c.at.strftime("%Y-%m-%d %H:%M UTC")
+    line = f"#{c.number}  {when}  {c.who}  {c.action}: {c.what}"
+    if c.undone_at is not None:
+        line += f"  (undone by {c.undone_by} at {c.undone_at.strftime('%Y-%m-%d %H:%M UTC')})"
+    return line
