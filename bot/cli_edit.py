@@ -67,7 +67,8 @@ def add_parser(sub: Any) -> None:
     al.add_argument("name", nargs="+", metavar="NAME")
     al.add_argument("--add", action="append", default=[], metavar="ALIAS", help="repeatable")
     al.add_argument("--remove", action="append", default=[], metavar="ALIAS", help="repeatable")
-    for p in (rm, rn, al):
+    cl = tps.add_parser("clean", help="remove automatic topics nobody follows or gets a digest of")
+    for p in (rm, rn, al, cl):
         p.add_argument("--team", default=TEAM_LOCAL, help=f"workspace id (default {TEAM_LOCAL})")
 
     lg = verb("log", "list corrections, newest first: who, when, what")
@@ -100,6 +101,10 @@ def run(deps: Deps, args: argparse.Namespace) -> int:
     elif verb == "entity":
         target = " ".join(getattr(args, "target", None) or [])
         done = edits.correct_entity(deps, team, who, args.action, " ".join(args.name), target)
+    elif args.action == "clean":
+        cleaned = edits.clean_topics(deps, team, who)
+        print("\n".join(f"#{c.number} {c.what}" for c in cleaned) or "no topic to clean")
+        return 0
     elif args.action == "remove":
         done = edits.remove_topic(deps, team, who, " ".join(args.name))
     elif args.action == "rename":

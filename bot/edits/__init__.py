@@ -10,11 +10,12 @@ The topic-state side is ``bot.topics.corrections``; the records are kept by
 from bot.edits.articles import forget, merge, move
 from bot.edits.common import cli_editor
 from bot.edits.entities import correct_entity
-from bot.edits.topics import change_aliases, remove_topic, rename_topic
+from bot.edits.topics import change_aliases, clean_topics, remove_topic, rename_topic
 from bot.edits.undo import log, undo
 
 __all__ = [
     "change_aliases",
+    "clean_topics",
     "cli_editor",
     "correct_entity",
     "forget",

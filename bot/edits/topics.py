@@ -165,3 +165,18 @@ def change_aliases(
 
 def undo_aliases(deps: Deps, team: str, payload: dict[str, Any]) -> None:
     deps.store.save_topic(team, serde.loads(Topic, payload["before"]))
+
+
+def clean_topics(deps: Deps, team: str, who: str) -> list[Correction]:
+    """Remove the automatic topics (made by asking, before asking became a search)
+    that nobody follows and no digest names; each removal is a correction."""
+    store = edits(deps)
+    in_digests = {t for sub in deps.subscriptions.for_team(team) for t in sub.topics}
+    done = []
+    for topic in deps.store.topics(team):
+        if topic.defined_by != "auto" or topic.name in in_digests:
+            continue
+        if store.followers(team, topic.name):
+            continue
+        done.append(remove_topic(deps, team, who, topic.name))
+    return done

@@ -12,6 +12,7 @@ from bot.errors import InputError
 from bot.jobs.pipeline import store_article
 from bot.models import Article, Brief
 from bot.topics import corrections
+from bot.topics import definitions as topic_defs
 from bot.topics.brief import brief_for
 from tests.support.articles import keyed_article, story_article, troops
 
@@ -163,3 +164,25 @@ def test_topic_remove_and_rename(deps: Deps) -> None:
     edits.undo(deps, "T1", WHO, removed.number)
     assert brief(deps, "syria").article_count == 1
     assert deps.store.followed("T1", "U1") == ["syria"]
+
+
+def test_clean_removes_automatic_topics_nobody_keeps(deps: Deps) -> None:
+    ingest(deps, troops())
+    for name in ("said", "kremlin", "convoys"):
+        deps.store.save_topic("T1", topic_defs.auto_topic(name))
+    deps.store.follow("T1", "U1", "kremlin")
+    cleaned = edits.clean_topics(deps, "T1", WHO)
+    assert sorted(c.what for c in cleaned) == ["removed topic convoys", "removed topic said"]
+    assert "kremlin" in [t.name for t in deps.store.topics("T1")]
+    assert "said" not in [t.name for t in deps.store.topics("T1")]
+
+
+def test_aliases_added_file_articles_and_removed_ones_go(deps: Deps) -> None:
+    ingest(deps, troops())
+    done = edits.change_aliases(deps, "T1", WHO, "syria", ["levant"], [])
+    assert brief(deps, "levant").topic == "syria"
+    edits.change_aliases(deps, "T1", WHO, "syria", [], ["levant"])
+    assert brief(deps, "levant").known_topic is False
+    with pytest.raises(InputError, match="no alias"):
+        edits.change_aliases(deps, "T1", WHO, "syria", [], ["nowhere"])
+    assert done.action == "topic-aliases"
