@@ -11,14 +11,15 @@ import argparse
 import json
 from typing import TYPE_CHECKING, Any
 
-from bot import edits
 from bot.config import TEAM_LOCAL
-from bot.edits.common import check_team
-from bot.store.edits import Correction
 from bot.store.serde import to_jsonable
 
 if TYPE_CHECKING:
     from bot.deps import Deps
+    from bot.store.edits import Correction
+
+
+TEAM_HELP = f"Slack workspace (team) id; default {TEAM_LOCAL}, the CLI's own"
 
 
 def add_parser(sub: Any) -> None:
@@ -28,7 +29,7 @@ def add_parser(sub: Any) -> None:
 
     def verb(name: str, help_text: str) -> argparse.ArgumentParser:
         p: argparse.ArgumentParser = verbs.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--team", default=TEAM_LOCAL, help=f"workspace id (default {TEAM_LOCAL})")
+        p.add_argument("--team", default=TEAM_LOCAL, help=TEAM_HELP)
         return p
 
     fg = verb("forget", "remove an article from briefbot entirely (topics, developments, counts)")
@@ -54,31 +55,35 @@ def add_parser(sub: Any) -> None:
         if flag:
             p.add_argument(flag, dest="target", nargs="+", required=True, metavar="NAME",
                            help="the other name")  # fmt: skip
-        p.add_argument("--team", default=TEAM_LOCAL, help=f"workspace id (default {TEAM_LOCAL})")
+        p.add_argument("--team", default=TEAM_LOCAL, help=TEAM_HELP)
 
     tp = verbs.add_parser("topic", help="remove or rename a topic, change its aliases")
     tps = tp.add_subparsers(dest="action", required=True, metavar="ACTION")
     rm = tps.add_parser("remove", help="remove a topic, its state and its follows")
-    rm.add_argument("name", nargs="+", metavar="NAME")
+    rm.add_argument("name", nargs="+", metavar="NAME", help="the topic's name or an alias")
     rn = tps.add_parser("rename", help="rename a topic (the old name stays an alias)")
-    rn.add_argument("name", nargs="+", metavar="NAME")
-    rn.add_argument("--to", dest="target", nargs="+", required=True, metavar="NAME")
+    rn.add_argument("name", nargs="+", metavar="NAME", help="the topic's name or an alias")
+    rn.add_argument("--to", dest="target", nargs="+", required=True, metavar="NAME",
+                    help="the new name")  # fmt: skip
     al = tps.add_parser("alias", help="add or remove aliases of a topic")
-    al.add_argument("name", nargs="+", metavar="NAME")
+    al.add_argument("name", nargs="+", metavar="NAME", help="the topic's name or an alias")
     al.add_argument("--add", action="append", default=[], metavar="ALIAS", help="repeatable")
     al.add_argument("--remove", action="append", default=[], metavar="ALIAS", help="repeatable")
     cl = tps.add_parser("clean", help="remove automatic topics nobody follows or gets a digest of")
     for p in (rm, rn, al, cl):
-        p.add_argument("--team", default=TEAM_LOCAL, help=f"workspace id (default {TEAM_LOCAL})")
+        p.add_argument("--team", default=TEAM_LOCAL, help=TEAM_HELP)
 
     lg = verb("log", "list corrections, newest first: who, when, what")
     lg.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
     lg.add_argument("--json", action="store_true", help="one JSON list instead of lines")
     ud = verb("undo", "undo a correction (its number from `edit log`)")
-    ud.add_argument("number", type=int, metavar="N")
+    ud.add_argument("number", type=int, metavar="N", help="the correction's number")
 
 
 def run(deps: Deps, args: argparse.Namespace) -> int:
+    from bot import edits  # here: the other commands need not import it
+    from bot.edits.common import check_team
+
     team = check_team(args.team)
     who = edits.cli_editor()
     verb = args.edit

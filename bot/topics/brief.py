@@ -10,12 +10,14 @@ them, for digests too (``bot.digests.assemble``, against the last digest).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from bot.errors import TopicNameError
 from bot.models import Brief, Development, DevelopmentMark, Marks, TimelineEntry, Topic
 from bot.topics import definitions as topic_defs
+from bot.topics.fingerprints import aware
 from bot.topics.search import matching_articles, search_brief
 from bot.topics.state import TopicSnapshot
 
@@ -169,6 +171,30 @@ def mark_changes(
         if since is not None and entry.first_seen is not None and entry.first_seen > since
     )
     return Marks(developments=marked, new_events=new_events)
+
+
+def published_since(brief: Brief, since: datetime) -> Brief:
+    """``brief`` cut to what was *published* since ``since`` (the CLI's ``--since``).
+
+    A development stays when one of its articles was published since then; it
+    is new when all were, updated otherwise. Timeline entries stay when their
+    day is on or after ``since``'s. Ingest times (what watermarks compare) do not
+    count here: a backlog ingested today is not news from today.
+    """
+    since = aware(since)
+    kept = [d for d in brief.developments if aware(d.last_seen) >= since]
+    marks: dict[str, DevelopmentMark] = {
+        d.id: "new" if aware(d.first_seen) >= since else "updated" for d in kept
+    }
+    entries = [e for e in brief.timeline if e.date >= since.date()]
+    return replace(
+        brief,
+        developments=kept,
+        timeline=entries,
+        since=since,
+        quiet=not kept,
+        marks=Marks(developments=marks, new_events=frozenset(range(len(entries)))),
+    )
 
 
 def add_topic(deps: TopicStores, team: str, name: str, aliases: list[str]) -> Topic:
