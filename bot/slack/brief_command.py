@@ -8,7 +8,9 @@
 /brief unfollow <topic>
 /brief topic add <name> [aliases…]   (aliases separated by commas or spaces;
                                       quote multi-word aliases: "free syrian army")
-/brief digest <topics> at HH:MM [daily|weekdays|mon,wed,fri]
+/brief digest <topics> at <time> [<days>]   time 19:30, 7am, 7:30pm; days daily
+                                            (default), weekdays, every weekday,
+                                            mon wed fri, mon,wed,fri, weekends
 /brief digest list
 /brief digest remove <id>
 """
@@ -24,9 +26,22 @@ from bot.topics.definitions import MAX_TOPIC_CHARS
 
 MAX_TEXT = 500
 _DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+DIGEST_EXAMPLE = "`/brief digest syria, ukraine at 07:00 weekdays`"
 _DIGEST = re.compile(
-    r"^(?P<topics>.+?)\s+at\s+(?P<hh>\d{1,2})[:.h](?P<mm>\d{2})\s*(?P<days>[a-z,\s]*)$", re.I
+    r"^(?P<topics>.+?)\s+at\s+(?P<time>\d{1,2}(?:[:.h]\d{2})?(?:\s*[ap]\.?m\.?)?)(?=\s|$)"
+    r"\s*(?P<days>.*)$",
+    re.I,
 )
+_TIME = re.compile(r"(?P<hh>\d{1,2})(?:[:.h](?P<mm>\d{2}))?\s*(?:(?P<ampm>[ap])\.?m\.?)?", re.I)
+_FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_DAY_WORDS: dict[str, tuple[str, ...]] = {
+    **{d: (d,) for d in _DAYS},
+    **{full: (d,) for d, full in zip(_DAYS, _FULL_DAYS, strict=True)},
+    "tues": ("tue",), "wednes": ("wed",), "thur": ("thu",), "thurs": ("thu",),
+    "daily": _DAYS, "everyday": _DAYS, "day": _DAYS,
+    "weekday": _DAYS[:5], "weekend": _DAYS[5:],
+}  # fmt: skip
+_FILLER = {"every", "each", "on", "and"}
 
 
 @dataclass(frozen=True)
@@ -101,23 +116,46 @@ def _digest(rest: str) -> Command:
         return Command("digest_remove", sub_id=sub_id)
     match = _DIGEST.match(rest)
     if not match:
-        raise CommandError("try `/brief digest syria, ukraine at 07:00 weekdays`")
-    hour, minute = int(match["hh"]), int(match["mm"])
-    if hour > 23 or minute > 59:
-        raise CommandError(f"{hour:02d}:{minute:02d} is not a time of day")
+        raise CommandError(f"say when: {DIGEST_EXAMPLE}")
+    hour, minute = _time_of_day(match["time"])
     topics = [_topic(t.strip(), "digest") for t in match["topics"].split(",") if t.strip()]
     return Command(
         "digest_add", topics=topics[:10], hour=hour, minute=minute, days=_days(match["days"])
     )
 
 
+def _time_of_day(value: str) -> tuple[int, int]:
+    """``19:30``, ``7.30``, ``7h30``, ``7am``, ``7:30 pm`` -> (hour, minute)."""
+    match = _TIME.fullmatch(value.strip())
+    if not match or (match["mm"] is None and match["ampm"] is None):
+        raise CommandError(f"{value.strip()!r} is not a time of day: try 07:00, 7am or 7:30pm")
+    hour, minute = int(match["hh"]), int(match["mm"] or 0)
+    if match["ampm"]:
+        if not 1 <= hour <= 12:
+            raise CommandError(f"{value.strip()!r} is not a time of day: try 7am or 7:30pm")
+        hour = hour % 12 + (12 if match["ampm"].lower() == "p" else 0)
+    if hour > 23 or minute > 59:
+        raise CommandError(f"{hour:02d}:{minute:02d} is not a time of day")
+    return hour, minute
+
+
 def _days(value: str) -> str:
-    value = value.strip().lower().replace(" ", "")
-    if value in {"", "daily", "everyday"}:
+    """``daily``, ``weekdays`` or a comma list of mon..sun, from what people write:
+    ``mon wed fri``, ``mon,wed,fri``, ``Mondays and Fridays``, ``every weekday``."""
+    words = [w for w in re.split(r"[\s,/&+]+", value.strip().lower()) if w]
+    chosen: set[str] = set()
+    for word in words:
+        if word in _FILLER:
+            continue
+        days = _DAY_WORDS.get(word) or _DAY_WORDS.get(word.rstrip("s"))
+        if days is None:
+            raise CommandError(
+                f"{word!r} is not a day: use `daily`, `weekdays` or days like `mon wed fri`, "
+                f"e.g. {DIGEST_EXAMPLE}"
+            )
+        chosen.update(days)
+    if not chosen or chosen == set(_DAYS):
         return "daily"
-    if value in {"weekdays", "weekday"}:
+    if chosen == set(_DAYS[:5]):
         return "weekdays"
-    parts = [p[:3] for p in value.split(",") if p]
-    if not parts or any(p not in _DAYS for p in parts):
-        raise CommandError("days are `daily`, `weekdays` or a list like `mon,wed,fri`")
-    return ",".join(sorted(set(parts), key=_DAYS.index))
+    return ",".join(d for d in _DAYS if d in chosen)

@@ -43,6 +43,26 @@ def test_commands(text: str, expected: Command) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        # issue 14: this subscribed to Mondays only
+        ("digest syria, ukraine at 19:30 mon wed fri", (19, 30, "mon,wed,fri")),
+        ("digest syria at 19:30 mon,wed,fri", (19, 30, "mon,wed,fri")),
+        ("digest syria at 7am", (7, 0, "daily")),
+        ("digest syria at 7 a.m. weekdays", (7, 0, "weekdays")),
+        ("digest syria at 7:30pm every weekday", (19, 30, "weekdays")),
+        ("digest syria at 12am daily", (0, 0, "daily")),
+        ("digest syria at 12pm Mondays and Thursdays", (12, 0, "mon,thu")),
+        ("digest syria at 06:15 every day", (6, 15, "daily")),
+        ("digest syria at 9am weekends", (9, 0, "sat,sun")),
+    ],
+)
+def test_digest_schedules_read_as_people_write_them(text: str, when: tuple[int, int, str]) -> None:
+    cmd = parse(text)
+    assert (cmd.hour, cmd.minute, cmd.days) == when
+
+
+@pytest.mark.parametrize(
     ("text", "needle"),
     [
         ("follow", "which topic"),
@@ -51,7 +71,10 @@ def test_commands(text: str, expected: Command) -> None:
         ('topic add "unbalanced', "quotes"),
         ("digest syria", "at 07:00"),
         ("digest syria at 25:00", "not a time"),
-        ("digest syria at 07:00 someday", "days are"),
+        ("digest syria at 07:00 someday", "not a day"),
+        ("digest syria at 07:00 mon someday", "07:00 weekdays"),
+        ("digest syria at 7", "7am"),
+        ("digest syria at 13pm", "not a time"),
         ("digest remove ../../etc", "which subscription"),
         ("x" * (MAX_TEXT + 1), "too long"),
         ("y" * 80, "at most"),
