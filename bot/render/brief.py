@@ -96,7 +96,9 @@ def development(dev: Development, number: int | None, mark: str | None) -> str:
         lines.append(escape(truncate_plain(dev.summary.strip(), fmt.SUMMARY_MAX)))
     facts = [fmt.plural(fmt.article_count(dev), "article"), fmt.span(dev.first_seen, dev.last_seen)]
     sources = source_links(dev)
-    lines.append("_" + " · ".join(facts + ([sources] if sources else [])) + "_")
+    # the id is what `/brief edit merge` and `move … to` take
+    ident = f" · `{escape(dev.id)}`" if dev.id else ""
+    lines.append("_" + " · ".join(facts + ([sources] if sources else [])) + "_" + ident)
     return "\n".join(lines)
 
 

@@ -13,6 +13,15 @@
                                             mon wed fri, mon,wed,fri, weekends
 /brief digest list
 /brief digest remove <id>
+/brief edit forget <url>                     editors' corrections, as `briefbot edit`:
+/brief edit merge <dev> <dev>…               development ids from a brief's JSON or the
+/brief edit move <url> to <dev> | new        buttons; names may be several words
+/brief edit entity reject <name>
+/brief edit entity merge <name> into <name>
+/brief edit entity rename <name> to <name>
+/brief edit topic remove <name> | rename <name> to <name> | clean
+/brief edit topic alias <name> add|remove <alias>
+/brief edit log | undo <n>
 """
 
 from __future__ import annotations
@@ -55,6 +64,11 @@ class Command:
     minute: int = 0
     days: str = "daily"  # "daily", "weekdays" or a comma list of mon..sun
     sub_id: str = ""
+    # /brief edit …: the correction (forget, merge, move, log, undo, entity-reject,
+    # entity-merge, entity-rename, topic-remove, topic-rename, topic-alias-add,
+    # topic-alias-remove, topic-clean) and its arguments, as the CLI's `edit` takes them
+    edit: str = ""
+    args: tuple[str, ...] = ()
 
 
 def parse(text: str) -> Command:
@@ -72,6 +86,8 @@ def parse(text: str) -> Command:
         return _topic_add(rest)
     if head == "digest":
         return _digest(rest)
+    if head == "edit":
+        return _edit(rest)
     return Command("brief", topic=_topic(text, "brief"))
 
 
@@ -159,3 +175,86 @@ def _days(value: str) -> str:
     if chosen == set(_DAYS[:5]):
         return "weekdays"
     return ",".join(d for d in _DAYS if d in chosen)
+
+
+EDIT_HELP = (
+    "corrections: `/brief edit forget <url>`, `merge <dev> <dev>`, `move <url> to <dev>` or "
+    "`move <url> new`, `entity reject <name>`, `entity merge <name> into <name>`, "
+    "`entity rename <name> to <name>`, `topic remove <name>`, `topic rename <name> to <name>`, "
+    "`topic alias <name> add <alias>`, `topic clean`, `log`, `undo <n>`"
+)
+_FLAGS = {"--to": "to", "--into": "into", "--new": "new", "--add": "add", "--remove": "remove"}
+_SLACK_LINK = re.compile(r"^<([^<>|]+)(?:\|[^<>]*)?>$")
+
+
+def _edit(rest: str) -> Command:
+    try:
+        words = [_unlink(w) for w in shlex.split(rest)]
+    except ValueError as exc:
+        raise CommandError("unbalanced quotes") from exc
+    words = [_FLAGS.get(w.lower(), w) for w in words if w]
+    if not words:
+        raise CommandError(EDIT_HELP)
+    verb, args = words[0].lower(), words[1:]
+    if verb == "log" and not args:
+        return Command("edit", edit="log")
+    if verb == "undo" and len(args) == 1 and args[0].lstrip("#").isdigit():
+        return Command("edit", edit="undo", args=(args[0].lstrip("#"),))
+    if verb == "forget" and len(args) == 1:
+        return Command("edit", edit="forget", args=(args[0],))
+    if verb == "merge" and len(args) >= 2:
+        return Command("edit", edit="merge", args=tuple(args[:20]))
+    if verb == "move" and len(args) == 2 and args[1].lower() == "new":
+        return Command("edit", edit="move", args=(args[0], ""))
+    if verb == "move" and len(args) == 3 and args[1].lower() == "to":
+        return Command("edit", edit="move", args=(args[0], args[2]))
+    if verb == "entity" and args:
+        return _edit_entity(args[0].lower(), args[1:])
+    if verb == "topic" and args:
+        return _edit_topic(args[0].lower(), args[1:])
+    raise CommandError(EDIT_HELP)
+
+
+def _unlink(word: str) -> str:
+    """Slack sends a pasted URL as ``<https://…>`` or ``<https://…|label>``."""
+    match = _SLACK_LINK.match(word)
+    return match.group(1) if match else word
+
+
+def _split(args: list[str], keyword: str) -> tuple[str, str]:
+    """``Al Qamishli into Qamishli`` -> ("Al Qamishli", "Qamishli") at ``keyword``."""
+    low = [a.lower() for a in args]
+    if keyword not in low:
+        return " ".join(args), ""
+    at = low.index(keyword)
+    return " ".join(args[:at]), " ".join(args[at + 1 :])
+
+
+def _edit_entity(action: str, args: list[str]) -> Command:
+    keyword = {"merge": "into", "rename": "to"}.get(action)
+    if action == "reject" and args:
+        return Command("edit", edit="entity-reject", args=(" ".join(args),))
+    if keyword:
+        name, target = _split(args, keyword)
+        if name and target:
+            return Command("edit", edit=f"entity-{action}", args=(name, target))
+    raise CommandError(EDIT_HELP)
+
+
+def _edit_topic(action: str, args: list[str]) -> Command:
+    if action == "clean" and not args:
+        return Command("edit", edit="topic-clean")
+    if action == "remove" and args:
+        return Command("edit", edit="topic-remove", args=(_topic(" ".join(args), "edit"),))
+    if action == "rename":
+        name, target = _split(args, "to")
+        if name and target:
+            return Command("edit", edit="topic-rename", args=(name, target))
+    if action == "alias" and len(args) >= 3:
+        low = [a.lower() for a in args]
+        for verb in ("add", "remove"):
+            if verb in low[1:]:
+                name, alias = _split(args, verb)
+                if name and alias:
+                    return Command("edit", edit=f"topic-alias-{verb}", args=(name, alias))
+    raise CommandError(EDIT_HELP)

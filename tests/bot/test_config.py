@@ -79,3 +79,11 @@ def test_dotenv_ignores_junk_lines(tmp_path: Path) -> None:
     env = tmp_path / ".env"
     env.write_text("no equals sign\n=novalue\nA=1\n")
     assert read_dotenv(env) == {"": "novalue", "A": "1"}
+
+
+def test_editors_are_everyone_or_slack_ids() -> None:
+    assert Settings.from_env({}).editors == ("everyone",)
+    chosen = Settings.from_env({"BRIEFBOT_EDITORS": "U123, S0DESK ,C0NEWS"})
+    assert chosen.editors == ("U123", "S0DESK", "C0NEWS")
+    with pytest.raises(ConfigError, match=r"BRIEFBOT_EDITORS.*the-desk"):
+        Settings.from_env({"BRIEFBOT_EDITORS": "U123,the-desk"})
