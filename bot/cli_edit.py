@@ -34,6 +34,9 @@ def add_parser(sub: Any) -> None:
 
     fg = verb("forget", "remove an article from briefbot entirely (topics, developments, counts)")
     fg.add_argument("article", metavar="URL", help="the article's URL, id or ingested file")
+    rf = verb("remove", "take an article out of one topic (it stays in its other topics)")
+    rf.add_argument("article", metavar="URL", help="the article's URL, id or ingested file")
+    rf.add_argument("--topic", required=True, help="the topic to take it out of")
     mg = verb("merge", "merge developments into the first one (ids from `brief TOPIC --json`)")
     mg.add_argument("dev_ids", nargs="+", metavar="DEV_ID", help="two or more, of one topic")
     mv = verb("move", "move an article to another development or to a new one of its own")
@@ -97,6 +100,8 @@ def run(deps: Deps, args: argparse.Namespace) -> int:
     done: Correction
     if verb == "forget":
         done = edits.forget(deps, team, who, args.article)
+    elif verb == "remove":
+        done = edits.remove_from_topic(deps, team, who, args.article, args.topic)
     elif verb == "merge":
         done = edits.merge(deps, team, who, args.dev_ids)
     elif verb == "move":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from bot.edits.common import (
@@ -58,6 +59,38 @@ def undo_forget(deps: Deps, team: str, payload: dict[str, Any]) -> None:
     for topic in payload["topics"]:
         if topic in known:
             deps.topic_state.add_article(team, topic, counted, now())
+
+
+def remove_from_topic(deps: Deps, team: str, who: str, ref: str, topic: str) -> Correction:
+    """Take an article out of one topic (it stays in briefbot and its other topics);
+    a copy of it that comes again is not filed there again."""
+    article = find_article(deps, team, ref)
+    slug = topic_defs.slugify(topic)
+    if not deps.topic_state.contains(team, slug, article.id):
+        raise InputError(f"{_label(article)} is not in {slug}")
+    store = edits(deps)
+    rules = store.entity_rules(team)
+    with deps.topic_state.locked(team, slug):
+        dev_id = corrections.remove_article(
+            deps.redis, team, slug, article, apply_rules(article, rules)
+        )
+        if dev_id:
+            corrections.rebuild(deps.redis, deps.store, team, slug, [dev_id], rules, now())
+    store.rewrite_article(team, replace(article, topics=[t for t in article.topics if t != slug]))
+    what = f"removed {_label(article)} from {slug}"
+    return record(deps, team, who, "remove", what, article=article.id, topic=slug)
+
+
+def undo_remove(deps: Deps, team: str, payload: dict[str, Any]) -> None:
+    article = deps.store.get_article(team, payload["article"])
+    topic = payload["topic"]
+    if article is None:
+        raise InputError("the article is no longer in briefbot")
+    if topic not in article.topics:
+        edits(deps).rewrite_article(team, replace(article, topics=[*article.topics, topic]))
+    if any(t.name == topic for t in deps.store.topics(team)):
+        counted = apply_rules(article, edits(deps).entity_rules(team))
+        deps.topic_state.add_article(team, topic, counted, now())
 
 
 def merge(deps: Deps, team: str, who: str, dev_ids: list[str]) -> Correction:

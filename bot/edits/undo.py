@@ -19,6 +19,7 @@ Undo = Callable[["Deps", str, dict[str, Any]], None]
 
 UNDO: dict[str, Undo] = {
     "forget": articles.undo_forget,
+    "remove": articles.undo_remove,
     "merge": articles.undo_merge,
     "move": articles.undo_move,
     "entity-reject": entities.undo_entity,

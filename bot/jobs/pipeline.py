@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -188,10 +189,16 @@ def ensure_filed(deps: IngestDeps, team: str, article_id: str) -> None:
     article = deps.store.get_article(team, article_id)
     if article is None:
         return
-    missing = [s for s in article.topics if not deps.topic_state.contains(team, s, article.id)]
+    # only topics that still exist: an editor may have removed one, or the article from it
+    known = {t.name for t in deps.store.topics(team)}
+    missing = [
+        s
+        for s in article.topics
+        if s in known and not deps.topic_state.contains(team, s, article.id)
+    ]
     if missing:
         log.warning("article=%s team=%s was not filed in %s: filing now", article_id, team, missing)
-        _file(deps, team, article)
+        _file(deps, team, replace(article, topics=missing))
 
 
 def _when(article: Article) -> float:

@@ -14,6 +14,7 @@
 /brief digest list
 /brief digest remove <id>
 /brief edit forget <url>                     editors' corrections, as `briefbot edit`:
+/brief edit remove <url> from <topic>
 /brief edit merge <dev> <dev>…               development ids from a brief's JSON or the
 /brief edit move <url> to <dev> | new        buttons; names may be several words
 /brief edit entity reject <name>
@@ -178,7 +179,8 @@ def _days(value: str) -> str:
 
 
 EDIT_HELP = (
-    "corrections: `/brief edit forget <url>`, `merge <dev> <dev>`, `move <url> to <dev>` or "
+    "corrections: `/brief edit forget <url>`, `remove <url> from <topic>`, "
+    "`merge <dev> <dev>`, `move <url> to <dev>` or "
     "`move <url> new`, `entity reject <name>`, `entity merge <name> into <name>`, "
     "`entity rename <name> to <name>`, `topic remove <name>`, `topic rename <name> to <name>`, "
     "`topic alias <name> add <alias>`, `topic clean`, `log`, `undo <n>`"
@@ -202,6 +204,8 @@ def _edit(rest: str) -> Command:
         return Command("edit", edit="undo", args=(args[0].lstrip("#"),))
     if verb == "forget" and len(args) == 1:
         return Command("edit", edit="forget", args=(args[0],))
+    if verb == "remove" and len(args) >= 3 and args[1].lower() == "from":
+        return Command("edit", edit="remove", args=(args[0], " ".join(args[2:])))
     if verb == "merge" and len(args) >= 2:
         return Command("edit", edit="merge", args=tuple(args[:20]))
     if verb == "move" and len(args) == 2 and args[1].lower() == "new":

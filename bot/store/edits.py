@@ -146,6 +146,11 @@ class EditStore:
             self.redis.zrem(k.term(term), article.id)
 
     @unavailable_on_error
+    def rewrite_article(self, team: str, article: Article) -> None:
+        """Store a corrected copy of an article that is already stored (its topics)."""
+        self.redis.set(TeamKeys(team).article(article.id), serde.pack(article), xx=True)
+
+    @unavailable_on_error
     def drop_topic_definition(self, team: str, slug: str) -> None:
         self.redis.hdel(TeamKeys(team).topics, slug)
 

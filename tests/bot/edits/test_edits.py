@@ -186,3 +186,22 @@ def test_aliases_added_file_articles_and_removed_ones_go(deps: Deps) -> None:
     with pytest.raises(InputError, match="no alias"):
         edits.change_aliases(deps, "T1", WHO, "syria", [], ["nowhere"])
     assert done.action == "topic-aliases"
+
+
+def test_an_article_removed_from_a_topic_stays_out_when_it_comes_again(deps: Deps) -> None:
+    article = replace(troops(), topics=["syria", "ukraine"])
+    ingest(deps, article)
+    done = edits.remove_from_topic(deps, "T1", WHO, article.url or "", "syria")
+    assert brief(deps).article_count == 0 and brief(deps, "ukraine").article_count == 1
+    again = store_article(deps, "T1", troops(), "again")
+    assert again.status == "duplicate"
+    assert brief(deps).article_count == 0, "a duplicate re-filed it"
+    edits.undo(deps, "T1", WHO, done.number)
+    assert brief(deps).article_count == 1
+
+
+def test_a_removed_topic_is_not_recreated_by_a_duplicate(deps: Deps) -> None:
+    ingest(deps, troops())
+    edits.remove_topic(deps, "T1", WHO, "syria")
+    assert store_article(deps, "T1", troops(), "again").status == "duplicate"
+    assert corrections.state_keys(deps.redis, "T1", "syria") == []
