@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from bot.config import TEAM_LOCAL
@@ -39,6 +40,10 @@ def add_parser(sub: Any) -> None:
     rf.add_argument("--topic", required=True, help="the topic to take it out of")
     mg = verb("merge", "merge developments into the first one (ids from `brief TOPIC --json`)")
     mg.add_argument("dev_ids", nargs="+", metavar="DEV_ID", help="two or more, of one topic")
+    rt = verb("rename", "give a development a title of your own (it holds as articles join)")
+    rt.add_argument("dev_id", metavar="DEV_ID", help="from `brief TOPIC --json`")
+    rt.add_argument("--to", dest="title", nargs="+", required=True, metavar="TITLE",
+                    help="the new title")  # fmt: skip
     mv = verb("move", "move an article to another development or to a new one of its own")
     mv.add_argument("article", metavar="URL", help="the article's URL, id or ingested file")
     where = mv.add_mutually_exclusive_group(required=True)
@@ -97,32 +102,36 @@ def run(deps: Deps, args: argparse.Namespace) -> int:
         else:
             print("\n".join(log_line(c) for c in found) or "no corrections yet")
         return 0
-    done: Correction
-    if verb == "forget":
-        done = edits.forget(deps, team, who, args.article)
-    elif verb == "remove":
-        done = edits.remove_from_topic(deps, team, who, args.article, args.topic)
-    elif verb == "merge":
-        done = edits.merge(deps, team, who, args.dev_ids)
-    elif verb == "move":
-        done = edits.move(deps, team, who, args.article, to=args.to, topic=args.topic)
-    elif verb == "undo":
-        done = edits.undo(deps, team, who, args.number)
-    elif verb == "entity":
-        target = " ".join(getattr(args, "target", None) or [])
-        done = edits.correct_entity(deps, team, who, args.action, " ".join(args.name), target)
-    elif args.action == "clean":
+    if verb == "topic" and args.action == "clean":
         cleaned = edits.clean_topics(deps, team, who)
         print("\n".join(f"#{c.number} {c.what}" for c in cleaned) or "no topic to clean")
         return 0
-    elif args.action == "remove":
-        done = edits.remove_topic(deps, team, who, " ".join(args.name))
-    elif args.action == "rename":
-        done = edits.rename_topic(deps, team, who, " ".join(args.name), " ".join(args.target))
-    else:
-        done = edits.change_aliases(deps, team, who, " ".join(args.name), args.add, args.remove)
+    done = _correct(deps, args, team, who)
     print(f"#{done.number} {done.what}")
     return 0
+
+
+def _correct(deps: Deps, args: argparse.Namespace, team: str, who: str) -> Correction:
+    from bot import edits
+
+    name = " ".join(getattr(args, "name", None) or [])
+    target = " ".join(getattr(args, "target", None) or [])
+    actions: dict[str, Callable[[], Correction]] = {
+        "forget": lambda: edits.forget(deps, team, who, args.article),
+        "remove": lambda: edits.remove_from_topic(deps, team, who, args.article, args.topic),
+        "merge": lambda: edits.merge(deps, team, who, args.dev_ids),
+        "rename": lambda: edits.rename_development(
+            deps, team, who, args.dev_id, " ".join(args.title)
+        ),
+        "move": lambda: edits.move(deps, team, who, args.article, to=args.to, topic=args.topic),
+        "undo": lambda: edits.undo(deps, team, who, args.number),
+        "entity": lambda: edits.correct_entity(deps, team, who, args.action, name, target),
+        "topic remove": lambda: edits.remove_topic(deps, team, who, name),
+        "topic rename": lambda: edits.rename_topic(deps, team, who, name, target),
+        "topic alias": lambda: edits.change_aliases(deps, team, who, name, args.add, args.remove),
+    }
+    key = f"topic {args.action}" if args.edit == "topic" else args.edit
+    return actions[key]()
 
 
 def log_line(c: Correction) -> str:

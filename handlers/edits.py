@@ -58,6 +58,8 @@ def _correct(deps: Deps, team: str, user: str, cmd: Command) -> Correction:
     match cmd.edit:
         case "forget":
             return edits.forget(deps, team, user, a[0])
+        case "rename":
+            return edits.rename_development(deps, team, user, a[0], a[1])
         case "remove":
             return edits.remove_from_topic(deps, team, user, a[0], a[1])
         case "merge":

@@ -7,7 +7,7 @@ The topic-state side is ``bot.topics.corrections``; the records are kept by
 ``bot.store.edits``.
 """
 
-from bot.edits.articles import forget, merge, move, remove_from_topic
+from bot.edits.articles import forget, merge, move, remove_from_topic, rename_development
 from bot.edits.common import cli_editor
 from bot.edits.entities import correct_entity
 from bot.edits.topics import change_aliases, clean_topics, remove_topic, rename_topic
@@ -24,6 +24,7 @@ __all__ = [
     "move",
     "remove_from_topic",
     "remove_topic",
+    "rename_development",
     "rename_topic",
     "undo",
 ]

@@ -25,6 +25,8 @@ from bot.topics.entity_rules import apply_rules
 if TYPE_CHECKING:
     from bot.deps import Deps
 
+TITLE_MAX = 200
+
 
 def forget(deps: Deps, team: str, who: str, ref: str) -> Correction:
     """Remove an article from briefbot: its topics, developments, timeline events,
@@ -159,6 +161,22 @@ def move(
 def undo_move(deps: Deps, team: str, payload: dict[str, Any]) -> None:
     for topic, (was, dest) in payload["moves"].items():
         _move_back(deps, team, topic, dest, {payload["article"]: was})
+
+
+def rename_development(deps: Deps, team: str, who: str, dev_id: str, title: str) -> Correction:
+    """Give a development a title of the editor's; it holds as articles join."""
+    title = " ".join(title.split())[:TITLE_MAX]
+    if not title:
+        raise InputError("which title? `edit rename DEV_ID --to TITLE`")
+    topic = topic_of_development(deps, team, dev_id)
+    before = corrections.title_of(deps.redis, team, topic, dev_id)
+    corrections.set_title(deps.redis, team, topic, dev_id, title)
+    what = f"retitled {dev_id} ({topic}) “{title}”"
+    return record(deps, team, who, "rename", what, topic=topic, dev=dev_id, before=before)
+
+
+def undo_rename(deps: Deps, team: str, payload: dict[str, Any]) -> None:
+    corrections.set_title(deps.redis, team, payload["topic"], payload["dev"], payload["before"])
 
 
 def _move_back(deps: Deps, team: str, topic: str, now_in: str, moved: dict[str, str]) -> None:

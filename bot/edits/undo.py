@@ -22,6 +22,7 @@ UNDO: dict[str, Undo] = {
     "remove": articles.undo_remove,
     "merge": articles.undo_merge,
     "move": articles.undo_move,
+    "rename": articles.undo_rename,
     "entity-reject": entities.undo_entity,
     "entity-merge": entities.undo_entity,
     "entity-rename": entities.undo_entity,

@@ -15,6 +15,7 @@
 /brief digest remove <id>
 /brief edit forget <url>                     editors' corrections, as `briefbot edit`:
 /brief edit remove <url> from <topic>
+/brief edit rename <dev> to <title>
 /brief edit merge <dev> <dev>…               development ids from a brief's JSON or the
 /brief edit move <url> to <dev> | new        buttons; names may be several words
 /brief edit entity reject <name>
@@ -180,7 +181,7 @@ def _days(value: str) -> str:
 
 EDIT_HELP = (
     "corrections: `/brief edit forget <url>`, `remove <url> from <topic>`, "
-    "`merge <dev> <dev>`, `move <url> to <dev>` or "
+    "`merge <dev> <dev>`, `rename <dev> to <title>`, `move <url> to <dev>` or "
     "`move <url> new`, `entity reject <name>`, `entity merge <name> into <name>`, "
     "`entity rename <name> to <name>`, `topic remove <name>`, `topic rename <name> to <name>`, "
     "`topic alias <name> add <alias>`, `topic clean`, `log`, `undo <n>`"
@@ -202,21 +203,31 @@ def _edit(rest: str) -> Command:
         return Command("edit", edit="log")
     if verb == "undo" and len(args) == 1 and args[0].lstrip("#").isdigit():
         return Command("edit", edit="undo", args=(args[0].lstrip("#"),))
+    found = _edit_article(verb, args)
+    if found is not None:
+        return found
+    if verb == "entity" and args:
+        return _edit_entity(args[0].lower(), args[1:])
+    if verb == "topic" and args:
+        return _edit_topic(args[0].lower(), args[1:])
+    raise CommandError(EDIT_HELP)
+
+
+def _edit_article(verb: str, args: list[str]) -> Command | None:
+    """forget, remove, merge, rename and move: the corrections of articles and developments."""
     if verb == "forget" and len(args) == 1:
         return Command("edit", edit="forget", args=(args[0],))
-    if verb == "remove" and len(args) >= 3 and args[1].lower() == "from":
-        return Command("edit", edit="remove", args=(args[0], " ".join(args[2:])))
+    if verb in ("remove", "rename") and len(args) >= 3:
+        joint = {"remove": "from", "rename": "to"}[verb]
+        if args[1].lower() == joint:
+            return Command("edit", edit=verb, args=(args[0], " ".join(args[2:])))
     if verb == "merge" and len(args) >= 2:
         return Command("edit", edit="merge", args=tuple(args[:20]))
     if verb == "move" and len(args) == 2 and args[1].lower() == "new":
         return Command("edit", edit="move", args=(args[0], ""))
     if verb == "move" and len(args) == 3 and args[1].lower() == "to":
         return Command("edit", edit="move", args=(args[0], args[2]))
-    if verb == "entity" and args:
-        return _edit_entity(args[0].lower(), args[1:])
-    if verb == "topic" and args:
-        return _edit_topic(args[0].lower(), args[1:])
-    raise CommandError(EDIT_HELP)
+    return None
 
 
 def _unlink(word: str) -> str:

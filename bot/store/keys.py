@@ -177,6 +177,11 @@ class TopicKeys:
         return f"{self.base}:dev:{_part(dev_id)}"
 
     @property
+    def dev_titles(self) -> str:
+        """hash development id -> the title an editor gave it (wins over the automatic one)."""
+        return f"{self.base}:devs:titles"
+
+    @property
     def article_development(self) -> str:
         """hash article id -> development id (each article in exactly one)."""
         return f"{self.base}:art2dev"

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Protocol
 
 from bot.errors import TopicNameError
 from bot.models import Brief, Development, DevelopmentMark, Marks, TimelineEntry, Topic
+from bot.topics import corrections
 from bot.topics import definitions as topic_defs
 from bot.topics.fingerprints import aware
 from bot.topics.search import matching_articles, search_brief
@@ -117,6 +118,9 @@ def brief_for(
     snapshot = deps.topic_state.snapshot(team, topic.name, scope=scope)
     if since is None and scope is not None:
         since = snapshot.watermarks.get(scope)
+    snapshot.developments = corrections.retitled(
+        deps.store.redis, team, topic.name, snapshot.developments
+    )
     brief = assemble(topic.name, team, snapshot, since, now)
     if mark_seen and scope is not None:
         deps.topic_state.set_watermark(team, topic.name, scope, now)

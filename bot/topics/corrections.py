@@ -17,6 +17,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING, cast
 
@@ -146,6 +147,37 @@ def _rebuilt(
 
 def _published(article: Article) -> tuple[datetime, str]:
     return (aware(article.published or article.ingested_at or EPOCH), article.id)
+
+
+# ---- titles an editor gave ------------------------------------------------------------------
+
+
+def set_title(redis: RedisClient, team: str, topic: str, dev_id: str, title: str | None) -> None:
+    """Give a development the editor's title (None: back to the automatic one)."""
+    key = TopicKeys(team, topic).dev_titles
+    if title:
+        redis.hset(key, dev_id, title)
+    else:
+        redis.hdel(key, dev_id)
+
+
+def title_of(redis: RedisClient, team: str, topic: str, dev_id: str) -> str | None:
+    raw = redis.hget(TopicKeys(team, topic).dev_titles, dev_id)
+    return text(raw) if raw else None
+
+
+def retitled(
+    redis: RedisClient, team: str, topic: str, found: list[Development]
+) -> list[Development]:
+    """``found`` with the titles editors gave (later articles relabel a development;
+    the editor's title is applied as it is read, so it holds)."""
+    if not found:
+        return found
+    raws = redis.hmget(TopicKeys(team, topic).dev_titles, [d.id for d in found])
+    out = []
+    for dev, raw in zip(found, raws, strict=True):
+        out.append(replace(dev, title=text(raw)) if raw else dev)
+    return out
 
 
 # ---- removing an article from a topic ----------------------------------------------------

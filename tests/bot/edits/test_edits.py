@@ -205,3 +205,14 @@ def test_a_removed_topic_is_not_recreated_by_a_duplicate(deps: Deps) -> None:
     edits.remove_topic(deps, "T1", WHO, "syria")
     assert store_article(deps, "T1", troops(), "again").status == "duplicate"
     assert corrections.state_keys(deps.redis, "T1", "syria") == []
+
+
+def test_a_development_title_an_editor_gives_holds_as_articles_join(deps: Deps) -> None:
+    first = story_article("quake", 1)
+    dev_id = ingest(deps, first)
+    done = edits.rename_development(deps, "T1", WHO, dev_id, "Aleppo quake: the rescue")
+    ingest(deps, story_article("quake", 2))
+    (dev,) = brief(deps).developments
+    assert dev.article_count == 2 and dev.title == "Aleppo quake: the rescue"
+    edits.undo(deps, "T1", WHO, done.number)
+    assert brief(deps).developments[0].title != "Aleppo quake: the rescue"

@@ -114,3 +114,43 @@ def test_any_short_topic_word_is_a_brief_or_a_subcommand(word: str) -> None:
     except CommandError:
         return
     assert cmd.kind in {"help", "brief", "topics"}
+
+
+@pytest.mark.parametrize(
+    ("text", "edit", "args"),
+    [
+        ("edit forget <https://x.example/a|x.example/a>", "forget", ("https://x.example/a",)),
+        ("edit remove https://x.example/a from syria", "remove", ("https://x.example/a", "syria")),
+        ("edit merge d-1 d-2 d-3", "merge", ("d-1", "d-2", "d-3")),
+        ("edit rename d-1 to The port deal", "rename", ("d-1", "The port deal")),
+        ("edit move https://x.example/a to d-2", "move", ("https://x.example/a", "d-2")),
+        ("edit move https://x.example/a new", "move", ("https://x.example/a", "")),
+        ("edit entity reject Reuters", "entity-reject", ("Reuters",)),
+        (
+            "edit entity merge Al Qamishli into Qamishli",
+            "entity-merge",
+            ("Al Qamishli", "Qamishli"),
+        ),
+        (
+            "edit entity rename Ahmad --to Ahmed al-Sharaa",
+            "entity-rename",
+            ("Ahmad", "Ahmed al-Sharaa"),
+        ),
+        ("edit topic remove said", "topic-remove", ("said",)),
+        ("edit topic rename syria to levant", "topic-rename", ("syria", "levant")),
+        ("edit topic alias syria add al sham", "topic-alias-add", ("syria", "al sham")),
+        ("edit topic clean", "topic-clean", ()),
+        ("edit log", "log", ()),
+        ("edit undo #3", "undo", ("3",)),
+    ],
+)
+def test_edit_commands(text: str, edit: str, args: tuple[str, ...]) -> None:
+    assert parse(text) == Command("edit", edit=edit, args=args)
+
+
+@pytest.mark.parametrize(
+    "text", ["edit", "edit merge d-1", "edit entity merge Qamishli", "edit undo x", "edit move u"]
+)
+def test_incomplete_edits_get_the_list_of_corrections(text: str) -> None:
+    with pytest.raises(CommandError, match="corrections:"):
+        parse(text)
