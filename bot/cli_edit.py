@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from bot.config import TEAM_LOCAL
@@ -114,6 +115,10 @@ def run(deps: Deps, args: argparse.Namespace) -> int:
 def _correct(deps: Deps, args: argparse.Namespace, team: str, who: str) -> Correction:
     from bot import edits
 
+    if getattr(args, "article", None) and Path(args.article).is_file():
+        from bot.edits.common import article_id_of_file
+
+        args.article = article_id_of_file(deps, team, Path(args.article)) or args.article
     name = " ".join(getattr(args, "name", None) or [])
     target = " ".join(getattr(args, "target", None) or [])
     actions: dict[str, Callable[[], Correction]] = {

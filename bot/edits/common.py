@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,6 +18,8 @@ from bot.topics import corrections
 
 if TYPE_CHECKING:
     from bot.deps import Deps
+
+_ARTICLE_ID = re.compile(r"^[A-Za-z0-9_:.-]{1,128}$")
 
 
 def edits(deps: Deps) -> EditStore:
@@ -49,25 +52,35 @@ def record(deps: Deps, team: str, who: str, action: str, what: str, **payload: A
 
 
 def find_article(deps: Deps, team: str, ref: str) -> Article:
-    """The stored article ``ref`` names: its URL, its id, or the file it was ingested from."""
+    """The stored article ``ref`` names: its URL or its id.
+
+    Never a file name: Slack users name articles too, and must not make the
+    server read its own files (the CLI resolves a file with ``article_id_of_file``).
+    """
     ref = ref.strip()
     if not ref:
         raise InputError("which article? give its URL")
     store = deps.store
     found: str | None = None
     if ref.startswith(("http://", "https://")):
-        found = store.find_duplicate(team, canonical_url(ref), "")
-    elif Path(ref).is_file():
-        from bot.ingest.urls import content_hash
-        from bot.jobs.pipeline import extract_path
-
-        found = store.find_duplicate(team, None, content_hash(extract_path(deps, Path(ref)).text))
-    elif store.get_article(team, ref) is not None:
+        try:
+            found = store.find_duplicate(team, canonical_url(ref), "")
+        except ValueError as exc:  # urlsplit on a malformed address (a bad port, "[::1")
+            raise InputError(f"not a usable URL: {ref[:200]}") from exc
+    elif _ARTICLE_ID.match(ref) and store.get_article(team, ref) is not None:
         found = ref
     article = store.get_article(team, found) if found else None
     if article is None:
-        raise InputError(f"no article {ref} in workspace {team}")
+        raise InputError(f"no article {ref[:200]} in workspace {team}")
     return article
+
+
+def article_id_of_file(deps: Deps, team: str, path: Path) -> str | None:
+    """The id of the stored article ingested from the file ``path`` (by its text)."""
+    from bot.ingest.urls import content_hash
+    from bot.jobs.pipeline import extract_path
+
+    return deps.store.find_duplicate(team, None, content_hash(extract_path(deps, path).text))
 
 
 def topics_holding(deps: Deps, team: str, article_id: str) -> list[str]:

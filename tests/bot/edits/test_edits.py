@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -216,3 +217,17 @@ def test_a_development_title_an_editor_gives_holds_as_articles_join(deps: Deps) 
     assert dev.article_count == 2 and dev.title == "Aleppo quake: the rescue"
     edits.undo(deps, "T1", WHO, done.number)
     assert brief(deps).developments[0].title != "Aleppo quake: the rescue"
+
+
+def test_an_article_is_named_by_url_or_id_never_by_a_server_file(
+    deps: Deps, tmp_path: Path
+) -> None:
+    article = troops()
+    ingest(deps, article)
+    secret = tmp_path / "notes.txt"
+    secret.write_text(f"{article.title}\n{article.text}", encoding="utf-8")
+    with pytest.raises(InputError, match="no article"):
+        edits.forget(deps, "T1", WHO, str(secret))  # what a Slack user could type
+    with pytest.raises(InputError, match="not a usable URL"):
+        edits.forget(deps, "T1", WHO, "http://[::1")
+    assert edits.forget(deps, "T1", WHO, article.id).action == "forget"
