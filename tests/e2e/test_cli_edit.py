@@ -96,3 +96,25 @@ def test_corrections_hold_across_processes_and_later_ingests(tmp_path: Path) -> 
     assert again.returncode == 1 and "already undone" in again.stderr
     missing = briefbot("edit", "merge", "d-nope", ids[0], data_dir=data)
     assert missing.returncode == 1 and "no development d-nope" in missing.stderr
+
+
+def test_move_entity_merge_and_topic_corrections_from_the_cli(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    ok("ingest", write(tmp_path, "a", CONVOY), write(tmp_path, "c", SECOND), data=data)
+    (dev,) = brief(data)["developments"]
+    assert dev["article_count"] == 2
+
+    ok("edit", "move", SECOND["url"], "--new", data=data)
+    assert len(brief(data)["developments"]) == 2
+    ok("edit", "entity", "merge", "Samir", "Haddad", "--into", "Governor", "Haddad", data=data)
+    merged = names(brief(data))
+    assert "Governor Haddad" in merged and "Samir Haddad" not in merged
+    ok("edit", "topic", "rename", "syria", "--to", "levant", data=data)
+    assert json.loads(ok("brief", "levant", "--json", data=data))["article_count"] == 2
+    ok("edit", "topic", "remove", "levant", data=data)
+    gone = json.loads(ok("brief", "levant", "--json", data=data))
+    assert gone["known_topic"] is False and gone["article_count"] == 0
+    log = ok("edit", "log", "--json", data=data)
+    assert [c["action"] for c in json.loads(log)] == [
+        "topic-remove", "topic-rename", "entity-merge", "move",
+    ]  # fmt: skip
