@@ -89,3 +89,16 @@ def test_a_word_asked_is_a_search_not_a_topic(deps: Deps) -> None:
         assert "said" not in say(slack, "topics")
         say(slack, "follow said")
     assert "said" in [t.name for t in deps.store.topics("T1")]
+
+
+def test_a_digest_on_three_days_is_on_three_days(deps: Deps) -> None:
+    with running(deps) as slack:
+        answer = say(slack, "digest syria, ukraine at 19:30 mon wed fri")
+        assert "Digest" in answer and "set" in answer, answer
+        assert "not a day" in say(slack, "digest syria at 7am someday")
+        say(slack, "digest syria at 7am every weekday")
+    subs = sorted(deps.subscriptions.for_team("T1"), key=lambda s: s.hour, reverse=True)
+    assert [(s.topics, s.hour, s.minute, s.days) for s in subs] == [
+        (["syria", "ukraine"], 19, 30, "mon,wed,fri"),
+        (["syria"], 7, 0, "weekdays"),
+    ]
