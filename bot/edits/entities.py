@@ -13,7 +13,7 @@ from bot.edits.common import edits, now, record
 from bot.errors import InputError
 from bot.store import serde
 from bot.store.edits import Correction, EntityRule
-from bot.topics import corrections
+from bot.topics import corrections, entity_counts
 from bot.topics.entity_rules import rule_key
 
 if TYPE_CHECKING:
@@ -44,7 +44,7 @@ def correct_entity(
     slugs = [t.name for t in deps.store.topics(team)]
     if action == "merge":
         for slug in slugs:
-            found = corrections.find_name(deps.redis, team, slug, target)
+            found = entity_counts.find_name(deps.redis, team, slug, target)
             if found:
                 rule.target_id, rule.target_kind = found
                 break
@@ -71,12 +71,12 @@ def _apply_to_topics(
     touched: dict[str, dict[str, Any]] = {}
     for slug in slugs:
         with deps.topic_state.locked(team, slug):
-            found = corrections.names_matching(deps.redis, team, slug, rule)
+            found = entity_counts.names_matching(deps.redis, team, slug, rule)
             ids = [*found["actors"], *found["places"]]
-            dev_ids = corrections.developments_naming(deps.redis, team, slug, rule, ids)
+            dev_ids = entity_counts.developments_naming(deps.redis, team, slug, rule, ids)
             if not ids and not dev_ids:
                 continue
-            corrections.correct_counts(deps.redis, team, slug, rule, found)
+            entity_counts.correct_counts(deps.redis, team, slug, rule, found)
             corrections.rebuild(deps.redis, deps.store, team, slug, dev_ids, rules, now())
         touched[slug] = {"found": found, "devs": dev_ids}
     return touched
@@ -99,5 +99,5 @@ def undo_entity(deps: Deps, team: str, payload: dict[str, Any]) -> None:
             for kind, rows in done["found"].items()
         }
         with deps.topic_state.locked(team, slug):
-            corrections.correct_counts(deps.redis, team, slug, rule, found, undo=True)
+            entity_counts.correct_counts(deps.redis, team, slug, rule, found, undo=True)
             corrections.rebuild(deps.redis, deps.store, team, slug, done["devs"], rules, now())

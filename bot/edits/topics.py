@@ -17,8 +17,8 @@ from bot.errors import InputError
 from bot.models import Topic
 from bot.store import serde
 from bot.store.edits import Correction
-from bot.topics import corrections
 from bot.topics import definitions as topic_defs
+from bot.topics import topic_copy
 from bot.topics.brief import backfill
 
 if TYPE_CHECKING:
@@ -45,7 +45,7 @@ def remove_topic(deps: Deps, team: str, who: str, name: str) -> Correction:
     for user in followers:
         deps.store.unfollow(team, user, slug)
     with deps.topic_state.locked(team, slug):
-        corrections.delete_state(deps.redis, team, slug)
+        topic_copy.delete_state(deps.redis, team, slug)
     store.drop_topic_definition(team, slug)
     if _is_seed(deps, slug):
         store.set_topic_removed(team, slug, True)
@@ -100,9 +100,9 @@ def undo_rename_topic(deps: Deps, team: str, payload: dict[str, Any]) -> None:
 def _move_topic(deps: Deps, team: str, old: Topic, new: Topic) -> None:
     store = edits(deps)
     with deps.topic_state.locked(team, old.name), deps.topic_state.locked(team, new.name):
-        corrections.delete_state(deps.redis, team, new.name)
-        corrections.copy_state(deps.redis, team, old.name, new.name)
-        corrections.delete_state(deps.redis, team, old.name)
+        topic_copy.delete_state(deps.redis, team, new.name)
+        topic_copy.copy_state(deps.redis, team, old.name, new.name)
+        topic_copy.delete_state(deps.redis, team, old.name)
     store.drop_topic_definition(team, old.name)
     if _is_seed(deps, old.name):
         store.set_topic_removed(team, old.name, True)

@@ -19,7 +19,7 @@ import logging
 from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from bot.models import Article, Development, TimelineEntry
 from bot.store import serde
@@ -28,9 +28,8 @@ from bot.store.edits import EntityRule
 from bot.store.keys import TopicKeys
 from bot.topics import developments as devs
 from bot.topics import timeline
-from bot.topics.entity_rules import apply_rules, matches, rule_key
+from bot.topics.entity_rules import apply_rules
 from bot.topics.fingerprints import EPOCH, aware
-from bot.topics.state import PlaceMeta
 
 if TYPE_CHECKING:
     from bot.store.team import Store
@@ -255,140 +254,3 @@ def _drop_empty_days(redis: RedisClient, k: TopicKeys) -> None:
     empty = [d for d, n in redis.hgetall(k.volume).items() if int(n) <= 0]
     if empty:
         redis.hdel(k.volume, *empty)
-
-
-# ---- entity corrections in a topic's counts ----------------------------------------------
-
-
-def names_matching(
-    redis: RedisClient, team: str, topic: str, rule: EntityRule
-) -> dict[str, dict[str, tuple[float, str]]]:
-    """Actor and place ids of the topic whose name the rule corrects:
-    ``{"actors": {id: (mentions, meta JSON)}, "places": {...}}``."""
-    k = TopicKeys(team, topic)
-    out: dict[str, dict[str, tuple[float, str]]] = {}
-    for kind, zkey, hkey in (
-        ("actors", k.actors, k.actor_names),
-        ("places", k.places, k.place_names),
-    ):
-        found: dict[str, tuple[float, str]] = {}
-        for ident, meta in redis.hgetall(hkey).items():
-            name = serde.loads(PlaceMeta, meta).name
-            if matches(rule, name):
-                score = redis.zscore(zkey, ident)
-                if score is not None:
-                    found[text(ident)] = (float(score), text(meta))
-        out[kind] = found
-    return out
-
-
-def find_name(redis: RedisClient, team: str, topic: str, name: str) -> tuple[str, str] | None:
-    """(id, kind) of the actor or place of the topic called ``name``, if any."""
-    probe = EntityRule(action="rename", key=_key(name), name=name)
-    found = names_matching(redis, team, topic, probe)
-    for kind in ("actors", "places"):
-        for ident, (_, meta) in sorted(found[kind].items(), key=lambda kv: -kv[1][0]):
-            return ident, serde.loads(PlaceMeta, meta).kind
-    return None
-
-
-def _key(name: str) -> str:
-    return rule_key(name)
-
-
-def correct_counts(
-    redis: RedisClient,
-    team: str,
-    topic: str,
-    rule: EntityRule,
-    found: dict[str, dict[str, tuple[float, str]]],
-    *,
-    undo: bool = False,
-) -> None:
-    """Apply ``rule`` to the topic's actor and place counts (``found`` from
-    ``names_matching``), or with ``undo`` put back what ``found`` recorded."""
-    k = TopicKeys(team, topic)
-    for kind, zkey, hkey in (
-        ("actors", k.actors, k.actor_names),
-        ("places", k.places, k.place_names),
-    ):
-        for ident, (score, meta) in found.get(kind, {}).items():
-            pipe = redis.pipeline(transaction=True)
-            target = rule.target_id or ident
-            if rule.action == "merge" and target != ident:
-                pipe.zincrby(zkey, -score if undo else score, target)
-                pipe.zremrangebyscore(zkey, "-inf", 0)
-                if not undo and not redis.hexists(hkey, target):
-                    pipe.hset(hkey, target, _renamed_meta(meta, rule))
-            if undo:
-                if rule.action != "rename":
-                    pipe.zadd(zkey, {ident: score})
-                pipe.hset(hkey, ident, meta)
-            elif rule.action == "reject" or (rule.action == "merge" and target != ident):
-                pipe.zrem(zkey, ident)
-            else:
-                pipe.hset(hkey, ident, _renamed_meta(meta, rule))
-            pipe.execute()
-
-
-def _renamed_meta(meta: str, rule: EntityRule) -> str:
-    info = serde.loads(PlaceMeta, meta)
-    info.name = rule.target
-    if rule.target_kind:
-        info.kind = rule.target_kind
-    return serde.dumps(info)
-
-
-def developments_naming(
-    redis: RedisClient, team: str, topic: str, rule: EntityRule, ids: Iterable[str]
-) -> list[str]:
-    """Developments of the topic that name the corrected entity (by id or by name)."""
-    k = TopicKeys(team, topic)
-    wanted = set(ids)
-    dev_ids = [text(d) for d in cast("list[bytes]", redis.zrange(k.developments, 0, -1))]
-    out = []
-    for start in range(0, len(dev_ids), 200):
-        chunk = dev_ids[start : start + 200]
-        for dev_id, raw in zip(chunk, redis.mget([k.development(d) for d in chunk]), strict=True):
-            if not raw:
-                continue
-            dev = serde.loads(Development, raw)
-            names = [*dev.actors, *dev.locations, *(n for n, _ in dev.features.names.values())]
-            if wanted & set(dev.features.names) or any(matches(rule, n) for n in names):
-                out.append(dev_id)
-    return out
-
-
-# ---- whole topics --------------------------------------------------------------------------
-
-
-def state_keys(redis: RedisClient, team: str, topic: str) -> list[str]:
-    return [text(key) for key in redis.scan_iter(match=TopicKeys(team, topic).pattern, count=500)]
-
-
-def delete_state(redis: RedisClient, team: str, topic: str) -> int:
-    """Delete every key of the topic's state; returns how many there were."""
-    lock = TopicKeys(team, topic).lock  # held by the caller: its release deletes it
-    found = [key for key in state_keys(redis, team, topic) if key != lock]
-    for start in range(0, len(found), 200):
-        for key in found[start : start + 200]:
-            redis.delete(key)  # one by one: a cluster refuses multi-key DEL across slots
-    return len(found)
-
-
-def copy_state(redis: RedisClient, team: str, old: str, new: str) -> None:
-    """Copy the topic's state to another slug (DUMP/RESTORE: the two live in
-    different cluster slots), with each development naming its new topic."""
-    old_base, new_k = TopicKeys(team, old).base, TopicKeys(team, new)
-    for key in state_keys(redis, team, old):
-        if key == TopicKeys(team, old).lock:
-            continue
-        dumped = redis.dump(key)
-        if dumped is not None:
-            redis.restore(new_k.base + key[len(old_base) :], 0, dumped, replace=True)
-    for dev_id in [text(d) for d in cast("list[bytes]", redis.zrange(new_k.developments, 0, -1))]:
-        raw = redis.get(new_k.development(dev_id))
-        if raw:
-            dev = serde.loads(Development, raw)
-            dev.topic = new
-            redis.set(new_k.development(dev_id), serde.dumps(dev))

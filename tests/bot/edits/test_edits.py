@@ -12,7 +12,7 @@ from bot.deps import Deps
 from bot.errors import InputError
 from bot.jobs.pipeline import store_article
 from bot.models import Article, Brief
-from bot.topics import corrections
+from bot.topics import corrections, topic_copy
 from bot.topics import definitions as topic_defs
 from bot.topics.brief import brief_for
 from tests.support.articles import keyed_article, story_article, troops
@@ -161,7 +161,7 @@ def test_topic_remove_and_rename(deps: Deps) -> None:
     removed = edits.remove_topic(deps, "T1", WHO, "syria")
     assert "syria" not in [t.name for t in deps.store.topics("T1")]
     assert deps.store.followed("T1", "U1") == []
-    assert corrections.state_keys(deps.redis, "T1", "syria") == []
+    assert topic_copy.state_keys(deps.redis, "T1", "syria") == []
     edits.undo(deps, "T1", WHO, removed.number)
     assert brief(deps, "syria").article_count == 1
     assert deps.store.followed("T1", "U1") == ["syria"]
@@ -205,7 +205,7 @@ def test_a_removed_topic_is_not_recreated_by_a_duplicate(deps: Deps) -> None:
     ingest(deps, troops())
     edits.remove_topic(deps, "T1", WHO, "syria")
     assert store_article(deps, "T1", troops(), "again").status == "duplicate"
-    assert corrections.state_keys(deps.redis, "T1", "syria") == []
+    assert topic_copy.state_keys(deps.redis, "T1", "syria") == []
 
 
 def test_a_development_title_an_editor_gives_holds_as_articles_join(deps: Deps) -> None:

@@ -14,7 +14,7 @@ from bot.jobs.pipeline import store_article
 from bot.models import Article, Development, Entity, Event, Marks, Place, TimelineEntry
 from bot.render.jsonout import brief_json
 from bot.topics import brief as briefs
-from bot.topics import corrections
+from bot.topics import topic_copy
 from bot.topics.definitions import assign
 from tests.support.articles import keyed_article
 
@@ -171,7 +171,7 @@ def test_an_undefined_word_is_a_search_until_someone_follows_it(deps: Deps) -> N
     assert not odesa.known_topic and odesa.article_count == 1
     assert odesa.developments[0].title == "Grain ships leave Chornomorsk"
     assert "chornomorsk" not in [t.name for t in deps.store.topics("T1")]
-    assert corrections.state_keys(deps.redis, "T1", "chornomorsk") == []
+    assert topic_copy.state_keys(deps.redis, "T1", "chornomorsk") == []
     # following it makes it a topic, and later articles are filed into it as they arrive
     briefs.follow(deps, "T1", "U1", "Chornomorsk")
     make(
