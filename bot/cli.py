@@ -9,15 +9,15 @@ import logging
 import sys
 from collections import Counter
 from collections.abc import Callable, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot import __version__, render
+from bot import __version__, cli_edit, render
 from bot.config import TEAM_LOCAL, Settings
 from bot.deps import Deps, build_deps
-from bot.errors import BriefbotError, InputError
+from bot.errors import BriefbotError, IngestError, InputError
 from bot.jobs import pipeline
 from bot.logs import setup_logging
 from bot.models import IngestResult
@@ -50,6 +50,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BriefbotError as exc:
         print(f"briefbot: {exc}", file=sys.stderr)
         return 1
+    except BrokenPipeError:  # `briefbot brief syria | head`: the reader had enough
+        sys.stderr.close()
+        return 0
     finally:
         deps.close()
 
@@ -58,33 +61,45 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="briefbot", description="Briefs on developing stories.")
     p.add_argument("--version", action="version", version=f"briefbot {__version__}")
     sub = p.add_subparsers(dest="command", required=True)
-    sub.add_parser("demo", help="ingest the sample articles and print a brief and a digest")
+    sub.add_parser(
+        "demo", help="ingest the sample articles and print a brief and a digest",
+        description="Ingest the bundled seed articles into the store and print /brief syria "
+        "and a morning digest. Running it twice gives the same brief.",
+    )  # fmt: skip
     ing = sub.add_parser("ingest", help="ingest article files, folders, URLs and feeds")
-    ing.add_argument("sources", nargs="+", metavar="PATH_OR_URL")
-    ing.add_argument("--team", default=TEAM_LOCAL)
-    ing.add_argument("--channel", default=None)
+    ing.add_argument("sources", nargs="+", metavar="PATH_OR_URL",
+                     help=".html/.txt/.md/.json files, folders, article or feed URLs")  # fmt: skip
+    ing.add_argument("--team", default=TEAM_LOCAL, help=TEAM_HELP)
+    ing.add_argument("--channel", default=None, help="Slack channel id to record as the source")
     ext = sub.add_parser("extract", help="analyse one article without storing it")
-    ext.add_argument("source", metavar="PATH_OR_URL")
-    ext.add_argument("--json", action="store_true", default=True)
-    br = sub.add_parser("brief", help="print the brief for a topic")
-    br.add_argument("topic", nargs="+")
+    ext.add_argument("source", metavar="PATH_OR_URL", help="an article file or URL")
+    ext.add_argument("--json", action="store_true", default=True,
+                     help="print the extraction JSON (the only format; the default)")  # fmt: skip
+    br = sub.add_parser("brief", help="print the brief for a topic (one per topic named)")
+    br.add_argument("topic", nargs="+", metavar="TOPIC",
+                    help='topics or aliases; quote a name of words: "united states"')  # fmt: skip
     _output_flags(br)
-    br.add_argument("--since", type=_iso_datetime, default=None, metavar="ISO_DATETIME")
+    br.add_argument("--since", type=_iso_datetime, default=None, metavar="ISO_DATETIME",
+                    help="only developments and events published since then (2026-01-25 or "
+                    "2026-01-25T08:00:00+00:00)")  # fmt: skip
     dg = sub.add_parser("digest", help="print the digest a subscription would send now")
-    dg.add_argument("topics", nargs="*")
+    dg.add_argument("topics", nargs="*", metavar="TOPIC", help="topics (default: all with news)")
     _output_flags(dg)
     sv = sub.add_parser("serve", help="run the Slack app")
-    sv.add_argument("--port", type=int, default=3000)
-    sv.add_argument("--no-workers", action="store_true")
+    sv.add_argument("--port", type=int, default=3000, help="HTTP port (default 3000)")
+    sv.add_argument("--no-workers", action="store_true",
+                    help="run no ingest workers here (run `briefbot worker` instead)")  # fmt: skip
     wk = sub.add_parser("worker", help="run ingest workers only")
-    wk.add_argument("--concurrency", type=int, default=None)
+    wk.add_argument("--concurrency", type=int, default=None,
+                    help="worker threads (default BRIEFBOT_WORKER_CONCURRENCY)")  # fmt: skip
     wk.add_argument(
         "--port", type=int, default=None, help="serve /healthz and /metrics on this port"
     )
     st = sub.add_parser("status", help="store, counts, queue, model and versions")
-    st.add_argument("--json", action="store_true")
+    st.add_argument("--json", action="store_true", help="one JSON object instead of text")
     _admin_parser(sub)
     _backup_parser(sub)
+    cli_edit.add_parser(sub)
     return p
 
 
@@ -93,7 +108,7 @@ def _backup_parser(sub: Any) -> None:
     exp.add_argument("file", metavar="FILE", help="JSON lines; '-' for standard output")
     exp.add_argument("--team", action="append", default=None, help="only this workspace's data")
     imp = sub.add_parser("import", help="restore a backup file written by `export`")
-    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("file", metavar="FILE", help="a file `briefbot export` wrote")
     imp.add_argument(
         "--replace",
         action="store_true",
@@ -121,11 +136,14 @@ def _admin_parser(sub: Any) -> None:
         act.add_argument("--team", default=None, help="with --all: only this workspace's")
 
 
+TEAM_HELP = f"Slack workspace (team) id; default {TEAM_LOCAL}, the CLI's own"
+
+
 def _output_flags(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--team", default=TEAM_LOCAL)
+    p.add_argument("--team", default=TEAM_LOCAL, help=TEAM_HELP)
     fmt = p.add_mutually_exclusive_group()
-    fmt.add_argument("--json", action="store_true")
-    fmt.add_argument("--blocks", action="store_true")
+    fmt.add_argument("--json", action="store_true", help="print JSON instead of text")
+    fmt.add_argument("--blocks", action="store_true", help="print the Slack Block Kit blocks")
 
 
 def _iso_datetime(value: str) -> datetime:
@@ -133,7 +151,7 @@ def _iso_datetime(value: str) -> datetime:
         parsed = datetime.fromisoformat(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"not an ISO date-time: {value!r}") from exc
-    return parsed if parsed.tzinfo else parsed.astimezone()
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 def _print_json(data: object) -> None:
@@ -145,8 +163,11 @@ def _print_json(data: object) -> None:
 
 def cmd_ingest(deps: Deps, args: argparse.Namespace) -> int:
     results = ingest_sources(deps, args.team, args.sources)
+    for failed in (r for r in results if r.status == "failed"):
+        print(f"briefbot: {failed.source}: {failed.reason}", file=sys.stderr)
     print(summary_line(results))
-    return 0 if any(r.status == "ingested" for r in results) or not results else 1
+    # an article already stored is no failure; only "nothing could be ingested" is
+    return 1 if results and all(r.status == "failed" for r in results) else 0
 
 
 def ingest_sources(deps: Deps, team: str, sources: list[str]) -> list[IngestResult]:
@@ -181,13 +202,17 @@ def summary_line(results: list[IngestResult]) -> str:
 
 def cmd_extract(deps: Deps, args: argparse.Namespace) -> int:
     source: str = args.source
-    if source.startswith(("http://", "https://")):
-        extracted = deps.extractor.from_page(deps.fetcher.fetch(source))
-    elif Path(source).is_file():
-        extracted = pipeline.extract_path(deps, Path(source))
-    else:
-        raise InputError(f"no such file: {source}")
-    article = pipeline.analyse(deps, extracted, TEAM_LOCAL)
+    try:
+        if source.startswith(("http://", "https://")):
+            extracted = deps.extractor.from_page(deps.fetcher.fetch(source))
+        elif Path(source).is_file():
+            extracted = pipeline.extract_path(deps, Path(source))
+        else:
+            raise InputError(f"no such file: {source}")
+        article = pipeline.analyse(deps, extracted, TEAM_LOCAL)
+    except IngestError as exc:
+        log.info("extract failed source=%s reason=%s detail=%s", source, exc.reason, exc)
+        raise InputError(f"{source}: {exc.reason}") from exc
     _print_json(extraction_json(article))
     return 0
 
@@ -209,11 +234,23 @@ def _emit(
 
 
 def cmd_brief(deps: Deps, args: argparse.Namespace) -> int:
-    from bot.topics.brief import brief_for
+    """One brief per topic named: ``brief syria ukraine`` is two briefs, not one topic."""
+    from bot.topics.brief import brief_for, published_since
 
-    brief = brief_for(deps, args.team, " ".join(args.topic), since=args.since, mark_seen=False)
-    return _emit(args, lambda: brief_json(brief), lambda: render.brief_blocks(brief),
-                 lambda: render.brief_text(brief))  # fmt: skip
+    briefs = []
+    for topic in dict.fromkeys(args.topic):
+        brief = brief_for(deps, args.team, topic, mark_seen=False)
+        briefs.append(published_since(brief, args.since) if args.since else brief)
+    if len(briefs) == 1:
+        one = briefs[0]
+        return _emit(args, lambda: brief_json(one), lambda: render.brief_blocks(one),
+                     lambda: render.brief_text(one))  # fmt: skip
+    return _emit(
+        args,
+        lambda: [brief_json(b) for b in briefs],
+        lambda: [block for b in briefs for block in render.brief_blocks(b)],
+        lambda: "\n".join(render.brief_text(b) for b in briefs),
+    )
 
 
 def cmd_digest(deps: Deps, args: argparse.Namespace) -> int:
@@ -324,5 +361,6 @@ COMMANDS: dict[str, Command] = {
     "extract": cmd_extract,
     "brief": cmd_brief,
     "digest": cmd_digest,
+    "edit": cli_edit.run,
     "status": cmd_status,
 }

@@ -8,6 +8,7 @@ wins over the defaults. Every setting is documented in the README and in
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -39,7 +40,10 @@ ENV_VARS: dict[str, str] = {
     "BRIEFBOT_JOB_CLAIM_IDLE": "job_claim_idle",
     "BRIEFBOT_DIGEST_GRACE": "digest_grace",
     "BRIEFBOT_ALLOW_EVICTION": "allow_eviction",
+    "BRIEFBOT_EDITORS": "editors",
 }
+EVERYONE = "everyone"
+_EDITOR_RE = re.compile(r"^[UWSCG][A-Z0-9]{2,}$")
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,9 @@ class Settings:
     digest_grace: float = 3600.0
     # serve and worker refuse a Redis that may evict keys (the job queue among them)
     allow_eviction: bool = False
+    # who may correct briefbot (/brief edit): everyone, or Slack user ids (U…),
+    # user groups (S…) and channels (C…, G…) whose members may
+    editors: tuple[str, ...] = (EVERYONE,)
 
     @classmethod
     def from_env(
@@ -99,6 +106,12 @@ class Settings:
         if not self.slack_api_url.endswith("/"):
             object.__setattr__(self, "slack_api_url", self.slack_api_url + "/")
         _check_timezone(self.timezone)
+        wrong = [e for e in self.editors if e != EVERYONE and not _EDITOR_RE.match(e)]
+        if wrong or not self.editors:
+            raise ConfigError(
+                f"BRIEFBOT_EDITORS must be 'everyone' or Slack ids of users (U…), user groups "
+                f"(S…) or channels (C…), comma-separated; not {', '.join(wrong) or 'empty'}"
+            )
 
 
 def redact_url(url: str) -> str:

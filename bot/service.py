@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 
 from bot.digests.assemble import digest_for
 from bot.models import Topic
-from bot.topics.brief import add_topic, brief_for, follow, followed_briefs, unfollow
+from bot.topics.brief import (
+    add_topic,
+    brief_for,
+    ensure_topic,
+    follow,
+    followed_briefs,
+    unfollow,
+)
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -19,6 +26,7 @@ __all__ = [
     "add_topic",
     "brief_for",
     "digest_for",
+    "ensure_topic",
     "follow",
     "followed_briefs",
     "topics_with_counts",

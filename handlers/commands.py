@@ -81,6 +81,12 @@ def _digest(
     return answer_digest_command(deps, body, cmd, client)
 
 
+def _edit(deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None) -> list[Block]:
+    from handlers.edits import answer_edit_command
+
+    return answer_edit_command(deps, body, cmd, client)
+
+
 ANSWERS: dict[str, Answer] = {
     "help": _help,
     "brief": _brief,
@@ -91,6 +97,7 @@ ANSWERS: dict[str, Answer] = {
     "digest_add": _digest,
     "digest_list": _digest,
     "digest_remove": _digest,
+    "edit": _edit,
 }
 
 

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import Block
 
-from bot import render
+from bot import render, service
 from bot.digests.subscriptions import Subscription, Subscriptions, valid_timezone
 from bot.errors import CommandError
 from bot.slack.brief_command import Command
@@ -56,13 +56,16 @@ def _subscribe(
     channel, user = str(body.get("channel_id") or ""), str(body.get("user_id") or "")
     if not channel:
         raise CommandError("digests go to a channel: run this in the channel that wants one")
+    team = str(body["team_id"])
+    # subscribing a digest to a word makes it a topic (asking for a brief does not)
+    topics = list(dict.fromkeys(service.ensure_topic(deps, team, t).name for t in cmd.topics))
     now = datetime.now(UTC)
     sub = subs.add(
         Subscription(
             id="",
-            team=str(body["team_id"]),
+            team=team,
             channel=channel,
-            topics=cmd.topics,
+            topics=topics,
             hour=cmd.hour,
             minute=cmd.minute,
             days=cmd.days,

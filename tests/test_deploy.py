@@ -558,6 +558,7 @@ METHOD_SCOPES: dict[str, set[str]] = {
     "files_getUploadURLExternal": {"files:write"},
     "files_completeUploadExternal": {"files:write"},
     "usergroups_users_list": {"usergroups:read"},
+    "conversations_members": {"channels:read", "groups:read"},
     "oauth_v2_access": set(),
     "apps_connections_open": set(),
 }

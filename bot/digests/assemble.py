@@ -19,6 +19,7 @@ from typing import Protocol
 
 from bot.digests.state import DigestState
 from bot.models import Brief, Digest
+from bot.topics import corrections
 from bot.topics import developments as devs
 from bot.topics.brief import TopicStores, mark_changes, resolve_topic, unknown_topic
 
@@ -83,6 +84,7 @@ def _digest_brief(
     since = since or now - FIRST_WINDOW
     changes = state.changes(team, topic.name, since, scope)
     developments = sorted(changes.developments, key=lambda d: devs.rank_score(d, now), reverse=True)
+    developments = corrections.retitled(deps.store.redis, team, topic.name, developments)
     quiet = not developments
     # a quiet topic is one line: no names or timeline to pad it
     timeline = [] if quiet else changes.timeline

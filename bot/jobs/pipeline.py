@@ -12,6 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, TypeVar
@@ -20,10 +21,12 @@ from bot.errors import IngestError, InputError, NotAnArticle
 from bot.ingest.feeds import is_feed
 from bot.ingest.urls import article_id, canonical_url, content_hash
 from bot.models import Article, Development, Extracted, IngestResult
+from bot.store.edits import EditStore
 from bot.text import summarize
 from bot.topics import definitions as topics
 from bot.topics import timeline
 from bot.topics.brief import TopicStores
+from bot.topics.entity_rules import apply_rules
 
 if TYPE_CHECKING:
     from bot.entities.analyzer import Analysis, EntityAnalyzer
@@ -103,6 +106,8 @@ def analyse(
             article.events = timeline.extract_events(
                 sentence_infos(extracted.text, analysis), extracted.published, extracted.url
             )
+    # editors' entity corrections hold for every later article of the workspace
+    article = apply_rules(article, EditStore(deps.store.redis).entity_rules(team))
     article.topics = topics.assign(article, deps.store.topics(team))
     return article
 
@@ -142,6 +147,9 @@ def store_article(
     deps: IngestDeps, team: str, article: Article, source: str, timer: StageTimer = _no_timer
 ) -> IngestResult:
     """Store an analysed article and join it to each of its topics."""
+    removed = _removed_by_editor(deps, team, article.canonical_url, article.content_hash)
+    if removed is not None:
+        return IngestResult(source=source, status="failed", reason=removed)
     with _timed("store", timer):
         earlier = deps.store.save_article(team, article)
     if earlier:
@@ -157,6 +165,16 @@ def store_article(
         ",".join(d.id for d in joined) or "-",
     )
     return IngestResult(source=source, status="ingested", article=article, developments=joined)
+
+
+def _removed_by_editor(
+    deps: IngestDeps, team: str, canonical: str | None, text_hash: str
+) -> str | None:
+    """The refusal for an article an editor removed (``briefbot edit forget``), if it was."""
+    number = EditStore(deps.store.redis).forgotten_by(team, [canonical or "", text_hash])
+    if number is None:
+        return None
+    return f"removed by an editor (correction #{number}; `edit undo {number}` restores it)"
 
 
 def _file(deps: IngestDeps, team: str, article: Article) -> list[Development]:
@@ -181,10 +199,16 @@ def ensure_filed(deps: IngestDeps, team: str, article_id: str) -> None:
     article = deps.store.get_article(team, article_id)
     if article is None:
         return
-    missing = [s for s in article.topics if not deps.topic_state.contains(team, s, article.id)]
+    # only topics that still exist: an editor may have removed one, or the article from it
+    known = {t.name for t in deps.store.topics(team)}
+    missing = [
+        s
+        for s in article.topics
+        if s in known and not deps.topic_state.contains(team, s, article.id)
+    ]
     if missing:
         log.warning("article=%s team=%s was not filed in %s: filing now", article_id, team, missing)
-        _file(deps, team, article)
+        _file(deps, team, replace(article, topics=missing))
 
 
 def _when(article: Article) -> float:
@@ -199,6 +223,9 @@ def ingest_url(
     A feed URL (RSS or Atom) ingests each of its items: one result per item.
     """
     try:
+        removed = _removed_by_editor(deps, team, canonical_url(url), "")
+        if removed is not None:
+            return [IngestResult(source=url, status="failed", reason=removed)]
         known = deps.store.find_duplicate(team, canonical_url(url), "")
         if known:
             ensure_filed(deps, team, known)

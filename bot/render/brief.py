@@ -82,7 +82,9 @@ def status(brief: Brief) -> str:
         f"from *{fmt.plural(brief.source_count, 'outlet')}*"
     )
     news = fmt.whats_new(brief, slack_date)
-    return f"{counts}\n{news}" if news else counts
+    search = fmt.search_note(brief)
+    lines = [counts, *([escape(search)] if search else []), *([news] if news else [])]
+    return "\n".join(lines)
 
 
 def development(dev: Development, number: int | None, mark: str | None) -> str:
@@ -94,7 +96,9 @@ def development(dev: Development, number: int | None, mark: str | None) -> str:
         lines.append(escape(truncate_plain(dev.summary.strip(), fmt.SUMMARY_MAX)))
     facts = [fmt.plural(fmt.article_count(dev), "article"), fmt.span(dev.first_seen, dev.last_seen)]
     sources = source_links(dev)
-    lines.append("_" + " · ".join(facts + ([sources] if sources else [])) + "_")
+    # the id is what `/brief edit merge` and `move … to` take
+    ident = f" · `{escape(dev.id)}`" if dev.id else ""
+    lines.append("_" + " · ".join(facts + ([sources] if sources else [])) + "_" + ident)
     return "\n".join(lines)
 
 
@@ -150,7 +154,7 @@ def brief_buttons(brief: Brief) -> ActionsBlock | None:
                 text="Post to channel", action_id="brief_post", value=value, style="primary"
             )
         )
-    if brief.known_topic:
+    if brief.known_topic or brief.article_count > 0:  # following a search makes it a topic
         buttons.append(ButtonElement(text="Follow", action_id="brief_follow", value=value))
     return ActionsBlock(elements=buttons) if buttons else None
 

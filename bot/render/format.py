@@ -157,6 +157,16 @@ def empty_brief(brief: Brief, command: str = "/brief") -> str | None:
     )
 
 
+def search_note(brief: Brief, command: str = "/brief") -> str | None:
+    """For a word that is no topic: that this is a search, and how to keep it (unescaped)."""
+    if brief.known_topic or brief.article_count == 0:
+        return None
+    return (
+        f"“{brief.topic}” is not a topic: this is what {plural(brief.article_count, 'article')} "
+        f"say about it. Follow it (`{command} follow {brief.topic}`) to keep it as a topic."
+    )
+
+
 def rising_names(brief: Brief) -> str:
     """``Rising: Sharaa (+9), Putin (+4) · Places: Tartus (+3)`` (unescaped)."""
     parts = []

@@ -98,15 +98,8 @@ def digest_json(digest: Digest) -> dict[str, Any]:
 def _digest_brief(brief: Brief) -> dict[str, Any]:
     data: dict[str, Any] = to_jsonable(brief)
     del data["marks"]  # shown on each development and entry instead
-    marks = brief.marks.developments
-    data["developments"] = [
-        {
-            **to_jsonable(d),
-            "is_new": marks.get(d.id) == "new",
-            "is_updated": marks.get(d.id) == "updated",
-        }
-        for d in brief.developments
-    ]
+    # the brief JSON's shape: no clustering features (internal state, ~90 KB a digest)
+    data["developments"] = [_development(d, brief.marks) for d in brief.developments]
     data["timeline"] = [
         {**to_jsonable(e), "is_new": i in brief.marks.new_events}
         for i, e in enumerate(brief.timeline)
@@ -129,6 +122,7 @@ def _development(dev: Development, marks: Marks) -> dict[str, Any]:
         "outlets": dev.outlets,
         "articles": [
             {
+                "id": a.id,
                 "url": a.url,
                 "title": a.title,
                 "outlet": a.outlet,

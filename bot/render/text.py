@@ -30,6 +30,9 @@ def brief_text(brief: Brief) -> str:
     if empty is not None:
         lines += textwrap.wrap(empty, WIDTH)
         return "\n".join(lines) + "\n"
+    search = fmt.search_note(brief, "briefbot")
+    if search:
+        lines += textwrap.wrap(search, WIDTH)
     news = fmt.whats_new(brief)
     if news:
         lines.append(news)

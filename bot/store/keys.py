@@ -114,6 +114,39 @@ class TeamKeys:
         """marker with a TTL: a Slack event or command already handled."""
         return f"{self.base}:seen:{_part(event_id)}"
 
+    # ---- editors' corrections (bot.edits) ----
+
+    @property
+    def follows_pattern(self) -> str:
+        """SCAN pattern of every user's ``follows`` set."""
+        return f"{self.base}:follows:*"
+
+    @property
+    def corrections(self) -> str:
+        """hash correction number -> correction record (JSON): the audit log."""
+        return f"{self.base}:edits:log"
+
+    @property
+    def correction_seq(self) -> str:
+        """counter: the last correction number given out."""
+        return f"{self.base}:edits:seq"
+
+    @property
+    def entity_rules(self) -> str:
+        """hash name key -> entity rule (JSON): rejected, merged and renamed names."""
+        return f"{self.base}:edits:entities"
+
+    @property
+    def forgotten(self) -> str:
+        """hash canonical URL or content hash -> correction number: articles an
+        editor removed, refused when they come again."""
+        return f"{self.base}:edits:forgotten"
+
+    @property
+    def removed_topics(self) -> str:
+        """set of seed topic slugs an editor removed for this team."""
+        return f"{self.base}:edits:removed-topics"
+
 
 # ---- topic-level ----------------------------------------------------------------
 
@@ -125,6 +158,11 @@ class TopicKeys:
         self.team = _team(team)
         self.topic = _slug(topic)
         self.base = f"{PREFIX}:{{t:{self.team}:{self.topic}}}"
+
+    @property
+    def pattern(self) -> str:
+        """SCAN pattern of every key of this topic's state (removing or renaming a topic)."""
+        return f"{self.base}:*"
 
     @property
     def meta(self) -> str:
@@ -143,6 +181,11 @@ class TopicKeys:
 
     def development(self, dev_id: str) -> str:
         return f"{self.base}:dev:{_part(dev_id)}"
+
+    @property
+    def dev_titles(self) -> str:
+        """hash development id -> the title an editor gave it (wins over the automatic one)."""
+        return f"{self.base}:devs:titles"
 
     @property
     def article_development(self) -> str:

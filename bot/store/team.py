@@ -187,11 +187,16 @@ class Store:
     @unavailable_on_error
     def topics(self, team: str) -> list[Topic]:
         """Seed topics, overridden and extended by the team's own definitions."""
+        k = TeamKeys(team)
         own = {
             text(name): serde.loads(Topic, raw)
-            for name, raw in self.redis.hgetall(TeamKeys(team).topics).items()
+            for name, raw in self.redis.hgetall(k.topics).items()
         }
-        merged = [own.pop(t.name, t) for t in self.seed_topics]
+        # a seed topic an editor removed (bot.edits) is gone unless the team redefined it
+        removed = {text(m) for m in self.redis.smembers(k.removed_topics)}
+        merged = [
+            own.pop(t.name, t) for t in self.seed_topics if t.name in own or t.name not in removed
+        ]
         return merged + sorted(own.values(), key=lambda t: t.name)
 
     @unavailable_on_error

@@ -10,12 +10,16 @@ them, for digests too (``bot.digests.assemble``, against the last digest).
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from bot.errors import TopicNameError
-from bot.models import Article, Brief, Development, DevelopmentMark, Marks, TimelineEntry, Topic
+from bot.models import Brief, Development, DevelopmentMark, Marks, TimelineEntry, Topic
+from bot.topics import corrections
 from bot.topics import definitions as topic_defs
+from bot.topics.fingerprints import aware
+from bot.topics.search import matching_articles, search_brief
 from bot.topics.state import TopicSnapshot
 
 if TYPE_CHECKING:
@@ -51,41 +55,23 @@ def scope_for(user: str | None, channel: str | None) -> str | None:
     return None
 
 
-def resolve_topic(deps: TopicStores, team: str, query: str, *, create: bool = True) -> Topic | None:
-    """The topic ``query`` names; an undefined term becomes an automatic topic
-    when the team has articles matching it (``create``)."""
+def resolve_topic(deps: TopicStores, team: str, query: str) -> Topic | None:
+    """The topic ``query`` names (by slug or alias), or None: asking creates nothing."""
     query = query.strip()
     if not query:
         raise TopicNameError("which topic? try `/brief syria`")
-    known = topic_defs.resolve(query, deps.store.topics(team))
-    if known is not None or not create:
-        return known
-    candidate = topic_defs.auto_topic(query)
-    articles = _matching(deps, team, candidate)
-    if not articles:
-        return None
-    # saved before the existing articles are filed: an article stored from now on
-    # files itself (``pipeline`` re-reads the topics after indexing it), and one
-    # stored before is in the index ``_matching`` read or is read again below
-    deps.store.save_topic(team, candidate)
-    log.info("topic created team=%s topic=%s by=query", team, candidate.name)
-    backfill(deps, team, candidate)
-    return candidate
+    return topic_defs.resolve(query, deps.store.topics(team))
 
 
-def _matching(deps: TopicStores, team: str, topic: Topic) -> list[Article]:
-    terms = [*list(topic.aliases), topic.name.replace("-", " ")]
-    terms += [f"country:{c}" for c in topic.countries]
-    ids = deps.store.articles_for_terms(team, terms, BACKFILL_LIMIT)
-    return [a for a in deps.store.get_articles(team, ids) if topic_defs.matches(a, topic)]
+def ensure_topic(deps: TopicStores, team: str, query: str) -> Topic:
+    """The topic ``query`` names, defined now when it is none: following it or
+    subscribing a digest to it is what makes a word a topic."""
+    return resolve_topic(deps, team, query) or add_topic(deps, team, query, [])
 
 
 def backfill(deps: TopicStores, team: str, topic: Topic) -> int:
-    """File the team's existing matching articles into ``topic``; returns how many match.
-
-    Call it after the topic is saved (see ``resolve_topic``), never before.
-    """
-    articles = _matching(deps, team, topic)
+    """File the team's existing matching articles into ``topic``; returns how many match."""
+    articles = matching_articles(deps.store, team, topic, BACKFILL_LIMIT)
     articles.sort(key=lambda a: a.published or a.ingested_at or datetime.min.replace(tzinfo=UTC))
     for article in articles:
         if not deps.topic_state.contains(team, topic.name, article.id):
@@ -120,17 +106,22 @@ def brief_for(
 
     "New" marks are relative to ``since`` when given, else to the user's (or,
     without a user, the channel's) watermark for that topic; ``mark_seen`` moves
-    that watermark to now. An unknown term becomes an automatic topic built from
-    the team's matching articles. Raises ``TopicNameError`` for unusable names.
+    that watermark to now. An unknown term is answered as a search of the team's
+    articles (``bot.topics.search``) and creates no topic. Raises
+    ``TopicNameError`` for unusable names.
     """
     now = datetime.now(UTC)
     topic = resolve_topic(deps, team, query)
     if topic is None:
-        return unknown_topic(topic_defs.slugify(query), team, now)
+        found = search_brief(deps.store, team, query, now)
+        return found if found.article_count else unknown_topic(found.topic, team, now)
     scope = scope_for(user, channel)
     snapshot = deps.topic_state.snapshot(team, topic.name, scope=scope)
     if since is None and scope is not None:
         since = snapshot.watermarks.get(scope)
+    snapshot.developments = corrections.retitled(
+        deps.store.redis, team, topic.name, snapshot.developments
+    )
     brief = assemble(topic.name, team, snapshot, since, now)
     if mark_seen and scope is not None:
         deps.topic_state.set_watermark(team, topic.name, scope, now)
@@ -187,6 +178,30 @@ def mark_changes(
     return Marks(developments=marked, new_events=new_events)
 
 
+def published_since(brief: Brief, since: datetime) -> Brief:
+    """``brief`` cut to what was *published* since ``since`` (the CLI's ``--since``).
+
+    A development stays when one of its articles was published since then; it
+    is new when all were, updated otherwise. Timeline entries stay when their
+    day is on or after ``since``'s. Ingest times (what watermarks compare) do not
+    count here: a backlog ingested today is not news from today.
+    """
+    since = aware(since)
+    kept = [d for d in brief.developments if aware(d.last_seen) >= since]
+    marks: dict[str, DevelopmentMark] = {
+        d.id: "new" if aware(d.first_seen) >= since else "updated" for d in kept
+    }
+    entries = [e for e in brief.timeline if e.date >= since.date()]
+    return replace(
+        brief,
+        developments=kept,
+        timeline=entries,
+        since=since,
+        quiet=not kept,
+        marks=Marks(developments=marks, new_events=frozenset(range(len(entries)))),
+    )
+
+
 def add_topic(deps: TopicStores, team: str, name: str, aliases: list[str]) -> Topic:
     """Define (or redefine) a topic for the team, and file existing matching articles."""
     slug = topic_defs.slugify(name)
@@ -205,15 +220,13 @@ def add_topic(deps: TopicStores, team: str, name: str, aliases: list[str]) -> To
 
 
 def follow(deps: TopicStores, team: str, user: str, query: str) -> Topic:
-    topic = resolve_topic(deps, team, query)
-    if topic is None:
-        topic = add_topic(deps, team, query, [])
+    topic = ensure_topic(deps, team, query)
     deps.store.follow(team, user, topic.name)
     return topic
 
 
 def unfollow(deps: TopicStores, team: str, user: str, query: str) -> bool:
-    topic = resolve_topic(deps, team, query, create=False)
+    topic = resolve_topic(deps, team, query)
     slug = topic.name if topic else topic_defs.slugify(query)
     return deps.store.unfollow(team, user, slug)
 

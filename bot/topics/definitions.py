@@ -1,9 +1,11 @@
 """Topic definitions and matching articles to topics.
 
-Topics come from three places: the definitions shipped in ``seeds/topics.yaml``
-(every team has them), topics a team defines with ``/brief topic add``, and
-automatic topics created the first time someone asks for a term nobody defined
-(``/brief ukraine``). An article belongs to a topic when its salient locations
+Topics come from the definitions shipped in ``seeds/topics.yaml`` (every team
+has them) and topics a team defines (``/brief topic add``), follows or
+subscribes a digest to. Asking for a term nobody defined (``/brief ukraine``)
+is a search and creates nothing (``bot.topics.search``); automatic topics
+(``defined_by="auto"``) made by older versions are cleaned up by
+``briefbot edit topic clean``. An article belongs to a topic when its salient locations
 lie in the topic's countries, or when the topic's name or an alias appears in
 its title, summary, entities, or often enough in its text.
 """

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
@@ -119,6 +119,10 @@ class TopicState:
             if not self.fence.release(k.lock, token):
                 # the join outlived the lock; its write (if any) was refused by the fence
                 log.warning("topic %s: lock expired before the join finished", k.topic)
+
+    def locked(self, team: str, topic: str) -> AbstractContextManager[str]:
+        """The topic's join lock, held by editors' corrections (``bot.edits``) too."""
+        return self._locked(TopicKeys(team, topic))
 
     # ---- writes -----------------------------------------------------------------
 

@@ -93,3 +93,11 @@ def test_allowing_eviction_is_a_yes_or_no(tmp_path: Path, raw: str, expected: bo
 def test_a_malformed_yes_or_no_names_the_variable(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="BRIEFBOT_ALLOW_EVICTION"):
         Settings.from_env({"BRIEFBOT_ALLOW_EVICTION": "sometimes"}, dotenv=tmp_path / "none")
+
+
+def test_editors_are_everyone_or_slack_ids() -> None:
+    assert Settings.from_env({}).editors == ("everyone",)
+    chosen = Settings.from_env({"BRIEFBOT_EDITORS": "U123, S0DESK ,C0NEWS"})
+    assert chosen.editors == ("U123", "S0DESK", "C0NEWS")
+    with pytest.raises(ConfigError, match=r"BRIEFBOT_EDITORS.*the-desk"):
+        Settings.from_env({"BRIEFBOT_EDITORS": "U123,the-desk"})

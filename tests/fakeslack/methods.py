@@ -144,6 +144,28 @@ def conversations_info(state: SlackState, params: dict[str, Any], who: Identity)
     return {"ok": True, "channel": info}
 
 
+def usergroups_users_list(state: SlackState, params: dict[str, Any], who: Identity) -> Answer:
+    group = str(params.get("usergroup", ""))
+    with state.lock:
+        users = state.usergroups.get(group)
+    if users is None:
+        return error("no_such_subteam")
+    return {"ok": True, "users": list(users)}
+
+
+def conversations_members(state: SlackState, params: dict[str, Any], who: Identity) -> Answer:
+    """Members of a channel, two per page, so that callers must follow the cursor."""
+    channel = str(params.get("channel", ""))
+    with state.lock:
+        members = state.channel_members.get(channel)
+    if members is None:
+        return error("channel_not_found")
+    start = int(params.get("cursor") or 0)
+    page = members[start : start + 2]
+    cursor = str(start + 2) if start + 2 < len(members) else ""
+    return {"ok": True, "members": page, "response_metadata": {"next_cursor": cursor}}
+
+
 def users_info(state: SlackState, params: dict[str, Any], who: Identity) -> Answer:
     user = str(params.get("user", ""))
     if not user:
@@ -208,6 +230,8 @@ METHODS: dict[str, Method] = {
     "views.publish": views_publish,
     "conversations.info": conversations_info,
     "users.info": users_info,
+    "usergroups.users.list": usergroups_users_list,
+    "conversations.members": conversations_members,
     "team.info": team_info,
     "apps.connections.open": apps_connections_open,
     "files.getUploadURLExternal": files_get_upload_url,

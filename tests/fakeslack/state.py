@@ -75,6 +75,8 @@ class SlackState:
     identities: dict[str, Identity] = field(default_factory=dict)  # token -> identity
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    usergroups: dict[str, list[str]] = field(default_factory=dict)  # S… -> user ids
+    channel_members: dict[str, list[str]] = field(default_factory=dict)  # C… -> user ids
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # canned overrides

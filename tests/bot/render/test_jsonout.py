@@ -52,8 +52,8 @@ def test_digest_json_keeps_the_marks_on_developments_and_entries() -> None:
         (False, True),
         (False, False),
     ]
-    assert set(developments[0]["features"]) == {
-        "entities", "terms", "signatures", "names", "sentences", "summary_sources",
-    }  # fmt: skip
+    # the brief JSON's development shape: no internal clustering state
+    assert "features" not in developments[0]
+    assert developments[0] == brief_json(brief())["developments"][0]
     assert [e["is_new"] for e in topic["timeline"]] == [False, True]
     assert topic["timeline"][1]["approximate"] is False

@@ -160,7 +160,7 @@ def test_brief_blocks_layout() -> None:
         "Russian forces left the airport on Tuesday. Officials confirmed it.\n"
         "_5 articles · Jan 22–28 · <https://levantledger.example/1|Levant Ledger>, "
         "<https://atlasdaily.example/2|Atlas Daily>, <https://copy.example/1|Copy Times> "
-        "(+2 more)_"
+        "(+2 more)_ · `d1`"
     )
     assert blocks[4]["text"]["text"].startswith("*2. Update: Sharaa and Putin discuss the bases*")
     assert [f["text"] for f in blocks[5]["fields"]] == [

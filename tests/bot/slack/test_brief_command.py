@@ -43,6 +43,26 @@ def test_commands(text: str, expected: Command) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "when"),
+    [
+        # issue 14: this subscribed to Mondays only
+        ("digest syria, ukraine at 19:30 mon wed fri", (19, 30, "mon,wed,fri")),
+        ("digest syria at 19:30 mon,wed,fri", (19, 30, "mon,wed,fri")),
+        ("digest syria at 7am", (7, 0, "daily")),
+        ("digest syria at 7 a.m. weekdays", (7, 0, "weekdays")),
+        ("digest syria at 7:30pm every weekday", (19, 30, "weekdays")),
+        ("digest syria at 12am daily", (0, 0, "daily")),
+        ("digest syria at 12pm Mondays and Thursdays", (12, 0, "mon,thu")),
+        ("digest syria at 06:15 every day", (6, 15, "daily")),
+        ("digest syria at 9am weekends", (9, 0, "sat,sun")),
+    ],
+)
+def test_digest_schedules_read_as_people_write_them(text: str, when: tuple[int, int, str]) -> None:
+    cmd = parse(text)
+    assert (cmd.hour, cmd.minute, cmd.days) == when
+
+
+@pytest.mark.parametrize(
     ("text", "needle"),
     [
         ("follow", "which topic"),
@@ -51,7 +71,10 @@ def test_commands(text: str, expected: Command) -> None:
         ('topic add "unbalanced', "quotes"),
         ("digest syria", "at 07:00"),
         ("digest syria at 25:00", "not a time"),
-        ("digest syria at 07:00 someday", "days are"),
+        ("digest syria at 07:00 someday", "not a day"),
+        ("digest syria at 07:00 mon someday", "07:00 weekdays"),
+        ("digest syria at 7", "7am"),
+        ("digest syria at 13pm", "not a time"),
         ("digest remove ../../etc", "which subscription"),
         ("x" * (MAX_TEXT + 1), "too long"),
         ("y" * 80, "at most"),
@@ -91,3 +114,43 @@ def test_any_short_topic_word_is_a_brief_or_a_subcommand(word: str) -> None:
     except CommandError:
         return
     assert cmd.kind in {"help", "brief", "topics"}
+
+
+@pytest.mark.parametrize(
+    ("text", "edit", "args"),
+    [
+        ("edit forget <https://x.example/a|x.example/a>", "forget", ("https://x.example/a",)),
+        ("edit remove https://x.example/a from syria", "remove", ("https://x.example/a", "syria")),
+        ("edit merge d-1 d-2 d-3", "merge", ("d-1", "d-2", "d-3")),
+        ("edit rename d-1 to The port deal", "rename", ("d-1", "The port deal")),
+        ("edit move https://x.example/a to d-2", "move", ("https://x.example/a", "d-2")),
+        ("edit move https://x.example/a new", "move", ("https://x.example/a", "")),
+        ("edit entity reject Reuters", "entity-reject", ("Reuters",)),
+        (
+            "edit entity merge Al Qamishli into Qamishli",
+            "entity-merge",
+            ("Al Qamishli", "Qamishli"),
+        ),
+        (
+            "edit entity rename Ahmad --to Ahmed al-Sharaa",
+            "entity-rename",
+            ("Ahmad", "Ahmed al-Sharaa"),
+        ),
+        ("edit topic remove said", "topic-remove", ("said",)),
+        ("edit topic rename syria to levant", "topic-rename", ("syria", "levant")),
+        ("edit topic alias syria add al sham", "topic-alias-add", ("syria", "al sham")),
+        ("edit topic clean", "topic-clean", ()),
+        ("edit log", "log", ()),
+        ("edit undo #3", "undo", ("3",)),
+    ],
+)
+def test_edit_commands(text: str, edit: str, args: tuple[str, ...]) -> None:
+    assert parse(text) == Command("edit", edit=edit, args=args)
+
+
+@pytest.mark.parametrize(
+    "text", ["edit", "edit merge d-1", "edit entity merge Qamishli", "edit undo x", "edit move u"]
+)
+def test_incomplete_edits_get_the_list_of_corrections(text: str) -> None:
+    with pytest.raises(CommandError, match="corrections:"):
+        parse(text)

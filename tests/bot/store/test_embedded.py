@@ -7,6 +7,10 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
+
+import pytest
+import redis
 
 from tests.support.waiting import wait_until
 
@@ -75,3 +79,27 @@ def assert_stopped(pid: int) -> None:
             return True
 
     wait_until(f"redis-server {pid} to stop after every user left", stopped, limit=15, every=0.1)
+
+
+def test_stopping_the_last_user_does_not_retry_the_closed_socket(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # SHUTDOWN closes the connection; a client with retries reconnects to a socket
+    # that is gone, with backoff (~4.5 s on every CLI command)
+    from bot.store.embedded import EmbeddedRedis
+
+    embedded = EmbeddedRedis(tmp_path)
+    embedded.start()
+    failed: list[Exception] = []
+    original = redis.connection.UnixDomainSocketConnection._connect
+
+    def counted(self: Any) -> Any:  # every attempt, retries included
+        try:
+            return original(self)
+        except OSError as exc:
+            failed.append(exc)
+            raise
+
+    monkeypatch.setattr(redis.connection.UnixDomainSocketConnection, "_connect", counted)
+    embedded.close()
+    assert failed == []

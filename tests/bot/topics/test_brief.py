@@ -14,6 +14,7 @@ from bot.jobs.pipeline import store_article
 from bot.models import Article, Development, Entity, Event, Marks, Place, TimelineEntry
 from bot.render.jsonout import brief_json
 from bot.topics import brief as briefs
+from bot.topics import topic_copy
 from bot.topics.definitions import assign
 from tests.support.articles import keyed_article
 
@@ -154,7 +155,7 @@ def test_since_overrides_the_watermark(deps: Deps) -> None:
     assert not briefs.brief_for(deps, "T1", "syria", since=past, mark_seen=False).quiet
 
 
-def test_an_undefined_topic_is_built_from_matching_articles(deps: Deps) -> None:
+def test_an_undefined_word_is_a_search_until_someone_follows_it(deps: Deps) -> None:
     withdrawal(deps, 0)
     make(
         deps,
@@ -167,9 +168,12 @@ def test_an_undefined_topic_is_built_from_matching_articles(deps: Deps) -> None:
         [],
     )
     odesa = briefs.brief_for(deps, "T1", "Chornomorsk", mark_seen=False)
-    assert odesa.known_topic and odesa.article_count == 1
-    assert "chornomorsk" in [t.name for t in deps.store.topics("T1")]
-    # later articles are filed into it as they arrive
+    assert not odesa.known_topic and odesa.article_count == 1
+    assert odesa.developments[0].title == "Grain ships leave Chornomorsk"
+    assert "chornomorsk" not in [t.name for t in deps.store.topics("T1")]
+    assert topic_copy.state_keys(deps.redis, "T1", "chornomorsk") == []
+    # following it makes it a topic, and later articles are filed into it as they arrive
+    briefs.follow(deps, "T1", "U1", "Chornomorsk")
     make(
         deps,
         "T1",
@@ -180,7 +184,8 @@ def test_an_undefined_topic_is_built_from_matching_articles(deps: Deps) -> None:
         [ODESA],
         [],
     )
-    assert briefs.brief_for(deps, "T1", "chornomorsk", mark_seen=False).article_count == 2
+    kept = briefs.brief_for(deps, "T1", "chornomorsk", mark_seen=False)
+    assert kept.known_topic and kept.article_count == 2
 
 
 def test_an_unknown_term_creates_nothing(deps: Deps) -> None:

@@ -15,7 +15,7 @@ import pytest
 
 from bot.deps import Deps
 from bot.jobs import pipeline
-from bot.topics.brief import add_topic, brief_for
+from bot.topics.brief import add_topic, brief_for, follow
 from tests.support.articles import story_article
 
 
@@ -32,6 +32,7 @@ def test_an_article_stored_while_a_topic_is_created_is_filed_into_it(
         real_save(team, topic)
 
     monkeypatch.setattr(deps.store, "save_topic", save_while_one_arrives)
+    follow(deps, "T1", "U1", "earthquake")  # following a word makes it a topic
     brief = brief_for(deps, "T1", "earthquake")
     assert brief.known_topic and brief.topic == "earthquake"
     assert deps.topic_state.contains("T1", "earthquake", first.id)

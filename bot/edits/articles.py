@@ -1,0 +1,205 @@
+"""Corrections of articles and developments: forget, merge, move (and their undoing)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+from bot.edits.common import (
+    edits,
+    find_article,
+    now,
+    record,
+    topic_of_development,
+    topics_holding,
+)
+from bot.errors import InputError
+from bot.models import Article
+from bot.store import serde
+from bot.store.edits import Correction
+from bot.topics import corrections
+from bot.topics import definitions as topic_defs
+from bot.topics.entity_rules import apply_rules
+
+if TYPE_CHECKING:
+    from bot.deps import Deps
+
+TITLE_MAX = 200
+
+
+def forget(deps: Deps, team: str, who: str, ref: str) -> Correction:
+    """Remove an article from briefbot: its topics, developments, timeline events,
+    counts and indexes. It is refused if it comes again, until the removal is undone."""
+    article = find_article(deps, team, ref)
+    store = edits(deps)
+    rules = store.entity_rules(team)
+    held = topics_holding(deps, team, article.id)
+    what = f"removed {_label(article)} from {', '.join(held) or 'no topic'}"
+    entry = record(deps, team, who, "forget", what, article=serde.dumps(article), topics=held)
+    counted = apply_rules(article, rules)
+    for topic in held:
+        with deps.topic_state.locked(team, topic):
+            dev_id = corrections.remove_article(deps.redis, team, topic, article, counted)
+            if dev_id:
+                corrections.rebuild(deps.redis, deps.store, team, topic, [dev_id], rules, now())
+    store.remove_article(team, article, topic_defs.index_terms(article))
+    store.forget_marks(team, _marks(article), entry.number)
+    return entry
+
+
+def undo_forget(deps: Deps, team: str, payload: dict[str, Any]) -> None:
+    article = serde.loads(Article, payload["article"])
+    store = edits(deps)
+    store.unforget_marks(team, _marks(article))
+    if deps.store.save_article(team, article):
+        return  # it came again meanwhile (another copy): nothing to restore
+    when = (article.published or article.ingested_at or now()).timestamp()
+    deps.store.index_terms(team, article.id, topic_defs.index_terms(article), when)
+    counted = apply_rules(article, store.entity_rules(team))
+    known = {t.name for t in deps.store.topics(team)}
+    for topic in payload["topics"]:
+        if topic in known:
+            deps.topic_state.add_article(team, topic, counted, now())
+
+
+def remove_from_topic(deps: Deps, team: str, who: str, ref: str, topic: str) -> Correction:
+    """Take an article out of one topic (it stays in briefbot and its other topics);
+    a copy of it that comes again is not filed there again."""
+    article = find_article(deps, team, ref)
+    slug = topic_defs.slugify(topic)
+    if not deps.topic_state.contains(team, slug, article.id):
+        raise InputError(f"{_label(article)} is not in {slug}")
+    store = edits(deps)
+    rules = store.entity_rules(team)
+    with deps.topic_state.locked(team, slug):
+        dev_id = corrections.remove_article(
+            deps.redis, team, slug, article, apply_rules(article, rules)
+        )
+        if dev_id:
+            corrections.rebuild(deps.redis, deps.store, team, slug, [dev_id], rules, now())
+    store.rewrite_article(team, replace(article, topics=[t for t in article.topics if t != slug]))
+    what = f"removed {_label(article)} from {slug}"
+    return record(deps, team, who, "remove", what, article=article.id, topic=slug)
+
+
+def undo_remove(deps: Deps, team: str, payload: dict[str, Any]) -> None:
+    article = deps.store.get_article(team, payload["article"])
+    topic = payload["topic"]
+    if article is None:
+        raise InputError("the article is no longer in briefbot")
+    if topic not in article.topics:
+        edits(deps).rewrite_article(team, replace(article, topics=[*article.topics, topic]))
+    if any(t.name == topic for t in deps.store.topics(team)):
+        counted = apply_rules(article, edits(deps).entity_rules(team))
+        deps.topic_state.add_article(team, topic, counted, now())
+
+
+def merge(deps: Deps, team: str, who: str, dev_ids: list[str]) -> Correction:
+    """Merge developments into the first one (all of one topic)."""
+    dev_ids = list(dict.fromkeys(d.strip() for d in dev_ids if d.strip()))
+    if len(dev_ids) < 2:
+        raise InputError("merge needs two developments or more: `edit merge DEV_ID DEV_ID`")
+    target, others = dev_ids[0], dev_ids[1:]
+    topic = topic_of_development(deps, team, target)
+    for other in others:
+        if not corrections.has_development(deps.redis, team, topic, other):
+            raise InputError(f"no development {other} in topic {topic}: merge works within a topic")
+    with deps.topic_state.locked(team, topic):
+        members = corrections.memberships(deps.redis, team, topic)
+        moved = {a: d for a, d in members.items() if d in others}
+        corrections.reassign(deps.redis, team, topic, dict.fromkeys(moved, target))
+        rules = edits(deps).entity_rules(team)
+        corrections.rebuild(deps.redis, deps.store, team, topic, dev_ids, rules, now())
+    what = f"merged {', '.join(others)} into {target} ({topic}, {len(moved)} articles moved)"
+    return record(deps, team, who, "merge", what, topic=topic, target=target, moved=moved)
+
+
+def undo_merge(deps: Deps, team: str, payload: dict[str, Any]) -> None:
+    topic, target, moved = payload["topic"], payload["target"], payload["moved"]
+    _move_back(deps, team, topic, target, moved)
+
+
+def move(
+    deps: Deps,
+    team: str,
+    who: str,
+    ref: str,
+    *,
+    to: str | None = None,
+    topic: str | None = None,
+) -> Correction:
+    """Move an article to the development ``to``, or (``to`` None) to a new one of
+    its own in each of its topics (or only in ``topic``)."""
+    article = find_article(deps, team, ref)
+    if to is not None:
+        topics = [topic_of_development(deps, team, to)]
+    else:
+        held = topics_holding(deps, team, article.id)
+        topics = [t for t in held if topic is None or t == topic_defs.slugify(topic)]
+    if not topics or not all(deps.topic_state.contains(team, t, article.id) for t in topics):
+        where = topics[0] if topics else (topic or "any topic")
+        raise InputError(f"{_label(article)} is not in {where}")
+    salt = now().isoformat()
+    moves: dict[str, list[str]] = {}
+    rules = edits(deps).entity_rules(team)
+    for slug in topics:
+        with deps.topic_state.locked(team, slug):
+            was = corrections.development_of(deps.redis, team, slug, article.id) or ""
+            dest = to or corrections.split_id(slug, article.id, salt)
+            if was == dest:
+                raise InputError(f"{_label(article)} is already in {dest}")
+            corrections.reassign(deps.redis, team, slug, {article.id: dest})
+            corrections.rebuild(deps.redis, deps.store, team, slug, [was, dest], rules, now())
+            moves[slug] = [was, dest]
+    what = "; ".join(
+        f"moved {_label(article)} from {a} to {b} ({t})" for t, (a, b) in moves.items()
+    )
+    return record(deps, team, who, "move", what, article=article.id, moves=moves)
+
+
+def undo_move(deps: Deps, team: str, payload: dict[str, Any]) -> None:
+    for topic, (was, dest) in payload["moves"].items():
+        _move_back(deps, team, topic, dest, {payload["article"]: was})
+
+
+def rename_development(deps: Deps, team: str, who: str, dev_id: str, title: str) -> Correction:
+    """Give a development a title of the editor's; it holds as articles join."""
+    title = " ".join(title.split())[:TITLE_MAX]
+    if not title:
+        raise InputError("which title? `edit rename DEV_ID --to TITLE`")
+    topic = topic_of_development(deps, team, dev_id)
+    before = corrections.title_of(deps.redis, team, topic, dev_id)
+    corrections.set_title(deps.redis, team, topic, dev_id, title)
+    what = f"retitled {dev_id} ({topic}) “{title}”"
+    return record(deps, team, who, "rename", what, topic=topic, dev=dev_id, before=before)
+
+
+def undo_rename(deps: Deps, team: str, payload: dict[str, Any]) -> None:
+    corrections.set_title(deps.redis, team, payload["topic"], payload["dev"], payload["before"])
+
+
+def _move_back(deps: Deps, team: str, topic: str, now_in: str, moved: dict[str, str]) -> None:
+    """Put articles still in ``now_in`` back where ``moved`` says they were."""
+    if not deps.store.topics(team) or not any(t.name == topic for t in deps.store.topics(team)):
+        raise InputError(f"topic {topic} no longer exists")
+    with deps.topic_state.locked(team, topic):
+        members = corrections.memberships(deps.redis, team, topic)
+        back = {a: d for a, d in moved.items() if members.get(a) == now_in and d}
+        corrections.reassign(deps.redis, team, topic, back)
+        rules = edits(deps).entity_rules(team)
+        touched = [now_in, *dict.fromkeys(back.values())]
+        corrections.rebuild(deps.redis, deps.store, team, topic, touched, rules, now())
+
+
+def _marks(article: Article) -> list[str]:
+    return [m for m in (article.canonical_url, article.content_hash) if m]
+
+
+def _label(article: Article) -> str:
+    return article.url or article.canonical_url or f"“{article.title[:60]}” ({article.id})"
+
+
+def payload_of(entry: Correction) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(entry.payload)
+    return data
