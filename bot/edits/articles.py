@@ -35,15 +35,18 @@ def forget(deps: Deps, team: str, who: str, ref: str) -> Correction:
     store = edits(deps)
     rules = store.entity_rules(team)
     held = topics_holding(deps, team, article.id)
-    what = f"removed {_label(article)} from {', '.join(held) or 'no topic'}"
-    entry = record(deps, team, who, "forget", what, article=serde.dumps(article), topics=held)
     counted = apply_rules(article, rules)
+    # the work first, the record after: a forget stopped half-way (a busy topic)
+    # leaves no record to undo, and running it again finishes it
     for topic in held:
         with deps.topic_state.locked(team, topic):
             dev_id = corrections.remove_article(deps.redis, team, topic, article, counted)
             if dev_id:
                 corrections.rebuild(deps.redis, deps.store, team, topic, [dev_id], rules, now())
     store.remove_article(team, article, topic_defs.index_terms(article))
+    what = f"removed {_label(article)} from {', '.join(held) or 'no topic'}"
+    filed = sorted(set(held) | set(article.topics))  # the topics a half-done forget left
+    entry = record(deps, team, who, "forget", what, article=serde.dumps(article), topics=filed)
     store.forget_marks(team, _marks(article), entry.number)
     return entry
 

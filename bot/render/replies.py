@@ -122,12 +122,21 @@ def help_blocks(command: str = "/brief") -> list[Block]:
     """How to use the bot."""
     cmd = escape(command.strip() or "/brief")
     usage = [
-        (f"{cmd} &lt;topic&gt;", "the brief on a topic, just for you, with buttons to post it"),
+        (
+            f"{cmd} &lt;topic&gt;",
+            "the brief on a topic, just for you, with buttons to post it "
+            "(a word that is no topic is a search)",
+        ),
         (f"{cmd} topics", "the topics this workspace follows, with article counts"),
         (f"{cmd} follow &lt;topic&gt;", "follow a topic in the Home tab (`unfollow` to stop)"),
         (f"{cmd} topic add &lt;name&gt; alias, other alias", "define a topic of your own"),
         (f"{cmd} digest syria, ukraine at 07:00 weekdays", "a digest in this channel"),
         (f"{cmd} digest list", "this workspace's digests (`digest remove &lt;id&gt;`)"),
+        (
+            f"{cmd} edit forget &lt;url&gt;",
+            "correct briefbot (editors): `edit merge`, `move`, `rename`, `entity reject`, "
+            "`topic remove`, `log`, `undo`; `edit` alone lists them all",
+        ),
     ]
     lines = "\n".join(f"• `{u}`: {what}" for u, what in usage)
     links = (
