@@ -38,6 +38,10 @@ ENV_VARS: dict[str, str] = {
     "BRIEFBOT_JOB_MAX_ATTEMPTS": "job_max_attempts",
     "BRIEFBOT_JOB_CLAIM_IDLE": "job_claim_idle",
     "BRIEFBOT_DIGEST_GRACE": "digest_grace",
+    "SLACK_CLIENT_ID": "slack_client_id",
+    "SLACK_CLIENT_SECRET": "slack_client_secret",
+    "BRIEFBOT_TOKEN_KEY": "token_key",
+    "BRIEFBOT_UNINSTALL_GRACE": "uninstall_grace",
 }
 
 
@@ -64,6 +68,16 @@ class Settings:
     job_max_attempts: int = 3
     job_claim_idle: float = 60.0
     digest_grace: float = 3600.0
+    # OAuth ("Add to Slack"): one deployment serves every workspace that installs it
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = field(default=None, repr=False)  # secret: never in a repr
+    token_key: str | None = field(default=None, repr=False)  # secret: never in a repr
+    uninstall_grace: float = 7 * 24 * 3600.0  # seconds an uninstalled workspace's data is kept
+
+    @property
+    def oauth(self) -> bool:
+        """Multi-workspace mode: installs through OAuth, a bot token per workspace."""
+        return bool(self.slack_client_id and self.slack_client_secret)
 
     @classmethod
     def from_env(
@@ -96,6 +110,18 @@ class Settings:
         if not self.slack_api_url.endswith("/"):
             object.__setattr__(self, "slack_api_url", self.slack_api_url + "/")
         _check_timezone(self.timezone)
+        self._check_oauth()
+
+    def _check_oauth(self) -> None:
+        if bool(self.slack_client_id) != bool(self.slack_client_secret):
+            raise ConfigError("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together: set both")
+        if self.oauth and not self.token_key:
+            raise ConfigError(
+                "BRIEFBOT_TOKEN_KEY is required with SLACK_CLIENT_ID: it encrypts the "
+                "installed workspaces' tokens at rest; see docs/slack-setup.md"
+            )
+        if self.uninstall_grace < 0:
+            raise ConfigError("BRIEFBOT_UNINSTALL_GRACE must be zero or more seconds")
 
 
 def redact_url(url: str) -> str:

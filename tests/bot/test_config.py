@@ -79,3 +79,25 @@ def test_dotenv_ignores_junk_lines(tmp_path: Path) -> None:
     env = tmp_path / ".env"
     env.write_text("no equals sign\n=novalue\nA=1\n")
     assert read_dotenv(env) == {"": "novalue", "A": "1"}
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"SLACK_CLIENT_ID": "1.2"}, "SLACK_CLIENT_SECRET"),
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"}, "BRIEFBOT_TOKEN_KEY"),
+        ({"BRIEFBOT_UNINSTALL_GRACE": "-1"}, "BRIEFBOT_UNINSTALL_GRACE"),
+    ],
+)
+def test_oauth_settings_that_cannot_work_are_refused(env: dict[str, str], needle: str) -> None:
+    with pytest.raises(ConfigError, match=needle):
+        Settings.from_env(env, dotenv=Path("/nonexistent"))
+
+
+def test_oauth_mode_needs_client_id_secret_and_hides_the_secrets() -> None:
+    s = Settings.from_env(
+        {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "cs3cret", "BRIEFBOT_TOKEN_KEY": "k3y"},
+        dotenv=Path("/nonexistent"),
+    )
+    assert s.oauth and not Settings().oauth
+    assert "cs3cret" not in repr(s) and "k3y" not in repr(s)
