@@ -29,6 +29,7 @@ from tests.fakeslack import (
     app_home_opened_event,
     event_body,
     event_callback,
+    link_shared_event,
     message_event,
 )
 from tests.support.app import SlackPoster, start_bot
@@ -118,6 +119,18 @@ def test_two_workspaces_each_answered_with_its_own_token_and_one_uninstalls(
     assert tokens["1700000100.000100"] == TEAMS["TA"]
     assert tokens["1700000200.000100"] == TEAMS["TB"]
     assert deps.store.article_count("TA") == 1 and deps.store.article_count("TB") == 1
+
+    # unfurls (link_shared, answered by a worker): each with its own token
+    for team, seed in (("TA", SEEDS[0].name), ("TB", SEEDS[1].name)):
+        url = serve_seed(article_site, seed, path=f"/{team}/{seed}")
+        shared = link_shared_event([url], team=team)
+        assert poster.post(event_body(shared)).status_code == 200
+    unfurls = fake_slack.wait_for("chat.unfurl", count=2, timeout=60)
+    by_url = {next(iter(c.params["unfurls"])): c.token for c in unfurls}
+    assert sorted(by_url.items()) == sorted(
+        (article_site.url(f"/{team}/{seed.name}"), TEAMS[team])
+        for team, seed in zip(TEAMS, SEEDS, strict=True)
+    )
 
     # App Home: bolt's per-request client carries the workspace's token
     for team in TEAMS:
