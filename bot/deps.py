@@ -236,6 +236,8 @@ def build_deps(settings: Settings, *, wait_for_store: bool = False, upgrade: boo
     older schema is upgraded first (``bot.migrations``) unless ``upgrade`` is False
     (``briefbot migrate`` runs the upgrade itself, to report it).
     """
+    if settings.oauth and settings.token_key:
+        TokenCipher(settings.token_key)  # a malformed key: one clear line before connecting
     url = settings.redis_url
     try:
         client, embedded, address = connect_redis(settings)
