@@ -65,7 +65,7 @@ class SlackJobHandler:
             log.info("job=%s: no dead-letter notice: %s", job.id, exc)
             return
         failed = IngestResult(source=job.payload["url"], status="failed", reason=reason)
-        _Answer(self.deps, client)._post(
+        _Answer(self.deps, client).post(
             channel=job.payload["channel"],
             thread_ts=job.payload.get("ts"),
             blocks=render.ingest_reply_blocks(failed),
@@ -120,7 +120,7 @@ class _Answer:
                 result = _feed_result(job.payload["url"], results)
             blocks = render.ingest_reply_blocks(result)
             text = render.ingest_fallback(result)
-        posted = self._post(channel=channel, thread_ts=ts, blocks=blocks, text=text)
+        posted = self.post(channel=channel, thread_ts=ts, blocks=blocks, text=text)
         if result.status == "ingested" and result.article is not None:
             where = ReplyLocation(channel=channel, ts=str(posted.get("ts", "")))
             self.deps.store.set_reply(job.team, result.article.id, where)
@@ -175,7 +175,7 @@ class _Answer:
             unfurls={job.payload["url"]: {"blocks": blocks}},
         )
 
-    def _post(self, **kwargs: Any) -> dict[str, Any]:
+    def post(self, **kwargs: Any) -> dict[str, Any]:
         try:
             return dict(self.client.chat_postMessage(**kwargs).data)  # type: ignore[arg-type]
         except SlackApiError as exc:
