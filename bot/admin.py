@@ -14,6 +14,7 @@ from bot.digests.subscriptions import Subscription
 from bot.errors import InputError
 from bot.jobs import dead_letters
 from bot.jobs.dead_letters import DeadLetter
+from bot.store.installs import Installations, Workspace
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -86,3 +87,11 @@ def subscriptions(deps: Deps, team: str | None = None) -> list[Subscription]:
     """Digest subscriptions of every workspace (or ``team``'s), by workspace and id."""
     subs = deps.subscriptions.for_team(team) if team else deps.subscriptions.all()
     return sorted(subs, key=lambda s: (s.team, int(s.id) if s.id.isdigit() else 0))
+
+
+def workspaces(deps: Deps) -> list[Workspace]:
+    """Installed workspaces (OAuth mode), and those pending deletion after an uninstall.
+
+    Reads only the non-secret index, so it works without ``BRIEFBOT_TOKEN_KEY``.
+    """
+    return (deps.installs or Installations(deps.redis, None)).workspaces()

@@ -123,6 +123,8 @@ def _admin_parser(sub: Any) -> None:
     subs = verbs.add_parser("subscriptions", help="digest subscriptions of every workspace")
     subs.add_argument("--team", default=None, help="only this workspace's")
     subs.add_argument("--json", action="store_true", help="one JSON list instead of a table")
+    spaces = verbs.add_parser("workspaces", help="installed workspaces (OAuth mode)")
+    spaces.add_argument("--json", action="store_true", help="one JSON list instead of a table")
     dead = verbs.add_parser("dead", help="jobs that kept failing: list, retry or drop them")
     acts = dead.add_subparsers(dest="action", required=True)
     ls = acts.add_parser("list", help="the newest dead letters, newest first")
@@ -292,6 +294,13 @@ def cmd_admin(deps: Deps, args: argparse.Namespace) -> int:
             _print_json([to_jsonable(s) | {"last_sent_for": s.last_sent_for} for s in found])
         else:
             print(render.subscriptions_text(found))
+        return 0
+    if args.admin == "workspaces":
+        spaces = admin.workspaces(deps)
+        if args.json:
+            _print_json([w.as_json() for w in spaces])
+        else:
+            print(render.workspaces_text(spaces))
         return 0
     if args.action == "list":
         letters = admin.list_dead(deps, args.team, args.limit)

@@ -41,6 +41,10 @@ ENV_VARS: dict[str, str] = {
     "BRIEFBOT_DIGEST_GRACE": "digest_grace",
     "BRIEFBOT_ALLOW_EVICTION": "allow_eviction",
     "BRIEFBOT_EDITORS": "editors",
+    "SLACK_CLIENT_ID": "slack_client_id",
+    "SLACK_CLIENT_SECRET": "slack_client_secret",
+    "BRIEFBOT_TOKEN_KEY": "token_key",
+    "BRIEFBOT_UNINSTALL_GRACE": "uninstall_grace",
 }
 EVERYONE = "everyone"
 _EDITOR_RE = re.compile(r"^[UWSCG][A-Z0-9]{2,}$")
@@ -74,6 +78,17 @@ class Settings:
     # who may correct briefbot (/brief edit): everyone, or Slack user ids (U…),
     # user groups (S…) and channels (C…, G…) whose members may
     editors: tuple[str, ...] = (EVERYONE,)
+
+    # OAuth ("Add to Slack"): one deployment serves every workspace that installs it
+    slack_client_id: str | None = None
+    slack_client_secret: str | None = field(default=None, repr=False)  # secret: never in a repr
+    token_key: str | None = field(default=None, repr=False)  # secret: never in a repr
+    uninstall_grace: float = 7 * 24 * 3600.0  # seconds an uninstalled workspace's data is kept
+
+    @property
+    def oauth(self) -> bool:
+        """Multi-workspace mode: installs through OAuth, a bot token per workspace."""
+        return bool(self.slack_client_id and self.slack_client_secret)
 
     @classmethod
     def from_env(
@@ -112,6 +127,18 @@ class Settings:
                 f"BRIEFBOT_EDITORS must be 'everyone' or Slack ids of users (U…), user groups "
                 f"(S…) or channels (C…), comma-separated; not {', '.join(wrong) or 'empty'}"
             )
+        self._check_oauth()
+
+    def _check_oauth(self) -> None:
+        if bool(self.slack_client_id) != bool(self.slack_client_secret):
+            raise ConfigError("SLACK_CLIENT_ID and SLACK_CLIENT_SECRET go together: set both")
+        if self.oauth and not self.token_key:
+            raise ConfigError(
+                "BRIEFBOT_TOKEN_KEY is required with SLACK_CLIENT_ID: it encrypts the "
+                "installed workspaces' tokens at rest; see docs/slack-setup.md"
+            )
+        if self.uninstall_grace < 0:
+            raise ConfigError("BRIEFBOT_UNINSTALL_GRACE must be zero or more seconds")
 
 
 def redact_url(url: str) -> str:

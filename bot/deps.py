@@ -27,6 +27,7 @@ from bot.metrics import Metrics
 from bot.store.client import RedisClient
 from bot.store.connect import CLUSTER_SCHEMES, client_for, connect_redis
 from bot.store.embedded import EmbeddedRedis
+from bot.store.installs import Installations, TokenCipher
 from bot.store.keys import SCHEMA_VERSION
 from bot.store.memory import eviction_policy, evicts
 from bot.store.team import Store
@@ -59,6 +60,7 @@ class Deps:
     _analyzer: EntityAnalyzer | None = None
     _queue: JobQueue | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _streams_ready: set[str] = field(default_factory=set)
     #: False while a store that was down at start-up has not been reached and checked yet
     store_ready: bool = True
     #: set when that late check found a store written by a newer briefbot; the
@@ -71,11 +73,35 @@ class Deps:
     digest_state: DigestState = field(init=False)
     subscriptions: Subscriptions = field(init=False)
     pacer: ChannelPacer = field(init=False)
+    #: OAuth mode: the installed workspaces and their (encrypted) tokens; else None
+    installs: Installations | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.digest_state = DigestState(self.redis)
         self.subscriptions = Subscriptions(self.redis)
         self.pacer = ChannelPacer(self.redis)
+        key = self.settings.token_key
+        self.installs = (
+            Installations(self.redis, TokenCipher(key)) if self.settings.oauth and key else None
+        )
+
+    def bot_token(self, team: str) -> str | None:
+        """The bot token that answers ``team``: the token resolver every Slack call uses.
+
+        OAuth mode: the workspace's own, from its installation (None once it
+        uninstalled). Single-workspace mode: ``SLACK_BOT_TOKEN`` (other teams are
+        refused before anything would be sent to them).
+        """
+        if self.installs is not None:
+            return self.installs.bot_token(team)
+        return self.settings.slack_bot_token
+
+    def workspace_scopes(self) -> list[str | None]:
+        """The job streams this process works: each installed workspace's (OAuth),
+        else its own workspace's or the shared one."""
+        if self.installs is not None:
+            return list(self.installs.team_ids())
+        return [self.queue_scope]
 
     _closing: threading.Event = field(default_factory=threading.Event)
 
@@ -133,6 +159,16 @@ class Deps:
             max_attempts=self.settings.job_max_attempts,
             scope=scope,
         )
+
+    def queue_to(self, team: str) -> JobQueue:
+        """The producer's handle on the stream that serves ``team``'s jobs."""
+        if self.installs is None:
+            return self.queue
+        queue = self.queue_of(team, f"{socket.gethostname()}-{os.getpid()}")
+        if team not in self._streams_ready:  # a worker that finds no group makes it too
+            queue.ensure_group()
+            self._streams_ready.add(team)
+        return queue
 
     @property
     def queue(self) -> JobQueue:
@@ -228,6 +264,8 @@ def build_deps(
     older schema is upgraded first (``bot.migrations``) unless ``upgrade`` is False
     (``briefbot migrate`` runs the upgrade itself, to report it).
     """
+    if settings.oauth and settings.token_key:
+        TokenCipher(settings.token_key)  # a malformed key: one clear line before connecting
     url = settings.redis_url
     try:
         client, embedded, address = connect_redis(settings)

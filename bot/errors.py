@@ -7,6 +7,7 @@
     ├── EvictingStore             Redis may evict keys (maxmemory-policy): refuse to run
     ├── SchemaTooNew              the store was written by a newer briefbot: refuse to run
     ├── TopicBusy                 another writer holds the topic's lock ("busy, try again")
+    ├── NotInstalled              a workspace has no bot token here (not installed, or uninstalled)
     ├── InputError                bad input from a user, a file or Slack
     │   ├── TopicNameError        a topic name that is empty, too long or unusable
     │   └── CommandError          an unknown or malformed /brief subcommand
@@ -79,6 +80,10 @@ class TopicBusy(BriefbotError):
     def __init__(self, topic: str) -> None:
         self.topic = topic
         super().__init__(f"topic {topic} is busy (another update holds its lock)")
+
+
+class NotInstalled(BriefbotError):
+    """A workspace has no bot token here (never installed, or uninstalled)."""
 
 
 class InputError(BriefbotError):

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 DRAIN_SECONDS = 45.0
+PURGE_EVERY_SECONDS = 3600.0  # how often serve looks for uninstalled workspaces to delete
 
 
 def _on_signals(stop: threading.Event, also: Callable[[], None] | None = None) -> None:
@@ -51,26 +52,55 @@ def _exit_code(deps: Deps) -> int:
 
 
 def start_workers(
-    deps: Deps, client: Any, stop: threading.Event, concurrency: int
+    deps: Deps, clients: Any, stop: threading.Event, concurrency: int
 ) -> list[threading.Thread]:
+    """Worker threads answering with each job's workspace's token (``clients``).
+
+    OAuth mode: each worker takes turns over every installed workspace's stream
+    (``FairQueue``); otherwise it reads this process's one stream.
+    """
     from bot.slack.jobs import SlackJobHandler
 
-    handler = SlackJobHandler(deps, client)
+    handler = SlackJobHandler(deps, clients)
 
     def observe(job: Any, outcome: str, seconds: float) -> None:
         deps.metrics.stage_seconds.labels(stage="job").observe(seconds)
         if outcome == "store_full":
             deps.metrics.store_full.inc()
 
+    def fair(consumer: str) -> Any:
+        from bot.jobs.fair import FairQueue
+
+        return FairQueue(
+            lambda: [s for s in deps.workspace_scopes() if s],
+            lambda scope: deps.queue_of(scope, consumer),
+            claim_idle_ms=int(deps.settings.job_claim_idle * 1000),
+            max_attempts=deps.settings.job_max_attempts,
+        )
+
     return run_workers(
         # Worker.run creates the group itself, backing off while Redis is down
-        deps.queue_for,
+        fair if deps.installs is not None else deps.queue_for,
         handler,
         handler.on_dead,
         concurrency=concurrency,
         stop=stop,
         observe=observe,
     )
+
+
+def _queue_sample(deps: Deps) -> tuple[int, float | None]:
+    """Pending jobs and the oldest job's age over the streams this process works
+    (every installed workspace's in OAuth mode): the HPA's scaling signal."""
+    if deps.installs is None:
+        return deps.queue.pending(), deps.queue.oldest_age_seconds()
+    pending, oldest = 0, None
+    for scope in deps.workspace_scopes():
+        queue = deps.queue_of(scope, "metrics")
+        pending += queue.pending()
+        age = queue.oldest_age_seconds()
+        oldest = age if oldest is None or (age is not None and age > oldest) else oldest
+    return pending, oldest
 
 
 def _warm_nlp(deps: Deps) -> None:
@@ -104,19 +134,22 @@ def run_worker_process(deps: Deps, concurrency: int, port: int | None = None) ->
     stop = threading.Event()
     _on_signals(stop)
     _stop_when_refused(deps, stop)
+    from bot.slack.client import SlackClients
+
     client = make_web_client(deps.settings, deps.metrics)
-    if deps.settings.slack_bot_token:
+    if deps.settings.slack_bot_token and deps.installs is None:
         from bot.slack.app import workspace_of
 
         deps.queue_scope = workspace_of(client)[0] or None
-    deps.metrics.sample_queue_with(lambda: (deps.queue.pending(), deps.queue.oldest_age_seconds()))
+    deps.metrics.sample_queue_with(lambda: _queue_sample(deps))
     server = None
     if port is not None:
         # probes get an answer (503) while the model loads, not a refused connection
         server = HttpServer(make_wsgi(deps, None), host="0.0.0.0", port=port, threads=2)
         server.start()
     deps.analyzer  # noqa: B018 - load the model before taking jobs
-    threads = start_workers(deps, client, stop, concurrency)
+    clients = SlackClients(deps.settings, deps.metrics, deps.bot_token)
+    threads = start_workers(deps, clients, stop, concurrency)
     log.info("worker: %d thread(s) running", len(threads))
     stop.wait()
     if server is not None:
@@ -149,40 +182,46 @@ class BotServer:
         import handlers
         from bot.digests.scheduler import DigestScheduler
         from bot.slack.app import create_app, workspace_of
-        from bot.slack.client import make_web_client
+        from bot.slack.client import SlackClients, make_web_client
         from bot.slack.digests import SlackDigestSender
         from bot.slack.http_server import HttpServer
         from bot.slack.server import MAX_BODY, make_wsgi
 
         deps, settings = self.deps, self.deps.settings
-        if not settings.slack_bot_token:
+        if not settings.slack_bot_token and deps.installs is None:
             raise ConfigError(
                 "SLACK_BOT_TOKEN is not set: `briefbot serve` answers Slack and needs the "
-                "app's bot token (xoxb-…); see docs/slack-setup.md"
+                "app's bot token (xoxb-…), or SLACK_CLIENT_ID and SLACK_CLIENT_SECRET for "
+                "installs to many workspaces; see docs/slack-setup.md"
             )
-        client = make_web_client(settings, deps.metrics)
-        # this deployment queues and works only its own workspace's jobs
-        deps.queue_scope = workspace_of(client)[0] or None
+        if deps.installs is not None:
+            client = make_web_client(settings, deps.metrics, token="")
+            client.token = None  # OAuth: bolt gives each request its workspace's token
+        else:
+            client = make_web_client(settings, deps.metrics)
+            # this deployment queues and works only its own workspace's jobs
+            deps.queue_scope = workspace_of(client)[0] or None
+        clients = SlackClients(settings, deps.metrics, deps.bot_token)
         app = create_app(deps, client, handlers.register_all)
         _warm_nlp(deps)
-        deps.metrics.sample_queue_with(
-            lambda: (deps.queue.pending(), deps.queue.oldest_age_seconds())
-        )
+        deps.metrics.sample_queue_with(lambda: _queue_sample(deps))
         if self.with_workers:
             self._threads = start_workers(
-                deps, client, self.stop_event, settings.worker_concurrency
+                deps, clients, self.stop_event, settings.worker_concurrency
             )
         self._scheduler = DigestScheduler(
-            deps, SlackDigestSender(client, deps.metrics), grace_seconds=settings.digest_grace
+            deps, SlackDigestSender(clients, deps.metrics), grace_seconds=settings.digest_grace
         )
         self._scheduler.start()
+        if deps.installs is not None:
+            self._threads.append(_start_purge_sweep(deps, self.stop_event))
         if settings.slack_app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             self._socket_mode = SocketModeHandler(app, settings.slack_app_token, web_client=client)
             self._socket_mode.connect()
             log.info("serve: Socket Mode connected")
-        wsgi = make_wsgi(deps, None if self._socket_mode else app)
+        wsgi = make_wsgi(deps, None if self._socket_mode else app, oauth_app=app)
         self._server = HttpServer(
             wsgi, host=self.host, port=self.port, threads=8, max_body=MAX_BODY
         )
@@ -201,6 +240,28 @@ class BotServer:
             self._scheduler.shutdown()
         for thread in self._threads:
             thread.join(timeout=DRAIN_SECONDS)
+
+
+def _start_purge_sweep(deps: Deps, stop: threading.Event) -> threading.Thread:
+    """Every ``PURGE_EVERY_SECONDS``: delete the data of workspaces uninstalled
+    longer ago than the grace period (one replica per workspace, see
+    ``bot.store.purge``)."""
+    from bot.store.purge import purge_due
+
+    installs = deps.installs
+    assert installs is not None
+
+    def sweep() -> None:
+        while not stop.is_set():
+            try:
+                purge_due(deps.redis, installs)
+            except Exception:
+                log.exception("uninstall purge failed; next try in %.0f s", PURGE_EVERY_SECONDS)
+            stop.wait(PURGE_EVERY_SECONDS)
+
+    thread = threading.Thread(target=sweep, name="uninstall-purge", daemon=True)
+    thread.start()
+    return thread
 
 
 def serve(deps: Deps, *, port: int, workers: bool) -> int:

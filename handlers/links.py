@@ -30,7 +30,7 @@ def queue_unfurls(deps: Deps, team: str, event: dict[str, Any]) -> None:
             "channel": str(event.get("channel")),
             "ts": str(event.get("message_ts")),
         }
-        deps.queue.enqueue(
+        deps.queue_to(team).enqueue(
             "unfurl", team, payload, dedup_key=f"unfurl:{team}:{payload['ts']}:{url}"
         )
 

@@ -53,7 +53,7 @@ def queue_links(deps: Deps, team: str, event: dict[str, Any]) -> int:
             "user": str(event.get("user") or ""),
         }
         key = f"{team}:{event['channel']}:{event['ts']}:{url}"
-        if deps.queue.enqueue("ingest_url", team, payload, dedup_key=key):
+        if deps.queue_to(team).enqueue("ingest_url", team, payload, dedup_key=key):
             queued += 1
     return queued
 

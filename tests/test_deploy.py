@@ -599,6 +599,15 @@ def _scopes_needed(events: set[str]) -> set[str]:
     return needed
 
 
+def test_the_oauth_install_asks_for_the_manifest_scopes(manifest: dict[str, Any]) -> None:
+    from bot.slack.oauth import BOT_SCOPES
+
+    assert sorted(BOT_SCOPES) == sorted(manifest["oauth_config"]["scopes"]["bot"])
+    assert {"app_uninstalled", "tokens_revoked"} <= set(
+        manifest["settings"]["event_subscriptions"]["bot_events"]
+    )
+
+
 def test_the_scope_check_sees_the_calls_the_code_makes() -> None:
     calls = web_api_calls()
     assert {"chat_postMessage", "chat_unfurl", "users_info", "views_publish"} <= calls

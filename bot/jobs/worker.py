@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from bot.errors import BriefbotError, IngestError, StoreFull, StoreUnavailable, TopicBusy
-from bot.jobs.queue import Job, JobQueue
+from bot.jobs.queue import Job
 from bot.store.client import FULL_ERRORS, UNAVAILABLE_ERRORS
 
 logger = logging.getLogger(__name__)
@@ -67,6 +67,22 @@ class DeadLetterHandler(Protocol):
     """Called once a job is given up on, e.g. to tell its user in Slack."""
 
     def __call__(self, job: Job, reason: str, /) -> None: ...
+
+
+class WorkQueue(Protocol):
+    """What a worker uses of its queue: a ``JobQueue``, or a ``FairQueue`` over many."""
+
+    claim_idle_ms: int
+    max_attempts: int
+
+    def ensure_group(self) -> None: ...
+    def prune_consumers(self, min_idle_ms: int = ...) -> int: ...
+    def claim(self, block_ms: int = ...) -> Job | None: ...
+    def ack(self, job: Job) -> None: ...
+    def release(self, job: Job) -> bool: ...
+    def touch(self, job: Job) -> bool: ...
+    def fail(self, job: Job, reason: str) -> bool: ...
+    def dead_letter(self, job: Job, reason: str) -> None: ...
 
 
 #: called after each job with (job, outcome, seconds), e.g. to feed metrics
@@ -112,7 +128,7 @@ class Worker:
 
     def __init__(
         self,
-        queue: JobQueue,
+        queue: WorkQueue,
         handle: JobHandler,
         on_dead: DeadLetterHandler,
         *,
@@ -357,7 +373,7 @@ def consumer_prefix() -> str:
 
 
 def run_workers(
-    queue_factory: Callable[[str], JobQueue],
+    queue_factory: Callable[[str], WorkQueue],
     handle: JobHandler,
     on_dead: DeadLetterHandler,
     *,

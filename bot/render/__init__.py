@@ -22,7 +22,7 @@ from slack_sdk.models.blocks import Block
 
 from bot.models import Brief, Digest, IngestResult
 from bot.render import format as fmt
-from bot.render.admin import dead_letters_text, subscriptions_text
+from bot.render.admin import dead_letters_text, subscriptions_text, workspaces_text
 from bot.render.brief import brief_blocks, digest_blocks
 from bot.render.mrkdwn import escape, truncate
 from bot.render.replies import (
@@ -55,6 +55,7 @@ __all__ = [
     "subscriptions_blocks",
     "subscriptions_text",
     "topics_blocks",
+    "workspaces_text",
 ]
 
 FALLBACK_MAX = 300

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 
 from bot.digests.subscriptions import Subscription
 from bot.jobs.dead_letters import DeadLetter
+from bot.store.installs import Workspace
 
 REASON_WIDTH = 40
 
@@ -32,6 +33,24 @@ def subscriptions_text(subs: Sequence[Subscription]) -> str:
         return "no digest subscriptions"
     rows = [("SUBSCRIPTION", "CHANNEL", "LAST SENT", "WHAT")]
     rows += [(s.key, s.channel, s.last_sent_for or "never", s.describe()) for s in subs]
+    return _table(rows)
+
+
+def workspaces_text(found: Sequence[Workspace]) -> str:
+    """Installed workspaces: team, name, install time, bot user, token, pending deletion."""
+    if not found:
+        return "no installed workspaces (OAuth mode not in use, or nobody installed yet)"
+    rows = [("TEAM", "INSTALLED (UTC)", "BOT USER", "TOKEN", "DELETION", "NAME")]
+    for w in found:
+        installed = datetime.fromtimestamp(w.installed_at, UTC).strftime("%Y-%m-%d %H:%M")
+        deletion = (
+            "data deleted after "
+            + datetime.fromtimestamp(w.delete_after, UTC).strftime("%Y-%m-%d %H:%M")
+            if w.delete_after is not None
+            else "-"
+        )
+        token = "yes" if w.has_token else "removed"
+        rows.append((w.team, installed, w.bot_user or "-", token, deletion, w.name))
     return _table(rows)
 
 

@@ -91,15 +91,35 @@ RegisterListeners = Callable[[App, "Deps", str], None]
 
 
 def create_app(deps: Deps, client: WebClient, register: RegisterListeners) -> App:
-    """The bolt app, ready to be served over HTTP or Socket Mode."""
-    home_team, bot_user = workspace_of(client)
-    app = App(
-        client=client,
-        signing_secret=deps.settings.slack_signing_secret or None,
-        token_verification_enabled=False,
-        request_verification_enabled=bool(deps.settings.slack_signing_secret),
-        raise_error_for_unhandled_request=False,
-    )
+    """The bolt app, ready to be served over HTTP or Socket Mode.
+
+    Single-workspace mode: the client's token (``SLACK_BOT_TOKEN``) answers its
+    own team only. OAuth mode (``deps.installs``): the client has no token;
+    bolt's OAuth flow installs workspaces and each request is authorised with
+    its workspace's bot token from the installation store, which bolt puts in
+    the listeners' ``client``. The bot's user id then differs per workspace, so
+    listeners get "" and read it from the request's context.
+    """
+    if deps.installs is not None:
+        from bot.slack.oauth import oauth_settings
+
+        home_team, bot_user = "", ""
+        app = App(
+            client=client,
+            signing_secret=deps.settings.slack_signing_secret or None,
+            oauth_settings=oauth_settings(deps.settings, deps.installs),
+            request_verification_enabled=bool(deps.settings.slack_signing_secret),
+            raise_error_for_unhandled_request=False,
+        )
+    else:
+        home_team, bot_user = workspace_of(client)
+        app = App(
+            client=client,
+            signing_secret=deps.settings.slack_signing_secret or None,
+            token_verification_enabled=False,
+            request_verification_enabled=bool(deps.settings.slack_signing_secret),
+            raise_error_for_unhandled_request=False,
+        )
     app.use(_team_guard(deps, home_team))
     app.use(_once_only(deps))
     app.error(_error_handler(deps))

@@ -4,6 +4,7 @@ on 429 (honouring ``Retry-After``), on 5xx and on connection errors."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import (
@@ -17,6 +18,7 @@ from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 
 from bot.config import Settings
+from bot.errors import NotInstalled
 from bot.metrics import Metrics
 
 log = logging.getLogger(__name__)
@@ -61,3 +63,26 @@ def make_web_client(settings: Settings, metrics: Metrics, token: str | None = No
         timeout=15,
         retry_handlers=retry_handlers(metrics),
     )
+
+
+class SlackClients:
+    """A Web API client per workspace, with that workspace's bot token.
+
+    ``token_for`` is the token resolver built once in ``Deps`` (``Deps.bot_token``):
+    in OAuth mode each workspace's own installation, else ``SLACK_BOT_TOKEN``.
+    Tokens are looked up on every call, not cached, so a token that was
+    revoked or uninstalled is never used again by any replica.
+    """
+
+    def __init__(
+        self, settings: Settings, metrics: Metrics, token_for: Callable[[str], str | None]
+    ) -> None:
+        self.settings = settings
+        self.metrics = metrics
+        self.token_for = token_for
+
+    def for_team(self, team: str) -> WebClient:
+        token = self.token_for(team)
+        if not token:
+            raise NotInstalled(f"no bot token for team {team} (not installed, or uninstalled)")
+        return make_web_client(self.settings, self.metrics, token)

@@ -8,27 +8,34 @@ from __future__ import annotations
 
 import logging
 
-from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import render
 from bot.digests.subscriptions import Subscription
+from bot.errors import NotInstalled
 from bot.metrics import Metrics
 from bot.models import Digest
+from bot.slack.client import SlackClients
 
 log = logging.getLogger(__name__)
 
 
 class SlackDigestSender:
-    """Posts a digest to its subscription's channel; True once Slack confirmed it."""
+    """Posts a digest to its subscription's channel, with the subscription's
+    workspace's bot token; True once Slack confirmed it."""
 
-    def __init__(self, client: WebClient, metrics: Metrics) -> None:
-        self.client = client
+    def __init__(self, clients: SlackClients, metrics: Metrics) -> None:
+        self.clients = clients
         self.metrics = metrics
 
     def __call__(self, sub: Subscription, digest: Digest) -> bool:
         try:
-            answer = self.client.chat_postMessage(
+            client = self.clients.for_team(sub.team)
+        except NotInstalled as exc:
+            log.info("digest sub=%s not sent: %s", sub.key, exc)
+            return False
+        try:
+            answer = client.chat_postMessage(
                 channel=sub.channel,
                 blocks=render.digest_blocks(digest),
                 text=render.digest_fallback(digest),

@@ -16,10 +16,11 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import render
-from bot.errors import FetchError
+from bot.errors import FetchError, NotInstalled
 from bot.jobs import pipeline
 from bot.jobs.queue import Job
 from bot.models import IngestResult
+from bot.slack.client import SlackClients
 from bot.store.team import ReplyLocation
 
 if TYPE_CHECKING:
@@ -31,15 +32,55 @@ REPLY_MARKER_TTL = 7 * 24 * 3600
 
 
 class SlackJobHandler:
-    """The worker's ``JobHandler`` and ``DeadLetterHandler`` for Slack jobs."""
+    """The worker's ``JobHandler`` and ``DeadLetterHandler`` for Slack jobs.
+
+    Each job is answered with its own workspace's bot token (``SlackClients``);
+    a job of a workspace that uninstalled meanwhile is dropped, unanswered.
+    """
+
+    def __init__(self, deps: Deps, clients: SlackClients) -> None:
+        self.deps = deps
+        self.clients = clients
+
+    # ---- JobHandler -------------------------------------------------------------
+
+    def __call__(self, job: Job) -> None:
+        try:
+            client = self.clients.for_team(job.team)
+        except NotInstalled as exc:
+            log.info("job=%s dropped: %s", job.id, exc)
+            return
+        _Answer(self.deps, client).run(job)
+
+    # ---- DeadLetterHandler ------------------------------------------------------
+
+    def on_dead(self, job: Job, reason: str) -> None:
+        """Tell the poster why their link was not summarised."""
+        self.deps.metrics.ingest_jobs.labels(outcome="dead").inc()
+        if job.kind != "ingest_url" or "channel" not in job.payload:
+            return
+        try:
+            client = self.clients.for_team(job.team)
+        except NotInstalled as exc:
+            log.info("job=%s: no dead-letter notice: %s", job.id, exc)
+            return
+        failed = IngestResult(source=job.payload["url"], status="failed", reason=reason)
+        _Answer(self.deps, client).post(
+            channel=job.payload["channel"],
+            thread_ts=job.payload.get("ts"),
+            blocks=render.ingest_reply_blocks(failed),
+            text=render.ingest_fallback(failed),
+        )
+
+
+class _Answer:
+    """One job's work and reply, with its workspace's client."""
 
     def __init__(self, deps: Deps, client: WebClient) -> None:
         self.deps = deps
         self.client = client
 
-    # ---- JobHandler -------------------------------------------------------------
-
-    def __call__(self, job: Job) -> None:
+    def run(self, job: Job) -> None:
         p = job.payload
         marker = f"replied:{p.get('channel')}:{p.get('ts')}:{p['url']}"
         if self.deps.store.seen(job.team, marker):
@@ -79,7 +120,7 @@ class SlackJobHandler:
                 result = _feed_result(job.payload["url"], results)
             blocks = render.ingest_reply_blocks(result)
             text = render.ingest_fallback(result)
-        posted = self._post(channel=channel, thread_ts=ts, blocks=blocks, text=text)
+        posted = self.post(channel=channel, thread_ts=ts, blocks=blocks, text=text)
         if result.status == "ingested" and result.article is not None:
             where = ReplyLocation(channel=channel, ts=str(posted.get("ts", "")))
             self.deps.store.set_reply(job.team, result.article.id, where)
@@ -134,28 +175,13 @@ class SlackJobHandler:
             unfurls={job.payload["url"]: {"blocks": blocks}},
         )
 
-    def _post(self, **kwargs: Any) -> dict[str, Any]:
+    def post(self, **kwargs: Any) -> dict[str, Any]:
         try:
             return dict(self.client.chat_postMessage(**kwargs).data)  # type: ignore[arg-type]
         except SlackApiError as exc:
             error = str(exc.response.get("error"))
             self.deps.metrics.slack_errors.labels(method="chat.postMessage", error=error).inc()
             raise
-
-    # ---- DeadLetterHandler ------------------------------------------------------
-
-    def on_dead(self, job: Job, reason: str) -> None:
-        """Tell the poster why their link was not summarised."""
-        self.deps.metrics.ingest_jobs.labels(outcome="dead").inc()
-        if job.kind != "ingest_url" or "channel" not in job.payload:
-            return
-        failed = IngestResult(source=job.payload["url"], status="failed", reason=reason)
-        self._post(
-            channel=job.payload["channel"],
-            thread_ts=job.payload.get("ts"),
-            blocks=render.ingest_reply_blocks(failed),
-            text=render.ingest_fallback(failed),
-        )
 
 
 def _feed_result(url: str, results: list[IngestResult]) -> IngestResult:

@@ -1,6 +1,8 @@
 """The HTTP surface of ``briefbot serve``: a WSGI app on waitress.
 
 POST /slack/events   slash commands, events and interactivity (signed)
+GET  /slack/install  OAuth mode: the "Add to Slack" page (bolt's flow)
+GET  /slack/oauth_redirect  OAuth mode: where Slack sends the installing user back
 GET  /healthz        200 when the store answers and the NLP model is loaded, else 503
 GET  /metrics        Prometheus text format
 """
@@ -52,13 +54,22 @@ def _request_kind(body: bytes) -> str:
     return "other"
 
 
-def make_wsgi(deps: Deps, app: App | None) -> WsgiApp:
-    """Routes to bolt, health and metrics; bolt is absent when Socket Mode serves Slack."""
-    slack = None
-    if app is not None:
-        from slack_bolt.adapter.wsgi import SlackRequestHandler
+def make_wsgi(deps: Deps, app: App | None, oauth_app: App | None = None) -> WsgiApp:
+    """Routes to bolt, health and metrics; bolt is absent when Socket Mode serves Slack.
 
-        slack = SlackRequestHandler(app, path="/slack/events")
+    ``oauth_app`` serves the install pages even when Socket Mode carries the
+    events (installing is always a browser visiting this server).
+    """
+    from slack_bolt.adapter.wsgi import SlackRequestHandler
+
+    slack = None if app is None else SlackRequestHandler(app, path="/slack/events")
+    installer = None
+    install_paths: set[str] = set()
+    oauth_source = app or oauth_app
+    if oauth_source is not None and oauth_source.oauth_flow is not None:
+        flow = oauth_source.oauth_flow
+        install_paths = {flow.install_path, flow.redirect_uri_path}
+        installer = SlackRequestHandler(oauth_source, path="/slack/events")
 
     def wsgi(environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         path, method = environ.get("PATH_INFO", ""), environ.get("REQUEST_METHOD", "GET")
@@ -69,6 +80,8 @@ def make_wsgi(deps: Deps, app: App | None) -> WsgiApp:
             return _reply(start_response, 200, deps.metrics.exposition(), CONTENT_TYPE_LATEST)
         if path == "/slack/events" and method == "POST" and slack is not None:
             return _slack(environ, start_response, slack)
+        if installer is not None and method == "GET" and path in install_paths:
+            return list(installer(environ, start_response))
         return _reply(start_response, 404, b'{"error": "not found"}')
 
     def _slack(

@@ -313,6 +313,11 @@ def import_file(client: RedisClient, path: Path, replace: bool = False) -> Impor
     return ImportResult(keys=written, teams=header.get("teams"), schema=header["schema"])
 
 
+def delete_teams(client: RedisClient, teams: list[str]) -> None:
+    """Delete these workspaces' state: what an export of them holds (uninstall purge)."""
+    _clear(client, teams)
+
+
 def _clear(client: RedisClient, teams: list[str] | None) -> None:
     for name in list(_state_keys(client, teams)):
         client.delete(name)

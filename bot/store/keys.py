@@ -10,6 +10,8 @@ Layout (``T`` is the Slack team id, ``topic`` a topic slug)::
                                       timeline, actor/place counts, watermarks)
     bb:{q}:...                        the ingest job queue and its dead letters
     bb:{sched}:...                    digest subscriptions and send guards
+    bb:{t:T}:install:...              one workspace's OAuth installation (encrypted)
+    bb:{oauth}:...                    installed workspaces, pending deletions, OAuth states
 
 The part in braces is a Redis Cluster hash tag: every key of one team's index
 lives in one slot, and every key of one topic's state lives in one slot, so
@@ -109,6 +111,15 @@ class TeamKeys:
     def follows(self, user: str) -> str:
         """set of topic slugs a user follows."""
         return f"{self.base}:follows:{_part(user)}"
+
+    @property
+    def install_bot(self) -> str:
+        """the workspace's latest installation, bot token included (encrypted JSON)."""
+        return f"{self.base}:install:bot"
+
+    def install_user(self, user: str) -> str:
+        """the installation made by ``user``, their user token included (encrypted JSON)."""
+        return f"{self.base}:install:user:{_part(user)}"
 
     def event_seen(self, event_id: str) -> str:
         """marker with a TTL: a Slack event or command already handled."""
@@ -325,3 +336,25 @@ class SchedKeys:
     def pace(cls, channel: str) -> str:
         """epoch ms before which nothing more is posted to ``channel`` (shared by replicas)."""
         return f"{cls.base}:pace:{_part(channel)}"
+
+
+class OAuthKeys:
+    """The index of installed workspaces and the OAuth flow's state (one slot).
+
+    Tokens are not here but under each team's own namespace (``TeamKeys.install_*``).
+    """
+
+    base = f"{PREFIX}:{{oauth}}"
+    workspaces = f"{base}:workspaces"  # hash team -> {installed_at, bot_user, ...} (JSON)
+    pending_deletion = f"{base}:uninstalled"  # zset team -> epoch when its data goes
+
+    @classmethod
+    def purge_claim(cls, team: str) -> str:
+        """held by the one replica deleting an uninstalled workspace's data."""
+        return f"{cls.base}:purge:{_team(team)}"
+
+    @classmethod
+    def state(cls, state: str) -> str:
+        """an OAuth ``state`` handed out for one install, consumed once (TTL)."""
+        digest = hashlib.sha256(state.encode("utf-8")).hexdigest()[:32]
+        return f"{cls.base}:state:{digest}"

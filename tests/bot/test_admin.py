@@ -92,3 +92,32 @@ def test_subscriptions_of_every_workspace_are_listed(
     assert main(["admin", "subscriptions", "--team", "T2", "--json"]) == 0
     (only,) = json.loads(capsys.readouterr().out)
     assert (only["team"], only["channel"], only["topics"]) == ("T2", "C9", ["ukraine"])
+
+
+def test_workspaces_lists_installs_and_pending_deletions_without_the_key(
+    deps: Deps, redis_client: redis.Redis, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from cryptography.fernet import Fernet
+
+    from bot.store.installs import Installations, TokenCipher
+
+    installs = Installations(redis_client, TokenCipher(Fernet.generate_key().decode()))
+    for team, user, at in (("TA", "UBA", 1_765_000_000.0), ("TB", "UBB", 1_765_100_000.0)):
+        record = {"bot_token": f"xoxb-{team}", "bot_user_id": user, "installed_at": at}
+        installs.save(team, {**record, "team_name": f"News {team}"})
+    installs.uninstall("TA", grace_seconds=86_400, now=1_765_200_000.0)
+    assert main(["admin", "workspaces", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert [(r["team"], r["bot_user"], r["pending_deletion"]) for r in rows] == [
+        ("TA", "UBA", True),
+        ("TB", "UBB", False),
+    ]
+    assert rows[0]["installed_at"] == "2025-12-06T05:46:40+00:00"
+    assert rows[0]["delete_after"] == "2025-12-09T13:20:00+00:00" and not rows[0]["has_token"]
+    assert main(["admin", "workspaces"]) == 0
+    table = capsys.readouterr().out
+    assert "xoxb-" not in table
+    lines = table.splitlines()
+    assert lines[0].split()[:2] == ["TEAM", "INSTALLED"]
+    assert "TA" in lines[1] and "deleted after 2025-12-09" in lines[1]
+    assert "TB" in lines[2] and "News TB" in lines[2]

@@ -101,3 +101,25 @@ def test_editors_are_everyone_or_slack_ids() -> None:
     assert chosen.editors == ("U123", "S0DESK", "C0NEWS")
     with pytest.raises(ConfigError, match=r"BRIEFBOT_EDITORS.*the-desk"):
         Settings.from_env({"BRIEFBOT_EDITORS": "U123,the-desk"})
+
+
+@pytest.mark.parametrize(
+    ("env", "needle"),
+    [
+        ({"SLACK_CLIENT_ID": "1.2"}, "SLACK_CLIENT_SECRET"),
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"}, "BRIEFBOT_TOKEN_KEY"),
+        ({"BRIEFBOT_UNINSTALL_GRACE": "-1"}, "BRIEFBOT_UNINSTALL_GRACE"),
+    ],
+)
+def test_oauth_settings_that_cannot_work_are_refused(env: dict[str, str], needle: str) -> None:
+    with pytest.raises(ConfigError, match=needle):
+        Settings.from_env(env, dotenv=Path("/nonexistent"))
+
+
+def test_oauth_mode_needs_client_id_secret_and_hides_the_secrets() -> None:
+    s = Settings.from_env(
+        {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "cs3cret", "BRIEFBOT_TOKEN_KEY": "k3y"},
+        dotenv=Path("/nonexistent"),
+    )
+    assert s.oauth and not Settings().oauth
+    assert "cs3cret" not in repr(s) and "k3y" not in repr(s)

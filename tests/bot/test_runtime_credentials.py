@@ -60,3 +60,22 @@ def test_a_token_slack_refuses_is_one_line_and_exit_2(
         "(xoxb-…) from its OAuth & Permissions page"
     )
     assert "xoxb-revoked-or-wrong" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s"}, "BRIEFBOT_TOKEN_KEY is required"),
+        (
+            {"SLACK_CLIENT_ID": "1.2", "SLACK_CLIENT_SECRET": "s", "BRIEFBOT_TOKEN_KEY": "short"},
+            "BRIEFBOT_TOKEN_KEY is not a valid key",
+        ),
+    ],
+)
+def test_oauth_mode_without_a_usable_token_key_is_one_line_and_exit_2(
+    fake_slack: FakeSlack, tmp_path: Path, env: dict[str, str], says: str
+) -> None:
+    done = _run(["serve", "--port", "0"], tmp_path, SLACK_API_URL=fake_slack.base_url, **env)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines()[-1].startswith(f"briefbot: {says}")

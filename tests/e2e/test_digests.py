@@ -18,7 +18,7 @@ from bot.digests.state import DigestState
 from bot.digests.subscriptions import Subscription, Subscriptions
 from bot.jobs import pipeline
 from bot.slack.brief_command import parse
-from bot.slack.client import make_web_client
+from bot.slack.client import SlackClients
 from bot.slack.digests import SlackDigestSender
 from handlers.digests import answer_digest_command
 from tests.fakeslack import FakeSlack, command_body, slash_command
@@ -111,7 +111,9 @@ def subscribe(deps: Deps, channel: str, hour: int = 7, minute: int = 0) -> Subsc
 
 
 def slack_scheduler(deps: Deps) -> DigestScheduler:
-    sender = SlackDigestSender(make_web_client(deps.settings, deps.metrics), deps.metrics)
+    sender = SlackDigestSender(
+        SlackClients(deps.settings, deps.metrics, deps.bot_token), deps.metrics
+    )
     return DigestScheduler(deps, sender, grace_seconds=3600)
 
 

@@ -6,6 +6,7 @@ module turns HTTP requests into calls of it and writes the answers back.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import socket
@@ -68,6 +69,7 @@ class Handler(BaseHTTPRequestHandler):
             params = parse_params(parts.query, ctype, body)
             token = _bearer(self.headers.get("Authorization")) or params.pop("token", None)
             params.pop("token", None)
+            params.update(_basic(self.headers.get("Authorization")))  # oauth.v2.access
             self._api(fake, parts.path.removeprefix("/api/"), token, params)
         elif parts.path.startswith("/response/"):
             self._response_url(fake, parts.path.removeprefix("/response/"), body)
@@ -133,6 +135,18 @@ def _bearer(header: str | None) -> str | None:
     if header and header.lower().startswith("bearer "):
         return header[len("bearer ") :].strip() or None
     return None
+
+
+def _basic(header: str | None) -> dict[str, str]:
+    """``client_id`` and ``client_secret`` from HTTP Basic auth, as slack-sdk sends them."""
+    if not header or not header.lower().startswith("basic "):
+        return {}
+    try:
+        decoded = base64.b64decode(header[len("basic ") :].strip()).decode("utf-8")
+    except (ValueError, UnicodeDecodeError):
+        return {}
+    client_id, _, client_secret = decoded.partition(":")
+    return {"client_id": client_id, "client_secret": client_secret}
 
 
 def _error_for(status: int) -> str:

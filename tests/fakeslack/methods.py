@@ -219,7 +219,35 @@ def files_complete_upload(state: SlackState, params: dict[str, Any], who: Identi
     return {"ok": True, "files": done}
 
 
+def oauth_v2_access(state: SlackState, params: dict[str, Any], who: Identity) -> Answer:
+    """Exchange a one-time ``code`` for the installing workspace's bot token."""
+    expected = (state.client_id, state.client_secret)
+    given = (params.get("client_id"), params.get("client_secret"))
+    if state.client_id is not None and given != expected:
+        return error("invalid_client_id" if given[0] != expected[0] else "bad_client_secret")
+    with state.lock:
+        grant = state.grants.pop(str(params.get("code") or ""), None)
+    if grant is None:
+        return error("invalid_code")
+    return {
+        "ok": True,
+        "access_token": grant.token,
+        "token_type": "bot",
+        "scope": grant.scopes,
+        "bot_user_id": grant.bot_user_id,
+        "app_id": who.app_id,
+        "team": {"id": grant.team_id, "name": grant.team_name},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "authed_user": {"id": grant.installer, "scope": "", "token_type": "user"},
+    }
+
+
+#: methods answered without a token (the app authenticates with its client id and secret)
+TOKENLESS = {"oauth.v2.access"}
+
 METHODS: dict[str, Method] = {
+    "oauth.v2.access": oauth_v2_access,
     "auth.test": auth_test,
     "chat.postMessage": chat_post_message,
     "chat.postEphemeral": chat_post_ephemeral,

@@ -66,6 +66,18 @@ class Identity:
 
 
 @dataclass
+class InstallGrant:
+    """What ``oauth.v2.access`` gives for one authorization ``code`` (used once)."""
+
+    token: str
+    team_id: str
+    team_name: str
+    bot_user_id: str
+    installer: str
+    scopes: str
+
+
+@dataclass
 class SlackState:
     """Thread-safe record of everything the fake was asked and what it holds."""
 
@@ -73,6 +85,9 @@ class SlackState:
     default_tz: str = "UTC"
     socket_mode_url: str | None = None
     identities: dict[str, Identity] = field(default_factory=dict)  # token -> identity
+    grants: dict[str, InstallGrant] = field(default_factory=dict)  # OAuth code -> install
+    client_id: str | None = None  # oauth.v2.access checks these when set
+    client_secret: str | None = None
     users: dict[str, dict[str, Any]] = field(default_factory=dict)
     channels: dict[str, dict[str, Any]] = field(default_factory=dict)
     usergroups: dict[str, list[str]] = field(default_factory=dict)  # S… -> user ids

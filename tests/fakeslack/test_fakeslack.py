@@ -237,3 +237,22 @@ def test_disconnect_makes_the_client_reconnect(
     assert len(fake_slack.calls("apps.connections.open")) >= 2
     envelope = fake_socket_mode.push_command(slash_command("iran"))
     assert fake_socket_mode.wait_for_ack(envelope) == {"text": "brief for iran"}
+
+
+def test_oauth_v2_access_gives_each_workspace_its_own_token_once(fake_slack: FakeSlack) -> None:
+    fake_slack.expect_client("111.222", "shh")
+    fake_slack.grant_install("code-a", token="xoxb-a", team_id="TA", bot_user_id="UBA")
+    anonymous = WebClient(base_url=fake_slack.base_url)
+    with pytest.raises(SlackApiError, match="bad_client_secret"):
+        anonymous.oauth_v2_access(client_id="111.222", client_secret="wrong", code="code-a")
+    answer = anonymous.oauth_v2_access(client_id="111.222", client_secret="shh", code="code-a")
+    assert (answer["access_token"], answer["team"]["id"], answer["bot_user_id"]) == (
+        "xoxb-a",
+        "TA",
+        "UBA",
+    )
+    with pytest.raises(SlackApiError, match="invalid_code"):
+        anonymous.oauth_v2_access(client_id="111.222", client_secret="shh", code="code-a")
+    # the token is now a bot of that workspace, and each call records its token
+    assert WebClient(token="xoxb-a", base_url=fake_slack.base_url).auth_test()["team_id"] == "TA"
+    assert fake_slack.tokens_used("auth.test") == ["xoxb-a"]

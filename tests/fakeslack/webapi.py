@@ -4,9 +4,11 @@
 
 * ``/api/<method>``: the Web API. Form, query or JSON parameters; the token from an
   ``Authorization: Bearer`` header or a ``token`` parameter. Every call is recorded
-  (``calls``, ``wait_for``); canned answers live in ``tests.fakeslack.methods``;
-  unknown methods answer ``unknown_method``. ``fail_next``/``drop_next`` inject
-  429s, 5xx, Slack errors and dropped connections.
+  with the token it used (``calls``, ``wait_for``, ``tokens_used``); canned answers
+  live in ``tests.fakeslack.methods``; unknown methods answer ``unknown_method``.
+  ``fail_next``/``drop_next`` inject 429s, 5xx, Slack errors and dropped
+  connections. ``oauth.v2.access`` exchanges a code granted with ``grant_install``
+  (once) for that workspace's own bot token.
 * ``/response/<id>``: a ``response_url`` sink that accepts 5 posts per id.
 * ``/upload/<file_id>``: the upload URL handed out by ``files.getUploadURLExternal``.
 
@@ -20,8 +22,8 @@ from types import TracebackType
 from typing import Any
 
 from tests.fakeslack.httpd import Handler, Server
-from tests.fakeslack.methods import METHODS, error
-from tests.fakeslack.state import Call, Fault, Identity, ResponsePost, SlackState
+from tests.fakeslack.methods import METHODS, TOKENLESS, error
+from tests.fakeslack.state import Call, Fault, Identity, InstallGrant, ResponsePost, SlackState
 
 
 class FakeSlack:
@@ -117,6 +119,36 @@ class FakeSlack:
         with self.state.lock:
             self.state.identities[token] = identity
 
+    def grant_install(
+        self,
+        code: str,
+        *,
+        token: str,
+        team_id: str,
+        team_name: str | None = None,
+        bot_user_id: str = "UBOT",
+        bot_id: str = "BBOT",
+        installer: str = "U1",
+        scopes: str = "commands,chat:write",
+    ) -> None:
+        """Let ``oauth.v2.access`` exchange ``code`` (once) for ``token`` of ``team_id``,
+        as Slack does after a user approves the install; ``auth.test`` then knows the token."""
+        self.add_team(
+            token, team_id=team_id, team_name=team_name, user_id=bot_user_id, bot_id=bot_id
+        )
+        grant = InstallGrant(token, team_id, team_name or team_id, bot_user_id, installer, scopes)
+        with self.state.lock:
+            self.state.grants[code] = grant
+
+    def expect_client(self, client_id: str, client_secret: str) -> None:
+        """Make ``oauth.v2.access`` refuse any other client id and secret."""
+        with self.state.lock:
+            self.state.client_id, self.state.client_secret = client_id, client_secret
+
+    def tokens_used(self, method: str | None = None) -> list[str | None]:
+        """The token of each successful call of ``method`` (all methods when None), in order."""
+        return [c.token for c in self.calls(method)]
+
     def set_user(self, user_id: str, *, tz: str | None = None, **fields: Any) -> None:
         """Set what ``users.info`` answers for a user (``tz``, ``is_bot``, ``name``...)."""
         with self.state.lock:
@@ -168,7 +200,7 @@ class FakeSlack:
             canned = self.state.answers.get(method)
         if canned is not None:
             return dict(canned)
-        if not token:
+        if not token and method not in TOKENLESS:
             return error("not_authed")
         handler = METHODS.get(method)
         if handler is None:
