@@ -123,6 +123,7 @@ def _admin_parser(sub: Any) -> None:
     subs = verbs.add_parser("subscriptions", help="digest subscriptions of every workspace")
     subs.add_argument("--team", default=None, help="only this workspace's")
     subs.add_argument("--json", action="store_true", help="one JSON list instead of a table")
+    verbs.add_parser("sweep", help="apply the retention settings now (serve does it once a day)")
     spaces = verbs.add_parser("workspaces", help="installed workspaces (OAuth mode)")
     spaces.add_argument("--json", action="store_true", help="one JSON list instead of a table")
     dead = verbs.add_parser("dead", help="jobs that kept failing: list, retry or drop them")
@@ -288,6 +289,11 @@ def cmd_status(deps: Deps, args: argparse.Namespace) -> int:
 def cmd_admin(deps: Deps, args: argparse.Namespace) -> int:
     from bot import admin
 
+    if args.admin == "sweep":
+        from bot.edits.retention import sweep
+
+        print(f"retention sweep: {sweep(deps).line()}")
+        return 0
     if args.admin == "subscriptions":
         found = admin.subscriptions(deps, args.team)
         if args.json:

@@ -45,6 +45,9 @@ ENV_VARS: dict[str, str] = {
     "SLACK_CLIENT_SECRET": "slack_client_secret",
     "BRIEFBOT_TOKEN_KEY": "token_key",
     "BRIEFBOT_UNINSTALL_GRACE": "uninstall_grace",
+    "BRIEFBOT_RETAIN_TEXT_DAYS": "retain_text_days",
+    "BRIEFBOT_RETAIN_ARTICLE_DAYS": "retain_article_days",
+    "BRIEFBOT_RETAIN_EVENT_DAYS": "retain_event_days",
 }
 EVERYONE = "everyone"
 _EDITOR_RE = re.compile(r"^[UWSCG][A-Z0-9]{2,}$")
@@ -84,6 +87,10 @@ class Settings:
     slack_client_secret: str | None = field(default=None, repr=False)  # secret: never in a repr
     token_key: str | None = field(default=None, repr=False)  # secret: never in a repr
     uninstall_grace: float = 7 * 24 * 3600.0  # seconds an uninstalled workspace's data is kept
+    # retention, in days since ingest (events: since their date); 0 keeps forever
+    retain_text_days: int = 90  # article body text (title, summary, names and events stay)
+    retain_article_days: int = 365  # whole articles: out of topics, developments, counts
+    retain_event_days: int = 0  # timeline lines dated longer ago than this
 
     @property
     def oauth(self) -> bool:
@@ -139,6 +146,20 @@ class Settings:
             )
         if self.uninstall_grace < 0:
             raise ConfigError("BRIEFBOT_UNINSTALL_GRACE must be zero or more seconds")
+        self._check_retention()
+
+    def _check_retention(self) -> None:
+        for var in ("BRIEFBOT_RETAIN_TEXT_DAYS", "BRIEFBOT_RETAIN_ARTICLE_DAYS"):
+            if getattr(self, ENV_VARS[var]) < 0:
+                raise ConfigError(f"{var} must be a number of days, or 0 to keep forever")
+        if self.retain_event_days < 0:
+            raise ConfigError("BRIEFBOT_RETAIN_EVENT_DAYS must be a number of days, or 0")
+        text, whole = self.retain_text_days, self.retain_article_days
+        if whole and (not text or text > whole):
+            raise ConfigError(
+                "BRIEFBOT_RETAIN_TEXT_DAYS must be at most BRIEFBOT_RETAIN_ARTICLE_DAYS "
+                f"(text {text or 'forever'}, articles {whole} days)"
+            )
 
 
 def redact_url(url: str) -> str:

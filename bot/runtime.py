@@ -23,6 +23,8 @@ log = logging.getLogger(__name__)
 
 DRAIN_SECONDS = 45.0
 PURGE_EVERY_SECONDS = 3600.0  # how often serve looks for uninstalled workspaces to delete
+RETENTION_EVERY_SECONDS = 3600.0  # how often serve checks whether today's retention sweep ran
+RETENTION_FIRST_DELAY = 300.0  # not in the rush of a start-up (or a crash loop)
 
 
 def _on_signals(stop: threading.Event, also: Callable[[], None] | None = None) -> None:
@@ -215,6 +217,7 @@ class BotServer:
         self._scheduler.start()
         if deps.installs is not None:
             self._threads.append(_start_purge_sweep(deps, self.stop_event))
+        self._threads.append(_start_retention_sweep(deps, self.stop_event))
         if settings.slack_app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -250,16 +253,45 @@ def _start_purge_sweep(deps: Deps, stop: threading.Event) -> threading.Thread:
 
     installs = deps.installs
     assert installs is not None
+    return _every(
+        PURGE_EVERY_SECONDS, "uninstall-purge", lambda: purge_due(deps.redis, installs), stop
+    )
 
-    def sweep() -> None:
+
+def _start_retention_sweep(deps: Deps, stop: threading.Event) -> threading.Thread:
+    """Every ``RETENTION_EVERY_SECONDS``: the day's retention sweep, if no replica ran it
+    yet (``bot.edits.retention``)."""
+    from bot.edits.retention import sweep_daily
+
+    return _every(
+        RETENTION_EVERY_SECONDS,
+        "retention-sweep",
+        lambda: sweep_daily(deps),
+        stop,
+        first_delay=RETENTION_FIRST_DELAY,
+    )
+
+
+def _every(
+    seconds: float,
+    name: str,
+    work: Callable[[], object],
+    stop: threading.Event,
+    first_delay: float = 0.0,
+) -> threading.Thread:
+    """Run ``work`` after ``first_delay`` and then every ``seconds`` in a daemon thread
+    until ``stop``; a failure is logged with its traceback and the next round tries again."""
+
+    def loop() -> None:
+        stop.wait(first_delay)
         while not stop.is_set():
             try:
-                purge_due(deps.redis, installs)
+                work()
             except Exception:
-                log.exception("uninstall purge failed; next try in %.0f s", PURGE_EVERY_SECONDS)
-            stop.wait(PURGE_EVERY_SECONDS)
+                log.exception("%s failed; next try in %.0f s", name, seconds)
+            stop.wait(seconds)
 
-    thread = threading.Thread(target=sweep, name="uninstall-purge", daemon=True)
+    thread = threading.Thread(target=loop, name=name, daemon=True)
     thread.start()
     return thread
 

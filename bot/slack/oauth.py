@@ -39,6 +39,9 @@ BOT_SCOPES = (
     "links:read",
     "links:write",
     "users:read",
+    "usergroups:read",
+    "channels:read",
+    "groups:read",
 )
 STATE_SECONDS = 600
 

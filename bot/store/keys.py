@@ -121,6 +121,11 @@ class TeamKeys:
         """the installation made by ``user``, their user token included (encrypted JSON)."""
         return f"{self.base}:install:user:{_part(user)}"
 
+    @property
+    def retention(self) -> str:
+        """hash: how far the retention sweep got ("text_until": epoch seconds of ingest)."""
+        return f"{self.base}:retention"
+
     def event_seen(self, event_id: str) -> str:
         """marker with a TTL: a Slack event or command already handled."""
         return f"{self.base}:seen:{_part(event_id)}"
@@ -331,6 +336,11 @@ class SchedKeys:
 
     last_sent = f"{base}:last_sent"  # hash "team/sub_id" -> ISO time of the last slot sent
     last_tick = f"{base}:last_tick"  # hash: the latest scheduler tick (at, due, sent, failed)
+
+    @classmethod
+    def retention_claim(cls, day: str) -> str:
+        """the replica that runs the retention sweep of ``day`` (YYYY-MM-DD)."""
+        return f"{cls.base}:retention:{_part(day)}"
 
     @classmethod
     def pace(cls, channel: str) -> str:

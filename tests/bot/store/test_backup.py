@@ -91,7 +91,11 @@ def test_one_workspace_is_exported_alone_and_restored_beside_another(
     add_subscription(redis_client, team="T2", channel="C2")
     t1 = _briefs(deps, "T1")
     content = _export(redis_client, ["T1"])
-    assert '"bb:{t:T2' not in content and "T2/" not in content
+    records = [json.loads(line) for line in content.splitlines()]
+    names = [r["key"] for r in records if r["t"] == "key"]
+    assert names and not [n for n in names if n.startswith(("bb:{t:T2}", "bb:{t:T2:"))]
+    fields = [f for r in records if r.get("type") == "fields" for f, _ in r["data"]]
+    assert fields and all(f.startswith("T1/") for f in fields)
     # T1's data is lost; T2 keeps working and must not be touched by the restore
     for name in list(redis_client.scan_iter(match="bb:{t:T1*")):
         redis_client.delete(name)
