@@ -596,3 +596,9 @@ def test_a_name_cut_in_two_by_the_ner_is_one_person(analyzer: EntityAnalyzer) ->
         "", "Prime Minister Dana Morris Dixon said the island would recover. Dixon thanked them."
     )
     assert [e.name for e in a.actors] == ["Dana Morris Dixon"]
+
+
+def test_a_hyphenated_place_name_stays_whole(analyzer: EntityAnalyzer) -> None:
+    # spaCy tags only "Noord"
+    a = analyzer.analyze("", "Voters in Noord-Limburg backed the farmers' party on Wednesday.")
+    assert [p.name for p in a.locations] == ["Noord-Limburg"]
