@@ -120,6 +120,7 @@ class EntityAnalyzer:
         actors, places, mentions = build_output(
             [g for g in groups if g.kind != "drop"], text, Title(title, lex), lead_end
         )
+        _country_from_context(places)
         return Analysis(language, actors, places, sentences, mentions)
 
     def _grouped(
@@ -174,6 +175,27 @@ class EntityAnalyzer:
         if len(words) < _MIN_WORDS_TO_JUDGE:
             return True  # too short to tell: unknown means English
         return sum(w in self._stopwords for w in words) / len(words) >= _ENGLISH_STOPWORD_SHARE
+
+
+_DOMINANT_SHARE = 0.5
+
+
+def _country_from_context(places: list[Place]) -> None:
+    """A place the gazetteer does not know ("Black River", "St. Elizabeth", a town hall)
+    lies in the country the article is about, when one country has most of its
+    resolved place mentions; it keeps no coordinates."""
+    counts: Counter[str] = Counter()
+    for p in places:
+        if p.country:
+            counts[p.country] += p.mentions
+    if not counts:
+        return
+    top, n = counts.most_common(1)[0]
+    if n < _DOMINANT_SHARE * sum(counts.values()):
+        return
+    for p in places:
+        if p.country is None and p.id.startswith("place:"):
+            p.country = top
 
 
 def _with_bodies(found: list[RawMention], bodies: list[RawMention]) -> list[RawMention]:

@@ -74,7 +74,7 @@ _NEVER_NAMES = frozenset(
      "CEO", "CFO", "CTO", "COO", "MVP", "VAR", "GMT", "UTC", "BST", "CET", "CEST", "EST", "EDT",
      "PST", "PDT", "CST", "CDT", "AM", "PM", "TV", "DNA", "ID", "State", "States", "Games",
      "Government", "Ministry", "Parliament", "Court", "Police", "Army", "Kickoff", "Cabinet",
-     "Information"}
+     "Information", "Hurricane", "Storm"}
 )  # fmt: skip
 # the last word of an event's name: "Super Bowl", "World Cup", "the Olympic Games"
 EVENT_TAILS = frozenset(

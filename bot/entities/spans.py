@@ -245,6 +245,16 @@ def _joined_ents(doc: Doc, gaz: Gazetteer) -> list[Span]:
             # "Dana Morris" + "Dixon": one person's name the NER cut in two
             out[-1] = Span(doc, prev.start, ent.end, label="PERSON")
             continue
+        if (
+            prev is not None
+            and prev.end + 1 == ent.start
+            and doc[prev.end].text == "-"
+            and not prev[-1].whitespace_
+            and not doc[prev.end].whitespace_
+        ):
+            # "Noord" + "-" + "Limburg": one hyphenated name the NER cut in two
+            out[-1] = Span(doc, prev.start, ent.end, label=prev.label_)
+            continue
         if prev is not None and prev.end == ent.start and prev.label_ in PLACE_LABELS:
             joined = doc[prev.start : ent.end]
             if gaz.matches_key(name_key(joined.text)):

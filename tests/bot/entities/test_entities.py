@@ -596,3 +596,19 @@ def test_a_name_cut_in_two_by_the_ner_is_one_person(analyzer: EntityAnalyzer) ->
         "", "Prime Minister Dana Morris Dixon said the island would recover. Dixon thanked them."
     )
     assert [e.name for e in a.actors] == ["Dana Morris Dixon"]
+
+
+def test_a_hyphenated_place_name_stays_whole(analyzer: EntityAnalyzer) -> None:
+    # spaCy tags only "Noord"
+    a = analyzer.analyze("", "Voters in Noord-Limburg backed the farmers' party on Wednesday.")
+    assert [p.name for p in a.locations] == ["Noord-Limburg"]
+
+
+def test_an_unknown_place_takes_the_country_the_article_is_about(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Floods cut off Black River and St. Elizabeth parish in Jamaica, officials in "
+        "Kingston said. Jamaica asked for help.",
+    )
+    assert place(a, "Black River").country == "JM"
+    assert place(a, "Black River").lat is None
