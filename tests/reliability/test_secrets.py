@@ -82,7 +82,8 @@ def test_secrets_never_reach_logs_answers_or_slack(
     finally:
         poster.client.close()
         proc.send_signal(signal.SIGTERM)
-        proc.wait(60)
+        exit_code = proc.wait(60)
+    assert exit_code == 0, log_path.read_text(errors="replace")[-3000:]  # drained, not killed
     status = subprocess.run(
         bot_command("status"),
         env=env,

@@ -41,7 +41,8 @@ def test_numeric_hosts_parse_like_inet_aton(host: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "host", ["example.org", "news.test", "1.2.3.com", "0x7g.1", "localhost", "1.2.3.4.5"]
+    "host",
+    ["example.org", "news.test", "1.2.3.com", "0x7g.1", "localhost", "1.2.3.4.5", "10.0.0.1X"],
 )
 def test_names_are_not_addresses(host: str) -> None:
     assert parse_ip_host(host) is None
@@ -109,7 +110,7 @@ def test_host_allowed_matches_port_rules() -> None:
 
 @pytest.mark.parametrize("entry", ["[::1]x80", "[::1]]", "[::1]]:80"])
 def test_malformed_bracketed_entries_are_refused(entry: str) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="malformed allow-list entry"):
         parse_allow_entry(entry)
 
 
