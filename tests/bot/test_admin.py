@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
-from collections.abc import Iterator
 
 import pytest
 import redis
@@ -14,16 +12,6 @@ from bot.deps import Deps
 from bot.jobs import dead_letters
 from tests.support.queues import make_queue
 from tests.support.subscriptions import add_subscription
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """The CLI sets up logging on stderr; put the root logger back as it was."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@ once, however many processes start at the same moment."""
 
 from __future__ import annotations
 
-import logging
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,16 +19,6 @@ from tests.support.deps import deps_on
 FPS = "bb:{t:T1:syria}:fps"
 ARTICLES = "bb:{t:T1:syria}:articles"
 OVER = RECENT_FINGERPRINTS + 250
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """The CLI sets up logging on stderr; put the root logger back as it was."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def _version_1_store(client: redis.Redis) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +20,6 @@ from bot.store import backup, keys
 from bot.topics.brief import brief_for
 from tests.support.seeds import seed_files
 from tests.support.subscriptions import add_subscription
-
-
-@pytest.fixture(autouse=True)
-def _restore_logging() -> Iterator[None]:
-    """The CLI sets up logging on stderr; put the root logger back as it was."""
-    root = logging.getLogger()
-    handlers, level = root.handlers[:], root.level
-    yield
-    root.handlers[:] = handlers
-    root.setLevel(level)
 
 
 def _ingest(deps: Deps, team: str, names: list[str] | None = None) -> None:
