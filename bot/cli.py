@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot import __version__, render
+from bot import __version__, cli_feeds, render
 from bot.config import TEAM_LOCAL, Settings
 from bot.deps import Deps, build_deps
 from bot.errors import BriefbotError, InputError
@@ -83,6 +83,7 @@ def _parser() -> argparse.ArgumentParser:
     st = sub.add_parser("status", help="store, counts, queue, model and versions")
     st.add_argument("--json", action="store_true")
     _admin_parser(sub)
+    cli_feeds.add_parser(sub)
     return p
 
 
@@ -258,6 +259,7 @@ def cmd_admin(deps: Deps, args: argparse.Namespace) -> int:
 
 COMMANDS: dict[str, Command] = {
     "admin": cmd_admin,
+    "feed": cli_feeds.cmd_feed,
     "demo": cmd_demo,
     "ingest": cmd_ingest,
     "extract": cmd_extract,

@@ -38,6 +38,8 @@ ENV_VARS: dict[str, str] = {
     "BRIEFBOT_JOB_MAX_ATTEMPTS": "job_max_attempts",
     "BRIEFBOT_JOB_CLAIM_IDLE": "job_claim_idle",
     "BRIEFBOT_DIGEST_GRACE": "digest_grace",
+    "BRIEFBOT_FEED_INTERVAL": "feed_interval",
+    "BRIEFBOT_FEED_MAX_INTERVAL": "feed_max_interval",
 }
 
 
@@ -64,6 +66,8 @@ class Settings:
     job_max_attempts: int = 3
     job_claim_idle: float = 60.0
     digest_grace: float = 3600.0
+    feed_interval: float = 900.0  # seconds between polls of a feed that brings news
+    feed_max_interval: float = 21600.0  # the longest a quiet or failing feed waits
 
     @classmethod
     def from_env(

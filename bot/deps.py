@@ -22,6 +22,7 @@ from bot.digests.pacing import ChannelPacer
 from bot.digests.state import DigestState
 from bot.digests.subscriptions import Subscriptions
 from bot.errors import SchemaTooNew, StoreUnavailable
+from bot.feeds.subscriptions import FeedSubscriptions
 from bot.metrics import Metrics
 from bot.store.client import RedisClient
 from bot.store.connect import CLUSTER_SCHEMES, client_for, connect_redis
@@ -66,11 +67,13 @@ class Deps:
     digest_state: DigestState = field(init=False)
     subscriptions: Subscriptions = field(init=False)
     pacer: ChannelPacer = field(init=False)
+    feeds: FeedSubscriptions = field(init=False)
 
     def __post_init__(self) -> None:
         self.digest_state = DigestState(self.redis)
         self.subscriptions = Subscriptions(self.redis)
         self.pacer = ChannelPacer(self.redis)
+        self.feeds = FeedSubscriptions(self.redis)
 
     _closing: threading.Event = field(default_factory=threading.Event)
 

@@ -71,6 +71,29 @@ def start_workers(
     )
 
 
+def start_feed_scheduler(deps: Deps) -> Any:
+    """Poll due feeds every tick, queueing new items for the workers.
+
+    A process that serves one workspace polls only that workspace's feeds (its
+    workers take only its stream); a multi-workspace one polls every feed.
+    """
+    from bot.feeds.poller import FeedPoller, FeedScheduler
+    from bot.feeds.submit import queue_submit
+
+    scope = deps.queue_scope
+    poller = FeedPoller(
+        deps.feeds,
+        deps.fetcher,
+        queue_submit(lambda: deps.queue),
+        base_interval=deps.settings.feed_interval,
+        max_interval=deps.settings.feed_max_interval,
+        teams=lambda: {scope} if scope else None,
+    )
+    scheduler = FeedScheduler(poller)
+    scheduler.start()
+    return scheduler
+
+
 def _warm_nlp(deps: Deps) -> None:
     def load() -> None:
         try:
@@ -114,8 +137,10 @@ def run_worker_process(deps: Deps, concurrency: int, port: int | None = None) ->
         server = HttpServer(make_wsgi(deps, None), host="0.0.0.0", port=port, threads=2)
         server.start()
     threads = start_workers(deps, client, stop, concurrency)
+    feeds = start_feed_scheduler(deps)
     log.info("worker: %d thread(s) running", len(threads))
     stop.wait()
+    feeds.shutdown()
     if server is not None:
         server.stop()
     for thread in threads:
@@ -141,6 +166,7 @@ class BotServer:
         self._server: HttpServer | None = None
         self._socket_mode: Any = None
         self._scheduler: Any = None
+        self._feeds: Any = None
 
     def start(self) -> None:
         import handlers
@@ -173,6 +199,7 @@ class BotServer:
             deps, SlackDigestSender(client, deps.metrics), grace_seconds=settings.digest_grace
         )
         self._scheduler.start()
+        self._feeds = start_feed_scheduler(deps)
         if settings.slack_app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -196,6 +223,8 @@ class BotServer:
             self._socket_mode.close()
         if self._scheduler is not None:
             self._scheduler.shutdown()
+        if self._feeds is not None:
+            self._feeds.shutdown()
         for thread in self._threads:
             thread.join(timeout=DRAIN_SECONDS)
 

@@ -6,21 +6,36 @@ result with ``bot.render`` and reply. Nothing here knows about Slack.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from bot.digests.assemble import digest_for
+from bot.errors import IngestError, InputError
+from bot.feeds.subscriptions import Feed
+from bot.ingest.fetch import check_scheme_and_host
 from bot.models import Topic
-from bot.topics.brief import add_topic, brief_for, follow, followed_briefs, unfollow
+from bot.topics.brief import (
+    TopicStores,
+    add_topic,
+    brief_for,
+    follow,
+    followed_briefs,
+    resolve_topic,
+    unfollow,
+)
 
 if TYPE_CHECKING:
     from bot.deps import Deps
 
 __all__ = [
+    "add_feed",
     "add_topic",
     "brief_for",
     "digest_for",
     "follow",
     "followed_briefs",
+    "remove_feed",
+    "topic_named",
     "topics_with_counts",
     "unfollow",
 ]
@@ -29,3 +44,31 @@ __all__ = [
 def topics_with_counts(deps: Deps, team: str) -> list[tuple[Topic, int]]:
     """The team's topics (seeded, user-defined, automatic) with article counts."""
     return deps.store.topics_with_counts(team)
+
+
+def topic_named(deps: TopicStores, team: str, query: str) -> Topic:
+    """The topic ``query`` names, defined now (with no aliases) if there is none."""
+    return resolve_topic(deps, team, query) or add_topic(deps, team, query, [])
+
+
+def add_feed(deps: Deps, team: str, url: str, topic: str | None = None, user: str = "") -> Feed:
+    """Follow a feed; its items are filed into ``topic`` too, when given.
+
+    Only the address's form is checked here (an http(s) URL with a host): the
+    poller fetches it through the same checks as any link, and a refused
+    address shows as the feed's last error.
+    """
+    url = url.strip().strip("<>").split("|", 1)[0]
+    try:
+        check_scheme_and_host(url)
+    except IngestError as exc:  # its reason says why in plain words
+        raise InputError(f"that is not a feed address I can follow: {exc.reason}") from exc
+    slug = topic_named(deps, team, topic).name if topic else None
+    feed = Feed(id="", team=team, url=url, topic=slug, added_by=user)
+    return deps.feeds.add(feed, datetime.now(UTC))
+
+
+def remove_feed(deps: Deps, team: str, number: str) -> bool:
+    if not number.strip().isdigit():
+        raise InputError("which feed? give its number from the feed list")
+    return deps.feeds.remove(team, number.strip())

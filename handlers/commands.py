@@ -79,6 +79,12 @@ def _digest(
     return answer_digest_command(deps, body, cmd, client)
 
 
+def _feed(deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None) -> list[Block]:
+    from handlers.feeds import answer_feed_command
+
+    return answer_feed_command(deps, body, cmd, client)
+
+
 ANSWERS: dict[str, Answer] = {
     "help": _help,
     "brief": _brief,
@@ -89,6 +95,9 @@ ANSWERS: dict[str, Answer] = {
     "digest_add": _digest,
     "digest_list": _digest,
     "digest_remove": _digest,
+    "feed_add": _feed,
+    "feed_list": _feed,
+    "feed_remove": _feed,
 }
 
 

@@ -24,6 +24,7 @@ from bot.models import Brief, Digest, IngestResult
 from bot.render import format as fmt
 from bot.render.admin import dead_letters_text, subscriptions_text
 from bot.render.brief import brief_blocks, digest_blocks
+from bot.render.feeds import feeds_blocks, feeds_text
 from bot.render.mrkdwn import escape, truncate
 from bot.render.replies import (
     duplicate_reply_blocks,
@@ -47,6 +48,8 @@ __all__ = [
     "digest_fallback",
     "digest_text",
     "duplicate_reply_blocks",
+    "feeds_blocks",
+    "feeds_text",
     "help_blocks",
     "home_view",
     "ingest_fallback",

@@ -128,6 +128,8 @@ def help_blocks(command: str = "/brief") -> list[Block]:
         (f"{cmd} topic add &lt;name&gt; alias, other alias", "define a topic of your own"),
         (f"{cmd} digest syria, ukraine at 07:00 weekdays", "a digest in this channel"),
         (f"{cmd} digest list", "this workspace's digests (`digest remove &lt;id&gt;`)"),
+        (f"{cmd} feed add &lt;url&gt; [to &lt;topic&gt;]", "follow an RSS, Atom or JSON feed"),
+        (f"{cmd} feed list", "the feeds followed here (`feed remove &lt;n&gt;`)"),
     ]
     lines = "\n".join(f"• `{u}`: {what}" for u, what in usage)
     links = (

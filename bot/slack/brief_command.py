@@ -11,6 +11,9 @@
 /brief digest <topics> at HH:MM [daily|weekdays|mon,wed,fri]
 /brief digest list
 /brief digest remove <id>
+/brief feed add <url> [to <topic>]
+/brief feed list
+/brief feed remove <n>
 """
 
 from __future__ import annotations
@@ -40,6 +43,7 @@ class Command:
     minute: int = 0
     days: str = "daily"  # "daily", "weekdays" or a comma list of mon..sun
     sub_id: str = ""
+    url: str = ""
 
 
 def parse(text: str) -> Command:
@@ -57,6 +61,8 @@ def parse(text: str) -> Command:
         return _topic_add(rest)
     if head == "digest":
         return _digest(rest)
+    if head == "feed":
+        return _feed(rest)
     return Command("brief", topic=_topic(text, "brief"))
 
 
@@ -109,6 +115,31 @@ def _digest(rest: str) -> Command:
     return Command(
         "digest_add", topics=topics[:10], hour=hour, minute=minute, days=_days(match["days"])
     )
+
+
+# Slack may send the address as <url> or <url|label>; "to <topic>" is optional
+_FEED_ADD = re.compile(
+    r"^add\s+<?(?P<url>[^\s<>|]+)(?:\|[^>]*)?>?(?:\s+to\s+(?P<topic>.+))?$", re.I
+)
+FEED_USAGE = (
+    "try `/brief feed add https://example.org/rss to syria`, `feed list` or `feed remove 2`"
+)
+
+
+def _feed(rest: str) -> Command:
+    low = rest.lower()
+    if low == "list":
+        return Command("feed_list")
+    if low.startswith("remove"):
+        number = rest[6:].strip()
+        if not number.isdigit() or len(number) > 6:
+            raise CommandError("which feed? `/brief feed list` shows their numbers")
+        return Command("feed_remove", sub_id=number)
+    match = _FEED_ADD.match(rest)
+    if not match:
+        raise CommandError(FEED_USAGE)
+    topic = _topic(match["topic"].strip(), "feed add <url> to") if match["topic"] else ""
+    return Command("feed_add", url=match["url"], topic=topic)
 
 
 def _days(value: str) -> str:

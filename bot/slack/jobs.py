@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import render
 from bot.errors import FetchError
+from bot.feeds.submit import FEED_ITEM
 from bot.jobs import pipeline
 from bot.jobs.queue import Job
 from bot.models import IngestResult
@@ -41,6 +42,10 @@ class SlackJobHandler:
 
     def __call__(self, job: Job) -> None:
         p = job.payload
+        also = [p["topic"]] if p.get("topic") else []
+        if job.kind == FEED_ITEM:
+            self._file_feed_item(job, also)
+            return
         marker = f"replied:{p.get('channel')}:{p.get('ts')}:{p['url']}"
         if self.deps.store.seen(job.team, marker):
             log.info("job=%s already answered, skipping the reply", job.id)
@@ -52,6 +57,7 @@ class SlackJobHandler:
             self.deps.metrics.observe_stage,
             channel=p.get("channel", ""),
             ts=p.get("ts", ""),
+            also=also,
         )
         result = results[0]
         if result.status == "failed" and result.retryable and job.attempts < self._max_attempts:
@@ -63,6 +69,16 @@ class SlackJobHandler:
         else:
             self._reply(job, result, results)
         self.deps.store.mark_seen(job.team, marker, REPLY_MARKER_TTL)
+
+    def _file_feed_item(self, job: Job, also: list[str]) -> None:
+        """A feed's item: ingested and filed like a pasted link, with no reply."""
+        results = pipeline.ingest_url(
+            self.deps, job.team, job.payload["url"], self.deps.metrics.observe_stage, also=also
+        )
+        result = results[0]
+        if result.status == "failed" and result.retryable and job.attempts < self._max_attempts:
+            raise FetchError(result.reason or "", reason=result.reason)
+        self.deps.metrics.ingest_jobs.labels(outcome=result.status).inc()
 
     @property
     def _max_attempts(self) -> int:

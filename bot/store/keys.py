@@ -9,6 +9,7 @@ Layout (``T`` is the Slack team id, ``topic`` a topic slug)::
                                       timeline, actor/place counts, watermarks)
     bb:{q}:...                        the ingest job queue and its dead letters
     bb:{sched}:...                    digest subscriptions and send guards
+    bb:{feeds}:...                    feed subscriptions, their schedule, items seen
 
 The part in braces is a Redis Cluster hash tag: every key of one team's index
 lives in one slot, and every key of one topic's state lives in one slot, so
@@ -275,3 +276,26 @@ class SchedKeys:
     def pace(cls, channel: str) -> str:
         """epoch ms before which nothing more is posted to ``channel`` (shared by replicas)."""
         return f"{cls.base}:pace:{_part(channel)}"
+
+
+class FeedKeys:
+    """Feed subscriptions of every team, their poll schedule and the items seen.
+
+    One hash tag for all of them (as for digest subscriptions), so a poll's
+    update of the feed record and of the schedule is one transaction.
+    """
+
+    base = f"{PREFIX}:{{feeds}}"
+    feeds = f"{base}:all"  # hash "team/feed_id" -> feed JSON
+    due = f"{base}:due"  # zset "team/feed_id" -> epoch seconds of the next poll
+    next_id = f"{base}:next_id"  # hash team -> last feed number given out
+
+    @classmethod
+    def seen(cls, feed_key: str) -> str:
+        """zset item key digest -> epoch seconds first seen: items already queued."""
+        return f"{cls.base}:seen:{_part(feed_key)}"
+
+    @classmethod
+    def claim(cls, feed_key: str, slot: int) -> str:
+        """Poll guard: one replica polls a feed per scheduled time (``slot``, epoch seconds)."""
+        return f"{cls.base}:claim:{_part(feed_key)}:{slot}"

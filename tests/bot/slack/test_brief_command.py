@@ -91,3 +91,27 @@ def test_any_short_topic_word_is_a_brief_or_a_subcommand(word: str) -> None:
     except CommandError:
         return
     assert cmd.kind in {"help", "brief", "topics"}
+
+
+def test_feed_commands() -> None:
+    added = parse("feed add <https://news.example/rss|news.example/rss> to Syria war")
+    assert (added.kind, added.url, added.topic) == (
+        "feed_add",
+        "https://news.example/rss",
+        "Syria war",
+    )
+    plain = parse("feed add https://news.example/feed.json")
+    assert (plain.kind, plain.url, plain.topic) == (
+        "feed_add",
+        "https://news.example/feed.json",
+        "",
+    )
+    assert parse("feed list").kind == "feed_list"
+    removed = parse("feed remove 12")
+    assert (removed.kind, removed.sub_id) == ("feed_remove", "12")
+
+
+@pytest.mark.parametrize("text", ["feed", "feed add", "feed remove x", "feed remove", "feed zap"])
+def test_bad_feed_commands_say_how(text: str) -> None:
+    with pytest.raises(CommandError):
+        parse(text)
