@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 import threading
 from typing import Any
 
@@ -53,7 +54,10 @@ def cmd_feed(deps: Deps, args: argparse.Namespace) -> int:
         if service.remove_feed(deps, args.team, args.number):
             print(f"feed {args.number} removed")
             return 0
-        print(f"briefbot: no feed {args.number} in {args.team} (see `briefbot feed list`)")
+        print(
+            f"briefbot: no feed {args.number} in {args.team} (see `briefbot feed list`)",
+            file=sys.stderr,
+        )
         return 1
     return _poll(deps, once=args.once)
 
