@@ -24,6 +24,7 @@ from bot.digests.subscriptions import Subscriptions
 from bot.errors import SchemaTooNew, StoreUnavailable
 from bot.feeds.subscriptions import FeedSubscriptions
 from bot.metrics import Metrics
+from bot.store.channels import ChannelFiling
 from bot.store.client import RedisClient
 from bot.store.connect import CLUSTER_SCHEMES, client_for, connect_redis
 from bot.store.embedded import EmbeddedRedis
@@ -68,12 +69,14 @@ class Deps:
     subscriptions: Subscriptions = field(init=False)
     pacer: ChannelPacer = field(init=False)
     feeds: FeedSubscriptions = field(init=False)
+    channel_filing: ChannelFiling = field(init=False)
 
     def __post_init__(self) -> None:
         self.digest_state = DigestState(self.redis)
         self.subscriptions = Subscriptions(self.redis)
         self.pacer = ChannelPacer(self.redis)
         self.feeds = FeedSubscriptions(self.redis)
+        self.channel_filing = ChannelFiling(self.redis)
 
     _closing: threading.Event = field(default_factory=threading.Event)
 

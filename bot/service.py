@@ -31,10 +31,13 @@ __all__ = [
     "add_feed",
     "add_topic",
     "brief_for",
+    "channel_topic",
+    "clear_channel_topic",
     "digest_for",
     "follow",
     "followed_briefs",
     "remove_feed",
+    "set_channel_topic",
     "topic_named",
     "topics_with_counts",
     "unfollow",
@@ -72,3 +75,18 @@ def remove_feed(deps: Deps, team: str, number: str) -> bool:
     if not number.strip().isdigit():
         raise InputError("which feed? give its number from the feed list")
     return deps.feeds.remove(team, number.strip())
+
+
+def set_channel_topic(deps: Deps, team: str, channel: str, query: str) -> Topic:
+    """File every article posted in ``channel`` into the topic ``query`` names."""
+    topic = topic_named(deps, team, query)
+    deps.channel_filing.set(team, channel, topic.name)
+    return topic
+
+
+def clear_channel_topic(deps: Deps, team: str, channel: str) -> bool:
+    return deps.channel_filing.clear(team, channel)
+
+
+def channel_topic(deps: Deps, team: str, channel: str) -> str | None:
+    return deps.channel_filing.topic(team, channel)

@@ -85,6 +85,29 @@ def _feed(deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | No
     return answer_feed_command(deps, body, cmd, client)
 
 
+def _channel(
+    deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None
+) -> list[Block]:
+    team, channel = str(body["team_id"]), str(body.get("channel_id") or "")
+    if cmd.kind == "channel_files":
+        topic = service.set_channel_topic(deps, team, channel, cmd.topic)
+        return render.message(
+            f"Every article posted in this channel is now filed into *{topic.name}*, "
+            "as well as into any topic it matches. `/brief channel clear` stops it."
+        )
+    if cmd.kind == "channel_clear":
+        if service.clear_channel_topic(deps, team, channel):
+            return render.message("This channel no longer files its articles into a topic.")
+        return render.message("This channel does not file its articles into a topic.")
+    topic_name = service.channel_topic(deps, team, channel)
+    if topic_name:
+        return render.message(f"This channel files every article posted here into *{topic_name}*.")
+    return render.message(
+        "This channel files articles only into the topics they match. "
+        "`/brief channel files <topic>` adds one topic for everything posted here."
+    )
+
+
 ANSWERS: dict[str, Answer] = {
     "help": _help,
     "brief": _brief,
@@ -98,6 +121,9 @@ ANSWERS: dict[str, Answer] = {
     "feed_add": _feed,
     "feed_list": _feed,
     "feed_remove": _feed,
+    "channel_show": _channel,
+    "channel_files": _channel,
+    "channel_clear": _channel,
 }
 
 

@@ -130,6 +130,7 @@ def help_blocks(command: str = "/brief") -> list[Block]:
         (f"{cmd} digest list", "this workspace's digests (`digest remove &lt;id&gt;`)"),
         (f"{cmd} feed add &lt;url&gt; [to &lt;topic&gt;]", "follow an RSS, Atom or JSON feed"),
         (f"{cmd} feed list", "the feeds followed here (`feed remove &lt;n&gt;`)"),
+        (f"{cmd} channel files &lt;topic&gt;", "file every article posted here into a topic"),
     ]
     lines = "\n".join(f"• `{u}`: {what}" for u, what in usage)
     links = (

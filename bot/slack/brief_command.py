@@ -14,6 +14,9 @@
 /brief feed add <url> [to <topic>]
 /brief feed list
 /brief feed remove <n>
+/brief channel               what this channel files into
+/brief channel files <topic> file every article posted here into <topic>
+/brief channel clear
 """
 
 from __future__ import annotations
@@ -63,6 +66,8 @@ def parse(text: str) -> Command:
         return _digest(rest)
     if head == "feed":
         return _feed(rest)
+    if head == "channel":
+        return _channel(rest)
     return Command("brief", topic=_topic(text, "brief"))
 
 
@@ -140,6 +145,20 @@ def _feed(rest: str) -> Command:
         raise CommandError(FEED_USAGE)
     topic = _topic(match["topic"].strip(), "feed add <url> to") if match["topic"] else ""
     return Command("feed_add", url=match["url"], topic=topic)
+
+
+def _channel(rest: str) -> Command:
+    verb, _, topic = rest.partition(" ")
+    verb = verb.lower()
+    if not verb:
+        return Command("channel_show")
+    if verb in {"clear", "none", "stop"} and not topic:
+        return Command("channel_clear")
+    if verb == "files":
+        return Command("channel_files", topic=_topic(topic.strip(), "channel files"))
+    raise CommandError(
+        "try `/brief channel files syria`, `/brief channel` or `/brief channel clear`"
+    )
 
 
 def _days(value: str) -> str:

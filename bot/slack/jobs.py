@@ -46,6 +46,10 @@ class SlackJobHandler:
         if job.kind == FEED_ITEM:
             self._file_feed_item(job, also)
             return
+        if job.kind == "ingest_url" and p.get("channel"):
+            # a channel that files everything posted in it into one topic
+            channel_topic = self.deps.channel_filing.topic(job.team, p["channel"])
+            also += [channel_topic] if channel_topic else []
         marker = f"replied:{p.get('channel')}:{p.get('ts')}:{p['url']}"
         if self.deps.store.seen(job.team, marker):
             log.info("job=%s already answered, skipping the reply", job.id)

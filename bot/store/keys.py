@@ -105,6 +105,11 @@ class TeamKeys:
         """set of topic slugs a user follows."""
         return f"{self.base}:follows:{_part(user)}"
 
+    @property
+    def channel_files(self) -> str:
+        """hash channel id -> topic slug every article posted there is filed into."""
+        return f"{self.base}:channel_files"
+
     def event_seen(self, event_id: str) -> str:
         """marker with a TTL: a Slack event or command already handled."""
         return f"{self.base}:seen:{_part(event_id)}"

@@ -115,3 +115,14 @@ def test_feed_commands() -> None:
 def test_bad_feed_commands_say_how(text: str) -> None:
     with pytest.raises(CommandError):
         parse(text)
+
+
+def test_channel_commands() -> None:
+    assert parse("channel").kind == "channel_show"
+    assert parse("channel clear").kind == "channel_clear"
+    files = parse("channel files Syria war")
+    assert (files.kind, files.topic) == ("channel_files", "Syria war")
+    with pytest.raises(CommandError):
+        parse("channel files")
+    with pytest.raises(CommandError):
+        parse("channel zap")
