@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 import redis
 
+from bot.alerts.subscriptions import AlertSubscriptions
 from bot.config import Settings, redact_url
 from bot.digests.pacing import ChannelPacer
 from bot.digests.state import DigestState
@@ -70,6 +71,7 @@ class Deps:
     pacer: ChannelPacer = field(init=False)
     feeds: FeedSubscriptions = field(init=False)
     channel_filing: ChannelFiling = field(init=False)
+    alerts: AlertSubscriptions = field(init=False)
 
     def __post_init__(self) -> None:
         self.digest_state = DigestState(self.redis)
@@ -77,6 +79,7 @@ class Deps:
         self.pacer = ChannelPacer(self.redis)
         self.feeds = FeedSubscriptions(self.redis)
         self.channel_filing = ChannelFiling(self.redis)
+        self.alerts = AlertSubscriptions(self.redis)
 
     _closing: threading.Event = field(default_factory=threading.Event)
 

@@ -94,6 +94,24 @@ def start_feed_scheduler(deps: Deps) -> Any:
     return scheduler
 
 
+def start_alert_scheduler(deps: Deps, client: Any) -> Any:
+    """Check alert subscriptions every tick and post what is new (``serve`` only)."""
+    from bot.alerts.checker import AlertChecker, AlertScheduler
+    from bot.slack.alerts import SlackAlertSender
+
+    scope = deps.queue_scope
+    checker = AlertChecker(
+        deps.alerts,
+        deps.digest_state,
+        deps.topic_state,
+        SlackAlertSender(client, deps.metrics),
+        teams=lambda: {scope} if scope else None,
+    )
+    scheduler = AlertScheduler(checker)
+    scheduler.start()
+    return scheduler
+
+
 def _warm_nlp(deps: Deps) -> None:
     def load() -> None:
         try:
@@ -167,6 +185,7 @@ class BotServer:
         self._socket_mode: Any = None
         self._scheduler: Any = None
         self._feeds: Any = None
+        self._alerts: Any = None
 
     def start(self) -> None:
         import handlers
@@ -200,6 +219,7 @@ class BotServer:
         )
         self._scheduler.start()
         self._feeds = start_feed_scheduler(deps)
+        self._alerts = start_alert_scheduler(deps, client)
         if settings.slack_app_token:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
@@ -225,6 +245,8 @@ class BotServer:
             self._scheduler.shutdown()
         if self._feeds is not None:
             self._feeds.shutdown()
+        if self._alerts is not None:
+            self._alerts.shutdown()
         for thread in self._threads:
             thread.join(timeout=DRAIN_SECONDS)
 

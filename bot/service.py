@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
+from bot.alerts.subscriptions import AlertSubscription
 from bot.digests.assemble import digest_for
 from bot.errors import IngestError, InputError
 from bot.feeds.subscriptions import Feed
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from bot.deps import Deps
 
 __all__ = [
+    "add_alerts",
     "add_feed",
     "add_topic",
     "brief_for",
@@ -38,6 +40,7 @@ __all__ = [
     "followed_briefs",
     "remove_feed",
     "set_channel_topic",
+    "stop_alerts",
     "topic_named",
     "topics_with_counts",
     "unfollow",
@@ -75,6 +78,24 @@ def remove_feed(deps: Deps, team: str, number: str) -> bool:
     if not number.strip().isdigit():
         raise InputError("which feed? give its number from the feed list")
     return deps.feeds.remove(team, number.strip())
+
+
+def add_alerts(deps: Deps, team: str, channel: str, query: str, user: str = "") -> Topic:
+    """Alerts in ``channel`` on the topic ``query`` names (defined now if need be).
+
+    Developments that started before now are not news to the channel.
+    """
+    if not channel:
+        raise InputError("alerts go to a channel: run this in the channel that wants them")
+    topic = topic_named(deps, team, query)
+    now = datetime.now(UTC).isoformat()
+    deps.alerts.add(AlertSubscription(team, channel, topic.name, now, user))
+    return topic
+
+
+def stop_alerts(deps: Deps, team: str, channel: str, query: str) -> bool:
+    topic = resolve_topic(deps, team, query, create=False)
+    return deps.alerts.remove(team, channel, topic.name if topic else query.strip().lower())
 
 
 def set_channel_topic(deps: Deps, team: str, channel: str, query: str) -> Topic:

@@ -108,6 +108,24 @@ def _channel(
     )
 
 
+def _alerts(
+    deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None
+) -> list[Block]:
+    team, channel = str(body["team_id"]), str(body.get("channel_id") or "")
+    if cmd.kind == "alerts_add":
+        topic = service.add_alerts(deps, team, channel, cmd.topic, str(body.get("user_id") or ""))
+        return render.message(
+            f"This channel now gets alerts on *{topic.name}*: each new development, and a day "
+            "that is much busier than the topic's last two weeks. "
+            f"`/brief alerts stop {topic.name}` ends them."
+        )
+    if cmd.kind == "alerts_stop":
+        if service.stop_alerts(deps, team, channel, cmd.topic):
+            return render.message(f"No more alerts on *{cmd.topic}* in this channel.")
+        return render.message(f"This channel had no alerts on *{cmd.topic}*.")
+    return render.message(render.alert_subscriptions_text(deps.alerts.for_channel(team, channel)))
+
+
 ANSWERS: dict[str, Answer] = {
     "help": _help,
     "brief": _brief,
@@ -124,6 +142,9 @@ ANSWERS: dict[str, Answer] = {
     "channel_show": _channel,
     "channel_files": _channel,
     "channel_clear": _channel,
+    "alerts_add": _alerts,
+    "alerts_stop": _alerts,
+    "alerts_list": _alerts,
 }
 
 

@@ -23,6 +23,7 @@ from slack_sdk.models.blocks import Block
 from bot.models import Brief, Digest, IngestResult
 from bot.render import format as fmt
 from bot.render.admin import dead_letters_text, subscriptions_text
+from bot.render.alerts import alert_blocks, alert_fallback, alert_subscriptions_text
 from bot.render.brief import brief_blocks, digest_blocks
 from bot.render.feeds import feeds_blocks, feeds_text
 from bot.render.mrkdwn import escape, truncate
@@ -38,6 +39,9 @@ from bot.render.replies import (
 from bot.render.text import brief_text, digest_text
 
 __all__ = [
+    "alert_blocks",
+    "alert_fallback",
+    "alert_subscriptions_text",
     "blocks_text",
     "blocks_to_dicts",
     "brief_blocks",

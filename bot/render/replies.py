@@ -131,6 +131,7 @@ def help_blocks(command: str = "/brief") -> list[Block]:
         (f"{cmd} feed add &lt;url&gt; [to &lt;topic&gt;]", "follow an RSS, Atom or JSON feed"),
         (f"{cmd} feed list", "the feeds followed here (`feed remove &lt;n&gt;`)"),
         (f"{cmd} channel files &lt;topic&gt;", "file every article posted here into a topic"),
+        (f"{cmd} alerts &lt;topic&gt;", "alerts here on new developments and busy days"),
     ]
     lines = "\n".join(f"• `{u}`: {what}" for u, what in usage)
     links = (

@@ -17,6 +17,9 @@
 /brief channel               what this channel files into
 /brief channel files <topic> file every article posted here into <topic>
 /brief channel clear
+/brief alerts                this channel's alert topics
+/brief alerts <topic>        alerts here on new developments and volume spikes
+/brief alerts stop <topic>
 """
 
 from __future__ import annotations
@@ -68,6 +71,8 @@ def parse(text: str) -> Command:
         return _feed(rest)
     if head == "channel":
         return _channel(rest)
+    if head == "alerts":
+        return _alerts(rest)
     return Command("brief", topic=_topic(text, "brief"))
 
 
@@ -159,6 +164,15 @@ def _channel(rest: str) -> Command:
     raise CommandError(
         "try `/brief channel files syria`, `/brief channel` or `/brief channel clear`"
     )
+
+
+def _alerts(rest: str) -> Command:
+    if not rest:
+        return Command("alerts_list")
+    verb, _, topic = rest.partition(" ")
+    if verb.lower() in {"stop", "off", "remove"} and topic.strip():
+        return Command("alerts_stop", topic=_topic(topic.strip(), "alerts stop"))
+    return Command("alerts_add", topic=_topic(rest, "alerts"))
 
 
 def _days(value: str) -> str:

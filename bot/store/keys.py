@@ -10,6 +10,7 @@ Layout (``T`` is the Slack team id, ``topic`` a topic slug)::
     bb:{q}:...                        the ingest job queue and its dead letters
     bb:{sched}:...                    digest subscriptions and send guards
     bb:{feeds}:...                    feed subscriptions, their schedule, items seen
+    bb:{alerts}:...                   alert subscriptions, alerts sent, per-channel rates
 
 The part in braces is a Redis Cluster hash tag: every key of one team's index
 lives in one slot, and every key of one topic's state lives in one slot, so
@@ -304,3 +305,24 @@ class FeedKeys:
     def claim(cls, feed_key: str, slot: int) -> str:
         """Poll guard: one replica polls a feed per scheduled time (``slot``, epoch seconds)."""
         return f"{cls.base}:claim:{_part(feed_key)}:{slot}"
+
+
+class AlertKeys:
+    """Alert subscriptions (channel x topic), what was alerted, and per-channel rates.
+
+    One hash tag for all, so a claim and the channel's rate count change in one
+    script.
+    """
+
+    base = f"{PREFIX}:{{alerts}}"
+    subscriptions = f"{base}:subs"  # hash "team/channel/topic" -> subscription JSON
+
+    @classmethod
+    def sent(cls, sub_key: str, what: str) -> str:
+        """Claim: this alert (a development id, or a spike's day) went to this subscription."""
+        return f"{cls.base}:sent:{_part(sub_key)}:{_part(what)}"
+
+    @classmethod
+    def rate(cls, team: str, channel: str, hour: int) -> str:
+        """Alerts posted to ``channel`` in the hour starting at epoch hour ``hour``."""
+        return f"{cls.base}:rate:{_team(team)}:{_part(channel)}:{hour}"
