@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot import __version__, cli_feeds, render
+from bot import __version__, cli_feeds, cli_pictures, render
 from bot.config import TEAM_LOCAL, Settings
 from bot.deps import Deps, build_deps
 from bot.errors import BriefbotError, InputError
@@ -69,6 +69,7 @@ def _parser() -> argparse.ArgumentParser:
     br.add_argument("topic", nargs="+")
     _output_flags(br)
     br.add_argument("--since", type=_iso_datetime, default=None, metavar="ISO_DATETIME")
+    cli_pictures.add_flags(br)
     dg = sub.add_parser("digest", help="print the digest a subscription would send now")
     dg.add_argument("topics", nargs="*")
     _output_flags(dg)
@@ -196,6 +197,8 @@ def _emit(
 def cmd_brief(deps: Deps, args: argparse.Namespace) -> int:
     from bot.topics.brief import brief_for
 
+    if args.chart or args.map:
+        return cli_pictures.write_pictures(deps, args)
     brief = brief_for(deps, args.team, " ".join(args.topic), since=args.since, mark_seen=False)
     return _emit(args, lambda: brief_json(brief), lambda: render.brief_blocks(brief),
                  lambda: render.brief_text(brief))  # fmt: skip

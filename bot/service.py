@@ -15,6 +15,7 @@ from bot.errors import IngestError, InputError
 from bot.feeds.subscriptions import Feed
 from bot.ingest.fetch import check_scheme_and_host
 from bot.models import Topic
+from bot.pictures.picture import Picture
 from bot.topics.brief import (
     TopicStores,
     add_topic,
@@ -41,6 +42,8 @@ __all__ = [
     "remove_feed",
     "set_channel_topic",
     "stop_alerts",
+    "topic_chart",
+    "topic_map",
     "topic_named",
     "topics_with_counts",
     "unfollow",
@@ -111,3 +114,38 @@ def clear_channel_topic(deps: Deps, team: str, channel: str) -> bool:
 
 def channel_topic(deps: Deps, team: str, channel: str) -> str | None:
     return deps.channel_filing.topic(team, channel)
+
+
+def topic_chart(deps: Deps, team: str, query: str) -> Picture:
+    """The topic's articles per day over the last four weeks, developments marked."""
+    from bot.pictures.chart import Mark, chart_alt, volume_chart_png
+
+    brief = brief_for(deps, team, query, mark_seen=False)
+    daily = deps.topic_state.volume(team, brief.topic) if brief.known_topic else {}
+    marks = [Mark(d.created_at.date(), d.title) for d in brief.developments]
+    marks.sort(key=lambda m: m.day)
+    end = brief.generated_at.date()
+    title = f"{brief.topic}: articles per day"
+    png = volume_chart_png(daily, marks, end=end, title=title)
+    return Picture(
+        f"{brief.topic}-chart.png", title, chart_alt(brief.topic, daily, marks, end), png
+    )
+
+
+def topic_map(deps: Deps, team: str, query: str) -> Picture:
+    """The brief's places on a map, sized by mentions (places the gazetteer can place)."""
+    from bot.gazetteer.index import Gazetteer
+    from bot.pictures.places import MapPlace, map_alt, places_map_png
+
+    brief = brief_for(deps, team, query, mark_seen=False)
+    gazetteer = Gazetteer.load(cache_dir=deps.settings.data_dir / "cache")
+    places = []
+    for name in brief.locations:
+        if name.kind == "country":  # a country is no point on a map: it would hide its cities
+            continue
+        place = gazetteer.resolve(name.name)
+        if place is not None and place.lat is not None and place.lon is not None:
+            places.append(MapPlace(name.name, place.lat, place.lon, name.mentions))
+    title = f"{brief.topic}: places by mentions"
+    png = places_map_png(places, title=title)
+    return Picture(f"{brief.topic}-map.png", title, map_alt(brief.topic, places), png)

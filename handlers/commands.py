@@ -126,6 +126,13 @@ def _alerts(
     return render.message(render.alert_subscriptions_text(deps.alerts.for_channel(team, channel)))
 
 
+def _picture(
+    deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None
+) -> list[Block]:
+    what = "chart" if cmd.kind == "chart" else "map"
+    return render.message(f"Drawing the {what} of *{cmd.topic}*; it will appear in this channel.")
+
+
 ANSWERS: dict[str, Answer] = {
     "help": _help,
     "brief": _brief,
@@ -145,6 +152,8 @@ ANSWERS: dict[str, Answer] = {
     "alerts_add": _alerts,
     "alerts_stop": _alerts,
     "alerts_list": _alerts,
+    "chart": _picture,
+    "map": _picture,
 }
 
 
@@ -176,3 +185,7 @@ def register(app: App, deps: Deps) -> None:
         kind, blocks = answer(deps, body, client)
         ack(response_type="ephemeral", blocks=blocks, text=render.blocks_text(blocks))
         deps.metrics.commands.labels(kind=kind, outcome="ok").inc()
+        if kind in {"chart", "map"}:  # after the ack: drawing takes a second or two
+            from handlers.pictures import share_picture
+
+            share_picture(deps, body, client)

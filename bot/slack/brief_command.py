@@ -20,6 +20,8 @@
 /brief alerts                this channel's alert topics
 /brief alerts <topic>        alerts here on new developments and volume spikes
 /brief alerts stop <topic>
+/brief chart <topic>         the topic's articles per day, as a picture in this channel
+/brief map <topic>           the brief's places on a map, as a picture in this channel
 """
 
 from __future__ import annotations
@@ -73,6 +75,8 @@ def parse(text: str) -> Command:
         return _channel(rest)
     if head == "alerts":
         return _alerts(rest)
+    if head in {"chart", "map"} and rest:
+        return Command(head, topic=_topic(rest, head))
     return Command("brief", topic=_topic(text, "brief"))
 
 
