@@ -44,6 +44,7 @@ BENCHES = (
     Bench("brief_latency", "brief"),
     Bench("memory", "memory"),
     Bench("link_reply", "link"),
+    Bench("feed_poll", "feed-poll"),
 )
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
