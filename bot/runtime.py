@@ -214,9 +214,14 @@ class BotServer:
             self._threads = start_workers(
                 deps, client, self.stop_event, settings.worker_concurrency
             )
-        self._scheduler = DigestScheduler(
-            deps, SlackDigestSender(client, deps.metrics), grace_seconds=settings.digest_grace
-        )
+        from bot import service
+
+        def pictures(sub: Any, digest: Any) -> Any:
+            topics = [b.topic for b in digest.briefs if b.article_count]
+            return service.digest_pictures(deps, sub.team, topics)
+
+        sender = SlackDigestSender(client, deps.metrics, pictures)
+        self._scheduler = DigestScheduler(deps, sender, grace_seconds=settings.digest_grace)
         self._scheduler.start()
         self._feeds = start_feed_scheduler(deps)
         self._alerts = start_alert_scheduler(deps, client)

@@ -132,6 +132,14 @@ def topic_chart(deps: Deps, team: str, query: str) -> Picture:
     )
 
 
+def digest_pictures(deps: Deps, team: str, topics: list[str], limit: int = 3) -> list[Picture]:
+    """A chart and a map for each of the digest's first ``limit`` topics with articles."""
+    out: list[Picture] = []
+    for topic in topics[:limit]:
+        out += [topic_chart(deps, team, topic), topic_map(deps, team, topic)]
+    return out
+
+
 def topic_map(deps: Deps, team: str, query: str) -> Picture:
     """The brief's places on a map, sized by mentions (places the gazetteer can place)."""
     from bot.gazetteer.index import Gazetteer

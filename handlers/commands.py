@@ -143,6 +143,7 @@ ANSWERS: dict[str, Answer] = {
     "digest_add": _digest,
     "digest_list": _digest,
     "digest_remove": _digest,
+    "digest_pictures": _digest,
     "feed_add": _feed,
     "feed_list": _feed,
     "feed_remove": _feed,

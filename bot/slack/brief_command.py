@@ -11,6 +11,7 @@
 /brief digest <topics> at HH:MM [daily|weekdays|mon,wed,fri]
 /brief digest list
 /brief digest remove <id>
+/brief digest pictures <id> on|off   a chart and a map of each topic in the digest's thread
 /brief feed add <url> [to <topic>]
 /brief feed list
 /brief feed remove <n>
@@ -114,6 +115,8 @@ def _digest(rest: str) -> Command:
     low = rest.lower()
     if low == "list":
         return Command("digest_list")
+    if low.startswith("pictures"):
+        return _digest_pictures(rest[8:].strip())
     if low.startswith("remove"):
         sub_id = rest[6:].strip()
         if not re.fullmatch(r"[A-Za-z0-9-]{1,40}", sub_id):
@@ -138,6 +141,14 @@ _FEED_ADD = re.compile(
 FEED_USAGE = (
     "try `/brief feed add https://example.org/rss to syria`, `feed list` or `feed remove 2`"
 )
+
+
+def _digest_pictures(rest: str) -> Command:
+    sub_id, _, switch = rest.partition(" ")
+    switch = switch.strip().lower()
+    if not re.fullmatch(r"[A-Za-z0-9-]{1,40}", sub_id) or switch not in {"on", "off"}:
+        raise CommandError("try `/brief digest pictures 3 on` (`digest list` shows the ids)")
+    return Command("digest_pictures", sub_id=sub_id, days=switch)  # "on" / "off" rides in days
 
 
 def _feed(rest: str) -> Command:

@@ -45,3 +45,37 @@ def test_the_cli_writes_the_pictures(tmp_path: Path) -> None:
     assert png_size(chart.read_bytes()) == (800, 320)
     assert png_size(places.read_bytes()) == (800, 500)
     assert f"{chart}: Bar chart of syria" in run.stdout and f"{places}: Map of syria" in run.stdout
+
+
+def test_a_digest_with_pictures_on_gets_them_in_its_thread(
+    deps: Deps, fake_slack: FakeSlack
+) -> None:
+    from datetime import UTC, datetime
+
+    from bot import service
+    from bot.digests.scheduler import DigestScheduler
+    from bot.slack.brief_command import parse
+    from bot.slack.client import make_web_client
+    from bot.slack.digests import SlackDigestSender
+    from handlers.digests import answer_digest_command
+    from tests.support.subscriptions import add_subscription
+
+    for name in SYRIA_NAMES[:2]:
+        pipeline.ingest_path(deps, "T1", seed_path(name))
+    now = datetime.now(UTC).replace(second=1, microsecond=0)
+    plain = add_subscription(deps.redis, channel="CPLAIN", hour=now.hour, minute=now.minute)
+    sub = add_subscription(deps.redis, channel="CPICS", hour=now.hour, minute=now.minute)
+    asker = {"team_id": "T1", "channel_id": "CPICS", "user_id": "U1"}
+    answer = answer_digest_command(deps, asker, parse(f"digest pictures {sub.id} on"))
+    assert "with a chart and a map" in str(answer)
+    client = make_web_client(deps.settings, deps.metrics)
+    sender = SlackDigestSender(
+        client, deps.metrics, lambda s, d: service.digest_pictures(deps, s.team, s.topics)
+    )
+    results = DigestScheduler(deps, sender, grace_seconds=3600).tick(now)
+    assert sorted(r.outcome for r in results) == ["sent", "sent"]
+    [digest] = fake_slack.messages("CPICS")
+    shared = fake_slack.calls("files.completeUploadExternal")
+    assert [c.params["thread_ts"] for c in shared] == [digest["ts"]] * 2  # chart and map
+    assert all(c.params["channel_id"] == "CPICS" for c in shared)
+    assert fake_slack.messages(plain.channel) and len(shared) == 2  # none for the plain one

@@ -126,3 +126,12 @@ def test_channel_commands() -> None:
         parse("channel files")
     with pytest.raises(CommandError):
         parse("channel zap")
+
+
+def test_digest_pictures_switch() -> None:
+    on = parse("digest pictures 3 on")
+    assert (on.kind, on.sub_id, on.days) == ("digest_pictures", "3", "on")
+    assert parse("digest pictures 3 OFF").days == "off"
+    for bad in ("digest pictures", "digest pictures 3", "digest pictures 3 maybe"):
+        with pytest.raises(CommandError):
+            parse(bad)
