@@ -45,6 +45,7 @@ BENCHES = (
     Bench("memory", "memory"),
     Bench("link_reply", "link"),
     Bench("feed_poll", "feed-poll"),
+    Bench("fanout", "fanout", quick=("--small",), full=()),
 )
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 

@@ -9,6 +9,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
@@ -69,6 +70,32 @@ def start_workers(
         stop=stop,
         observe=observe,
     )
+
+
+def digest_pictures_for(deps: Deps) -> Callable[[Any, Any], list[Any]]:
+    """The pictures of a digest, drawn once a minute at most for the same topics: the
+    many digests of one team due in the same minute share their pictures."""
+    from bot import service
+
+    memo: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
+    minute = [""]
+    lock = threading.Lock()
+
+    def pictures(sub: Any, digest: Any) -> list[Any]:
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M")
+        key = (sub.team, tuple(b.topic for b in digest.briefs if b.article_count))
+        with lock:
+            if minute[0] != now:
+                memo.clear()
+                minute[0] = now
+            drawn = memo.get(key)
+        if drawn is None:
+            drawn = service.digest_pictures(deps, sub.team, list(key[1]))
+            with lock:
+                memo[key] = drawn
+        return drawn
+
+    return pictures
 
 
 def start_feed_scheduler(deps: Deps) -> Any:
@@ -214,13 +241,7 @@ class BotServer:
             self._threads = start_workers(
                 deps, client, self.stop_event, settings.worker_concurrency
             )
-        from bot import service
-
-        def pictures(sub: Any, digest: Any) -> Any:
-            topics = [b.topic for b in digest.briefs if b.article_count]
-            return service.digest_pictures(deps, sub.team, topics)
-
-        sender = SlackDigestSender(client, deps.metrics, pictures)
+        sender = SlackDigestSender(client, deps.metrics, digest_pictures_for(deps))
         self._scheduler = DigestScheduler(deps, sender, grace_seconds=settings.digest_grace)
         self._scheduler.start()
         self._feeds = start_feed_scheduler(deps)

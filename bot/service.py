@@ -14,7 +14,7 @@ from bot.digests.assemble import digest_for
 from bot.errors import IngestError, InputError
 from bot.feeds.subscriptions import Feed
 from bot.ingest.fetch import check_scheme_and_host
-from bot.models import Topic
+from bot.models import Brief, Topic
 from bot.pictures.picture import Picture
 from bot.topics.brief import (
     TopicStores,
@@ -118,42 +118,61 @@ def channel_topic(deps: Deps, team: str, channel: str) -> str | None:
 
 def topic_chart(deps: Deps, team: str, query: str) -> Picture:
     """The topic's articles per day over the last four weeks, developments marked."""
-    from bot.pictures.chart import Mark, chart_alt, volume_chart_png
-
-    brief = brief_for(deps, team, query, mark_seen=False)
-    daily = deps.topic_state.volume(team, brief.topic) if brief.known_topic else {}
-    marks = [Mark(d.created_at.date(), d.title) for d in brief.developments]
-    marks.sort(key=lambda m: m.day)
-    end = brief.generated_at.date()
-    title = f"{brief.topic}: articles per day"
-    png = volume_chart_png(daily, marks, end=end, title=title)
-    return Picture(
-        f"{brief.topic}-chart.png", title, chart_alt(brief.topic, daily, marks, end), png
-    )
-
-
-def digest_pictures(deps: Deps, team: str, topics: list[str], limit: int = 3) -> list[Picture]:
-    """A chart and a map for each of the digest's first ``limit`` topics with articles."""
-    out: list[Picture] = []
-    for topic in topics[:limit]:
-        out += [topic_chart(deps, team, topic), topic_map(deps, team, topic)]
-    return out
+    return _chart(deps, team, [brief_for(deps, team, query, mark_seen=False)])
 
 
 def topic_map(deps: Deps, team: str, query: str) -> Picture:
     """The brief's places on a map, sized by mentions (places the gazetteer can place)."""
+    return _map(deps, [brief_for(deps, team, query, mark_seen=False)])
+
+
+def digest_pictures(deps: Deps, team: str, topics: list[str]) -> list[Picture]:
+    """One chart and one map for a digest's topics together: two uploads per digest,
+    whatever its number of topics, keeps a digest run within Slack's upload tier."""
+    briefs = [brief_for(deps, team, t, mark_seen=False) for t in topics]
+    briefs = [b for b in briefs if b.article_count]
+    return [_chart(deps, team, briefs), _map(deps, briefs)] if briefs else []
+
+
+def _name(briefs: list[Brief]) -> str:
+    return ", ".join(b.topic for b in briefs) or "no topic"
+
+
+def _chart(deps: Deps, team: str, briefs: list[Brief]) -> Picture:
+    from bot.pictures.chart import Mark, chart_alt, volume_chart_png
+
+    daily: dict[str, int] = {}
+    marks = []
+    for brief in briefs:
+        if brief.known_topic:
+            for day, n in deps.topic_state.volume(team, brief.topic).items():
+                daily[day] = daily.get(day, 0) + n
+        marks += [Mark(d.created_at.date(), d.title) for d in brief.developments]
+    marks.sort(key=lambda m: m.day)
+    name = _name(briefs)
+    end = max((b.generated_at for b in briefs), default=datetime.now(UTC)).date()
+    title = f"{name}: articles per day"
+    png = volume_chart_png(daily, marks, end=end, title=title)
+    slug = "-".join(b.topic for b in briefs)[:60] or "topic"
+    return Picture(f"{slug}-chart.png", title, chart_alt(name, daily, marks, end), png)
+
+
+def _map(deps: Deps, briefs: list[Brief]) -> Picture:
     from bot.gazetteer.index import Gazetteer
     from bot.pictures.places import MapPlace, map_alt, places_map_png
 
-    brief = brief_for(deps, team, query, mark_seen=False)
     gazetteer = Gazetteer.load(cache_dir=deps.settings.data_dir / "cache")
+    mentions: dict[str, int] = {}
+    for brief in briefs:
+        for ranked in brief.locations:
+            if ranked.kind != "country":  # a country is no point on a map: it hides its cities
+                mentions[ranked.name] = mentions.get(ranked.name, 0) + ranked.mentions
     places = []
-    for name in brief.locations:
-        if name.kind == "country":  # a country is no point on a map: it would hide its cities
-            continue
-        place = gazetteer.resolve(name.name)
+    for name, count in mentions.items():
+        place = gazetteer.resolve(name)
         if place is not None and place.lat is not None and place.lon is not None:
-            places.append(MapPlace(name.name, place.lat, place.lon, name.mentions))
-    title = f"{brief.topic}: places by mentions"
+            places.append(MapPlace(name, place.lat, place.lon, count))
+    title = f"{_name(briefs)}: places by mentions"
     png = places_map_png(places, title=title)
-    return Picture(f"{brief.topic}-map.png", title, map_alt(brief.topic, places), png)
+    slug = "-".join(b.topic for b in briefs)[:60] or "topic"
+    return Picture(f"{slug}-map.png", title, map_alt(_name(briefs), places), png)

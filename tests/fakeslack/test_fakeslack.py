@@ -237,3 +237,17 @@ def test_disconnect_makes_the_client_reconnect(
     assert len(fake_slack.calls("apps.connections.open")) >= 2
     envelope = fake_socket_mode.push_command(slash_command("iran"))
     assert fake_socket_mode.wait_for_ack(envelope) == {"text": "brief for iran"}
+
+
+def test_enforced_limits_answer_429_with_retry_after(fake_slack: FakeSlack) -> None:
+    import httpx
+
+    fake_slack.enforce_limits()
+    url = fake_slack.base_url + "chat.postMessage"
+    auth = {"Authorization": "Bearer xoxb-test-token"}
+    first = httpx.post(url, data={"channel": "C1", "text": "a"}, headers=auth)
+    other = httpx.post(url, data={"channel": "C2", "text": "b"}, headers=auth)
+    again = httpx.post(url, data={"channel": "C1", "text": "c"}, headers=auth)
+    assert (first.status_code, other.status_code, again.status_code) == (200, 200, 429)
+    assert again.headers["Retry-After"] == "1" and again.json()["error"] == "ratelimited"
+    assert [m["text"] for m in fake_slack.messages()] == ["a", "b"]
