@@ -46,6 +46,7 @@ BENCHES = (
     Bench("link_reply", "link"),
     Bench("feed_poll", "feed-poll"),
     Bench("fanout", "fanout", quick=("--small",), full=()),
+    Bench("feed_burst", "feed-burst", quick=("--items", "30"), full=()),
 )
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
