@@ -51,6 +51,11 @@ def test_subscribe_ingest_once_silently_and_list(
         answer = command(poster, f"feed add <{feed_url}> to desk")
         assert "Feed 1 added" in answer and "*desk*" in answer
         wait_until("both feed items to be ingested", lambda: deps.store.article_count("T1") == 2)
+        # stored first, then filed: wait for the filing, which comes after
+        wait_until(
+            "both items filed into desk",
+            lambda: deps.topic_state.snapshot("T1", "desk").article_count == 2,
+        )
         wait_until(
             "the feed's item count",
             lambda: (f := deps.feeds.get("T1", "1")) is not None and f.items == 2,
