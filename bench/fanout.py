@@ -77,6 +77,10 @@ def main(argv: list[str] | None = None) -> int:
                     sub.extra[PICTURES] = "on"
                     deps.subscriptions.save(sub)
                 subs_per_channel[channel] += 1
+            # serve loads the gazetteer at start-up (with the NLP model): so does the bench
+            from bot.gazetteer.index import Gazetteer
+
+            Gazetteer.load(cache_dir=settings.data_dir / "cache")
             fake.enforce_limits()
             client = make_web_client(settings, deps.metrics)
             sender = SlackDigestSender(client, deps.metrics, digest_pictures_for(deps))

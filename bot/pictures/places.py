@@ -55,10 +55,16 @@ def places_map_png(places: list[MapPlace], *, title: str) -> bytes:
     fig = Figure(figsize=(8, 5), dpi=100)
     FigureCanvasAgg(fig)
     ax = fig.add_subplot()
-    lons, lats = base_points()
-    ax.scatter(lons, lats, s=2.5, color="#a0a0a0", linewidths=0)
+    west, east, south, north = _extent(shown) if shown else (-180.0, 180.0, -60.0, 85.0)
+    # only the dots in view: drawing the world's tens of thousands costs seconds
+    base = [
+        (x, y) for x, y in zip(*base_points(), strict=True)
+        if west <= x <= east and south <= y <= north
+    ]  # fmt: skip
+    if base:
+        ax.scatter([x for x, _ in base], [y for _, y in base], s=2.5, color="#a0a0a0",
+                   linewidths=0)  # fmt: skip
     if shown:
-        west, east, south, north = _extent(shown)
         ax.set_xlim(west, east)
         ax.set_ylim(south, north)
         top = max(p.mentions for p in shown)
@@ -75,8 +81,8 @@ def places_map_png(places: list[MapPlace], *, title: str) -> bytes:
             ax.annotate(f"{p.name} ({p.mentions})", (p.lon, p.lat), fontsize=8,
                         xytext=(6, 6), textcoords="offset points")  # fmt: skip
     else:
-        ax.set_xlim(-180, 180)
-        ax.set_ylim(-60, 85)
+        ax.set_xlim(west, east)
+        ax.set_ylim(south, north)
     ax.set_aspect(1 / math.cos(math.radians((ax.get_ylim()[0] + ax.get_ylim()[1]) / 2)))
     ax.set_title(title, fontsize=10, loc="left")
     ax.set_xlabel("longitude")
