@@ -44,6 +44,9 @@ BENCHES = (
     Bench("brief_latency", "brief"),
     Bench("memory", "memory"),
     Bench("link_reply", "link"),
+    Bench("feed_poll", "feed-poll"),
+    Bench("fanout", "fanout", quick=("--small",), full=()),
+    Bench("feed_burst", "feed-burst", quick=("--items", "30"), full=()),
 )
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 

@@ -14,7 +14,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from bot import __version__, cli_edit, render
+from bot import __version__, cli_edit, cli_feeds, cli_pictures, render
 from bot.config import TEAM_LOCAL, Settings
 from bot.deps import Deps, build_deps
 from bot.errors import BriefbotError, IngestError, InputError
@@ -82,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     br.add_argument("--since", type=_iso_datetime, default=None, metavar="ISO_DATETIME",
                     help="only developments and events published since then (2026-01-25 or "
                     "2026-01-25T08:00:00+00:00)")  # fmt: skip
+    cli_pictures.add_flags(br)
     dg = sub.add_parser("digest", help="print the digest a subscription would send now")
     dg.add_argument("topics", nargs="*", metavar="TOPIC", help="topics (default: all with news)")
     _output_flags(dg)
@@ -100,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     _admin_parser(sub)
     _backup_parser(sub)
     cli_edit.add_parser(sub)
+    cli_feeds.add_parser(sub)
     return p
 
 
@@ -240,6 +242,8 @@ def cmd_brief(deps: Deps, args: argparse.Namespace) -> int:
     """One brief per topic named: ``brief syria ukraine`` is two briefs, not one topic."""
     from bot.topics.brief import brief_for, published_since
 
+    if args.chart or args.map:
+        return cli_pictures.write_pictures(deps, args)
     briefs = []
     for topic in dict.fromkeys(args.topic):
         brief = brief_for(deps, args.team, topic, mark_seen=False)
@@ -371,6 +375,7 @@ COMMANDS: dict[str, Command] = {
     "export": cmd_export,
     "import": cmd_import,
     "migrate": cmd_migrate,
+    "feed": cli_feeds.cmd_feed,
     "demo": cmd_demo,
     "ingest": cmd_ingest,
     "extract": cmd_extract,

@@ -48,6 +48,8 @@ ENV_VARS: dict[str, str] = {
     "BRIEFBOT_RETAIN_TEXT_DAYS": "retain_text_days",
     "BRIEFBOT_RETAIN_ARTICLE_DAYS": "retain_article_days",
     "BRIEFBOT_RETAIN_EVENT_DAYS": "retain_event_days",
+    "BRIEFBOT_FEED_INTERVAL": "feed_interval",
+    "BRIEFBOT_FEED_MAX_INTERVAL": "feed_max_interval",
 }
 EVERYONE = "everyone"
 _EDITOR_RE = re.compile(r"^[UWSCG][A-Z0-9]{2,}$")
@@ -91,6 +93,9 @@ class Settings:
     retain_text_days: int = 90  # article body text (title, summary, names and events stay)
     retain_article_days: int = 365  # whole articles: out of topics, developments, counts
     retain_event_days: int = 0  # timeline lines dated longer ago than this
+
+    feed_interval: float = 900.0  # seconds between polls of a feed that brings news
+    feed_max_interval: float = 21600.0  # the longest a quiet or failing feed waits
 
     @property
     def oauth(self) -> bool:

@@ -18,12 +18,15 @@ from typing import TYPE_CHECKING
 import redis
 
 from bot import migrations
+from bot.alerts.subscriptions import AlertSubscriptions
 from bot.config import Settings, redact_url
 from bot.digests.pacing import ChannelPacer
 from bot.digests.state import DigestState
 from bot.digests.subscriptions import Subscriptions
 from bot.errors import BriefbotError, EvictingStore, SchemaTooNew, StoreUnavailable
+from bot.feeds.subscriptions import FeedSubscriptions
 from bot.metrics import Metrics
+from bot.store.channels import ChannelFiling
 from bot.store.client import RedisClient
 from bot.store.connect import CLUSTER_SCHEMES, client_for, connect_redis
 from bot.store.embedded import EmbeddedRedis
@@ -75,6 +78,9 @@ class Deps:
     pacer: ChannelPacer = field(init=False)
     #: OAuth mode: the installed workspaces and their (encrypted) tokens; else None
     installs: Installations | None = field(init=False)
+    feeds: FeedSubscriptions = field(init=False)
+    channel_filing: ChannelFiling = field(init=False)
+    alerts: AlertSubscriptions = field(init=False)
 
     def __post_init__(self) -> None:
         self.digest_state = DigestState(self.redis)
@@ -84,6 +90,9 @@ class Deps:
         self.installs = (
             Installations(self.redis, TokenCipher(key)) if self.settings.oauth and key else None
         )
+        self.feeds = FeedSubscriptions(self.redis)
+        self.channel_filing = ChannelFiling(self.redis)
+        self.alerts = AlertSubscriptions(self.redis)
 
     def bot_token(self, team: str) -> str | None:
         """The bot token that answers ``team``: the token resolver every Slack call uses.

@@ -25,6 +25,8 @@ class Page:
     content_type: str  # e.g. "text/html"
     body: bytes
     encoding: str | None = None  # charset from the Content-Type header, if any
+    etag: str | None = None  # validators for the next conditional request (feeds)
+    last_modified: str | None = None
 
 
 @dataclass

@@ -9,6 +9,7 @@ import logging
 import signal
 import threading
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from bot.config import Settings
@@ -105,6 +106,73 @@ def _queue_sample(deps: Deps) -> tuple[int, float | None]:
     return pending, oldest
 
 
+def digest_pictures_for(deps: Deps) -> Callable[[Any, Any], list[Any]]:
+    """The pictures of a digest, drawn once a minute at most for the same topics: the
+    many digests of one team due in the same minute share their pictures."""
+    from bot import service
+
+    memo: dict[tuple[str, tuple[str, ...]], list[Any]] = {}
+    minute = [""]
+    lock = threading.Lock()
+
+    def pictures(sub: Any, digest: Any) -> list[Any]:
+        now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M")
+        key = (sub.team, tuple(b.topic for b in digest.briefs if b.article_count))
+        with lock:
+            if minute[0] != now:
+                memo.clear()
+                minute[0] = now
+            drawn = memo.get(key)
+        if drawn is None:
+            drawn = service.digest_pictures(deps, sub.team, list(key[1]))
+            with lock:
+                memo[key] = drawn
+        return drawn
+
+    return pictures
+
+
+def start_feed_scheduler(deps: Deps) -> Any:
+    """Poll due feeds every tick, queueing new items for the workers.
+
+    A process that serves one workspace polls only that workspace's feeds (its
+    workers take only its stream); a multi-workspace one polls every feed.
+    """
+    from bot.feeds.poller import FeedPoller, FeedScheduler
+    from bot.feeds.submit import queue_submit
+
+    scope = deps.queue_scope
+    poller = FeedPoller(
+        deps.feeds,
+        deps.fetcher,
+        queue_submit(lambda: deps.queue),
+        base_interval=deps.settings.feed_interval,
+        max_interval=deps.settings.feed_max_interval,
+        teams=lambda: {scope} if scope else None,
+    )
+    scheduler = FeedScheduler(poller)
+    scheduler.start()
+    return scheduler
+
+
+def start_alert_scheduler(deps: Deps, client: Any) -> Any:
+    """Check alert subscriptions every tick and post what is new (``serve`` only)."""
+    from bot.alerts.checker import AlertChecker, AlertScheduler
+    from bot.slack.alerts import SlackAlertSender
+
+    scope = deps.queue_scope
+    checker = AlertChecker(
+        deps.alerts,
+        deps.digest_state,
+        deps.topic_state,
+        SlackAlertSender(client, deps.metrics),
+        teams=lambda: {scope} if scope else None,
+    )
+    scheduler = AlertScheduler(checker)
+    scheduler.start()
+    return scheduler
+
+
 def _warm_nlp(deps: Deps) -> None:
     def load() -> None:
         try:
@@ -152,8 +220,10 @@ def run_worker_process(deps: Deps, concurrency: int, port: int | None = None) ->
     deps.analyzer  # noqa: B018 - load the model before taking jobs
     clients = SlackClients(deps.settings, deps.metrics, deps.bot_token)
     threads = start_workers(deps, clients, stop, concurrency)
+    feeds = start_feed_scheduler(deps)
     log.info("worker: %d thread(s) running", len(threads))
     stop.wait()
+    feeds.shutdown()
     if server is not None:
         server.stop()
     for thread in threads:
@@ -179,6 +249,8 @@ class BotServer:
         self._server: HttpServer | None = None
         self._socket_mode: Any = None
         self._scheduler: Any = None
+        self._feeds: Any = None
+        self._alerts: Any = None
 
     def start(self) -> None:
         import handlers
@@ -211,10 +283,11 @@ class BotServer:
             self._threads = start_workers(
                 deps, clients, self.stop_event, settings.worker_concurrency
             )
-        self._scheduler = DigestScheduler(
-            deps, SlackDigestSender(clients, deps.metrics), grace_seconds=settings.digest_grace
-        )
+        sender = SlackDigestSender(clients, deps.metrics, digest_pictures_for(deps))
+        self._scheduler = DigestScheduler(deps, sender, grace_seconds=settings.digest_grace)
         self._scheduler.start()
+        self._feeds = start_feed_scheduler(deps)
+        self._alerts = start_alert_scheduler(deps, clients)
         if deps.installs is not None:
             self._threads.append(_start_purge_sweep(deps, self.stop_event))
         self._threads.append(_start_retention_sweep(deps, self.stop_event))
@@ -241,6 +314,10 @@ class BotServer:
             self._socket_mode.close()
         if self._scheduler is not None:
             self._scheduler.shutdown()
+        if self._feeds is not None:
+            self._feeds.shutdown()
+        if self._alerts is not None:
+            self._alerts.shutdown()
         for thread in self._threads:
             thread.join(timeout=DRAIN_SECONDS)
 

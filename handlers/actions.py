@@ -54,6 +54,23 @@ def register(app: App, deps: Deps) -> None:
         )
         respond(text=f"Posted the {brief.topic} brief to the channel.", replace_original=False)
 
+    @app.action("brief_open")
+    def open_brief(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+        """An alert's button: the topic's brief, only to whoever clicked."""
+        ack()
+        team, user, _ = _who(body)
+        try:
+            brief = service.brief_for(deps, team, _topic(body), user=user)
+        except BriefbotError as exc:
+            respond(text=f"Could not open the brief: {exc}", replace_original=False)
+            return
+        respond(
+            blocks=render.brief_blocks(brief),
+            text=render.brief_fallback(brief),
+            response_type="ephemeral",
+            replace_original=False,
+        )
+
     @app.action("brief_follow")
     def follow_topic(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
         ack()

@@ -87,6 +87,60 @@ def _edit(deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | No
     return answer_edit_command(deps, body, cmd, client)
 
 
+def _feed(deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None) -> list[Block]:
+    from handlers.feeds import answer_feed_command
+
+    return answer_feed_command(deps, body, cmd, client)
+
+
+def _channel(
+    deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None
+) -> list[Block]:
+    team, channel = str(body["team_id"]), str(body.get("channel_id") or "")
+    if cmd.kind == "channel_files":
+        topic = service.set_channel_topic(deps, team, channel, cmd.topic)
+        return render.message(
+            f"Every article posted in this channel is now filed into *{topic.name}*, "
+            "as well as into any topic it matches. `/brief channel clear` stops it."
+        )
+    if cmd.kind == "channel_clear":
+        if service.clear_channel_topic(deps, team, channel):
+            return render.message("This channel no longer files its articles into a topic.")
+        return render.message("This channel does not file its articles into a topic.")
+    topic_name = service.channel_topic(deps, team, channel)
+    if topic_name:
+        return render.message(f"This channel files every article posted here into *{topic_name}*.")
+    return render.message(
+        "This channel files articles only into the topics they match. "
+        "`/brief channel files <topic>` adds one topic for everything posted here."
+    )
+
+
+def _alerts(
+    deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None
+) -> list[Block]:
+    team, channel = str(body["team_id"]), str(body.get("channel_id") or "")
+    if cmd.kind == "alerts_add":
+        topic = service.add_alerts(deps, team, channel, cmd.topic, str(body.get("user_id") or ""))
+        return render.message(
+            f"This channel now gets alerts on *{topic.name}*: each new development, and a day "
+            "that is much busier than the topic's last two weeks. "
+            f"`/brief alerts stop {topic.name}` ends them."
+        )
+    if cmd.kind == "alerts_stop":
+        if service.stop_alerts(deps, team, channel, cmd.topic):
+            return render.message(f"No more alerts on *{cmd.topic}* in this channel.")
+        return render.message(f"This channel had no alerts on *{cmd.topic}*.")
+    return render.message(render.alert_subscriptions_text(deps.alerts.for_channel(team, channel)))
+
+
+def _picture(
+    deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None
+) -> list[Block]:
+    what = "chart" if cmd.kind == "chart" else "map"
+    return render.message(f"Drawing the {what} of *{cmd.topic}*; it will appear in this channel.")
+
+
 ANSWERS: dict[str, Answer] = {
     "help": _help,
     "brief": _brief,
@@ -98,6 +152,18 @@ ANSWERS: dict[str, Answer] = {
     "digest_list": _digest,
     "digest_remove": _digest,
     "edit": _edit,
+    "digest_pictures": _digest,
+    "feed_add": _feed,
+    "feed_list": _feed,
+    "feed_remove": _feed,
+    "channel_show": _channel,
+    "channel_files": _channel,
+    "channel_clear": _channel,
+    "alerts_add": _alerts,
+    "alerts_stop": _alerts,
+    "alerts_list": _alerts,
+    "chart": _picture,
+    "map": _picture,
 }
 
 
@@ -134,3 +200,7 @@ def register(app: App, deps: Deps) -> None:
             kind, blocks, outcome = "failed", render.message(FAILED), "error"
         ack(response_type="ephemeral", blocks=blocks, text=render.blocks_text(blocks))
         deps.metrics.commands.labels(kind=kind, outcome=outcome).inc()
+        if kind in {"chart", "map"}:  # after the ack: drawing takes a second or two
+            from handlers.pictures import share_picture
+
+            share_picture(deps, body, client)

@@ -14,6 +14,7 @@ from bot import render, service
 from bot.digests.subscriptions import Subscription, Subscriptions, valid_timezone
 from bot.errors import CommandError
 from bot.slack.brief_command import Command
+from bot.slack.digests import PICTURES
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -41,6 +42,8 @@ def answer_digest_command(
     team = str(body["team_id"])
     if cmd.kind == "digest_list":
         return render.subscriptions_blocks(subs.for_team(team))
+    if cmd.kind == "digest_pictures":
+        return _pictures(subs, team, cmd.sub_id, cmd.days == "on")
     if cmd.kind == "digest_remove":
         if subs.remove(team, cmd.sub_id):
             return render.message(f"Digest {cmd.sub_id} removed.")
@@ -48,6 +51,22 @@ def answer_digest_command(
             f"There is no digest {cmd.sub_id} here. `/brief digest list` shows them."
         )
     return _subscribe(deps, subs, body, cmd, client)
+
+
+def _pictures(subs: Subscriptions, team: str, sub_id: str, on: bool) -> list[Block]:
+    sub = subs.get(team, sub_id)
+    if sub is None:
+        return render.message(f"There is no digest {sub_id} here. `/brief digest list` shows them.")
+    if on:
+        sub.extra[PICTURES] = "on"
+    else:
+        sub.extra.pop(PICTURES, None)
+    subs.save(sub)
+    if on:
+        return render.message(
+            f"Digest {sub_id} now comes with a chart and a map of each topic in its thread."
+        )
+    return render.message(f"Digest {sub_id} comes without pictures from now on.")
 
 
 def _subscribe(

@@ -48,7 +48,12 @@ Resolver = Callable[[str, int], list[str]]
 
 USER_AGENT = f"briefbot/{__version__} (+https://github.com/briefbot)"
 ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,application/xml;q=0.5,*/*;q=0.1"
+FEED_ACCEPT = (
+    "application/rss+xml, application/atom+xml, application/feed+json;q=0.9, "
+    "application/json;q=0.8, application/xml;q=0.7, text/xml;q=0.7, */*;q=0.1"
+)
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
+NOT_MODIFIED = 304
 BLOCKED = frozenset({401, 403, 429, 451})
 GONE = frozenset({404, 410})
 
@@ -113,14 +118,35 @@ class Fetcher:
 
     def fetch(self, url: str) -> Page:
         """GET ``url`` under every cap; redirects followed and each hop re-checked."""
+        return self._get(url, {}, feed=False)
+
+    def fetch_feed(
+        self, url: str, *, etag: str | None = None, last_modified: str | None = None
+    ) -> Page:
+        """GET a feed under the same checks and caps as a page, conditionally.
+
+        The validators of the last answer go out as ``If-None-Match`` and
+        ``If-Modified-Since``; a 304 comes back as a ``Page`` with status 304 and
+        no body. JSON Feed's media types are accepted here and only here.
+        """
+        headers = {"Accept": FEED_ACCEPT}
+        if etag:
+            headers["If-None-Match"] = etag
+        if last_modified:
+            headers["If-Modified-Since"] = last_modified
+        return self._get(url, headers, feed=True)
+
+    def _get(self, url: str, headers: dict[str, str], *, feed: bool) -> Page:
         deadline = time.monotonic() + self._settings.fetch_timeout
         current = check_scheme_and_host(url)
         for _hop in range(self._settings.fetch_max_redirects + 1):
-            response = self._open(current, deadline)
+            response = self._open(current, deadline, headers, feed=feed)
             try:
                 if response.status_code in REDIRECTS and "location" in response.headers:
                     current = check_scheme_and_host(str(current.join(response.headers["location"])))
                     continue
+                if feed and response.status_code == NOT_MODIFIED:
+                    return _page(url, str(current), response, b"")
                 _check_status(response.status_code, str(current))
                 body = self._read(response, deadline, str(current))
             finally:
@@ -144,14 +170,16 @@ class Fetcher:
 
     # ---- one hop ------------------------------------------------------------------
 
-    def _open(self, url: httpx.URL, deadline: float) -> httpx.Response:
+    def _open(
+        self, url: httpx.URL, deadline: float, headers: dict[str, str], *, feed: bool
+    ) -> httpx.Response:
         """Send the request of one hop to a checked address; headers read, body not."""
         host = url.raw_host.decode("ascii")
         port = url.port or (443 if url.scheme == "https" else 80)
         addresses = self._addresses(host, port, deadline, str(url))
         last_error: httpx.TransportError | None = None
         for ip in addresses:
-            request = self._request(url, host, ip, deadline)
+            request = self._request(url, host, ip, deadline, headers)
             try:
                 response = self._client.send(request, stream=True)
             except httpx.TimeoutException as exc:
@@ -163,6 +191,8 @@ class Fetcher:
                 raise _transport_error(url, exc) from exc
             content_type = response.headers.get("content-type", "")
             refused = content_type_problem(content_type)
+            if feed and _is_json_feed_type(content_type):
+                refused = None
             if refused and response.status_code < 300:
                 response.close()
                 raise NotAnArticle(str(url), reason=f"not an article ({refused})")
@@ -205,14 +235,18 @@ class Fetcher:
             raise FetchError(f"{host}: no addresses", reason="host not found")
         return answers
 
-    def _request(self, url: httpx.URL, host: str, ip: IPAddress, deadline: float) -> httpx.Request:
+    def _request(
+        self, url: httpx.URL, host: str, ip: IPAddress, deadline: float, headers: dict[str, str]
+    ) -> httpx.Request:
         """A request to ``ip`` that still names ``host`` in Host and in TLS."""
         target = httpx.URL(scheme=url.scheme, host=str(ip), port=url.port, raw_path=url.raw_path)
         remaining = max(0.001, deadline - time.monotonic())
         extensions: dict[str, object] = {"timeout": httpx.Timeout(remaining).as_dict()}
         if url.scheme == "https" and parse_ip_host(host) is None:
             extensions["sni_hostname"] = host
-        request = self._client.build_request("GET", target, headers={"Host": _host_header(url)})
+        request = self._client.build_request(
+            "GET", target, headers={**headers, "Host": _host_header(url)}
+        )
         request.extensions.update(extensions)
         return request
 
@@ -239,6 +273,11 @@ class Fetcher:
             raise FetchError(f"{url}: {exc!r}", reason="the connection broke off") from exc
         chunks.append(decoder.flush())
         return b"".join(chunks)
+
+
+def _is_json_feed_type(content_type: str) -> bool:
+    mime = content_type.split(";", 1)[0].strip().lower()
+    return mime in {"application/feed+json", "application/json"}
 
 
 def _host_header(url: httpx.URL) -> str:
@@ -288,4 +327,6 @@ def _page(url: str, final_url: str, response: httpx.Response, body: bytes) -> Pa
         content_type=mime,
         body=body,
         encoding=charset_of(content_type),
+        etag=response.headers.get("etag"),
+        last_modified=response.headers.get("last-modified"),
     )

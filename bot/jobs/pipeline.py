@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -144,9 +144,17 @@ def _first_words(text: str, count: int = 12) -> str:
 
 
 def store_article(
-    deps: IngestDeps, team: str, article: Article, source: str, timer: StageTimer = _no_timer
+    deps: IngestDeps,
+    team: str,
+    article: Article,
+    source: str,
+    timer: StageTimer = _no_timer,
+    *,
+    also: Sequence[str] = (),
 ) -> IngestResult:
-    """Store an analysed article and join it to each of its topics."""
+    """Store an analysed article and join it to each of its topics, and to ``also``
+    (the topic its channel or feed files into) whatever it matches."""
+    article.topics = _with_also(article.topics, also)
     removed = _removed_by_editor(deps, team, article.canonical_url, article.content_hash)
     if removed is not None:
         return IngestResult(source=source, status="failed", reason=removed)
@@ -154,6 +162,7 @@ def store_article(
         earlier = deps.store.save_article(team, article)
     if earlier:
         ensure_filed(deps, team, earlier)
+        file_also(deps, team, earlier, also)
         return IngestResult(source=source, status="duplicate", duplicate_of=earlier)
     with _timed("developments", timer):
         joined = _file(deps, team, article)
@@ -211,16 +220,46 @@ def ensure_filed(deps: IngestDeps, team: str, article_id: str) -> None:
         _file(deps, team, replace(article, topics=missing))
 
 
+def _with_also(topics: list[str], also: Sequence[str]) -> list[str]:
+    return [*topics, *(slug for slug in dict.fromkeys(also) if slug and slug not in topics)]
+
+
+def file_also(deps: IngestDeps, team: str, article_id: str, also: Sequence[str]) -> None:
+    """File a stored article into the ``also`` topics it is not in yet (a known link
+    posted again in a channel that files into a topic)."""
+    if not any(also):
+        return
+    article = deps.store.get_article(team, article_id)
+    if article is None:
+        return
+    missing = [slug for slug in _with_also(article.topics, also) if slug not in article.topics]
+    if not missing:
+        return
+    article.topics = [*article.topics, *missing]
+    deps.store.replace_article(team, article)
+    now = datetime.now(UTC)
+    for slug in missing:
+        deps.topic_state.add_article(team, slug, article, now)
+    log.info("article=%s team=%s also filed in %s", article_id, team, ",".join(missing))
+
+
 def _when(article: Article) -> float:
     return (article.published or article.ingested_at or datetime.now(UTC)).timestamp()
 
 
 def ingest_url(
-    deps: IngestDeps, team: str, url: str, timer: StageTimer = _no_timer, **slack: str
+    deps: IngestDeps,
+    team: str,
+    url: str,
+    timer: StageTimer = _no_timer,
+    *,
+    also: Sequence[str] = (),
+    **slack: str,
 ) -> list[IngestResult]:
     """Fetch, analyse and store one URL; a known URL is not fetched again.
 
     A feed URL (RSS or Atom) ingests each of its items: one result per item.
+    ``also`` names topics the article is filed into whatever it matches.
     """
     try:
         removed = _removed_by_editor(deps, team, canonical_url(url), "")
@@ -229,17 +268,18 @@ def ingest_url(
         known = deps.store.find_duplicate(team, canonical_url(url), "")
         if known:
             ensure_filed(deps, team, known)
+            file_also(deps, team, known, also)
             return [IngestResult(source=url, status="duplicate", duplicate_of=known)]
         with _timed("fetch", timer):
             page = deps.fetcher.fetch(url)
         if is_feed(page.content_type, page.body):
-            return _ingest_feed(deps, team, page.body, page.final_url, timer)
+            return _ingest_feed(deps, team, page.body, page.final_url, timer, also)
         with _timed("extract", timer):
             extracted = deps.extractor.from_page(page)
         article = analyse(deps, extracted, team, timer)
         article.slack_channel = slack.get("channel")
         article.slack_ts = slack.get("ts")
-        return [store_article(deps, team, article, url, timer)]
+        return [store_article(deps, team, article, url, timer, also=also)]
     except IngestError as exc:
         log.info("ingest failed url=%s team=%s reason=%s detail=%s", url, team, exc.reason, exc)
         return [
@@ -248,7 +288,12 @@ def ingest_url(
 
 
 def _ingest_feed(
-    deps: IngestDeps, team: str, body: bytes, base_url: str, timer: StageTimer
+    deps: IngestDeps,
+    team: str,
+    body: bytes,
+    base_url: str,
+    timer: StageTimer,
+    also: Sequence[str],
 ) -> list[IngestResult]:
     from bot.ingest.feeds import feed_links
 
@@ -257,7 +302,7 @@ def _ingest_feed(
         return [IngestResult(source=base_url, status="failed", reason="empty or unreadable feed")]
     results: list[IngestResult] = []
     for link in links:
-        results.extend(ingest_url(deps, team, link, timer))
+        results.extend(ingest_url(deps, team, link, timer, also=also))
     return results
 
 

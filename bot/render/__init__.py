@@ -23,7 +23,9 @@ from slack_sdk.models.blocks import Block
 from bot.models import Brief, Digest, IngestResult
 from bot.render import format as fmt
 from bot.render.admin import dead_letters_text, subscriptions_text, workspaces_text
+from bot.render.alerts import alert_blocks, alert_fallback, alert_subscriptions_text
 from bot.render.brief import brief_blocks, digest_blocks
+from bot.render.feeds import feeds_blocks, feeds_text
 from bot.render.mrkdwn import escape, truncate
 from bot.render.replies import (
     duplicate_reply_blocks,
@@ -37,6 +39,9 @@ from bot.render.replies import (
 from bot.render.text import brief_text, digest_text
 
 __all__ = [
+    "alert_blocks",
+    "alert_fallback",
+    "alert_subscriptions_text",
     "blocks_text",
     "blocks_to_dicts",
     "brief_blocks",
@@ -47,6 +52,8 @@ __all__ = [
     "digest_fallback",
     "digest_text",
     "duplicate_reply_blocks",
+    "feeds_blocks",
+    "feeds_text",
     "help_blocks",
     "home_view",
     "ingest_fallback",

@@ -137,6 +137,10 @@ def help_blocks(command: str = "/brief") -> list[Block]:
             "correct briefbot (editors): `edit merge`, `move`, `rename`, `entity reject`, "
             "`topic remove`, `log`, `undo`; `edit` alone lists them all",
         ),
+        (f"{cmd} feed add &lt;url&gt; [to &lt;topic&gt;]", "follow an RSS, Atom or JSON feed"),
+        (f"{cmd} feed list", "the feeds followed here (`feed remove &lt;n&gt;`)"),
+        (f"{cmd} channel files &lt;topic&gt;", "file every article posted here into a topic"),
+        (f"{cmd} alerts &lt;topic&gt;", "alerts here on new developments and busy days"),
     ]
     lines = "\n".join(f"• `{u}`: {what}" for u, what in usage)
     links = (

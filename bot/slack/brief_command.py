@@ -24,6 +24,18 @@
 /brief edit topic remove <name> | rename <name> to <name> | clean
 /brief edit topic alias <name> add|remove <alias>
 /brief edit log | undo <n>
+/brief digest pictures <id> on|off   a chart and a map of each topic in the digest's thread
+/brief feed add <url> [to <topic>]
+/brief feed list
+/brief feed remove <n>
+/brief channel               what this channel files into
+/brief channel files <topic> file every article posted here into <topic>
+/brief channel clear
+/brief alerts                this channel's alert topics
+/brief alerts <topic>        alerts here on new developments and volume spikes
+/brief alerts stop <topic>
+/brief chart <topic>         the topic's articles per day, as a picture in this channel
+/brief map <topic>           the brief's places on a map, as a picture in this channel
 """
 
 from __future__ import annotations
@@ -71,6 +83,7 @@ class Command:
     # topic-alias-remove, topic-clean) and its arguments, as the CLI's `edit` takes them
     edit: str = ""
     args: tuple[str, ...] = ()
+    url: str = ""
 
 
 def parse(text: str) -> Command:
@@ -90,6 +103,14 @@ def parse(text: str) -> Command:
         return _digest(rest)
     if head == "edit":
         return _edit(rest)
+    if head == "feed":
+        return _feed(rest)
+    if head == "channel":
+        return _channel(rest)
+    if head == "alerts":
+        return _alerts(rest)
+    if head in {"chart", "map"} and rest:
+        return Command(head, topic=_topic(rest, head))
     return Command("brief", topic=_topic(text, "brief"))
 
 
@@ -127,6 +148,8 @@ def _digest(rest: str) -> Command:
     low = rest.lower()
     if low == "list":
         return Command("digest_list")
+    if low.startswith("pictures"):
+        return _digest_pictures(rest[8:].strip())
     if low.startswith("remove"):
         sub_id = rest[6:].strip()
         if not re.fullmatch(r"[A-Za-z0-9-]{1,40}", sub_id):
@@ -155,6 +178,62 @@ def _time_of_day(value: str) -> tuple[int, int]:
     if hour > 23 or minute > 59:
         raise CommandError(f"{hour:02d}:{minute:02d} is not a time of day")
     return hour, minute
+
+
+# Slack may send the address as <url> or <url|label>; "to <topic>" is optional
+_FEED_ADD = re.compile(
+    r"^add\s+<?(?P<url>[^\s<>|]+)(?:\|[^>]*)?>?(?:\s+to\s+(?P<topic>.+))?$", re.I
+)
+FEED_USAGE = (
+    "try `/brief feed add https://example.org/rss to syria`, `feed list` or `feed remove 2`"
+)
+
+
+def _digest_pictures(rest: str) -> Command:
+    sub_id, _, switch = rest.partition(" ")
+    switch = switch.strip().lower()
+    if not re.fullmatch(r"[A-Za-z0-9-]{1,40}", sub_id) or switch not in {"on", "off"}:
+        raise CommandError("try `/brief digest pictures 3 on` (`digest list` shows the ids)")
+    return Command("digest_pictures", sub_id=sub_id, days=switch)  # "on" / "off" rides in days
+
+
+def _feed(rest: str) -> Command:
+    low = rest.lower()
+    if low == "list":
+        return Command("feed_list")
+    if low.startswith("remove"):
+        number = rest[6:].strip()
+        if not number.isdigit() or len(number) > 6:
+            raise CommandError("which feed? `/brief feed list` shows their numbers")
+        return Command("feed_remove", sub_id=number)
+    match = _FEED_ADD.match(rest)
+    if not match:
+        raise CommandError(FEED_USAGE)
+    topic = _topic(match["topic"].strip(), "feed add <url> to") if match["topic"] else ""
+    return Command("feed_add", url=match["url"], topic=topic)
+
+
+def _channel(rest: str) -> Command:
+    verb, _, topic = rest.partition(" ")
+    verb = verb.lower()
+    if not verb:
+        return Command("channel_show")
+    if verb in {"clear", "none", "stop"} and not topic:
+        return Command("channel_clear")
+    if verb == "files":
+        return Command("channel_files", topic=_topic(topic.strip(), "channel files"))
+    raise CommandError(
+        "try `/brief channel files syria`, `/brief channel` or `/brief channel clear`"
+    )
+
+
+def _alerts(rest: str) -> Command:
+    if not rest:
+        return Command("alerts_list")
+    verb, _, topic = rest.partition(" ")
+    if verb.lower() in {"stop", "off", "remove"} and topic.strip():
+        return Command("alerts_stop", topic=_topic(topic.strip(), "alerts stop"))
+    return Command("alerts_add", topic=_topic(rest, "alerts"))
 
 
 def _days(value: str) -> str:

@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import render
 from bot.errors import FetchError, NotInstalled
+from bot.feeds.submit import FEED_ITEM
 from bot.jobs import pipeline
 from bot.jobs.queue import Job
 from bot.models import IngestResult
@@ -82,6 +83,14 @@ class _Answer:
 
     def run(self, job: Job) -> None:
         p = job.payload
+        also = [p["topic"]] if p.get("topic") else []
+        if job.kind == FEED_ITEM:
+            self._file_feed_item(job, also)
+            return
+        if job.kind == "ingest_url" and p.get("channel"):
+            # a channel that files everything posted in it into one topic
+            channel_topic = self.deps.channel_filing.topic(job.team, p["channel"])
+            also += [channel_topic] if channel_topic else []
         marker = f"replied:{p.get('channel')}:{p.get('ts')}:{p['url']}"
         if self.deps.store.seen(job.team, marker):
             log.info("job=%s already answered, skipping the reply", job.id)
@@ -93,6 +102,7 @@ class _Answer:
             self.deps.metrics.observe_stage,
             channel=p.get("channel", ""),
             ts=p.get("ts", ""),
+            also=also,
         )
         result = results[0]
         if result.status == "failed" and result.retryable and job.attempts < self._max_attempts:
@@ -104,6 +114,16 @@ class _Answer:
         else:
             self._reply(job, result, results)
         self.deps.store.mark_seen(job.team, marker, REPLY_MARKER_TTL)
+
+    def _file_feed_item(self, job: Job, also: list[str]) -> None:
+        """A feed's item: ingested and filed like a pasted link, with no reply."""
+        results = pipeline.ingest_url(
+            self.deps, job.team, job.payload["url"], self.deps.metrics.observe_stage, also=also
+        )
+        result = results[0]
+        if result.status == "failed" and result.retryable and job.attempts < self._max_attempts:
+            raise FetchError(result.reason or "", reason=result.reason)
+        self.deps.metrics.ingest_jobs.labels(outcome=result.status).inc()
 
     @property
     def _max_attempts(self) -> int:

@@ -41,7 +41,7 @@ from typing import IO, Any
 from bot.errors import InputError
 from bot.store import keys
 from bot.store.client import RedisClient, text, unavailable_on_error
-from bot.store.keys import PREFIX, SchedKeys, TeamKeys
+from bot.store.keys import PREFIX, AlertKeys, FeedKeys, SchedKeys, TeamKeys
 
 FORMAT = "briefbot-export"
 VERSION = 1
@@ -49,7 +49,13 @@ CHUNK = 500  # items per line of a large key
 
 # short-lived keys a restore must not bring back (see the module docstring)
 _SKIPPED_PARTS = (":seen:", ":lock", ":pending:", ":rise:")
-_TEAM_FIELD_HASHES = (SchedKeys.subscriptions, SchedKeys.last_sent)
+# shared hashes whose fields start with "TEAM/": a workspace's share of them
+_TEAM_FIELD_HASHES = (
+    SchedKeys.subscriptions,
+    SchedKeys.last_sent,
+    FeedKeys.feeds,
+    AlertKeys.subscriptions,
+)
 
 
 @dataclass
@@ -348,4 +354,14 @@ def _apply(client: RedisClient, record: dict[str, Any]) -> None:
             pipe.rpush(name, *values)
         if record.get("ttl_ms") and kind != "fields":
             pipe.pexpire(name, int(record["ttl_ms"]))
+        if kind == "fields" and name == FeedKeys.feeds and values:
+            # a workspace's feeds come without the shared schedule: due again as saved
+            pipe.zadd(FeedKeys.due, {f: _next_due(v) for f, v in values})
         pipe.execute()
+
+
+def _next_due(raw: bytes) -> float:
+    try:
+        return float(json.loads(raw).get("next_due") or 0.0)
+    except (ValueError, AttributeError):
+        return 0.0  # due at once: the poller reads the record and reports what is wrong

@@ -12,6 +12,8 @@ Layout (``T`` is the Slack team id, ``topic`` a topic slug)::
     bb:{sched}:...                    digest subscriptions and send guards
     bb:{t:T}:install:...              one workspace's OAuth installation (encrypted)
     bb:{oauth}:...                    installed workspaces, pending deletions, OAuth states
+    bb:{feeds}:...                    feed subscriptions, their schedule, items seen
+    bb:{alerts}:...                   alert subscriptions, alerts sent, per-channel rates
 
 The part in braces is a Redis Cluster hash tag: every key of one team's index
 lives in one slot, and every key of one topic's state lives in one slot, so
@@ -125,6 +127,11 @@ class TeamKeys:
     def retention(self) -> str:
         """hash: how far the retention sweep got ("text_until": epoch seconds of ingest)."""
         return f"{self.base}:retention"
+
+    @property
+    def channel_files(self) -> str:
+        """hash channel id -> topic slug every article posted there is filed into."""
+        return f"{self.base}:channel_files"
 
     def event_seen(self, event_id: str) -> str:
         """marker with a TTL: a Slack event or command already handled."""
@@ -368,3 +375,47 @@ class OAuthKeys:
         """an OAuth ``state`` handed out for one install, consumed once (TTL)."""
         digest = hashlib.sha256(state.encode("utf-8")).hexdigest()[:32]
         return f"{cls.base}:state:{digest}"
+
+
+class FeedKeys:
+    """Feed subscriptions of every team, their poll schedule and the items seen.
+
+    One hash tag for all of them (as for digest subscriptions), so a poll's
+    update of the feed record and of the schedule is one transaction.
+    """
+
+    base = f"{PREFIX}:{{feeds}}"
+    feeds = f"{base}:all"  # hash "team/feed_id" -> feed JSON
+    due = f"{base}:due"  # zset "team/feed_id" -> epoch seconds of the next poll
+    next_id = f"{base}:next_id"  # hash team -> last feed number given out
+
+    @classmethod
+    def seen(cls, feed_key: str) -> str:
+        """zset item key digest -> epoch seconds first seen: items already queued."""
+        return f"{cls.base}:seen:{_part(feed_key)}"
+
+    @classmethod
+    def claim(cls, feed_key: str, slot: int) -> str:
+        """Poll guard: one replica polls a feed per scheduled time (``slot``, epoch seconds)."""
+        return f"{cls.base}:claim:{_part(feed_key)}:{slot}"
+
+
+class AlertKeys:
+    """Alert subscriptions (channel x topic), what was alerted, and per-channel rates.
+
+    One hash tag for all, so a claim and the channel's rate count change in one
+    script.
+    """
+
+    base = f"{PREFIX}:{{alerts}}"
+    subscriptions = f"{base}:subs"  # hash "team/channel/topic" -> subscription JSON
+
+    @classmethod
+    def sent(cls, sub_key: str, what: str) -> str:
+        """Claim: this alert (a development id, or a spike's day) went to this subscription."""
+        return f"{cls.base}:sent:{_part(sub_key)}:{_part(what)}"
+
+    @classmethod
+    def rate(cls, team: str, channel: str, hour: int) -> str:
+        """Alerts posted to ``channel`` in the hour starting at epoch hour ``hour``."""
+        return f"{cls.base}:rate:{_team(team)}:{_part(channel)}:{hour}"

@@ -100,6 +100,12 @@ class Store:
         return found_id or None
 
     @unavailable_on_error
+    def replace_article(self, team: str, article: Article) -> None:
+        """Rewrite a stored article's record (e.g. with one more topic); indexes unchanged."""
+        k = TeamKeys(team)
+        self.redis.set(k.article(article.id), serde.pack(article), xx=True)
+
+    @unavailable_on_error
     def find_duplicate(self, team: str, canonical_url: str | None, content_hash: str) -> str | None:
         """Id of a stored article with this canonical URL or content hash."""
         k = TeamKeys(team)

@@ -99,6 +99,13 @@ class Handler(BaseHTTPRequestHandler):
             )
             self._send_json(status, answer, headers if status == 429 else {})
             return
+        limits = fake.state.limits
+        wait = limits.retry_after(method, params) if limits is not None else None
+        if wait is not None:
+            answer = error("ratelimited")
+            fake.state.record(Call(method, token, params, 429, answer, fault="http 429"))
+            self._send_json(429, answer, {"Retry-After": str(wait)})
+            return
         answer = fake.answer(method, token, params)
         fake.state.record(Call(method, token, params, 200, answer))
         self._send_json(200, answer)

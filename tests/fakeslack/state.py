@@ -95,6 +95,7 @@ class SlackState:
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # canned overrides
+    limits: Any = None  # a tests.fakeslack.limits.Limits when Slack's limits are enforced
     _calls: list[Call] = field(default_factory=list)
     _faults: dict[str, list[Fault]] = field(default_factory=dict)
     _responses: dict[str, list[ResponsePost]] = field(default_factory=dict)

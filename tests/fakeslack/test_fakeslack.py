@@ -256,3 +256,17 @@ def test_oauth_v2_access_gives_each_workspace_its_own_token_once(fake_slack: Fak
     # the token is now a bot of that workspace, and each call records its token
     assert WebClient(token="xoxb-a", base_url=fake_slack.base_url).auth_test()["team_id"] == "TA"
     assert fake_slack.tokens_used("auth.test") == ["xoxb-a"]
+
+
+def test_enforced_limits_answer_429_with_retry_after(fake_slack: FakeSlack) -> None:
+    import httpx
+
+    fake_slack.enforce_limits()
+    url = fake_slack.base_url + "chat.postMessage"
+    auth = {"Authorization": "Bearer xoxb-test-token"}
+    first = httpx.post(url, data={"channel": "C1", "text": "a"}, headers=auth)
+    other = httpx.post(url, data={"channel": "C2", "text": "b"}, headers=auth)
+    again = httpx.post(url, data={"channel": "C1", "text": "c"}, headers=auth)
+    assert (first.status_code, other.status_code, again.status_code) == (200, 200, 429)
+    assert again.headers["Retry-After"] == "1" and again.json()["error"] == "ratelimited"
+    assert [m["text"] for m in fake_slack.messages()] == ["a", "b"]

@@ -44,6 +44,12 @@ class FakeSlack:
         self._server: Server | None = None
         self._thread: threading.Thread | None = None
 
+    def enforce_limits(self) -> None:
+        """From now on, answer 429 to calls over Slack's limits (``limits.py``)."""
+        from tests.fakeslack.limits import Limits
+
+        self.state.limits = Limits()
+
     # ---- life cycle --------------------------------------------------------
 
     def start(self) -> FakeSlack:

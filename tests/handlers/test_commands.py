@@ -41,3 +41,17 @@ def test_a_store_that_does_not_answer_says_unavailable(deps: Deps) -> None:
     kind, blocks = answer(deps, slash_command("topics"))
     assert kind == "topics"
     assert UNAVAILABLE in render.blocks_text(blocks)
+
+
+def test_a_channel_files_into_a_topic_and_says_so(deps: Deps) -> None:
+    def ask(text: str, channel: str = "C1") -> str:
+        return render.blocks_text(answer(deps, slash_command(text, channel=channel))[1])
+
+    assert "only into the topics they match" in ask("channel")
+    assert "now filed into *desk*" in ask("channel files desk")
+    assert "files every article posted here into *desk*" in ask("channel")
+    assert "only into the topics they match" in ask("channel", channel="C2")
+    assert deps.channel_filing.topic("T1", "C1") == "desk"
+    assert "no longer files" in ask("channel clear")
+    assert deps.channel_filing.topic("T1", "C1") is None
+    assert "run this in a channel" in ask("channel files desk", channel="not-a-channel")

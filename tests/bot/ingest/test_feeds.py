@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from bot.ingest.feeds import MAX_ITEMS, feed_links, is_feed
+from bot.ingest.feeds import MAX_ITEMS, feed_links, is_feed, parse_feed
 
 RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>
 <item><title>a</title><link>https://news.example/a</link></item>
@@ -47,3 +47,49 @@ def test_feed_detection() -> None:
     assert is_feed("application/rss+xml", b"")
     assert is_feed("text/xml", RSS)
     assert not is_feed("text/html", b"<html><body>rss</body></html>")
+
+
+# ---- items with stable keys: RSS guid, Atom id, JSON Feed ------------------------------
+
+JSON_FEED = b"""{"version": "https://jsonfeed.org/version/1.1", "title": "t",
+ "items": [{"id": "j-2", "url": "https://j.example/2", "title": "Two"},
+           {"id": 1, "external_url": "/1"},
+           {"id": "j-x", "url": "file:///etc/passwd"},
+           "junk", {"title": "no link"}]}"""
+
+
+def test_items_carry_guid_and_id_as_keys() -> None:
+    rss = b"""<rss version="2.0"><channel><item><title>a</title><guid>g-1</guid>
+    <link>https://news.example/a</link></item><item><link>https://news.example/b</link></item>
+    </channel></rss>"""
+    items = parse_feed(rss, "https://news.example/")
+    assert items is not None
+    assert [(i.key, i.link, i.title) for i in items] == [
+        ("g-1", "https://news.example/a", "a"),
+        ("https://news.example/b", "https://news.example/b", ""),  # no guid: the link
+    ]
+    atom = b"""<feed xmlns="http://www.w3.org/2005/Atom"><entry><id>tag:n,2026:1</id>
+    <link href="https://n.example/1"/></entry></feed>"""
+    assert [i.key for i in parse_feed(atom, "https://n.example/") or []] == ["tag:n,2026:1"]
+
+
+def test_json_feed_items_are_read_and_only_http_links_kept() -> None:
+    items = parse_feed(JSON_FEED, "https://j.example/feed.json")
+    assert items is not None
+    assert [(i.key, i.link) for i in items] == [
+        ("j-2", "https://j.example/2"),
+        ("1", "https://j.example/1"),
+    ]
+    assert feed_links(JSON_FEED, "https://j.example/") == [
+        "https://j.example/2",
+        "https://j.example/1",
+    ]
+    assert is_feed("application/feed+json", b"") and is_feed("application/json", JSON_FEED)
+
+
+def test_what_is_no_feed_is_none() -> None:
+    assert parse_feed(b"<html><body>x</body></html>", "https://x.example/") is None
+    assert parse_feed(b'{"version": "2", "items": []}', "https://x.example/") is None
+    assert parse_feed(b"{not json", "https://x.example/") is None
+    assert parse_feed(b"[" * 100_000, "https://x.example/") is None  # deep nesting
+    assert parse_feed(b"<rss><channel/></rss>", "https://x.example/") == []

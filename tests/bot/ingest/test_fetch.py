@@ -517,6 +517,32 @@ def test_feeds_pass_through_for_the_feed_reader(server: ArticleServer) -> None:
         assert fetcher.fetch(server.url("/feed")).content_type == "application/rss+xml"
 
 
+def test_feed_fetches_send_validators_and_take_a_304(server: ArticleServer) -> None:
+    server.add("/feed", status=304, content_type=None)
+    with make_fetcher(server) as fetcher:
+        page = fetcher.fetch_feed(server.url("/feed"), etag='"abc"', last_modified="yesterday")
+    assert (page.status, page.body) == (304, b"")
+    headers = server.requests[-1].headers
+    assert headers["if-none-match"] == '"abc"' and headers["if-modified-since"] == "yesterday"
+    assert "application/rss+xml" in headers["accept"]
+
+
+def test_json_feeds_are_taken_by_the_feed_fetch_only(server: ArticleServer) -> None:
+    body = b'{"version": "https://jsonfeed.org/version/1.1", "items": []}'
+    server.add("/feed.json", body, content_type="application/feed+json", headers={"ETag": "e1"})
+    with make_fetcher(server) as fetcher:
+        page = fetcher.fetch_feed(server.url("/feed.json"))
+        assert (page.body, page.etag) == (body, "e1")
+        with pytest.raises(NotAnArticle):
+            fetcher.fetch(server.url("/feed.json"))
+
+
+def test_a_304_to_a_plain_fetch_is_still_an_error(server: ArticleServer) -> None:
+    server.add("/page", status=304, content_type=None)
+    with make_fetcher(server) as fetcher, pytest.raises(FetchError):
+        fetcher.fetch(server.url("/page"))
+
+
 # ---- TLS: connecting to an IP still verifies the certificate of the host name -------------
 
 

@@ -154,3 +154,47 @@ def test_edit_commands(text: str, edit: str, args: tuple[str, ...]) -> None:
 def test_incomplete_edits_get_the_list_of_corrections(text: str) -> None:
     with pytest.raises(CommandError, match="corrections:"):
         parse(text)
+
+
+def test_feed_commands() -> None:
+    added = parse("feed add <https://news.example/rss|news.example/rss> to Syria war")
+    assert (added.kind, added.url, added.topic) == (
+        "feed_add",
+        "https://news.example/rss",
+        "Syria war",
+    )
+    plain = parse("feed add https://news.example/feed.json")
+    assert (plain.kind, plain.url, plain.topic) == (
+        "feed_add",
+        "https://news.example/feed.json",
+        "",
+    )
+    assert parse("feed list").kind == "feed_list"
+    removed = parse("feed remove 12")
+    assert (removed.kind, removed.sub_id) == ("feed_remove", "12")
+
+
+@pytest.mark.parametrize("text", ["feed", "feed add", "feed remove x", "feed remove", "feed zap"])
+def test_bad_feed_commands_say_how(text: str) -> None:
+    with pytest.raises(CommandError):
+        parse(text)
+
+
+def test_channel_commands() -> None:
+    assert parse("channel").kind == "channel_show"
+    assert parse("channel clear").kind == "channel_clear"
+    files = parse("channel files Syria war")
+    assert (files.kind, files.topic) == ("channel_files", "Syria war")
+    with pytest.raises(CommandError):
+        parse("channel files")
+    with pytest.raises(CommandError):
+        parse("channel zap")
+
+
+def test_digest_pictures_switch() -> None:
+    on = parse("digest pictures 3 on")
+    assert (on.kind, on.sub_id, on.days) == ("digest_pictures", "3", "on")
+    assert parse("digest pictures 3 OFF").days == "off"
+    for bad in ("digest pictures", "digest pictures 3", "digest pictures 3 maybe"):
+        with pytest.raises(CommandError):
+            parse(bad)
