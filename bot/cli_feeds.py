@@ -19,20 +19,23 @@ from bot.deps import Deps
 from bot.store.serde import to_jsonable
 
 
+TEAM_HELP = f"the workspace (default {TEAM_LOCAL}, the CLI's own)"
+
+
 def add_parser(sub: Any) -> None:
     """Register ``feed`` and its verbs on the top-level subparsers."""
     feed = sub.add_parser("feed", help="feed subscriptions: add, list, remove, poll")
     verbs = feed.add_subparsers(dest="feed", required=True)
     add = verbs.add_parser("add", help="follow an RSS, Atom or JSON feed")
-    add.add_argument("url", metavar="URL")
+    add.add_argument("url", metavar="URL", help="the feed's address (http or https)")
     add.add_argument("--topic", default=None, help="also file every item into this topic")
-    add.add_argument("--team", default=TEAM_LOCAL)
+    add.add_argument("--team", default=TEAM_LOCAL, help=TEAM_HELP)
     ls = verbs.add_parser("list", help="feeds with last success, last error and item count")
-    ls.add_argument("--team", default=TEAM_LOCAL)
-    ls.add_argument("--json", action="store_true")
+    ls.add_argument("--team", default=TEAM_LOCAL, help=TEAM_HELP)
+    ls.add_argument("--json", action="store_true", help="one JSON list instead of a table")
     rm = verbs.add_parser("remove", help="stop following feed N (its number in the list)")
-    rm.add_argument("number", metavar="N")
-    rm.add_argument("--team", default=TEAM_LOCAL)
+    rm.add_argument("number", metavar="N", help="the feed's number, as `feed list` shows it")
+    rm.add_argument("--team", default=TEAM_LOCAL, help=TEAM_HELP)
     poll = verbs.add_parser("poll", help="poll due feeds and ingest their new items")
     poll.add_argument("--once", action="store_true", help="poll every due feed now and exit")
 
