@@ -132,13 +132,13 @@ def _report(results: dict[bool, list[tuple[int, int, int]]], per_day: int) -> No
     # new article adds its record while one of 90 days earlier loses its text
     full = _slope(results[False], 30, 360)
     stripped = _slope(results[True], 120, 360)
-    last = days[-1]
-    plateau = _slope(results[True], 390, last) if last > 390 else float("nan")
+    at = {day: m for day, _, m in results[True]}
     figure(
         "retention year",
         "Redis bytes per article",
         f"{full / 1024:.1f} KiB with its text, {stripped / 1024:.1f} KiB once its text is dropped",
-        f"growth per article ingested after day 390 with retention: {plateau / 1024:.1f} KiB",
+        f"with retention, day 390 to {days[-1]}: {at[390] / 2**20:.1f} -> "
+        f"{at[days[-1]] / 2**20:.1f} MiB",
     )
     n = NEWSROOM_PER_DAY
     without = 365 * n * full

@@ -63,6 +63,9 @@ class Deps:
     _analyzer: EntityAnalyzer | None = None
     _queue: JobQueue | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # the model loads for seconds: its own lock, so that the fetcher, the queue and the
+    # rest are not held up behind it (serve starts its HTTP server while it loads)
+    _model_lock: threading.Lock = field(default_factory=threading.Lock)
     _streams_ready: set[str] = field(default_factory=set)
     #: False while a store that was down at start-up has not been reached and checked yet
     store_ready: bool = True
@@ -137,7 +140,7 @@ class Deps:
 
     @property
     def analyzer(self) -> EntityAnalyzer:
-        with self._lock:
+        with self._model_lock:
             if self._analyzer is None:
                 from bot.entities.analyzer import EntityAnalyzer
                 from bot.entities.nlp import load_pipeline

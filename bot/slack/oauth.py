@@ -42,6 +42,7 @@ BOT_SCOPES = (
     "usergroups:read",
     "channels:read",
     "groups:read",
+    "files:write",
 )
 STATE_SECONDS = 600
 

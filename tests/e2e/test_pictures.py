@@ -55,7 +55,7 @@ def test_a_digest_with_pictures_on_gets_them_in_its_thread(
     from bot import service
     from bot.digests.scheduler import DigestScheduler
     from bot.slack.brief_command import parse
-    from bot.slack.client import make_web_client
+    from bot.slack.client import SlackClients
     from bot.slack.digests import SlackDigestSender
     from handlers.digests import answer_digest_command
     from tests.support.subscriptions import add_subscription
@@ -68,9 +68,9 @@ def test_a_digest_with_pictures_on_gets_them_in_its_thread(
     asker = {"team_id": "T1", "channel_id": "CPICS", "user_id": "U1"}
     answer = answer_digest_command(deps, asker, parse(f"digest pictures {sub.id} on"))
     assert "with a chart and a map" in str(answer)
-    client = make_web_client(deps.settings, deps.metrics)
+    clients = SlackClients(deps.settings, deps.metrics, deps.bot_token)
     sender = SlackDigestSender(
-        client, deps.metrics, lambda s, d: service.digest_pictures(deps, s.team, s.topics)
+        clients, deps.metrics, lambda s, d: service.digest_pictures(deps, s.team, s.topics)
     )
     results = DigestScheduler(deps, sender, grace_seconds=3600).tick(now)
     assert sorted(r.outcome for r in results) == ["sent", "sent"]
