@@ -150,8 +150,10 @@ class Development:
     topic: str
     title: str
     summary: str
-    first_seen: datetime
-    last_seen: datetime  # latest publication (or ingest) time among its articles
+    # the span of its members' publication times; None while no member has a known date
+    # (an undated article never stretches it to the ingest time)
+    first_seen: datetime | None
+    last_seen: datetime | None
     updated_at: datetime  # when an article last joined (drives "Update:")
     created_at: datetime  # when the development was first stored
     articles: list[ArticleRef] = field(default_factory=list)  # newest first, capped

@@ -120,8 +120,13 @@ def _headline_fit(fp: Fingerprint, dev_entities: dict[str, float]) -> float:
     return 1.0 - HEADLINE_PENALTY * max(0.0, 1.0 - share / HEADLINE_SHARE)
 
 
-def time_factor(published: datetime, dev: Development) -> float:
-    """1 inside the development's time span, falling towards 0.5 as the gap grows."""
+def time_factor(published: datetime | None, dev: Development) -> float:
+    """1 inside the development's time span, falling towards 0.5 as the gap grows.
+
+    An unknown date on either side says nothing about time: 1.
+    """
+    if published is None or dev.first_seen is None or dev.last_seen is None:
+        return 1.0
     moment = aware(published)
     gap = max(
         (moment - aware(dev.last_seen)).total_seconds(),
@@ -231,8 +236,9 @@ def _add_member(dev: Development, article: Article, fp: Fingerprint, now: dateti
     dev.articles = sorted([ref, *dev.articles], key=_ref_order)[:MAX_REFS]
     dev.article_count += 1
     _add_outlet(dev, article.outlet)
-    dev.first_seen = min(aware(dev.first_seen), fp.published)
-    dev.last_seen = max(aware(dev.last_seen), fp.published)
+    if fp.published is not None:  # an undated member leaves the span alone
+        dev.first_seen = min(aware(dev.first_seen or fp.published), fp.published)
+        dev.last_seen = max(aware(dev.last_seen or fp.published), fp.published)
     dev.updated_at = now
     _merge_features(dev, article, fp)
 
@@ -301,9 +307,10 @@ def rank_score(dev: Development, now: datetime) -> float:
     Adding a log weight to a linear time is the same ordering as an exponential
     decay of the weight with a one-day half-life, and it does not depend on
     ``now`` (used only to clamp future dates), so stored scores never go stale:
-    a development seen one day later outranks one with twice the weight.
+    a development seen one day later outranks one with twice the weight. A
+    development with no dated member ranks by when an article last joined it.
     """
-    last = min(aware(dev.last_seen), aware(now))
+    last = min(aware(dev.last_seen or dev.updated_at), aware(now))
     sources = max(len(dev.outlets), 1)
     weight = sources + 0.5 * math.log2(max(dev.article_count, 1)) + 0.25 * min(len(dev.actors), 4)
     return last.timestamp() / 86400 + math.log2(weight)

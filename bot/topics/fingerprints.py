@@ -47,24 +47,24 @@ class Fingerprint:
     minhash: list[int]
     terms: dict[str, float]
     entities: dict[str, float]
-    published: datetime
+    published: datetime | None  # None: the article states no date (never the ingest time)
     shingle_count: int = 0
 
 
-def fingerprint(article: Article, now: datetime | None = None) -> Fingerprint:
+def fingerprint(article: Article) -> Fingerprint:
     """Fingerprint an analysed article.
 
-    The time is the publication time, else the ingest time, else ``now``, else
-    the epoch (which only weakens time proximity; the text still matches).
+    The time is the publication time only: an undated page has an unknown date,
+    not the day its link was pasted, so it neither stretches a development's
+    span nor counts as close in time (``time_factor`` is neutral for it).
     """
     body = article.text or article.title
     shingle_set = similarity.shingles(body)
-    published = article.published or article.ingested_at or now or EPOCH
     return Fingerprint(
         minhash=similarity.minhash(shingle_set),
         terms=_term_weights(article),
         entities=_entity_weights(article),
-        published=aware(published),
+        published=aware(article.published) if article.published else None,
         shingle_count=len(shingle_set),
     )
 
@@ -136,7 +136,7 @@ def near_duplicate_of(
         score = similarity.jaccard_estimate(fp.minhash, other.minhash)
         if score < threshold:
             continue
-        key = (-score, aware(other.published), article_id)
+        key = (-score, aware(other.published or EPOCH), article_id)
         if best is None or key < best:
             best = key
     return None if best is None else best[2]
