@@ -146,7 +146,11 @@ def analyse_all(items: list[Item]) -> dict[str, Seed]:
     seeds: dict[str, Seed] = {}
     with Extractor(timeout=60) as extractor:
         for item in items:
-            extracted = read_article_file(item.path, extractor)
+            try:
+                extracted = read_article_file(item.path, extractor)
+            except NotAnArticle as exc:
+                print(f"  {item.id}: refused ({exc.reason})")
+                continue
             published = item.ann.get("published")
             extracted = replace(
                 extracted,

@@ -135,6 +135,7 @@ class DevelopmentFeatures:
 
     entities: dict[str, float] = field(default_factory=dict)  # actor/place id or name key: weight
     terms: dict[str, float] = field(default_factory=dict)  # stemmed content term: weight
+    lead: dict[str, float] = field(default_factory=dict)  # headline and lead terms: weight
     # (article id, MinHash) of the last members, oldest first
     signatures: list[tuple[str, list[int]]] = field(default_factory=list)
     names: dict[str, tuple[str, NameKind]] = field(default_factory=dict)  # kept entity ids

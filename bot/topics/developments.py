@@ -8,6 +8,7 @@ joining costs the same for a development of 3 articles or of 30,000:
 
     entities    top ``MAX_ENTITIES`` actor and place ids (and name keys), by weight
     terms       top ``MAX_TERMS`` stemmed content terms, by weight
+    lead        top ``MAX_TERMS`` stemmed terms of the members' headlines and leads
     signatures  (id, MinHash) of the last ``MAX_SIGNATURES`` members
     names       id -> (name, "actor" | "place") for the kept entity ids
     sentences   (id, sentence): summary candidates of the last members
@@ -73,6 +74,7 @@ MATCH_THRESHOLD = 0.23
 HEADLINE_PENALTY = 0.4
 HEADLINE_SHARE = 0.2
 ENTITY_SHARE = 0.5  # of the match score, when both sides have entities
+LEAD_SHARE = 0.5  # of the text part: headline-and-lead terms against all terms
 TIME_HALF_LIFE_DAYS = 7.0
 # a feature central to other candidates (summed shares >= 1 / COMMON_GAIN) keeps
 # only 1 - COMMON_DROP of its weight; see _commonness_weights
@@ -88,7 +90,8 @@ def choose_development(
         return None
     ent_w = _commonness_weights([c.features.entities for c in candidates])
     term_w = _commonness_weights([c.features.terms for c in candidates])
-    scored = [(match_score(fp, c, ent_w, term_w), c.id, c) for c in candidates]
+    lead_w = _commonness_weights([c.features.lead for c in candidates])
+    scored = [(match_score(fp, c, ent_w, term_w, lead_w), c.id, c) for c in candidates]
     score, _, best = max(scored, key=lambda s: (s[0], s[1]))
     return best if score >= MATCH_THRESHOLD else None
 
@@ -98,11 +101,16 @@ def match_score(
     dev: Development,
     ent_w: dict[str, float] | None = None,
     term_w: dict[str, float] | None = None,
+    lead_w: dict[str, float] | None = None,
 ) -> float:
     """Similarity of an article to a development, in [0, 1]; see the module docstring."""
     feats = dev.features
     ent = similarity.cosine(fp.entities, feats.entities, ent_w)
     txt = similarity.cosine(fp.terms, feats.terms, term_w)
+    if fp.lead and feats.lead:
+        # what the article is about (headline, lead) outweighs its background paragraphs
+        lead = similarity.cosine(fp.lead, feats.lead, lead_w)
+        txt = LEAD_SHARE * lead + (1 - LEAD_SHARE) * txt
     both = fp.entities and feats.entities
     base = ENTITY_SHARE * ent + (1 - ENTITY_SHARE) * txt if both else txt
     copies = [similarity.jaccard_estimate(fp.minhash, sig) for _, sig in feats.signatures]
@@ -257,6 +265,7 @@ def _merge_features(dev: Development, article: Article, fp: Fingerprint) -> None
     feats = dev.features
     feats.entities = _decayed_sum(feats.entities, fp.entities, MAX_ENTITIES)
     feats.terms = _decayed_sum(feats.terms, fp.terms, MAX_TERMS)
+    feats.lead = _decayed_sum(feats.lead, fp.lead, MAX_TERMS)
     sigs = [s for s in feats.signatures if s[0] != article.id]
     feats.signatures = [*sigs, (article.id, list(fp.minhash))][-MAX_SIGNATURES:]
     names = dict(feats.names)
