@@ -53,7 +53,7 @@ def test_digest_json_keeps_the_marks_on_developments_and_entries() -> None:
         (False, False),
     ]
     assert set(developments[0]["features"]) == {
-        "entities", "terms", "signatures", "names", "sentences", "summary_sources",
+        "entities", "terms", "lead", "signatures", "names", "sentences", "summary_sources",
     }  # fmt: skip
     assert [e["is_new"] for e in topic["timeline"]] == [False, True]
     assert topic["timeline"][1]["approximate"] is False
