@@ -2,7 +2,9 @@
 
 A new article is compared with a bounded set of candidate developments (the
 store passes the ~50 most recently active) and either joins the best one or
-starts a new one; the topic is never re-clustered. Each development carries
+starts a new one. One pass depends on arrival order; ``bot.topics.recluster``
+re-clusters a topic's recent articles with merges and splits (the benchmarks run
+it periodically; the store does not call it yet). Each development carries
 capped clustering features (``DevelopmentFeatures``, in ``bot.models``) so that
 joining costs the same for a development of 3 articles or of 30,000:
 

@@ -19,6 +19,10 @@ in an order that does not depend on when their links were pasted:
   development that held most of a group's members, so briefs and digests see
   the same development updated rather than a new one.
 
+Not yet wired into the store: ``bench.developments.run_grouping`` runs it every
+``RECLUSTER_EVERY`` articles and at the end of the stream, as a periodic job in
+``bot.topics.state`` would.
+
 Everything here is pure: no Redis, no NLP model, no I/O, no clock.
 """
 
@@ -37,7 +41,7 @@ from bot.topics.fingerprints import EPOCH, Fingerprint
 PAIR_FEATURES = ("terms", "lead", "entities", "days_near", "days_unknown")
 PAIR_WEIGHTS = (7.912, 6.185, 1.998, 3.111, 1.580)
 PAIR_BIAS = -2.809
-LINK_THRESHOLD = 0.6
+LINK_THRESHOLD = 0.55
 SPLIT_THRESHOLD = 0.5  # a member under this mean probability with its group is split off
 DAY_SCALE = 3.0  # days_near = exp(-gap / DAY_SCALE), gap the closest two reported days
 MAX_ARTICLES = 150  # the most recent articles re-clustered; the cost grows as its cube
@@ -164,13 +168,15 @@ def rebuild(
     """Developments for ``groups``, and article id -> development id.
 
     A group keeps the id of the previous development (``assignment``) holding
-    most of its members, unless another group took it first; its creation time
-    and its members' folded copies carry over. A development whose members did
-    not change keeps its ``updated_at``.
+    most of its members, unless another group took it first, and its creation
+    time; each member's folded copies follow it from whichever development held
+    it. A development whose members did not change keeps its ``updated_at``.
     """
     out: dict[str, Development] = {}
     where: dict[str, str] = {}
     taken: set[str] = set()
+    # folded copies are not members: they follow their original wherever it goes
+    folded = {ref.id: ref.copies for d in previous.values() for ref in d.articles if ref.copies}
     for group in groups:
         members = sorted(group, key=lambda i: (fps[i].published or EPOCH, i))
         votes = Counter(assignment[i] for i in members if i in assignment)
@@ -190,17 +196,15 @@ def rebuild(
             old_members = {i for i, d in assignment.items() if d == old.id}
             if old_members == set(members):
                 dev.updated_at = old.updated_at
-            _carry_copies(dev, old)
+        _carry_copies(dev, folded)
         out[dev.id] = dev
         where.update(dict.fromkeys(members, dev.id))
     return out, where
 
 
-def _carry_copies(dev: Development, old: Development) -> None:
-    # folded copies are not members: they follow their original, and so do their outlets
-    copies = {ref.id: ref.copies for ref in old.articles if ref.copies}
+def _carry_copies(dev: Development, folded: Mapping[str, list[dict[str, str]]]) -> None:
     for ref in dev.articles:
-        ref.copies = list(copies.get(ref.id, ref.copies))
+        ref.copies = list(folded.get(ref.id, ref.copies))
         for entry in ref.copies:
             outlet = entry.get("outlet")
             if outlet and outlet not in dev.outlets and len(dev.outlets) < devs.MAX_OUTLETS:

@@ -139,6 +139,9 @@ def test_rebuild_keeps_ids_creation_times_and_copies() -> None:
     next(r for r in old_strike.articles if r.id == "s1").copies.append(
         {"url": "https://copy.example/s1", "outlet": "Copy"}
     )
+    next(r for r in old_strike.articles if r.id == "b1").copies.append(
+        {"url": "https://copy.example/b1", "outlet": "Bridge Copy"}
+    )
     old_bridge = devs.start_development("harbour", BRIDGE[1], FPS["b2"], T0 + timedelta(days=20))
     old_bridge = devs.join_development(old_bridge, BRIDGE[2], FPS["b3"], T0 + timedelta(days=21))
     assignment = {**dict.fromkeys(["s1", "s2", "s3", "b1"], old_strike.id)}
@@ -160,6 +163,10 @@ def test_rebuild_keeps_ids_creation_times_and_copies() -> None:
     assert s1_ref.copies == [{"url": "https://copy.example/s1", "outlet": "Copy"}]
     assert "Copy" in strike.outlets and "Copy" not in bridge.outlets
     assert "Outlet b1" in bridge.outlets and "Outlet b1" not in strike.outlets
+    # b1 moved to the bridge story and took its folded copy along
+    b1_ref = next(r for r in bridge.articles if r.id == "b1")
+    assert b1_ref.copies == [{"url": "https://copy.example/b1", "outlet": "Bridge Copy"}]
+    assert "Bridge Copy" in bridge.outlets and "Bridge Copy" not in strike.outlets
     assert strike.first_seen == STRIKE[0].published  # the undated s3 leaves the span alone
     assert strike.last_seen == STRIKE[1].published
     assert isinstance(strike.articles[0], ArticleRef)
