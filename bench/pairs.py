@@ -1,18 +1,18 @@
-"""The development pair model, fitted on annotated pairs of real news articles.
+"""The re-clustering pair model, fitted on annotated pairs of real news articles.
 
 Every two English articles of one story in the real-news set (``bench/realnews.py``
 loads and analyses them as the pipeline does) make a pair: the features
-``bot.topics.developments.pair_features`` gives for the first article against a
-development holding only the second (entity, term, headline-and-lead overlap,
-shared text, headline fit, time), and whether our annotations put the two in
-one storyline. A logistic regression (plain numpy, L2) over those pairs gives
-``PAIR_WEIGHTS`` and ``PAIR_BIAS``; the join threshold is the one that makes
-the incremental grouping best on the same split.
+``bot.topics.recluster.PairModel`` gives them (IDF-weighted cosine of terms, of
+headline-and-lead terms and of entities, closeness of the days they report,
+"no day known"), and whether our annotations put the two in one storyline. A
+logistic regression (plain numpy, Newton steps, L2, classes balanced) over
+those pairs gives ``PAIR_WEIGHTS`` and ``PAIR_BIAS``; the link threshold is the
+one whose worst grouping figure on the same split is highest.
 
 Cross-validation leaves one story out at a time: fitted on the others, scored
-on it (pair AUC and the grouping's pairwise precision / recall in publication
-order). With a handful of stories the spread is wide and the constants are a
-guess, and the report says so.
+on it (pair AUC and the grouping's pairwise precision / recall). With a
+handful of stories the spread is wide and the constants are a guess, and the
+report says so.
 
     BRIEFBOT_REALNEWS_TEXTS=/work/realnews/texts python -m bench.pairs --split tune
     ... --cache /tmp/realnews-tune.pickle   # reuse the analysis between runs
@@ -210,7 +210,7 @@ def main(argv: list[str] | None = None) -> int:
     pairs = build_pairs(loaded.items, seeds)
     positives = int(pairs.y.sum())
     print(
-        f"pairs ({args.split}): {len(loaded.items)} articles, {len(pairs.y)} ordered pairs "
+        f"pairs ({args.split}): {len(loaded.items)} articles, {len(pairs.y)} pairs "
         f"({positives} of one storyline), features {', '.join(recluster.PAIR_FEATURES)}\n"
     )
     w, b = fit(pairs.x, pairs.y)
