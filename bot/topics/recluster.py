@@ -188,9 +188,15 @@ def rebuild(
         for ident in members[1:]:
             dev = devs.join_development(dev, articles[ident], fps[ident], now)
         old = previous.get(reuse) if reuse else None
-        if reuse is not None:
+        if reuse is None:
+            # a group split off may start with the article another development was named after
+            n = 0
+            while dev.id in taken or dev.id in previous or dev.id in assignment.values():
+                n += 1
+                dev.id = devs.development_id(topic, f"{members[0]}#{n}")
+        else:
             dev.id = reuse
-            taken.add(reuse)
+        taken.add(dev.id)
         if old is not None:
             dev.created_at = old.created_at
             old_members = {i for i, d in assignment.items() if d == old.id}

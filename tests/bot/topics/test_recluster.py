@@ -189,3 +189,19 @@ def test_unchanged_membership_keeps_updated_at() -> None:
         T0 + timedelta(days=9),
     )
     assert rebuilt[dev.id].updated_at == dev.updated_at
+
+
+def test_a_group_split_off_never_takes_an_id_in_use() -> None:
+    # the development is named after s1; s1 is split off and s2, s3 keep the development
+    dev = devs.start_development("harbour", STRIKE[0], FPS["s1"], T0)
+    for a in STRIKE[1:]:
+        dev = devs.join_development(dev, a, FPS[a.id], T0)
+    assignment = dict.fromkeys(["s1", "s2", "s3"], dev.id)
+    articles = {a.id: a for a in STRIKE}
+    groups = [["s2", "s3"], ["s1"]]
+    rebuilt, where = recluster.rebuild(
+        "harbour", groups, articles, FPS, {dev.id: dev}, assignment, T0 + timedelta(days=2)
+    )
+    assert len(rebuilt) == 2
+    assert where["s2"] == where["s3"] == dev.id != where["s1"]
+    assert sorted(r.id for d in rebuilt.values() for r in d.articles) == ["s1", "s2", "s3"]
