@@ -42,7 +42,7 @@ PAIR_FEATURES = ("terms", "lead", "entities", "days_near", "days_unknown")
 PAIR_WEIGHTS = (7.912, 6.185, 1.998, 3.111, 1.580)
 PAIR_BIAS = -2.809
 LINK_THRESHOLD = 0.6
-SPLIT_THRESHOLD = 0.5  # a member under this mean probability with its group is split off
+SPLIT_THRESHOLD = 0.4  # a member under this mean probability with its group is split off
 DAY_SCALE = 3.0  # days_near = exp(-gap / DAY_SCALE), gap the closest two reported days
 MAX_ARTICLES = 150  # the most recent articles re-clustered; the cost grows as its cube
 
