@@ -31,6 +31,7 @@ from bot.store.fence import Fence, FencedWrite
 from bot.store.keys import TopicKeys
 from bot.topics import developments as devs
 from bot.topics import timeline
+from bot.topics.fingerprints import EPOCH
 
 log = logging.getLogger(__name__)
 
@@ -392,7 +393,8 @@ def _over_cap(recent: dict[str, devs.Fingerprint], new_id: str, fp: devs.Fingerp
     excess = len(kept) - RECENT_FINGERPRINTS
     if excess <= 0:
         return []
-    by_age = sorted(kept, key=lambda i: (kept[i].published, i))
+    # an undated article (unknown date) counts as the oldest
+    by_age = sorted(kept, key=lambda i: (kept[i].published or EPOCH, i))
     return [i for i in by_age if i != new_id][:excess]
 
 
