@@ -19,9 +19,11 @@ in an order that does not depend on when their links were pasted:
   development that held most of a group's members, so briefs and digests see
   the same development updated rather than a new one.
 
-Not yet wired into the store: ``bench.developments.run_grouping`` runs it every
-``RECLUSTER_EVERY`` articles and at the end of the stream, as a periodic job in
-``bot.topics.state`` would.
+The store runs it every ``regroup.RECLUSTER_EVERY`` joins of a topic
+(``bot.topics.state`` calls ``bot.topics.regroup``, which reads the inputs from
+Redis and writes the result through the topic's fence);
+``bench.developments.run_grouping`` runs it on its own every ``RECLUSTER_EVERY``
+articles and at the end of the stream.
 
 Everything here is pure: no Redis, no NLP model, no I/O, no clock.
 """

@@ -30,7 +30,7 @@ from bot.store.client import RedisClient, text, unavailable_on_error
 from bot.store.fence import Fence, FencedWrite
 from bot.store.keys import TopicKeys
 from bot.topics import developments as devs
-from bot.topics import timeline
+from bot.topics import regroup, timeline
 from bot.topics.fingerprints import EPOCH
 
 log = logging.getLogger(__name__)
@@ -135,7 +135,7 @@ class TopicState:
             with self._locked(k) as token:
                 dev = self._join(k, topic, article, now, token)
             if dev is not None:
-                return dev
+                return self._after_join(k, article.id, dev, now)
             log.warning(
                 "topic %s: a stalled join of article %s lost the lock; its write was "
                 "discarded and the join starts over",
@@ -143,6 +143,37 @@ class TopicState:
                 article.id,
             )
         raise TopicBusy(k.topic)
+
+    def _after_join(
+        self, k: TopicKeys, article_id: str, dev: Development, now: datetime
+    ) -> Development:
+        """Re-cluster the topic when due (``bot.topics.regroup``); the article's development.
+
+        The join has landed: a busy topic or a refused re-clustering write only
+        postpones the re-clustering (its counter is not reset) to the next join.
+        """
+        if not regroup.due(self.redis, k.team, k.topic):
+            return dev
+        try:
+            with self._locked(k) as token:
+                landed = self.recluster(k, now, token)
+        except TopicBusy:
+            log.warning("topic %s: busy, re-clustering postponed", k.topic)
+            return dev
+        if not landed:
+            log.warning(
+                "topic %s: a stalled re-clustering lost the lock; its write was discarded", k.topic
+            )
+            return dev
+        home = self.redis.hget(k.article_development, article_id)
+        moved = self._load_development(k, text(home)) if home else None
+        return moved or dev
+
+    def recluster(self, k: TopicKeys, now: datetime, token: str) -> bool:
+        """Re-cluster the topic's recent developments under the lock ``token``;
+        False when the fence refused the write (the lock was lost meanwhile)."""
+        write = regroup.plan(self.redis, k.team, k.topic, now)
+        return self.fence.commit(k.lock, token, write)
 
     def _join(
         self, k: TopicKeys, topic: str, article: Article, now: datetime, token: str
@@ -227,6 +258,8 @@ class TopicState:
         w.call("HSET", k.meta, "updated_at", now.isoformat())
         # every landed join moves the version: a reader sees whether one came between its reads
         w.call("HINCRBY", k.meta, VERSION, 1)
+        if not is_copy:
+            w.call("HINCRBY", k.meta, regroup.DUE, 1)
         return w
 
     def _merged_timeline(
