@@ -130,14 +130,19 @@ def load(ann_dir: Path, texts: Path, split: str, allow_changed: bool = False) ->
 
 
 class _Deps:
-    """What ``pipeline.analyse`` reads: the analyzer, and a store with no topics."""
+    """What ``pipeline.analyse`` reads: the analyzer, and a store with no topics and
+    no editors' entity rules (its ``redis`` answers the one read of them, empty)."""
 
     def __init__(self, analyzer: Any) -> None:
         self.analyzer = analyzer
         self.store = self
+        self.redis = self
 
     def topics(self, team: str) -> list[Any]:
         return []
+
+    def hgetall(self, key: str) -> dict[bytes, bytes]:
+        return {}
 
 
 def analyse_all(items: list[Item]) -> dict[str, Seed]:
