@@ -14,7 +14,8 @@ has at most ``MAX_REFS`` members (so its references list every folded copy),
 and every copy filed under it is in the window and found among those
 references. The others, and their members, are left as they are.
 
-A topic an editor has split, merged or moved articles in (``corrections.CORRECTED``
+A development an editor gave a title is left alone too. A topic an editor has
+split, merged or moved articles in (``corrections.CORRECTED``
 in its meta) is not re-clustered at all: the editor's grouping must not be
 undone by the next pass. Counts (articles, actors, places, outlets, timeline)
 do not change: re-clustering only moves articles between developments.
@@ -86,7 +87,10 @@ def plan(redis: RedisClient, team: str, topic: str, now: datetime) -> FencedWrit
     dev_ids = sorted(set(where.values()))
     dev_raws = redis.mget([k.development(d) for d in dev_ids])
     loaded = {d: serde.loads(Development, r) for d, r in zip(dev_ids, dev_raws, strict=True) if r}
-    closed, members, copies = _closed(loaded, where, fps, stored)
+    # a development an editor titled is theirs: its members stay as they are
+    titled = dict(zip(dev_ids, redis.hmget(k.dev_titles, dev_ids), strict=True))
+    open_ = {d: dev for d, dev in loaded.items() if not titled[d]}
+    closed, members, copies = _closed(open_, where, fps, stored)
     if not closed:
         return w
     previous = {d: loaded[d] for d in closed}
@@ -114,7 +118,6 @@ def plan(redis: RedisClient, team: str, topic: str, now: datetime) -> FencedWrit
         w.call("DEL", k.development(gone))
         w.call("ZREM", k.developments, gone)
         w.call("ZREM", k.dev_changes, gone)
-        w.call("HDEL", k.dev_titles, gone)
     homes_now = {**moved_to, **{c: moved_to[o] for c, o in copies.items()}}
     for article_id, dev_id in sorted(homes_now.items()):
         if where[article_id] != dev_id:

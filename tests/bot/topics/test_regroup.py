@@ -214,3 +214,18 @@ def test_a_topic_an_editor_regrouped_is_not_re_clustered(
     corrections.reassign(redis_client, TEAM, TOPIC, {"f3": before["f3"]})
     add(redis_client, state, STREAM[-1])
     assert homes(redis_client)["f1"] != homes(redis_client)["f3"]
+
+
+def test_a_development_an_editor_titled_keeps_its_members(
+    redis_client: Any, state: TopicState
+) -> None:
+    for item in STREAM[:-1]:
+        add(redis_client, state, item)
+    before = homes(redis_client)
+    corrections.set_title(redis_client, TEAM, TOPIC, before["f3"], "Mill owner's plans")
+    record = redis_client.get(TopicKeys(TEAM, TOPIC).development(before["f3"]))
+    add(redis_client, state, STREAM[-1])
+    after = homes(redis_client)
+    assert redis_client.hget(TopicKeys(TEAM, TOPIC).meta, regroup.DUE) == b"0"  # it ran
+    assert after["f3"] == after["f4"] == before["f3"] != after["f1"]
+    assert redis_client.get(TopicKeys(TEAM, TOPIC).development(before["f3"])) == record
