@@ -23,10 +23,16 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from bot.errors import TopicBusy
+from bot.errors import StoreUnavailable, TopicBusy
 from bot.models import Article, Development, Event, RankedName, TimelineEntry
 from bot.store import serde
-from bot.store.client import RedisClient, text, unavailable_on_error
+from bot.store.client import (
+    FULL_ERRORS,
+    UNAVAILABLE_ERRORS,
+    RedisClient,
+    text,
+    unavailable_on_error,
+)
 from bot.store.fence import Fence, FencedWrite
 from bot.store.keys import TopicKeys
 from bot.topics import developments as devs
@@ -34,6 +40,9 @@ from bot.topics import regroup, timeline
 from bot.topics.fingerprints import EPOCH
 
 log = logging.getLogger(__name__)
+
+# what a failed re-clustering passes on: the store's trouble, retried by the caller
+_STORE_TROUBLE: tuple[type[Exception], ...] = (StoreUnavailable, *UNAVAILABLE_ERRORS, *FULL_ERRORS)
 
 CANDIDATES = 50  # developments considered when an article joins
 RECENT_FINGERPRINTS = 300  # articles checked for near-duplicates
@@ -159,6 +168,12 @@ class TopicState:
                 landed = self.recluster(k, now, token)
         except TopicBusy:
             log.warning("topic %s: busy, re-clustering postponed", k.topic)
+            return dev
+        except _STORE_TROUBLE:
+            raise  # the store's trouble: the caller retries (``unavailable_on_error``)
+        except Exception:
+            # a fault in re-clustering must never stop ingest: the join stands
+            log.exception("topic %s: re-clustering failed; the join stands", k.topic)
             return dev
         if not landed:
             log.warning(

@@ -229,3 +229,18 @@ def test_a_development_an_editor_titled_keeps_its_members(
     assert redis_client.hget(TopicKeys(TEAM, TOPIC).meta, regroup.DUE) == b"0"  # it ran
     assert after["f3"] == after["f4"] == before["f3"] != after["f1"]
     assert redis_client.get(TopicKeys(TEAM, TOPIC).development(before["f3"])) == record
+
+
+def test_a_failing_re_clustering_never_fails_the_join(
+    redis_client: Any, state: TopicState, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for item in STREAM[:-1]:
+        add(redis_client, state, item)
+
+    def broken(*args: Any) -> FencedWrite:
+        raise ValueError("a record that cannot be read")
+
+    monkeypatch.setattr(regroup, "plan", broken)
+    last = add(redis_client, state, STREAM[-1])
+    assert homes(redis_client)[STREAM[-1].id] == last.id
+    assert not redis_client.exists(TopicKeys(TEAM, TOPIC).lock)  # given back
