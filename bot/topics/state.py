@@ -12,6 +12,8 @@ applies it (``bot.store.fence``). A writer that stalled past the lock's life
 has its work discarded and joins again from fresh state, never over newer
 state. Waiting ``WAIT_LOCKS`` lock lives for the lock, or losing it
 ``ATTEMPTS`` times in a row, raises ``TopicBusy``: contention, not an outage.
+Every ``regroup.RECLUSTER_EVERY`` joins, the topic's recent developments are
+re-clustered (``bot.topics.regroup``) under the lock again, fenced the same way.
 """
 
 from __future__ import annotations
