@@ -43,11 +43,13 @@ from bot.store.serde import to_jsonable
 from bot.text import similarity
 from bot.text.terms import content_terms
 from bot.topics import developments as devs
-from bot.topics import timeline
+from bot.topics import recluster, timeline
 
 ROOT = Path(__file__).resolve().parent.parent
 CANDIDATES = 50
 TARGET = 0.85
+RECLUSTER_FROM_CURRENT = True
+RECLUSTER_EVERY = 10  # articles between re-clusterings of the topic (and one at the end)
 
 
 @dataclass
@@ -110,17 +112,24 @@ class Grouping:
 
 
 def run_grouping(
-    seeds: list[Seed], topic: str, now_of: Callable[[Seed], datetime] | None = None
+    seeds: list[Seed],
+    topic: str,
+    now_of: Callable[[Seed], datetime] | None = None,
+    recluster_every: int | None = RECLUSTER_EVERY,
 ) -> Grouping:
     """Feed the topic's articles one by one through the incremental steps.
 
     ``now_of`` gives the ingest clock for each article (the day its link was
-    posted); by default the publication time, else the real clock.
+    posted); by default the publication time, else the real clock. Every
+    ``recluster_every`` articles and at the end of the stream, the topic's
+    articles are re-clustered (``bot.topics.recluster``), as the periodic job
+    does; None leaves the one-pass grouping alone.
     """
     assignment: dict[str, str] = {}
     copies: dict[str, str] = {}
     store: dict[str, Development] = {}
     fingerprints: dict[str, devs.Fingerprint] = {}
+    articles: dict[str, Article] = {}
     started = time.perf_counter()
     for seed in seeds:
         article = seed.article
@@ -140,7 +149,33 @@ def run_grouping(
         else:
             dev = devs.join_development(chosen, article, fp, now)
         store[dev.id], assignment[seed.file], fingerprints[seed.file] = dev, dev.id, fp
+        articles[seed.file] = article
+        if recluster_every and len(articles) % recluster_every == 0:
+            store = _recluster(topic, articles, fingerprints, store, assignment, copies, now)
+    if recluster_every and articles:
+        store = _recluster(topic, articles, fingerprints, store, assignment, copies, now)
     return Grouping(assignment, copies, store, time.perf_counter() - started)
+
+
+def _recluster(
+    topic: str,
+    articles: dict[str, Article],
+    fps: dict[str, devs.Fingerprint],
+    store: dict[str, Development],
+    assignment: dict[str, str],
+    copies: dict[str, str],
+    now: datetime,
+) -> dict[str, Development]:
+    members = {f: d for f, d in assignment.items() if f not in copies}
+    current: dict[str, list[str]] = {}
+    for file, dev_id in members.items():
+        current.setdefault(dev_id, []).append(file)
+    groups = recluster.cluster(fps, list(current.values()) if RECLUSTER_FROM_CURRENT else None)
+    rebuilt, where = recluster.rebuild(topic, groups, articles, fps, store, members, now)
+    assignment.update(where)
+    for copy_file, original in copies.items():
+        assignment[copy_file] = where[original]
+    return rebuilt
 
 
 def pairwise(pred: dict[str, str], gold: dict[str, str]) -> tuple[float, float, int]:

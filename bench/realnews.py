@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from bench.developments import Seed, run_grouping
+from bench.developments import RECLUSTER_EVERY, Seed, run_grouping
 from bench.entities import Prediction, Score, norm, score
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -130,14 +130,19 @@ def load(ann_dir: Path, texts: Path, split: str, allow_changed: bool = False) ->
 
 
 class _Deps:
-    """What ``pipeline.analyse`` reads: the analyzer, and a store with no topics."""
+    """What ``pipeline.analyse`` reads: the analyzer, and a store with no topics and
+    no editors' entity rules (its ``redis`` answers the one read of them, empty)."""
 
     def __init__(self, analyzer: Any) -> None:
         self.analyzer = analyzer
         self.store = self
+        self.redis = self
 
     def topics(self, team: str) -> list[Any]:
         return []
+
+    def hgetall(self, key: str) -> dict[bytes, bytes]:
+        return {}
 
 
 def analyse_all(items: list[Item]) -> dict[str, Seed]:
@@ -227,8 +232,14 @@ class GroupingScore:
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
 
-def group_stories(items: list[Item], seeds: dict[str, Seed], order: int | None) -> GroupingScore:
-    """Each story as one topic; ``order`` None is publication order, else a random seed."""
+def group_stories(
+    items: list[Item], seeds: dict[str, Seed], order: int | None, recluster: bool = True
+) -> GroupingScore:
+    """Each story as one topic; ``order`` None is publication order, else a random seed.
+
+    With ``recluster`` the topic is re-clustered every ``RECLUSTER_EVERY`` articles
+    and at the end (``bench.developments.run_grouping``); without, one pass only.
+    """
     result = GroupingScore()
     by_story: dict[str, list[Item]] = {}
     refused: dict[str, dict[str, str]] = {}  # story -> refused English article -> storyline
@@ -245,7 +256,8 @@ def group_stories(items: list[Item], seeds: dict[str, Seed], order: int | None) 
             random.Random(f"{order}-{story}").shuffle(members)
         clock = {i.id: _day(i.ann["sort_date"]) for i in members}
         stream = [seeds[i.id] for i in members]
-        grouping = run_grouping(stream, story, now_of=lambda s, c=clock: c[s.file])
+        every = RECLUSTER_EVERY if recluster else None
+        grouping = run_grouping(stream, story, lambda s, c=clock: c[s.file], every)
         english = {i.id: i.ann["storyline"] for i in members if i.english}
         predicted = {f: grouping.assignment[f] for f in english}
         # a refused article is in no development: its storyline's pairs are all missed
@@ -349,6 +361,11 @@ def report(items: list[Item], seeds: dict[str, Seed], verbose: bool) -> dict[str
     print(f"| random orders: mean precision / recall | {mean_p:.3f} / {mean_r:.3f} | |")
     refused = sum(1 for i in items if i.english and i.id not in seeds)
     print(f"| English articles refused (their gold all counted as missed) | {refused} | 0 |")
+    one_pass = group_stories(items, seeds, None, recluster=False)
+    print(
+        "| one pass without re-clustering: precision / recall | "
+        f"{one_pass.precision:.3f} / {one_pass.recall:.3f} | |"
+    )
     print(
         f"| other-language articles joined to an English development | "
         f"{ordered.foreign_joined} of {ordered.foreign} | 0 |"

@@ -145,6 +145,7 @@ class DevelopmentFeatures:
 
     entities: dict[str, float] = field(default_factory=dict)  # actor/place id or name key: weight
     terms: dict[str, float] = field(default_factory=dict)  # stemmed content term: weight
+    lead: dict[str, float] = field(default_factory=dict)  # headline and lead terms: weight
     # (article id, MinHash) of the last members, oldest first
     signatures: list[tuple[str, list[int]]] = field(default_factory=list)
     names: dict[str, tuple[str, NameKind]] = field(default_factory=dict)  # kept entity ids
@@ -160,8 +161,10 @@ class Development:
     topic: str
     title: str
     summary: str
-    first_seen: datetime
-    last_seen: datetime  # latest publication (or ingest) time among its articles
+    # the span of its members' publication times; None while no member has a known date
+    # (an undated article never stretches it to the ingest time)
+    first_seen: datetime | None
+    last_seen: datetime | None
     updated_at: datetime  # when an article last joined (drives "Update:")
     created_at: datetime  # when the development was first stored
     articles: list[ArticleRef] = field(default_factory=list)  # newest first, capped

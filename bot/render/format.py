@@ -31,8 +31,13 @@ def day(value: date) -> str:
     return f"{value:%b} {value.day}"
 
 
-def span(first: datetime, last: datetime) -> str:
-    """A compact range: ``Jan 22``, ``Jan 22–28``, ``Jan 30 – Feb 2`` (years when they differ)."""
+def span(first: datetime | None, last: datetime | None) -> str:
+    """A compact range: ``Jan 22``, ``Jan 22–28``, ``Jan 30 – Feb 2`` (years when they differ).
+
+    ``date unknown`` when no member states a date (never the ingest day).
+    """
+    if first is None or last is None:
+        return "date unknown"
     a, b = sorted((_utc_day(first), _utc_day(last)))
     if a == b:
         return day(a)

@@ -187,9 +187,10 @@ def published_since(brief: Brief, since: datetime) -> Brief:
     count here: a backlog ingested today is not news from today.
     """
     since = aware(since)
-    kept = [d for d in brief.developments if aware(d.last_seen) >= since]
+    # a development of undated articles only has no publication time: it is not kept
+    kept = [d for d in brief.developments if d.last_seen and aware(d.last_seen) >= since]
     marks: dict[str, DevelopmentMark] = {
-        d.id: "new" if aware(d.first_seen) >= since else "updated" for d in kept
+        d.id: "new" if d.first_seen and aware(d.first_seen) >= since else "updated" for d in kept
     }
     entries = [e for e in brief.timeline if e.date >= since.date()]
     return replace(

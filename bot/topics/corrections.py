@@ -37,6 +37,10 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REBUILD_LIMIT = 500  # a development is rebuilt from at most its latest this many members
+# field of the topic's meta hash, set once an editor moved articles between developments
+# (split, merge, move, or undoing one): re-clustering (``bot.topics.regroup``) then leaves
+# the topic alone, so the editor's grouping is never undone by the next pass
+CORRECTED = "corrected"
 
 
 def memberships(redis: RedisClient, team: str, topic: str) -> dict[str, str]:
@@ -67,10 +71,11 @@ def split_id(topic: str, article_id: str, salt: str) -> str:
 
 def reassign(redis: RedisClient, team: str, topic: str, moves: dict[str, str]) -> None:
     """Put each article (id -> development id) in its new development."""
-    key = TopicKeys(team, topic).article_development
+    k = TopicKeys(team, topic)
     pipe = redis.pipeline(transaction=True)
     for article_id, dev_id in moves.items():
-        pipe.hset(key, article_id, dev_id)
+        pipe.hset(k.article_development, article_id, dev_id)
+    pipe.hset(k.meta, CORRECTED, "1")
     pipe.execute()
 
 

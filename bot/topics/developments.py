@@ -2,12 +2,15 @@
 
 A new article is compared with a bounded set of candidate developments (the
 store passes the ~50 most recently active) and either joins the best one or
-starts a new one; the topic is never re-clustered. Each development carries
+starts a new one. One pass depends on arrival order; ``bot.topics.recluster``
+re-clusters a topic's recent articles with merges and splits (the benchmarks run
+it periodically; the store does not call it yet). Each development carries
 capped clustering features (``DevelopmentFeatures``, in ``bot.models``) so that
 joining costs the same for a development of 3 articles or of 30,000:
 
     entities    top ``MAX_ENTITIES`` actor and place ids (and name keys), by weight
     terms       top ``MAX_TERMS`` stemmed content terms, by weight
+    lead        top ``MAX_TERMS`` stemmed terms of the members' headlines and leads
     signatures  (id, MinHash) of the last ``MAX_SIGNATURES`` members
     names       id -> (name, "actor" | "place") for the kept entity ids
     sentences   (id, sentence): summary candidates of the last members
@@ -73,6 +76,7 @@ MATCH_THRESHOLD = 0.23
 HEADLINE_PENALTY = 0.4
 HEADLINE_SHARE = 0.2
 ENTITY_SHARE = 0.5  # of the match score, when both sides have entities
+LEAD_SHARE = 0.5  # of the text part: headline-and-lead terms against all terms
 TIME_HALF_LIFE_DAYS = 7.0
 # a feature central to other candidates (summed shares >= 1 / COMMON_GAIN) keeps
 # only 1 - COMMON_DROP of its weight; see _commonness_weights
@@ -88,7 +92,8 @@ def choose_development(
         return None
     ent_w = _commonness_weights([c.features.entities for c in candidates])
     term_w = _commonness_weights([c.features.terms for c in candidates])
-    scored = [(match_score(fp, c, ent_w, term_w), c.id, c) for c in candidates]
+    lead_w = _commonness_weights([c.features.lead for c in candidates])
+    scored = [(match_score(fp, c, ent_w, term_w, lead_w), c.id, c) for c in candidates]
     score, _, best = max(scored, key=lambda s: (s[0], s[1]))
     return best if score >= MATCH_THRESHOLD else None
 
@@ -98,11 +103,16 @@ def match_score(
     dev: Development,
     ent_w: dict[str, float] | None = None,
     term_w: dict[str, float] | None = None,
+    lead_w: dict[str, float] | None = None,
 ) -> float:
     """Similarity of an article to a development, in [0, 1]; see the module docstring."""
     feats = dev.features
     ent = similarity.cosine(fp.entities, feats.entities, ent_w)
     txt = similarity.cosine(fp.terms, feats.terms, term_w)
+    if fp.lead and feats.lead:
+        # what the article is about (headline, lead) outweighs its background paragraphs
+        lead = similarity.cosine(fp.lead, feats.lead, lead_w)
+        txt = LEAD_SHARE * lead + (1 - LEAD_SHARE) * txt
     both = fp.entities and feats.entities
     base = ENTITY_SHARE * ent + (1 - ENTITY_SHARE) * txt if both else txt
     copies = [similarity.jaccard_estimate(fp.minhash, sig) for _, sig in feats.signatures]
@@ -120,8 +130,13 @@ def _headline_fit(fp: Fingerprint, dev_entities: dict[str, float]) -> float:
     return 1.0 - HEADLINE_PENALTY * max(0.0, 1.0 - share / HEADLINE_SHARE)
 
 
-def time_factor(published: datetime, dev: Development) -> float:
-    """1 inside the development's time span, falling towards 0.5 as the gap grows."""
+def time_factor(published: datetime | None, dev: Development) -> float:
+    """1 inside the development's time span, falling towards 0.5 as the gap grows.
+
+    An unknown date on either side says nothing about time: 1.
+    """
+    if published is None or dev.first_seen is None or dev.last_seen is None:
+        return 1.0
     moment = aware(published)
     gap = max(
         (moment - aware(dev.last_seen)).total_seconds(),
@@ -231,8 +246,9 @@ def _add_member(dev: Development, article: Article, fp: Fingerprint, now: dateti
     dev.articles = sorted([ref, *dev.articles], key=_ref_order)[:MAX_REFS]
     dev.article_count += 1
     _add_outlet(dev, article.outlet)
-    dev.first_seen = min(aware(dev.first_seen), fp.published)
-    dev.last_seen = max(aware(dev.last_seen), fp.published)
+    if fp.published is not None:  # an undated member leaves the span alone
+        dev.first_seen = min(aware(dev.first_seen or fp.published), fp.published)
+        dev.last_seen = max(aware(dev.last_seen or fp.published), fp.published)
     dev.updated_at = now
     _merge_features(dev, article, fp)
 
@@ -251,6 +267,7 @@ def _merge_features(dev: Development, article: Article, fp: Fingerprint) -> None
     feats = dev.features
     feats.entities = _decayed_sum(feats.entities, fp.entities, MAX_ENTITIES)
     feats.terms = _decayed_sum(feats.terms, fp.terms, MAX_TERMS)
+    feats.lead = _decayed_sum(feats.lead, fp.lead, MAX_TERMS)
     sigs = [s for s in feats.signatures if s[0] != article.id]
     feats.signatures = [*sigs, (article.id, list(fp.minhash))][-MAX_SIGNATURES:]
     names = dict(feats.names)
@@ -301,9 +318,10 @@ def rank_score(dev: Development, now: datetime) -> float:
     Adding a log weight to a linear time is the same ordering as an exponential
     decay of the weight with a one-day half-life, and it does not depend on
     ``now`` (used only to clamp future dates), so stored scores never go stale:
-    a development seen one day later outranks one with twice the weight.
+    a development seen one day later outranks one with twice the weight. A
+    development with no dated member ranks by when an article last joined it.
     """
-    last = min(aware(dev.last_seen), aware(now))
+    last = min(aware(dev.last_seen or dev.updated_at), aware(now))
     sources = max(len(dev.outlets), 1)
     weight = sources + 0.5 * math.log2(max(dev.article_count, 1)) + 0.25 * min(len(dev.actors), 4)
     return last.timestamp() / 86400 + math.log2(weight)

@@ -13,6 +13,12 @@ copies, and two weighted vectors for grouping:
 * ``entities``: the analyser's actor and place ids and their name keys, by
   salience, tripled when the headline names them and tripled again for the
   lead. The topic's own name ("Syria" in the Syria topic) counts for little.
+* ``days``: the publication day and the exact days of the events it reports.
+* ``lead``: the stemmed content words of the headline and the lead alone, what
+  the article is *about*; background paragraphs that recall other storylines
+  do not reach it. Real pages open with furniture (an outlet's name, a date
+  line, "Left Menu"), so the lead is the first sentence of the first lines
+  long enough to be prose (``headline_and_lead``).
 
 Everything here is pure: no Redis, no NLP model, no I/O, no clock.
 """
@@ -20,14 +26,15 @@ Everything here is pure: no Redis, no NLP model, no I/O, no clock.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from bot.models import Article
 from bot.text import similarity
+from bot.text.datelines import strip_dateline
 from bot.text.names import skeleton
 from bot.text.sentences import lead_end_of
-from bot.text.terms import name_skeletons, term_counts, words
+from bot.text.terms import content_terms, name_skeletons, name_words, term_counts, words
 
 FP_TERMS = 25
 FP_ENTITIES = 24  # ids and name keys
@@ -38,6 +45,10 @@ ENTITY_LEAD_BOOST = 2.0
 NAME_SHARE = 0.5  # of an entity's weight that goes to its spelling-tolerant name key
 TOPIC_WEIGHT = 0.3  # for "syria", "syrian", Syria itself in a Syria topic
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+HEADLINE_MIN_WORDS = 4  # a shorter title is an outlet's name or a section, not a headline
+PROSE_MIN_WORDS = 6  # a shorter line before the story is page furniture
+MAX_DAYS = 8
+LEAD_WORDS = 30  # the lead: first sentences of the first prose lines, up to this many words
 
 
 @dataclass
@@ -47,19 +58,23 @@ class Fingerprint:
     minhash: list[int]
     terms: dict[str, float]
     entities: dict[str, float]
-    published: datetime
+    published: datetime | None  # None: the article states no date (never the ingest time)
     shingle_count: int = 0
+    lead: dict[str, float] = field(default_factory=dict)  # headline and lead terms
+    # the days it is about: its publication day and the exact days its events name
+    # (proleptic ordinals); empty when the article gives no date at all
+    days: list[int] = field(default_factory=list)
 
 
-def fingerprint(article: Article, now: datetime | None = None) -> Fingerprint:
+def fingerprint(article: Article) -> Fingerprint:
     """Fingerprint an analysed article.
 
-    The time is the publication time, else the ingest time, else ``now``, else
-    the epoch (which only weakens time proximity; the text still matches).
+    The time is the publication time only: an undated page has an unknown date,
+    not the day its link was pasted, so it neither stretches a development's
+    span nor counts as close in time (``time_factor`` is neutral for it).
     """
     body = article.text or article.title
     shingle_set = similarity.shingles(body)
-    published = article.published or article.ingested_at or now or EPOCH
     # another language (not analysed): its words and names are no evidence for or
     # against an English development, so it joins none and none joins it; only a
     # copy of its own text (MinHash) still folds into it
@@ -68,8 +83,10 @@ def fingerprint(article: Article, now: datetime | None = None) -> Fingerprint:
         minhash=similarity.minhash(shingle_set),
         terms=_term_weights(article) if analysed else {},
         entities=_entity_weights(article) if analysed else {},
-        published=aware(published),
+        published=aware(article.published) if article.published else None,
         shingle_count=len(shingle_set),
+        lead=_lead_weights(article) if analysed else {},
+        days=_days(article),
     )
 
 
@@ -87,6 +104,52 @@ def _term_weights(article: Article) -> dict[str, float]:
             w *= TOPIC_WEIGHT
         weights[term] = w
     return similarity.normalize(similarity.top_weights(weights, FP_TERMS))
+
+
+def headline_and_lead(title: str, text: str) -> tuple[str, str]:
+    """What the article says it is about: its headline and its lead.
+
+    The headline is the title when it has ``HEADLINE_MIN_WORDS`` words or more.
+    The lead is the first sentences of the first lines of at least
+    ``PROSE_MIN_WORDS`` words, up to ``LEAD_WORDS`` words, without a dateline;
+    shorter lines before it (an outlet's name, a date, a menu) are skipped.
+    """
+    headline = title.strip() if len(title.split()) >= HEADLINE_MIN_WORDS else ""
+    lead: list[str] = []
+    count = 0
+    for line in text.splitlines():
+        line = line.strip()
+        if len(line.split()) < PROSE_MIN_WORDS or line == headline:
+            continue
+        first = strip_dateline(line[: lead_end_of(line, 1)].strip())
+        lead.append(first)
+        count += len(first.split())
+        if count >= LEAD_WORDS:
+            break
+    return headline, " ".join(lead)
+
+
+def _lead_weights(article: Article) -> dict[str, float]:
+    headline, lead = headline_and_lead(article.title, article.text)
+    names = frozenset(name_words(article.text))
+    counts: dict[str, float] = {}
+    for term in content_terms(f"{headline}\n{lead}", names):
+        counts[term] = counts.get(term, 0.0) + 1.0
+    topic_words = _topic_words(article)
+    weights = {}
+    for term, count in counts.items():
+        w = math.log1p(count)
+        if any(term.startswith(t[:5]) for t in topic_words if len(t) >= 4):
+            w *= TOPIC_WEIGHT
+        weights[term] = w
+    return similarity.normalize(similarity.top_weights(weights, FP_TERMS))
+
+
+def _days(article: Article) -> list[int]:
+    days = {e.date.toordinal() for e in article.events if not e.approximate}
+    if article.published is not None:
+        days.add(aware(article.published).date().toordinal())
+    return sorted(days)[-MAX_DAYS:]
 
 
 def _entity_weights(article: Article) -> dict[str, float]:
@@ -140,7 +203,7 @@ def near_duplicate_of(
         score = similarity.jaccard_estimate(fp.minhash, other.minhash)
         if score < threshold:
             continue
-        key = (-score, aware(other.published), article_id)
+        key = (-score, aware(other.published or EPOCH), article_id)
         if best is None or key < best:
             best = key
     return None if best is None else best[2]

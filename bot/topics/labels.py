@@ -1,7 +1,7 @@
 """Titles and summaries of developments, chosen from what their articles say.
 
 Both are extractive: the title is the member headline most central to the
-development (trimmed of outlet suffixes and shortened), the summary the one or
+development (trimmed of datelines and outlet suffixes, and shortened), the summary the one or
 two member summary sentences most central to it. "Central" means closest, by
 term cosine, to the development's term weights, plus a bonus for naming its
 main actors and places. Nothing is generated, so nothing can be invented.
@@ -14,6 +14,7 @@ from collections import Counter
 
 from bot.models import Development
 from bot.text import similarity
+from bot.text.datelines import strip_dateline
 from bot.text.names import fold
 from bot.text.terms import loose_terms, words
 
@@ -31,7 +32,8 @@ def title_for(dev: Development) -> str:
     if not titles:
         return _template_title(dev)
     outlets = {fold(o) for o in dev.outlets}
-    cleaned = [_strip_outlet(t, outlets) for t in titles]
+    # "MOSCOW: ..." or "KYIV (Reuters) - ...": a headline that is really a lead
+    cleaned = [_strip_outlet(strip_dateline(t), outlets) for t in titles]
     best = max(cleaned, key=lambda t: (_centrality(dev, t) - _length_penalty(t), t))
     return shorten(best, TITLE_MAX_CHARS)
 
@@ -43,7 +45,7 @@ def summary_for(dev: Development, candidates: list[str]) -> str:
     says something else (less than half of its terms shared).
     """
     picked = pick_sentences(dev, candidates)
-    return " ".join(candidates[i].strip() for i in picked)
+    return " ".join(strip_dateline(candidates[i].strip()) for i in picked)
 
 
 def pick_sentences(dev: Development, candidates: list[str]) -> list[int]:
@@ -70,7 +72,7 @@ def relabel(dev: Development) -> None:
     dev.title = title_for(dev)
     pool = dev.features.sentences
     picked = pick_sentences(dev, [s for _, s in pool])
-    dev.summary = " ".join(pool[i][1].strip() for i in picked)
+    dev.summary = " ".join(strip_dateline(pool[i][1].strip()) for i in picked)
     dev.features.summary_sources = list(dict.fromkeys(pool[i][0] for i in picked))
 
 

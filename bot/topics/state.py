@@ -12,6 +12,8 @@ applies it (``bot.store.fence``). A writer that stalled past the lock's life
 has its work discarded and joins again from fresh state, never over newer
 state. Waiting ``WAIT_LOCKS`` lock lives for the lock, or losing it
 ``ATTEMPTS`` times in a row, raises ``TopicBusy``: contention, not an outage.
+Every ``regroup.RECLUSTER_EVERY`` joins, the topic's recent developments are
+re-clustered (``bot.topics.regroup``) under the lock again, fenced the same way.
 """
 
 from __future__ import annotations
@@ -23,16 +25,26 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, cast
 
-from bot.errors import TopicBusy
+from bot.errors import StoreUnavailable, TopicBusy
 from bot.models import Article, Development, Event, RankedName, TimelineEntry
 from bot.store import serde
-from bot.store.client import RedisClient, text, unavailable_on_error
+from bot.store.client import (
+    FULL_ERRORS,
+    UNAVAILABLE_ERRORS,
+    RedisClient,
+    text,
+    unavailable_on_error,
+)
 from bot.store.fence import Fence, FencedWrite
 from bot.store.keys import TopicKeys
 from bot.topics import developments as devs
-from bot.topics import timeline
+from bot.topics import regroup, timeline
+from bot.topics.fingerprints import EPOCH
 
 log = logging.getLogger(__name__)
+
+# what a failed re-clustering passes on: the store's trouble, retried by the caller
+_STORE_TROUBLE: tuple[type[Exception], ...] = (StoreUnavailable, *UNAVAILABLE_ERRORS, *FULL_ERRORS)
 
 CANDIDATES = 50  # developments considered when an article joins
 RECENT_FINGERPRINTS = 300  # articles checked for near-duplicates
@@ -134,7 +146,7 @@ class TopicState:
             with self._locked(k) as token:
                 dev = self._join(k, topic, article, now, token)
             if dev is not None:
-                return dev
+                return self._after_join(k, article.id, dev, now)
             log.warning(
                 "topic %s: a stalled join of article %s lost the lock; its write was "
                 "discarded and the join starts over",
@@ -142,6 +154,43 @@ class TopicState:
                 article.id,
             )
         raise TopicBusy(k.topic)
+
+    def _after_join(
+        self, k: TopicKeys, article_id: str, dev: Development, now: datetime
+    ) -> Development:
+        """Re-cluster the topic when due (``bot.topics.regroup``); the article's development.
+
+        The join has landed: a busy topic or a refused re-clustering write only
+        postpones the re-clustering (its counter is not reset) to the next join.
+        """
+        if not regroup.due(self.redis, k.team, k.topic):
+            return dev
+        try:
+            with self._locked(k) as token:
+                landed = self.recluster(k, now, token)
+        except TopicBusy:
+            log.warning("topic %s: busy, re-clustering postponed", k.topic)
+            return dev
+        except _STORE_TROUBLE:
+            raise  # the store's trouble: the caller retries (``unavailable_on_error``)
+        except Exception:
+            # a fault in re-clustering must never stop ingest: the join stands
+            log.exception("topic %s: re-clustering failed; the join stands", k.topic)
+            return dev
+        if not landed:
+            log.warning(
+                "topic %s: a stalled re-clustering lost the lock; its write was discarded", k.topic
+            )
+            return dev
+        home = self.redis.hget(k.article_development, article_id)
+        moved = self._load_development(k, text(home)) if home else None
+        return moved or dev
+
+    def recluster(self, k: TopicKeys, now: datetime, token: str) -> bool:
+        """Re-cluster the topic's recent developments under the lock ``token``;
+        False when the fence refused the write (the lock was lost meanwhile)."""
+        write = regroup.plan(self.redis, k.team, k.topic, now)
+        return self.fence.commit(k.lock, token, write)
 
     def _join(
         self, k: TopicKeys, topic: str, article: Article, now: datetime, token: str
@@ -226,6 +275,8 @@ class TopicState:
         w.call("HSET", k.meta, "updated_at", now.isoformat())
         # every landed join moves the version: a reader sees whether one came between its reads
         w.call("HINCRBY", k.meta, VERSION, 1)
+        if not is_copy:
+            w.call("HINCRBY", k.meta, regroup.DUE, 1)
         return w
 
     def _merged_timeline(
@@ -392,7 +443,8 @@ def _over_cap(recent: dict[str, devs.Fingerprint], new_id: str, fp: devs.Fingerp
     excess = len(kept) - RECENT_FINGERPRINTS
     if excess <= 0:
         return []
-    by_age = sorted(kept, key=lambda i: (kept[i].published, i))
+    # an undated article (unknown date) counts as the oldest
+    by_age = sorted(kept, key=lambda i: (kept[i].published or EPOCH, i))
     return [i for i in by_age if i != new_id][:excess]
 
 

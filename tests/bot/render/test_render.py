@@ -321,7 +321,7 @@ def test_brief_text_is_not_escaped_and_shows_quiet() -> None:
 
 
 def test_date_spans() -> None:
-    def span_of(first: datetime, last: datetime) -> str:
+    def span_of(first: datetime | None, last: datetime | None) -> str:
         return render.brief_text(brief(developments=[dev(1, first_seen=first, last_seen=last)]))
 
     assert "5 articles, Jan 28\n" in span_of(NOW, NOW)
@@ -331,6 +331,8 @@ def test_date_spans() -> None:
     assert "Dec 30, 2025 – Jan 2, 2026" in span_of(
         datetime(2025, 12, 30, tzinfo=UTC), datetime(2026, 1, 2, tzinfo=UTC)
     )
+    # a development of undated pages has no span: never the ingest day
+    assert "5 articles, date unknown\n" in span_of(None, None)
 
 
 # ---- digests --------------------------------------------------------------------------------

@@ -308,14 +308,43 @@ def test_a_fingerprint_stored_by_the_earlier_code_still_loads() -> None:
         published=datetime(2026, 1, 26, 8, 0, tzinfo=UTC),
         shingle_count=10,
     )
-    assert json.loads(serde.dumps(fp)) == json.loads(raw)
+    # the fields added since (headline-and-lead terms, reported days) start empty
+    assert json.loads(serde.dumps(fp)) == {**json.loads(raw), "lead": {}, "days": []}
 
 
-def test_fingerprint_time_falls_back_to_ingest_time() -> None:
+def test_an_undated_article_has_an_unknown_date_not_its_ingest_time() -> None:
     undated = article("u1", "Talks in Moscow", "Leaders met in Moscow for talks.")
     undated.published = None
-    undated.ingested_at = T0
-    assert devs.fingerprint(undated).published == T0
+    undated.ingested_at = T0 + timedelta(days=300)
+    fp = devs.fingerprint(undated)
+    assert fp.published is None
+    assert serde.loads(devs.Fingerprint, serde.dumps(fp)) == fp
+
+
+def test_an_undated_member_never_stretches_the_span() -> None:
+    first = WITHDRAWAL[0]
+    dev = devs.start_development("syria", first, devs.fingerprint(first), T0)
+    undated = article("u2", "Russian troops leave Qamishli", "Russian troops left Qamishli.")
+    undated.published = None
+    ingest = T0 + timedelta(days=300)  # pasted months later
+    undated.ingested_at = ingest
+    fp = devs.fingerprint(undated)
+    assert devs.time_factor(fp.published, dev) == 1.0  # no date: no time evidence
+    joined = devs.join_development(dev, undated, fp, ingest)
+    assert joined.first_seen == joined.last_seen == first.published
+    assert joined.updated_at == ingest
+    assert joined.articles[-1].published is None
+
+
+def test_a_development_of_undated_articles_has_no_span_and_still_ranks() -> None:
+    undated = article("u3", "Talks in Moscow", "Leaders met in Moscow for talks.")
+    undated.published = None
+    dev = devs.start_development("syria", undated, devs.fingerprint(undated), T0)
+    assert dev.first_seen is None and dev.last_seen is None
+    assert devs.rank_score(dev, T0) > devs.rank_score(dev, T0 - timedelta(days=3))
+    dated = devs.join_development(dev, TALKS, devs.fingerprint(TALKS), T0)
+    assert dated.first_seen == dated.last_seen == TALKS.published
+    assert serde.loads(Development, serde.dumps(dev)) == dev
 
 
 # ---- bounded features --------------------------------------------------------------
@@ -362,6 +391,20 @@ def test_titles_differ_between_developments_and_drop_outlet_suffixes() -> None:
     suffixed = article("s1", "Russian troops quit Qamishli airport | Gulf Wire", "Troops left.")
     dev = devs.start_development("syria", suffixed, devs.fingerprint(suffixed), T0)
     assert dev.title == "Russian troops quit Qamishli airport"
+
+
+def test_titles_and_summaries_never_start_with_a_dateline() -> None:
+    wire = [
+        ("d1", "KYIV (Reuters) - Grain ships leave the southern port under escort"),
+        ("d2", "MOSCOW: Grain ships leave the southern port as escorts gather"),
+        ("d3", "WASHINGTON, Jan 5 — Grain ships leave the southern port, officials say"),
+    ]
+    for ident, title in wire:
+        lead = title + ". The convoy of grain ships sailed at dawn."
+        a = article(ident, title, lead, summary=[lead])
+        dev = devs.start_development("syria", a, devs.fingerprint(a), T0)
+        assert dev.title.startswith("Grain ships leave the southern port"), dev.title
+        assert dev.summary.startswith("Grain ships leave"), dev.summary
 
 
 def test_title_is_the_member_headline_most_central_to_the_development() -> None:

@@ -1,0 +1,219 @@
+"""Re-clustering a topic's recent articles: the merges and splits one pass cannot make.
+
+Joining one article at a time (``bot.topics.developments``) depends on arrival
+order: the first article of a storyline decides what later ones compare
+against, and two developments that turn out to be one story never merge. So,
+periodically, the recent articles of a topic are clustered again from scratch,
+in an order that does not depend on when their links were pasted:
+
+* each two articles get a probability of being one storyline from a pair model
+  (a logistic regression over ``PAIR_FEATURES``, fitted on annotated pairs of
+  real news by ``python -m bench.pairs``): cosine of their term vectors, of
+  their headline-and-lead vectors and of their entity vectors, each feature
+  weighted by its inverse document frequency among these articles (what every
+  article of the topic says cannot tell storylines apart), and how close the
+  days they report are (unknown when either gives no date);
+* average-linkage agglomerative clustering merges the two groups with the
+  highest mean pair probability until none reaches ``LINK_THRESHOLD``;
+* ``rebuild`` turns the groups into developments, keeping the id of the
+  development that held most of a group's members, so briefs and digests see
+  the same development updated rather than a new one.
+
+The store runs it every ``regroup.RECLUSTER_EVERY`` joins of a topic
+(``bot.topics.state`` calls ``bot.topics.regroup``, which reads the inputs from
+Redis and writes the result through the topic's fence);
+``bench.developments.run_grouping`` runs it on its own every ``RECLUSTER_EVERY``
+articles and at the end of the stream.
+
+Everything here is pure: no Redis, no NLP model, no I/O, no clock.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Mapping
+from datetime import datetime
+
+from bot.models import Article, Development
+from bot.text import similarity
+from bot.topics import developments as devs
+from bot.topics.fingerprints import EPOCH, Fingerprint
+
+PAIR_FEATURES = ("terms", "lead", "entities", "days_near", "days_unknown")
+PAIR_WEIGHTS = (7.912, 6.185, 1.998, 3.111, 1.580)
+PAIR_BIAS = -2.809
+LINK_THRESHOLD = 0.6
+SPLIT_THRESHOLD = 0.4  # a member under this mean probability with its group is split off
+DAY_SCALE = 3.0  # days_near = exp(-gap / DAY_SCALE), gap the closest two reported days
+MAX_ARTICLES = 150  # the most recent articles re-clustered; the cost grows as its cube
+
+
+Vectors = Mapping[str, Mapping[str, float]]
+
+
+def idf(vectors: list[Mapping[str, float]]) -> dict[str, float]:
+    """Inverse document frequency of each feature among ``vectors``."""
+    df = Counter(key for vec in vectors for key in vec)
+    n = len(vectors)
+    return {key: math.log((n + 1) / (count + 0.5)) for key, count in df.items()}
+
+
+class PairModel:
+    """Pair probabilities among one set of fingerprints (their IDF is computed once)."""
+
+    def __init__(self, fps: Mapping[str, Fingerprint]) -> None:
+        self.fps = fps
+        values = list(fps.values())
+        self.term_idf = idf([f.terms for f in values])
+        self.lead_idf = idf([f.lead for f in values])
+        self.entity_idf = idf([f.entities for f in values])
+
+    def features(self, a: str, b: str) -> list[float]:
+        fa, fb = self.fps[a], self.fps[b]
+        gap = min((abs(x - y) for x in fa.days for y in fb.days), default=None)
+        return [
+            similarity.cosine(fa.terms, fb.terms, self.term_idf),
+            similarity.cosine(fa.lead, fb.lead, self.lead_idf),
+            similarity.cosine(fa.entities, fb.entities, self.entity_idf),
+            0.0 if gap is None else math.exp(-gap / DAY_SCALE),
+            float(gap is None),
+        ]
+
+    def probability(self, a: str, b: str) -> float:
+        z = PAIR_BIAS + sum(w * v for w, v in zip(PAIR_WEIGHTS, self.features(a, b), strict=True))
+        return 1.0 / (1.0 + math.exp(-z))
+
+
+def cluster(
+    fps: Mapping[str, Fingerprint],
+    current: list[list[str]] | None = None,
+    threshold: float | None = None,
+) -> list[list[str]]:
+    """Groups of article ids, by average linkage over pair probabilities.
+
+    With ``current`` groups (the developments as they stand) the clustering
+    starts from them: a member whose mean probability with the rest of its
+    group is under ``SPLIT_THRESHOLD`` is split off first, then groups merge.
+    Without, every article starts alone, and the result does not depend on the
+    order of ``fps``: ids are taken in order of their earliest day (undated
+    last) and id, and ties go to the earliest pair.
+    """
+    limit = LINK_THRESHOLD if threshold is None else threshold
+    ids = sorted(fps, key=lambda i: (min(fps[i].days, default=math.inf), i))
+    model = PairModel(fps)
+    prob: dict[tuple[str, str], float] = {}
+    for x in range(len(ids)):
+        for y in range(x + 1, len(ids)):
+            prob[(ids[x], ids[y])] = prob[(ids[y], ids[x])] = model.probability(ids[x], ids[y])
+    start = _split(current, prob, set(ids)) if current else [[i] for i in ids]
+    groups: dict[int, list[str]] = dict(enumerate(start))
+    sums: dict[tuple[int, int], float] = {}
+    for x in range(len(start)):
+        for y in range(x + 1, len(start)):
+            sums[(x, y)] = sum(prob[(a, b)] for a in start[x] for b in start[y])
+    while sums:
+        (x, y), best = max(
+            (
+                (pair, total / (len(groups[pair[0]]) * len(groups[pair[1]])))
+                for pair, total in sums.items()
+            ),
+            key=lambda kv: (kv[1], -kv[0][0], -kv[0][1]),
+        )
+        if best < limit:
+            break
+        groups[x] += groups.pop(y)
+        merged: dict[tuple[int, int], float] = {}
+        for (p, q), total in sums.items():
+            if y in (p, q) or x in (p, q):
+                other = q if p in (x, y) else p
+                if other in (x, y):
+                    continue
+                key = (min(x, other), max(x, other))
+                merged[key] = merged.get(key, 0.0) + total
+            else:
+                merged[(p, q)] = total
+        sums = merged
+    return [groups[k] for k in sorted(groups)]
+
+
+def _split(
+    current: list[list[str]], prob: Mapping[tuple[str, str], float], known: set[str]
+) -> list[list[str]]:
+    """``current`` limited to ``known`` ids, with the members that do not fit split off."""
+    out: list[list[str]] = []
+    seen: set[str] = set()
+    for group in current:
+        members = sorted(i for i in dict.fromkeys(group) if i in known and i not in seen)
+        seen.update(members)
+        keep: list[str] = []
+        alone: list[str] = []
+        for i in members:
+            others = [prob[(i, j)] for j in members if j != i]
+            fits = not others or sum(others) / len(others) >= SPLIT_THRESHOLD
+            (keep if fits else alone).append(i)
+        out += [keep] if keep else []
+        out += [[i] for i in alone]
+    out += [[i] for i in sorted(known - seen)]
+    return out
+
+
+def rebuild(
+    topic: str,
+    groups: list[list[str]],
+    articles: Mapping[str, Article],
+    fps: Mapping[str, Fingerprint],
+    previous: Mapping[str, Development],
+    assignment: Mapping[str, str],
+    now: datetime,
+) -> tuple[dict[str, Development], dict[str, str]]:
+    """Developments for ``groups``, and article id -> development id.
+
+    A group keeps the id of the previous development (``assignment``) holding
+    most of its members, unless another group took it first, and its creation
+    time; each member's folded copies follow it from whichever development held
+    it. A development whose members did not change keeps its ``updated_at``.
+    """
+    out: dict[str, Development] = {}
+    where: dict[str, str] = {}
+    taken: set[str] = set()
+    # folded copies are not members: they follow their original wherever it goes
+    folded = {ref.id: ref.copies for d in previous.values() for ref in d.articles if ref.copies}
+    for group in groups:
+        members = sorted(group, key=lambda i: (fps[i].published or EPOCH, i))
+        votes = Counter(assignment[i] for i in members if i in assignment)
+        reuse = next(
+            (d for d, _ in sorted(votes.items(), key=lambda kv: (-kv[1], kv[0])) if d not in taken),
+            None,
+        )
+        dev = devs.start_development(topic, articles[members[0]], fps[members[0]], now)
+        for ident in members[1:]:
+            dev = devs.join_development(dev, articles[ident], fps[ident], now)
+        old = previous.get(reuse) if reuse else None
+        if reuse is None:
+            # a group split off may start with the article another development was named after
+            n = 0
+            while dev.id in taken or dev.id in previous or dev.id in assignment.values():
+                n += 1
+                dev.id = devs.development_id(topic, f"{members[0]}#{n}")
+        else:
+            dev.id = reuse
+        taken.add(dev.id)
+        if old is not None:
+            dev.created_at = old.created_at
+            old_members = {i for i, d in assignment.items() if d == old.id}
+            if old_members == set(members):
+                dev.updated_at = old.updated_at
+        _carry_copies(dev, folded)
+        out[dev.id] = dev
+        where.update(dict.fromkeys(members, dev.id))
+    return out, where
+
+
+def _carry_copies(dev: Development, folded: Mapping[str, list[dict[str, str]]]) -> None:
+    for ref in dev.articles:
+        ref.copies = list(folded.get(ref.id, ref.copies))
+        for entry in ref.copies:
+            outlet = entry.get("outlet")
+            if outlet and outlet not in dev.outlets and len(dev.outlets) < devs.MAX_OUTLETS:
+                dev.outlets.append(outlet)
