@@ -18,7 +18,6 @@ from bot.config import TEAM_LOCAL
 from bot.deps import Deps
 from bot.store.serde import to_jsonable
 
-
 TEAM_HELP = f"the workspace (default {TEAM_LOCAL}, the CLI's own)"
 
 
