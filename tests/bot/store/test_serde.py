@@ -135,7 +135,11 @@ def test_a_stored_development_loads_and_is_written_back_identically() -> None:
         {"url": "https://levantledger.example/w1", "outlet": "Levant Ledger"}
     ]
     written = serde.dumps(dev)
-    assert written == STORED_DEVELOPMENT.replace(DISPLAY_FLAGS, "")
+    # a record written before the headline-and-lead vector existed gains it, empty
+    expected = STORED_DEVELOPMENT.replace(DISPLAY_FLAGS, "").replace(
+        ',"signatures":', ',"lead":{},"signatures":', 1
+    )
+    assert written == expected
     assert serde.dumps(serde.loads(Development, written)) == written
 
 
