@@ -126,6 +126,9 @@ def _admin_parser(sub: Any) -> None:
     subs.add_argument("--team", default=None, help="only this workspace's")
     subs.add_argument("--json", action="store_true", help="one JSON list instead of a table")
     verbs.add_parser("sweep", help="apply the retention settings now (serve does it once a day)")
+    feeds = verbs.add_parser("feeds", help="feed subscriptions of every workspace")
+    feeds.add_argument("--team", default=None, help="only this workspace's")
+    feeds.add_argument("--json", action="store_true", help="one JSON list instead of lines")
     spaces = verbs.add_parser("workspaces", help="installed workspaces (OAuth mode)")
     spaces.add_argument("--json", action="store_true", help="one JSON list instead of a table")
     dead = verbs.add_parser("dead", help="jobs that kept failing: list, retry or drop them")
@@ -293,6 +296,14 @@ def cmd_status(deps: Deps, args: argparse.Namespace) -> int:
 def cmd_admin(deps: Deps, args: argparse.Namespace) -> int:
     from bot import admin
 
+    if args.admin == "feeds":
+        feeds = deps.feeds.for_team(args.team) if args.team else deps.feeds.all()
+        feeds = sorted(feeds, key=lambda f: (f.team, int(f.id) if f.id.isdigit() else 0))
+        if args.json:
+            _print_json([to_jsonable(f) for f in feeds])
+        else:
+            print(render.admin_feeds_text(feeds))
+        return 0
     if args.admin == "sweep":
         from bot.edits.retention import sweep
 

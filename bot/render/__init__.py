@@ -25,7 +25,7 @@ from bot.render import format as fmt
 from bot.render.admin import dead_letters_text, subscriptions_text, workspaces_text
 from bot.render.alerts import alert_blocks, alert_fallback, alert_subscriptions_text
 from bot.render.brief import brief_blocks, digest_blocks
-from bot.render.feeds import feeds_blocks, feeds_text
+from bot.render.feeds import admin_feeds_text, feeds_blocks, feeds_text
 from bot.render.mrkdwn import escape, truncate
 from bot.render.replies import (
     duplicate_reply_blocks,
@@ -39,6 +39,7 @@ from bot.render.replies import (
 from bot.render.text import brief_text, digest_text
 
 __all__ = [
+    "admin_feeds_text",
     "alert_blocks",
     "alert_fallback",
     "alert_subscriptions_text",

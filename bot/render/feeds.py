@@ -35,6 +35,11 @@ def feed_line(feed: Feed) -> str:
     )
 
 
+def admin_feeds_text(feeds: Sequence[Feed]) -> str:
+    """Every workspace's feeds (``briefbot admin feeds``): one line each, by workspace."""
+    return "\n".join(f"{f.team}/{feed_line(f)}" for f in feeds) if feeds else NO_FEEDS
+
+
 def feeds_text(feeds: Sequence[Feed]) -> str:
     return "\n".join(feed_line(f) for f in feeds) if feeds else NO_FEEDS
 

@@ -109,3 +109,22 @@ def test_workspaces_lists_installs_and_pending_deletions_without_the_key(
     assert lines[0].split()[:2] == ["TEAM", "INSTALLED"]
     assert "TA" in lines[1] and "deleted after 2025-12-09" in lines[1]
     assert "TB" in lines[2] and "News TB" in lines[2]
+
+
+def test_feeds_of_every_workspace_are_listed(
+    deps: Deps, cli_env: None, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from datetime import UTC, datetime
+
+    from bot.feeds.subscriptions import Feed
+
+    now = datetime.now(UTC)
+    deps.feeds.add(Feed(id="", team="T2", url="https://b.example/rss"), now)
+    deps.feeds.add(Feed(id="", team="T1", url="https://a.example/atom", topic="syria"), now)
+    assert main(["admin", "feeds"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert [line.split()[0] for line in lines] == ["T1/1.", "T2/1."]
+    assert "https://a.example/atom -> syria" in lines[0] and "never" in lines[0]
+    assert main(["admin", "feeds", "--team", "T2", "--json"]) == 0
+    (only,) = json.loads(capsys.readouterr().out)
+    assert (only["team"], only["url"]) == ("T2", "https://b.example/rss")
