@@ -16,13 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.interval import IntervalTrigger
-
 from bot.alerts.spike import volume_today
 from bot.alerts.subscriptions import AlertSubscription, AlertSubscriptions
 from bot.digests.state import DigestState
 from bot.errors import BriefbotError
+from bot.jobs.ticker import Ticker
 from bot.topics.state import TopicState
 
 log = logging.getLogger(__name__)
@@ -142,34 +140,9 @@ class AlertChecker:
         return "sent"
 
 
-class AlertScheduler:
+class AlertScheduler(Ticker):
     """Runs ``checker.tick`` now and then every ``TICK_SECONDS``, in a thread."""
 
     def __init__(self, checker: AlertChecker, tick: float | None = None) -> None:
+        super().__init__("alert-tick", checker.tick, tick or TICK_SECONDS)
         self.checker = checker
-        self.tick = tick or TICK_SECONDS
-        self._scheduler: BackgroundScheduler | None = None
-
-    def start(self) -> None:
-        scheduler = BackgroundScheduler(timezone=UTC)
-        scheduler.add_job(
-            self._safe_tick,
-            IntervalTrigger(seconds=self.tick, timezone=UTC),
-            id="alert-tick",
-            max_instances=1,
-            coalesce=True,
-            next_run_time=datetime.now(UTC),
-        )
-        scheduler.start()
-        self._scheduler = scheduler
-
-    def _safe_tick(self) -> None:
-        try:
-            self.checker.tick()
-        except BriefbotError as exc:
-            log.warning("alert tick skipped: %s", exc)
-
-    def shutdown(self) -> None:
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=True)
-            self._scheduler = None

@@ -19,13 +19,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Protocol
 
-from apscheduler.schedulers.background import BackgroundScheduler
-from apscheduler.triggers.interval import IntervalTrigger
-
 from bot.errors import BriefbotError, IngestError
 from bot.feeds.schedule import Outcome, next_interval
 from bot.feeds.subscriptions import Feed, FeedSubscriptions
 from bot.ingest.feeds import FeedItem, parse_feed
+from bot.jobs.ticker import Ticker
 from bot.models import Page
 
 log = logging.getLogger(__name__)
@@ -138,34 +136,9 @@ class FeedPoller:
         return PollResult(feed.key, outcome, new, error)
 
 
-class FeedScheduler:
+class FeedScheduler(Ticker):
     """Runs ``poller.poll_due`` now and then every ``tick`` seconds, in a thread."""
 
     def __init__(self, poller: FeedPoller, tick: float | None = None) -> None:
+        super().__init__("feed-poll", poller.poll_due, tick or TICK_SECONDS)
         self.poller = poller
-        self.tick = tick or TICK_SECONDS
-        self._scheduler: BackgroundScheduler | None = None
-
-    def start(self) -> None:
-        scheduler = BackgroundScheduler(timezone=UTC)
-        scheduler.add_job(
-            self._safe_tick,
-            IntervalTrigger(seconds=self.tick, timezone=UTC),
-            id="feed-poll",
-            max_instances=1,
-            coalesce=True,
-            next_run_time=datetime.now(UTC),
-        )
-        scheduler.start()
-        self._scheduler = scheduler
-
-    def _safe_tick(self) -> None:
-        try:
-            self.poller.poll_due()
-        except BriefbotError as exc:  # Redis down while listing: the next tick retries
-            log.warning("feed tick skipped: %s", exc)
-
-    def shutdown(self) -> None:
-        if self._scheduler is not None:
-            self._scheduler.shutdown(wait=True)
-            self._scheduler = None
