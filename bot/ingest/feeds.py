@@ -16,7 +16,10 @@ from urllib.parse import urljoin
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 
-MAX_ITEMS = 50
+# A feed lists its newest items first and a poll reads them all: items past the cap are
+# never seen by a later poll either, so the cap must hold a whole burst (100 new items
+# at once); the body itself is capped by the fetcher (BRIEFBOT_FETCH_MAX_BYTES).
+MAX_ITEMS = 200
 MAX_KEY_CHARS = 500
 _ATOM = "{http://www.w3.org/2005/Atom}"
 _JSONFEED = "https://jsonfeed.org/version/"

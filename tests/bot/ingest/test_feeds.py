@@ -35,12 +35,18 @@ def test_garbage_is_an_empty_feed() -> None:
     assert feed_links(b"\x00\xffnot xml", "https://x.example/") == []
 
 
+def _rss(count: int) -> bytes:
+    items = b"".join(b"<item><link>https://x.example/%d</link></item>" % i for i in range(count))
+    return b"<rss><channel>" + items + b"</channel></rss>"
+
+
 def test_item_count_is_capped() -> None:
-    items = b"".join(b"<item><link>https://x.example/%d</link></item>" % i for i in range(200))
-    assert (
-        len(feed_links(b"<rss><channel>" + items + b"</channel></rss>", "https://x.example/"))
-        == MAX_ITEMS
-    )
+    assert len(feed_links(_rss(MAX_ITEMS + 50), "https://x.example/")) == MAX_ITEMS
+
+
+def test_a_burst_of_a_hundred_new_items_is_read_whole() -> None:
+    # items past the cap are never seen by a later poll (the newest come first)
+    assert len(feed_links(_rss(100), "https://x.example/")) == 100
 
 
 def test_feed_detection() -> None:
