@@ -47,7 +47,7 @@ BENCHES = (
     Bench("feed_poll", "feed-poll"),
     Bench("fanout", "fanout", quick=("--small",), full=()),
     Bench("feed_burst", "feed-burst", quick=("--items", "30"), full=()),
-    Bench("retention_year", "retention", quick=("--per-day", "2", "--days", "420"), full=()),
+    Bench("retention_year", "retention", quick=("--per-day", "1", "--days", "400"), full=()),
 )
 _NUMBER = re.compile(r"^-?\d+(\.\d+)?$")
 
