@@ -29,7 +29,7 @@ from bot.config import Settings
 from bot.deps import build_deps
 from bot.digests.scheduler import DigestScheduler
 from bot.runtime import digest_pictures_for
-from bot.slack.client import make_web_client
+from bot.slack.client import SlackClients
 from bot.slack.digests import PICTURES, SlackDigestSender
 from tests.support.articles import STORIES, story_article
 from tests.support.subscriptions import add_subscription
@@ -82,8 +82,9 @@ def main(argv: list[str] | None = None) -> int:
 
             Gazetteer.load(cache_dir=settings.data_dir / "cache")
             fake.enforce_limits()
-            client = make_web_client(settings, deps.metrics)
-            sender = SlackDigestSender(client, deps.metrics, digest_pictures_for(deps))
+            # as serve: each subscription's workspace answered with its own client
+            clients = SlackClients(settings, deps.metrics, deps.bot_token)
+            sender = SlackDigestSender(clients, deps.metrics, digest_pictures_for(deps))
             scheduler = DigestScheduler(deps, sender, grace_seconds=3600)
             started = time.perf_counter()
             results = scheduler.tick(now)
