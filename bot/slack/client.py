@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import (
     ConnectionErrorRetryHandler,
     RateLimitErrorRetryHandler,
@@ -86,3 +88,28 @@ class SlackClients:
         if not token:
             raise NotInstalled(f"no bot token for team {team} (not installed, or uninstalled)")
         return make_web_client(self.settings, self.metrics, token)
+
+    def post(
+        self, team: str, channel: str, blocks: list[Any], text: str, what: str
+    ) -> tuple[WebClient, dict[str, Any]] | None:
+        """Post a message (no unfurls) with ``team``'s client; the client and Slack's
+        answer, or None after a log line naming ``what`` when it could not be posted
+        (not installed, an API error, the connection still failing after retries)."""
+        try:
+            client = self.for_team(team)
+        except NotInstalled as exc:
+            log.info("%s channel=%s not sent: %s", what, channel, exc)
+            return None
+        try:
+            answer = client.chat_postMessage(
+                channel=channel, blocks=blocks, text=text, unfurl_links=False, unfurl_media=False
+            )
+        except SlackApiError as exc:
+            error = str(exc.response.get("error"))
+            self.metrics.slack_errors.labels(method="chat.postMessage", error=error).inc()
+            log.warning("%s post failed channel=%s: %s", what, channel, error)
+            return None
+        except OSError as exc:  # the connection kept failing after the client's retries
+            log.warning("%s post failed channel=%s: %s", what, channel, exc)
+            return None
+        return client, dict(answer.data)  # type: ignore[arg-type]

@@ -10,11 +10,9 @@ import logging
 from collections.abc import Callable
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import render
 from bot.digests.subscriptions import Subscription
-from bot.errors import NotInstalled
 from bot.metrics import Metrics
 from bot.models import Digest
 from bot.pictures.picture import Picture
@@ -47,27 +45,11 @@ class SlackDigestSender:
         self.pictures = pictures
 
     def __call__(self, sub: Subscription, digest: Digest) -> bool:
-        try:
-            client = self.clients.for_team(sub.team)
-        except NotInstalled as exc:
-            log.info("digest sub=%s not sent: %s", sub.key, exc)
+        blocks, text = render.digest_blocks(digest), render.digest_fallback(digest)
+        posted = self.clients.post(sub.team, sub.channel, blocks, text, f"digest sub={sub.key}")
+        if posted is None:
             return False
-        try:
-            answer = client.chat_postMessage(
-                channel=sub.channel,
-                blocks=render.digest_blocks(digest),
-                text=render.digest_fallback(digest),
-                unfurl_links=False,
-                unfurl_media=False,
-            )
-        except SlackApiError as exc:
-            error = str(exc.response.get("error"))
-            self.metrics.slack_errors.labels(method="chat.postMessage", error=error).inc()
-            log.warning("digest post failed sub=%s channel=%s: %s", sub.key, sub.channel, error)
-            return False
-        except OSError as exc:  # the connection kept failing after the client's retries
-            log.warning("digest post failed sub=%s channel=%s: %s", sub.key, sub.channel, exc)
-            return False
+        client, answer = posted
         if answer.get("ok") and answer.get("ts") and sub.extra.get(PICTURES) == "on":
             self._share_pictures(client, sub, digest, str(answer["ts"]))
         return bool(answer.get("ok"))
