@@ -17,9 +17,13 @@ from tests.fakeslack.payloads import (
     event_callback,
     interactive_body,
     link_shared_event,
+    message_action,
+    message_block_action,
     message_event,
     signed_headers,
     slash_command,
+    view_block_action,
+    view_submission,
 )
 from tests.fakeslack.socketmode import FakeSocketMode
 from tests.fakeslack.state import Call, ResponsePost
@@ -37,7 +41,11 @@ __all__ = [
     "event_callback",
     "interactive_body",
     "link_shared_event",
+    "message_action",
+    "message_block_action",
     "message_event",
     "signed_headers",
     "slash_command",
+    "view_block_action",
+    "view_submission",
 ]

@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from tests.fakeslack.state import Identity, SlackState
+from tests.fakeslack.views import views_open, views_update
 
 Answer = dict[str, Any]
 Method = Callable[[SlackState, dict[str, Any], Identity], Answer]
@@ -256,6 +257,8 @@ METHODS: dict[str, Method] = {
     "chat.unfurl": chat_unfurl,
     "chat.getPermalink": chat_get_permalink,
     "views.publish": views_publish,
+    "views.open": views_open,
+    "views.update": views_update,
     "conversations.info": conversations_info,
     "users.info": users_info,
     "usergroups.users.list": usergroups_users_list,

@@ -4,6 +4,13 @@ The builders return plain dicts shaped like Slack's (only the fields briefbot an
 bolt read, plus the ones bolt needs to route). Send them over Socket Mode with
 ``FakeSocketMode.push_*``, or over HTTP with ``command_body``/``event_body``/
 ``interactive_body`` and ``signed_headers``.
+
+Interactions are built from what the app showed, as a user can only click what
+Slack displayed: ``message_block_action`` from a message's blocks (a menu option
+or a button), ``message_action`` (a message shortcut) from a posted message,
+``view_block_action`` and ``view_submission`` from a modal as the fake Web API
+keeps it (``FakeSlack.view``). A choice that was not offered raises
+``LookupError``; a test forging a payload edits the built dict instead.
 """
 
 from __future__ import annotations
@@ -230,3 +237,179 @@ def block_action(
     if not ephemeral:
         payload["message"] = {"type": "message", "ts": ts, "user": BOT_USER, "text": ""}
     return payload
+
+
+# ---- interactions with what the app showed (menus, shortcuts, modals) ------------------
+
+
+def _person(team: str, user: str) -> dict[str, Any]:
+    return {"id": user, "username": user.lower(), "name": user.lower(), "team_id": team}
+
+
+def find_element(
+    blocks: list[dict[str, Any]], action_id: str, value: str | None = None
+) -> tuple[str, dict[str, Any]]:
+    """The block id and the interactive element ``action_id`` in ``blocks``; with
+    ``value``, the menu among those of that action id that offers it (several
+    blocks may carry the same action id: the block tells them apart).
+
+    A block sent without a block id gets one, as Slack gives it when posting.
+    Raises ``LookupError`` when no element fits: Slack sends an action only for
+    what it showed.
+    """
+    for block in blocks:
+        found = [block.get("accessory"), block.get("element"), *(block.get("elements") or [])]
+        for element in found:
+            if not isinstance(element, dict) or element.get("action_id") != action_id:
+                continue
+            offered = [o.get("value") for o in element.get("options") or []]
+            if value is None or not offered or value in offered:
+                return str(block.get("block_id") or _next("b")), element
+    raise LookupError(f"no element {action_id!r} offering {value!r} in the blocks")
+
+
+def chosen_option(element: dict[str, Any], value: str) -> dict[str, Any]:
+    """The option of a menu or select whose value is ``value`` (``LookupError`` if none)."""
+    for option in element.get("options") or []:
+        if option.get("value") == value:
+            return {"text": dict(option["text"]), "value": option["value"]}
+    raise LookupError(f"no option {value!r} in {element.get('action_id')!r}")
+
+
+def _action(block_id: str, element: dict[str, Any], value: str) -> dict[str, Any]:
+    """One entry of ``actions``, shaped by the element's type as Slack sends it."""
+    action: dict[str, Any] = {
+        "type": element["type"],
+        "action_id": element["action_id"],
+        "block_id": block_id,
+        "action_ts": _ts(),
+    }
+    if element["type"] == "button":
+        action.update(text=dict(element["text"]), value=element.get("value", ""))
+        if element.get("style"):
+            action["style"] = element["style"]
+    elif element["type"] in {"overflow", "static_select", "radio_buttons"}:
+        action["selected_option"] = chosen_option(element, value)
+    else:
+        raise LookupError(f"the fake does not send actions of {element['type']!r} elements")
+    return action
+
+
+def message_block_action(
+    blocks: list[dict[str, Any]],
+    action_id: str,
+    value: str = "",
+    team: str = "T1",
+    user: str = "U1",
+    channel: str = "C1",
+    response_url: str = "https://hooks.slack.com/actions/T1/1/fake",
+    message_ts: str | None = None,
+    ephemeral: bool = True,
+) -> dict[str, Any]:
+    """A ``block_actions`` payload for a menu option or button of a message's ``blocks``
+    (``value``: the chosen option's value; ignored for a button)."""
+    block_id, element = find_element(blocks, action_id, value)
+    payload = block_action(
+        action_id, "", team=team, user=user, channel=channel,
+        response_url=response_url, message_ts=message_ts, ephemeral=ephemeral,
+    )  # fmt: skip
+    payload["actions"] = [_action(block_id, element, value)]
+    payload["user"] = _person(team, user)
+    return payload
+
+
+def view_block_action(
+    view: dict[str, Any], action_id: str, value: str = "", team: str = "T1", user: str = "U1"
+) -> dict[str, Any]:
+    """A ``block_actions`` payload from inside a modal (``view``: as the fake keeps it).
+
+    Such a payload names the view (``container``, ``view``) and has no channel
+    and no ``response_url``: the app answers by updating the view.
+    """
+    block_id, element = find_element(view["blocks"], action_id, value)
+    return {
+        "type": "block_actions",
+        "token": "verification-token",
+        "api_app_id": APP_ID,
+        "team": {"id": team, "domain": team.lower()},
+        "user": _person(team, user),
+        "container": {"type": "view", "view_id": view["id"]},
+        "trigger_id": _next("trigger."),
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "view": view,
+        "actions": [_action(block_id, element, value)],
+    }
+
+
+def view_submission(
+    view: dict[str, Any],
+    values: dict[str, str] | None = None,
+    team: str = "T1",
+    user: str = "U1",
+) -> dict[str, Any]:
+    """A ``view_submission`` payload: the modal ``view`` (as the fake keeps it) submitted
+    with ``values`` (action id -> the text typed, or the value of the option chosen).
+
+    Every input block is in ``state.values``, as Slack sends them: a field left
+    alone carries its initial value or option, else null.
+    """
+    given = dict(values or {})
+    state: dict[str, dict[str, Any]] = {}
+    for block in view["blocks"]:
+        element = block.get("element") if block.get("type") == "input" else None
+        if not isinstance(element, dict):
+            continue
+        action_id = element["action_id"]
+        entry: dict[str, Any] = {"type": element["type"]}
+        if element["type"] == "plain_text_input":
+            entry["value"] = given.pop(action_id, element.get("initial_value"))
+        else:
+            initial = element.get("initial_option")
+            picked = given.pop(action_id, None)
+            entry["selected_option"] = chosen_option(element, picked) if picked else initial
+        state[str(block["block_id"])] = {action_id: entry}
+    if given:
+        raise LookupError(f"no input for {sorted(given)} in the view")
+    submitted = {**view, "state": {"values": state}}
+    return {
+        "type": "view_submission",
+        "token": "verification-token",
+        "api_app_id": APP_ID,
+        "team": {"id": team, "domain": team.lower()},
+        "user": _person(team, user),
+        "trigger_id": _next("trigger."),
+        "view": submitted,
+        "response_urls": [],
+        "enterprise": None,
+        "is_enterprise_install": False,
+    }
+
+
+def message_action(
+    callback_id: str,
+    message: dict[str, Any],
+    team: str = "T1",
+    user: str = "U1",
+    channel: str | None = None,
+    response_url: str = "https://hooks.slack.com/app/T1/1/fake",
+) -> dict[str, Any]:
+    """A message shortcut used on ``message`` (as the fake keeps a posted one, or an
+    event's message): the ``message_action`` payload, with the message as Slack relays it."""
+    where = channel or str(message.get("channel") or "C1")
+    relayed = {k: v for k, v in message.items() if v is not None and k not in {"channel", "edited"}}
+    return {
+        "type": "message_action",
+        "token": "verification-token",
+        "action_ts": _ts(),
+        "team": {"id": team, "domain": team.lower()},
+        "user": _person(team, user),
+        "channel": {"id": where, "name": where.lower()},
+        "is_enterprise_install": False,
+        "enterprise": None,
+        "callback_id": callback_id,
+        "trigger_id": _next("trigger."),
+        "response_url": response_url,
+        "message_ts": str(message.get("ts") or _ts()),
+        "message": relayed,
+    }

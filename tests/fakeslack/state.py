@@ -1,4 +1,4 @@
-"""The fake Slack's memory: recorded calls, faults to inject, messages, users, channels.
+"""The fake Slack's memory: recorded calls, faults to inject, messages, views, users, channels.
 
 Everything here is guarded by one lock, because the HTTP server answers each
 request in its own thread while the test reads from the main thread. Waiting
@@ -94,6 +94,8 @@ class SlackState:
     channel_members: dict[str, list[str]] = field(default_factory=dict)  # C… -> user ids
     messages: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     uploads: dict[str, bytes] = field(default_factory=dict)
+    views: dict[str, dict[str, Any]] = field(default_factory=dict)  # view id -> as Slack keeps it
+    triggers_used: set[str] = field(default_factory=set)  # a trigger_id opens one view
     answers: dict[str, dict[str, Any]] = field(default_factory=dict)  # canned overrides
     limits: Any = None  # a tests.fakeslack.limits.Limits when Slack's limits are enforced
     _calls: list[Call] = field(default_factory=list)
@@ -178,10 +180,12 @@ class SlackState:
             return [p for p in posts if include_rejected or p.accepted]
 
     def reset(self) -> None:
-        """Forget calls, faults, messages, uploads and response posts (keep users/channels)."""
+        """Forget calls, faults, messages, views, uploads and response posts (not users)."""
         with self._cond:
             self._calls.clear()
             self._faults.clear()
             self._responses.clear()
             self.messages.clear()
             self.uploads.clear()
+            self.views.clear()
+            self.triggers_used.clear()

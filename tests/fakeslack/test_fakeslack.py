@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from typing import Any
 from urllib.request import Request, urlopen
 
 import pytest
@@ -25,9 +26,12 @@ from tests.fakeslack import (
     FakeSocketMode,
     block_action,
     command_body,
+    message_action,
     message_event,
     signed_headers,
     slash_command,
+    view_block_action,
+    view_submission,
 )
 
 TOKEN = "xoxb-test"
@@ -179,6 +183,72 @@ def test_unknown_path_is_404(fake_slack: FakeSlack) -> None:
         urlopen(Request(f"{fake_slack.url}/nowhere", data=b"x"), timeout=5)
 
 
+# ---- modals -------------------------------------------------------------------
+
+MODAL = {
+    "type": "modal",
+    "callback_id": "form",
+    "title": {"type": "plain_text", "text": "Rename"},
+    "submit": {"type": "plain_text", "text": "Save"},
+    "private_metadata": "d-1",
+    "blocks": [
+        {"type": "section", "text": {"type": "mrkdwn", "text": "Pick one"}},
+        {
+            "type": "input",
+            "block_id": "name",
+            "label": {"type": "plain_text", "text": "Name"},
+            "element": {"type": "plain_text_input", "action_id": "name", "initial_value": "Old"},
+        },
+    ],
+}
+
+
+def test_views_open_refuses_what_slack_refuses_and_a_trigger_used_twice(
+    client: WebClient, fake_slack: FakeSlack
+) -> None:
+    opened = client.views_open(trigger_id="trigger.1", view=MODAL)["view"]
+    assert opened["id"].startswith("V") and opened["private_metadata"] == "d-1"
+    assert all(b["block_id"] for b in opened["blocks"]), "Slack gives every block an id"
+    with pytest.raises(SlackApiError, match="exchanged_trigger_id"):
+        client.views_open(trigger_id="trigger.1", view=MODAL)
+    long_title = {**MODAL, "title": {"type": "plain_text", "text": "x" * 25}}
+    no_submit = {k: v for k, v in MODAL.items() if k != "submit"}
+    for n, bad in enumerate([long_title, no_submit, {**MODAL, "blocks": []}]):
+        with pytest.raises(SlackApiError, match="invalid_arguments") as refused:
+            client.views_open(trigger_id=f"trigger.bad{n}", view=bad)
+        assert "json-pointer:/view" in str(refused.value.response["response_metadata"])
+
+
+def test_views_update_needs_a_known_view_and_its_current_hash(
+    client: WebClient, fake_slack: FakeSlack
+) -> None:
+    opened = client.views_open(trigger_id="trigger.2", view=MODAL)["view"]
+    done = {**MODAL, "title": {"type": "plain_text", "text": "Done"}, "blocks": MODAL["blocks"][:1]}
+    updated = client.views_update(view_id=opened["id"], hash=opened["hash"], view=done)["view"]
+    assert updated["id"] == opened["id"] and updated["hash"] != opened["hash"]
+    assert fake_slack.view(opened["id"])["title"]["text"] == "Done"
+    with pytest.raises(SlackApiError, match="hash_conflict"):
+        client.views_update(view_id=opened["id"], hash=opened["hash"], view=done)
+    with pytest.raises(SlackApiError, match="not_found"):
+        client.views_update(view_id="V404", view=done)
+
+
+def test_a_submission_carries_every_input_as_slack_sends_it(
+    client: WebClient, fake_slack: FakeSlack
+) -> None:
+    opened = client.views_open(trigger_id="trigger.3", view=MODAL)["view"]
+    view = fake_slack.view(opened["id"])
+    untouched = view_submission(view)
+    assert untouched["view"]["state"]["values"] == {
+        "name": {"name": {"type": "plain_text_input", "value": "Old"}}
+    }
+    typed = view_submission(view, {"name": "New"}, user="U9")
+    assert typed["view"]["state"]["values"]["name"]["name"]["value"] == "New"
+    assert typed["user"]["id"] == "U9" and typed["view"]["private_metadata"] == "d-1"
+    with pytest.raises(LookupError):
+        view_submission(view, {"nothing": "here"})
+
+
 # ---- Socket Mode through slack-bolt --------------------------------------------
 
 
@@ -197,6 +267,26 @@ def bolt_app(fake_slack: FakeSlack, fake_socket_mode: FakeSocketMode) -> Iterato
     @app.action("brief_follow")
     def follow(ack: Ack) -> None:
         ack()
+
+    @app.message_shortcut("fix")
+    def fix(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        meta = body["message"]["blocks"][0]["block_id"]
+        client.views_open(trigger_id=body["trigger_id"], view={**MENU, "private_metadata": meta})
+
+    @app.action("pick")
+    def pick(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
+        ack()
+        chosen = body["actions"][0]["selected_option"]["value"]
+        client.views_update(view_id=body["view"]["id"], view={**MODAL, "private_metadata": chosen})
+
+    @app.view("form")
+    def form(ack: Ack, body: dict[str, Any], view: dict[str, Any]) -> None:
+        typed = view["state"]["values"]["name"]["name"]["value"]
+        if not typed.strip():
+            ack(response_action="errors", errors={"name": "Give a name."})
+            return
+        ack(response_action="update", view={**MODAL, "blocks": MODAL["blocks"][:1]})
 
     handler = SocketModeHandler(app, app_token="xapp-test")
     handler.connect()  # type: ignore[no-untyped-call]
@@ -225,6 +315,56 @@ def test_bolt_answers_an_event_and_an_action(
     assert post.params["text"] == "seen: hello"
     action = fake_socket_mode.push_interactive(block_action("brief_follow", "syria"))
     assert fake_socket_mode.wait_for_ack(action) == {}
+
+
+MENU = {
+    "type": "modal",
+    "callback_id": "menu",
+    "title": {"type": "plain_text", "text": "Menu"},
+    "blocks": [
+        {
+            "type": "section",
+            "text": {"type": "mrkdwn", "text": "What?"},
+            "accessory": {
+                "type": "overflow",
+                "action_id": "pick",
+                "options": [
+                    {"text": {"type": "plain_text", "text": "Rename"}, "value": "rename|x"},
+                    {"text": {"type": "plain_text", "text": "Drop"}, "value": "drop|x"},
+                ],
+            },
+        }
+    ],
+}
+
+
+def test_bolt_routes_a_shortcut_a_click_in_a_modal_and_its_submission(
+    bolt_app: App, fake_socket_mode: FakeSocketMode, fake_slack: FakeSlack
+) -> None:
+    posted = WebClient(token=TOKEN, base_url=fake_slack.base_url).chat_postMessage(
+        channel="C1", text="reply", blocks=[{**BLOCKS[0], "block_id": "article:a1"}]
+    )
+    message = fake_slack.messages("C1")[0]
+    assert message["ts"] == posted["ts"]
+    shortcut = message_action("fix", message)
+    assert shortcut["message"]["blocks"][0]["block_id"] == "article:a1"
+    assert fake_socket_mode.wait_for_ack(fake_socket_mode.push_interactive(shortcut)) == {}
+    menu = fake_slack.wait_for_view()
+    assert menu["private_metadata"] == "article:a1"
+    with pytest.raises(LookupError):  # Slack only sends the options it showed
+        view_block_action(menu, "pick", "forged|x")
+    click = view_block_action(menu, "pick", "rename|x")
+    assert click["container"] == {"type": "view", "view_id": menu["id"]}
+    fake_socket_mode.wait_for_ack(fake_socket_mode.push_interactive(click))
+    form = fake_slack.wait_for_view(count=2)
+    assert form["id"] == menu["id"] and form["private_metadata"] == "rename|x"
+    empty = fake_socket_mode.push_interactive(view_submission(form, {"name": "  "}))
+    assert fake_socket_mode.wait_for_ack(empty) == {
+        "response_action": "errors",
+        "errors": {"name": "Give a name."},
+    }
+    done = fake_socket_mode.push_interactive(view_submission(form, {"name": "New"}))
+    assert fake_socket_mode.wait_for_ack(done)["response_action"] == "update"
 
 
 def test_disconnect_makes_the_client_reconnect(

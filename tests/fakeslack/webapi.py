@@ -9,6 +9,8 @@
   ``fail_next``/``drop_next`` inject 429s, 5xx, Slack errors and dropped
   connections. ``oauth.v2.access`` exchanges a code granted with ``grant_install``
   (once) for that workspace's own bot token.
+  ``views.open`` and ``views.update`` keep each modal as Slack would relay it
+  (``views``, ``view``, ``wait_for_view``), checked as ``tests.fakeslack.views`` says.
 * ``/response/<id>``: a ``response_url`` sink that accepts 5 posts per id.
 * ``/upload/<file_id>``: the upload URL handed out by ``files.getUploadURLExternal``.
 
@@ -17,6 +19,7 @@ Point a client at it with ``WebClient(token=..., base_url=fake.base_url)``.
 
 from __future__ import annotations
 
+import copy
 import threading
 from types import TracebackType
 from typing import Any
@@ -256,6 +259,29 @@ class FakeSlack:
             f"{count} post(s) to response_url {response_id}",
         )
         return self.responses(response_id)
+
+    def views(self) -> list[dict[str, Any]]:
+        """Modals opened (``views.open``) as they are now (after ``views.update``), oldest first."""
+        with self.state.lock:
+            return [copy.deepcopy(v) for v in self.state.views.values()]
+
+    def view(self, view_id: str) -> dict[str, Any]:
+        """One modal as it is now; the payload builders take it (``view_submission``...)."""
+        with self.state.lock:
+            found = self.state.views.get(view_id)
+            if found is None:
+                raise KeyError(f"no view {view_id} was opened")
+            return copy.deepcopy(found)
+
+    def wait_for_view(self, count: int = 1, timeout: float = 10.0) -> dict[str, Any]:
+        """Wait until ``count`` calls of views.open or views.update succeeded; the view
+        the last of them showed, as it is now."""
+
+        def shown() -> list[Call]:
+            return [c for c in self.calls() if c.method in {"views.open", "views.update"} and c.ok]
+
+        self.state.wait(lambda: len(shown()) >= count, timeout, f"{count} view(s) shown")
+        return self.view(str((shown()[-1].response or {})["view"]["id"]))
 
     @property
     def uploads(self) -> dict[str, bytes]:
