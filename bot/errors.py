@@ -10,7 +10,8 @@
     ├── NotInstalled              a workspace has no bot token here (not installed, or uninstalled)
     ├── InputError                bad input from a user, a file or Slack
     │   ├── TopicNameError        a topic name that is empty, too long or unusable
-    │   └── CommandError          an unknown or malformed /brief subcommand
+    │   ├── CommandError          an unknown or malformed /brief subcommand
+    │   └── FieldError            one field of a Slack form is wrong (``field`` names it)
     └── IngestError               an article could not be ingested; ``reason`` is for users
         ├── FetchError            the page could not be fetched
         │   ├── AddressNotAllowed private, loopback, link-local... address, or a bad scheme
@@ -96,6 +97,15 @@ class TopicNameError(InputError):
 
 class CommandError(InputError):
     """An unknown or malformed /brief subcommand."""
+
+
+class FieldError(InputError):
+    """One field of a form in Slack is empty or too long; ``field`` is its block id,
+    so that the form can show the message under that field."""
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
 
 
 class IngestError(BriefbotError):

@@ -12,11 +12,12 @@ if TYPE_CHECKING:
 
 
 def register_all(app: App, deps: Deps, bot_user: str) -> None:
-    from handlers import actions, commands, home, installs, links, messages
+    from handlers import actions, commands, edit_menus, home, installs, links, messages
 
     commands.register(app, deps)
     messages.register(app, deps, bot_user=bot_user)
     links.register(app, deps)
     actions.register(app, deps)
+    edit_menus.register(app, deps)
     home.register(app, deps)
     installs.register(app, deps)

@@ -2,7 +2,8 @@
 
 Who may is ``BRIEFBOT_EDITORS`` (``bot.slack.editors``); the correction is
 recorded under the Slack user's id. The answer is ephemeral, like every
-``/brief`` answer.
+``/brief`` answer. ``refusal`` and ``correct`` serve the menus and forms of
+``handlers.edit_menus`` too, so a correction made there is the same call.
 """
 
 from __future__ import annotations
@@ -33,14 +34,29 @@ def _check(deps: Deps) -> EditorCheck:
     return _CHECKS.setdefault(editors, EditorCheck(editors))
 
 
+def refusal(deps: Deps, client: WebClient | None, team: str, user: str, what: str) -> str | None:
+    """Why ``user`` may not correct briefbot (logged), or None when they may."""
+    allowed, why = _check(deps).allows(client, team, user)
+    if allowed:
+        return None
+    log.info("edit refused team=%s user=%s edit=%s", team, user, what)
+    return f"Sorry: {why}."
+
+
+def correct(deps: Deps, team: str, user: str, cmd: Command) -> Correction:
+    """Make the correction ``cmd`` names (the slash command's or a form's), logged."""
+    done = _correct(deps, team, user, cmd)
+    log.info("edit team=%s user=%s #%s %s", team, user, done.number, done.action)
+    return done
+
+
 def answer_edit_command(
     deps: Deps, body: dict[str, Any], cmd: Command, client: WebClient | None = None
 ) -> list[Block]:
     team, user = str(body["team_id"]), str(body.get("user_id") or "")
-    allowed, why = _check(deps).allows(client, team, user)
-    if not allowed:
-        log.info("edit refused team=%s user=%s edit=%s", team, user, cmd.edit)
-        return render.message(f"Sorry: {why}.")
+    refused = refusal(deps, client, team, user, cmd.edit)
+    if refused:
+        return render.message(refused)
     if cmd.edit == "log":
         lines = [_line(c) for c in edits.log(deps, team, LOG_SHOWN)]
         return render.message("\n".join(lines)[:MAX_CHARS] or "No corrections yet.")
@@ -48,8 +64,7 @@ def answer_edit_command(
         cleaned = edits.clean_topics(deps, team, user)
         lines = [_line(c) for c in cleaned]
         return render.message("\n".join(lines)[:MAX_CHARS] or "No topic to clean.")
-    done = _correct(deps, team, user, cmd)
-    log.info("edit team=%s user=%s #%s %s", team, user, done.number, done.action)
+    done = correct(deps, team, user, cmd)
     return render.message(f"Done: {_line(done)}. `/brief edit undo {done.number}` undoes it.")
 
 
@@ -65,7 +80,9 @@ def _correct(deps: Deps, team: str, user: str, cmd: Command) -> Correction:
         case "merge":
             return edits.merge(deps, team, user, list(a))
         case "move":
-            return edits.move(deps, team, user, a[0], to=a[1] or None)
+            # a form names the topic of a move to a new development; the command does not
+            topic = a[2] if len(a) > 2 else None
+            return edits.move(deps, team, user, a[0], to=a[1] or None, topic=topic)
         case "undo":
             return edits.undo(deps, team, user, int(a[0]))
         case "entity-reject":

@@ -529,6 +529,15 @@ def test_manifest_declares_the_brief_command(manifest: dict[str, Any]) -> None:
     assert home["messages_tab_enabled"] is True and not home["messages_tab_read_only_enabled"]
 
 
+def test_manifest_declares_the_shortcut_the_app_listens_for(manifest: dict[str, Any]) -> None:
+    from bot.render.edit_views import SHORTCUT
+
+    (shortcut,) = manifest["features"]["shortcuts"]
+    assert (shortcut["type"], shortcut["callback_id"]) == ("message", SHORTCUT)
+    # the manifest schema's limits (schemastore.org's slack-app-manifest.json)
+    assert shortcut["name"] and len(shortcut["description"]) <= 150
+
+
 def test_manifest_has_the_events_and_scopes_the_handlers_need(manifest: dict[str, Any]) -> None:
     events = set(manifest["settings"]["event_subscriptions"]["bot_events"])
     scopes = set(manifest["oauth_config"]["scopes"]["bot"])

@@ -20,6 +20,7 @@ from slack_sdk.models.blocks import (
 
 from bot.models import Brief, Development, Digest, TimelineEntry
 from bot.render import format as fmt
+from bot.render.edit_views import development_menu
 from bot.render.fit import HEADER_MAX, Piece, block_piece, context, fit, line_piece, section
 from bot.render.mrkdwn import escape, host_label, is_web_url, link, truncate, truncate_plain
 
@@ -48,7 +49,8 @@ def header(text: str) -> HeaderBlock:
 
 
 def brief_blocks(brief: Brief, *, actions: bool = True) -> list[Block]:
-    """The brief as Block Kit blocks; buttons to post it and follow the topic."""
+    """The brief as Block Kit blocks; buttons to post it and follow the topic, and
+    on each development the editors' menu (``actions``: the asker's own copy)."""
     return fit(brief_pieces(brief, actions=actions))
 
 
@@ -59,7 +61,10 @@ def brief_pieces(brief: Brief, *, actions: bool = True) -> list[Piece]:
     for i, dev in enumerate(brief.developments):
         rank = 0 if i == 0 else (RANK_TOP_DEVS + i if i < 3 else RANK_LATER_DEVS + i)
         mark = fmt.dev_mark(brief, dev)
-        pieces.append(block_piece(section(development(dev, i + 1, mark)), rank))
+        block = section(development(dev, i + 1, mark))
+        if actions and brief.known_topic and dev.id:  # an editor's menu: rename, merge, move
+            block.accessory = development_menu(dev)
+        pieces.append(block_piece(block, rank))
     fields = names_fields(brief)
     if fields:
         pieces.append(block_piece(section("", fields), RANK_NAMES))

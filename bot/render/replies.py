@@ -15,6 +15,7 @@ from slack_sdk.models.views import View
 from bot.models import Article, Brief, Development, IngestResult, Topic
 from bot.render import format as fmt
 from bot.render.brief import development, header, status
+from bot.render.edit_views import article_block_id
 from bot.render.fit import (
     MAX_VIEW_BLOCKS,
     Piece,
@@ -47,7 +48,8 @@ def ingest_reply_blocks(result: IngestResult) -> list[Block]:
     """The threaded reply to a pasted link: its summary, or why it could not be summarised."""
     if result.status == "duplicate":
         title = result.article.title if result.article else result.source
-        return duplicate_reply_blocks(title, None)
+        known = result.article.id if result.article else result.duplicate_of
+        return duplicate_reply_blocks(title, None, known)
     if result.status == "failed" or result.article is None:
         reason = result.reason or "it could not be read"
         text = f"Couldn't summarise this link: {reason}"
@@ -59,7 +61,10 @@ def _article_pieces(article: Article, developments: list[Development]) -> list[P
     title = truncate_plain(article.title.strip().replace("*", "") or "(untitled)", fmt.TITLE_MAX)
     heading = f"*{link(article.url or article.canonical_url, title)}*"
     byline = " · ".join(escape(x) for x in _byline(article))
-    pieces = [block_piece(section(heading + (f"\n{byline}" if byline else "")))]
+    first = section(heading + (f"\n{byline}" if byline else ""))
+    # names the article for the "Correct this article" shortcut (bot.slack.edit_payloads)
+    first.block_id = article_block_id(article.id)
+    pieces = [block_piece(first)]
     summary = " ".join(s.strip() for s in article.summary if s.strip())
     if summary:
         pieces.append(block_piece(section(escape(summary))))
@@ -107,12 +112,18 @@ def _joined(dev: Development) -> str:
     return f"Update to a storyline in _{topic}_: {title} — now {count} from {outlets}"
 
 
-def duplicate_reply_blocks(title: str, permalink: str | None) -> list[Block]:
+def duplicate_reply_blocks(
+    title: str, permalink: str | None, article_id: str | None = None
+) -> list[Block]:
     """A link that was summarised before: point to the earlier summary when we know where."""
     shown = truncate_plain(title.strip() or "this article", fmt.TITLE_MAX)
     if permalink and is_web_url(permalink):
-        return [section(f"Already summarised: {link(permalink, shown)}")]
-    return [section(f"Already summarised: *{escape(shown.replace('*', ''))}*")]
+        block = section(f"Already summarised: {link(permalink, shown)}")
+    else:
+        block = section(f"Already summarised: *{escape(shown.replace('*', ''))}*")
+    if article_id:
+        block.block_id = article_block_id(article_id)
+    return [block]
 
 
 # ---- help, topics, digests ----------------------------------------------------------

@@ -179,7 +179,7 @@ class _Answer:
                 permalink = str(answer.get("permalink") or "") or None
             except SlackApiError as exc:
                 log.info("no permalink for article=%s: %s", article_id, exc.response.get("error"))
-        return render.duplicate_reply_blocks(title, permalink)
+        return render.duplicate_reply_blocks(title, permalink, article.id if article else None)
 
     def _unfurl(self, job: Job, result: IngestResult) -> None:
         article = result.article
