@@ -199,7 +199,10 @@ def _guarded(
         return ""
 
     said = _words(team, what, run)
-    return answer[0] if answer else said
+    if answer:
+        log.info("edit %s team=%s user=%s: form shown", what, team, user)
+        return answer[0]
+    return said
 
 
 def _words(team: str, what: str, run: Callable[[], str]) -> str:
