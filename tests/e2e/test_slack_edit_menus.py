@@ -87,13 +87,20 @@ class Slack:
 
 @pytest.fixture
 def socket_bot(
-    make_deps: Callable[..., Deps], fake_socket_mode: FakeSocketMode, request: Any
+    make_deps: Callable[..., Deps],
+    fake_slack: FakeSlack,
+    fake_socket_mode: FakeSocketMode,
+    request: Any,
 ) -> Iterator[BotServer]:
     editors = getattr(request, "param", ("everyone",))
     deps = make_deps(slack_app_token="xapp-test-token", editors=editors)
     bot = start_bot(deps)
     fake_socket_mode.wait_connected()
     yield bot
+    # the server first: the bolt client then sees its socket close at once,
+    # instead of sitting out its 3-second receive timeout
+    fake_slack.socket_mode_url = None
+    fake_socket_mode.stop()
     bot.stop()
 
 
