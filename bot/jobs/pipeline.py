@@ -325,6 +325,7 @@ def ingest_path(deps: IngestDeps, team: str, path: Path) -> IngestResult:
         return store_article(deps, team, article, str(path))
     except (IngestError, InputError) as exc:
         reason = exc.reason if isinstance(exc, IngestError) else str(exc)
+        reason = reason.removeprefix(f"{path}: ")  # the caller names the file
         log.info("ingest failed path=%s reason=%s", path, reason)
         return IngestResult(source=str(path), status="failed", reason=reason)
 
