@@ -113,7 +113,7 @@ def test_japanese_news_is_not_a_list() -> None:
     assert reason(japanese) is None
 
 
-def test_every_seed_article_passes(tmp_path: object) -> None:
+def test_every_seed_article_passes() -> None:
     with Extractor(timeout=20) as extractor:
         for path in seed_files():
             extracted = read_article_file(path, extractor)  # the HTML rules, shape included
