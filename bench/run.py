@@ -37,6 +37,7 @@ class Bench:
 BENCHES = (
     Bench("summaries", "summary"),
     Bench("extraction", "extraction", quick=("--quick",), full=()),
+    Bench("article_shape", "shape", full=()),
     Bench("entities", "entities", full=()),
     Bench("developments", "developments", full=()),
     Bench("realnews", "realnews", full=()),

@@ -151,6 +151,7 @@ class DevelopmentFeatures:
     names: dict[str, tuple[str, NameKind]] = field(default_factory=dict)  # kept entity ids
     sentences: list[tuple[str, str]] = field(default_factory=list)  # (article id, candidate)
     summary_sources: list[str] = field(default_factory=list)  # articles the summary came from
+    label_source: str = ""  # the member the title and summary came from (its lead)
 
 
 @dataclass
@@ -237,6 +238,11 @@ class Brief:
     quiet: bool = False  # nothing new since the watermark / nothing recent
     known_topic: bool = True
     marks: Marks = field(default_factory=Marks)
+    # in a digest of several topics (``bot.digests.stories``): development id -> the
+    # digest's other topics that have the same story, and, for developments left
+    # out here because they show under another topic, development id -> that topic
+    also_in: dict[str, list[str]] = field(default_factory=dict)
+    shown_under: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass

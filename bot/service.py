@@ -151,7 +151,8 @@ def _chart(deps: Deps, team: str, briefs: list[Brief]) -> Picture:
             for day, n in deps.topic_state.volume(team, brief.topic).items():
                 daily[day] = daily.get(day, 0) + n
         marks += [Mark(d.created_at.date(), d.title) for d in brief.developments]
-    marks.sort(key=lambda m: m.day)
+    # one story in several topics has one title: one mark
+    marks = sorted(dict.fromkeys(marks), key=lambda m: m.day)
     name = _name(briefs)
     end = max((b.generated_at for b in briefs), default=datetime.now(UTC)).date()
     title = f"{name}: articles per day"

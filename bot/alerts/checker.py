@@ -21,6 +21,7 @@ from bot.alerts.subscriptions import AlertSubscription, AlertSubscriptions
 from bot.digests.state import DigestState
 from bot.errors import BriefbotError
 from bot.jobs.ticker import Ticker
+from bot.topics import corrections
 from bot.topics.state import TopicState
 
 log = logging.getLogger(__name__)
@@ -89,6 +90,8 @@ class AlertChecker:
         since = max(datetime.fromisoformat(sub.created_at), now - DEV_LOOKBACK)
         changes = self.digest_state.changes(sub.team, sub.topic, since, None)
         started = [d for d in changes.developments if since < d.created_at <= now]
+        # an editor's title is the development's title here too
+        started = corrections.retitled(self.digest_state.redis, sub.team, sub.topic, started)
         alerts = [
             Alert(
                 kind="development",

@@ -7,6 +7,9 @@ and places whose mentions rose the most (``bot.digests.state``). "New" and
 the digest's watermark. A topic with nothing new is ``quiet`` and carries
 nothing else, so it renders as one line.
 
+A story that several of the digest's topics have is shown once, under the
+topic it belongs to most (``bot.digests.stories``).
+
 A scope's first digest, and a preview without a scope (``briefbot digest``),
 cover the last ``FIRST_WINDOW``. The watermark moves only through
 ``mark_sent``, which the scheduler calls after Slack confirmed the post.
@@ -17,6 +20,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+from bot.digests import stories
 from bot.digests.state import DigestState
 from bot.models import Brief, Digest
 from bot.topics import corrections
@@ -58,6 +62,12 @@ def digest_for(
         brief = _digest_brief(deps, team, query, scope, now)
         if all(b.topic != brief.topic for b in briefs):  # "syria, Syria" is one topic
             briefs.append(brief)
+    if len(briefs) > 1:  # one story, several of the digest's topics: shown once
+
+        def filed(topic: str, ids: list[str]) -> set[str]:
+            return deps.topic_state.filed(team, topic, ids)
+
+        briefs = stories.show_once(briefs, filed)
     digest = Digest(team=team, generated_at=now, briefs=briefs)
     if title:
         digest.title = title

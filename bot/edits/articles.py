@@ -167,19 +167,52 @@ def undo_move(deps: Deps, team: str, payload: dict[str, Any]) -> None:
 
 
 def rename_development(deps: Deps, team: str, who: str, dev_id: str, title: str) -> Correction:
-    """Give a development a title of the editor's; it holds as articles join."""
+    """Give a development a title of the editor's; it holds as articles join.
+
+    The same story in the workspace's other topics (their development labelled from
+    the same lead article) takes the title too: one story has one title everywhere.
+    """
     title = " ".join(title.split())[:TITLE_MAX]
     if not title:
         raise InputError("which title? `edit rename DEV_ID --to TITLE`")
     topic = topic_of_development(deps, team, dev_id)
     before = corrections.title_of(deps.redis, team, topic, dev_id)
+    also = _same_story(deps, team, topic, dev_id)
     corrections.set_title(deps.redis, team, topic, dev_id, title)
+    for other, other_id, _ in also:
+        corrections.set_title(deps.redis, team, other, other_id, title)
     what = f"retitled {dev_id} ({topic}) “{title}”"
-    return record(deps, team, who, "rename", what, topic=topic, dev=dev_id, before=before)
+    if also:
+        what += " and the same story in " + ", ".join(t for t, _, _ in also)
+    return record(
+        deps, team, who, "rename", what, topic=topic, dev=dev_id, before=before, also=also
+    )
 
 
 def undo_rename(deps: Deps, team: str, payload: dict[str, Any]) -> None:
     corrections.set_title(deps.redis, team, payload["topic"], payload["dev"], payload["before"])
+    for topic, dev_id, before in payload.get("also", []):
+        corrections.set_title(deps.redis, team, topic, dev_id, before)
+
+
+def _same_story(
+    deps: Deps, team: str, topic: str, dev_id: str
+) -> list[tuple[str, str, str | None]]:
+    """[topic, development id, its editor title or None] of the developments of other
+    topics labelled from the same lead article as ``dev_id``."""
+    dev = corrections.load_development(deps.redis, team, topic, dev_id)
+    lead = dev.features.label_source if dev else ""
+    if not lead:
+        return []
+    out: list[tuple[str, str, str | None]] = []
+    for other in topics_holding(deps, team, lead):
+        other_id = corrections.development_of(deps.redis, team, other, lead)
+        if other == topic or not other_id:
+            continue
+        found = corrections.load_development(deps.redis, team, other, other_id)
+        if found is not None and found.features.label_source == lead:
+            out.append((other, other_id, corrections.title_of(deps.redis, team, other, other_id)))
+    return out
 
 
 def _move_back(deps: Deps, team: str, topic: str, now_in: str, moved: dict[str, str]) -> None:

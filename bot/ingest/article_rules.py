@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 from dateutil import parser as dateparser
 
 from bot.errors import NotAnArticle
+from bot.ingest import shape
 from bot.text.sentences import ANY_SCRIPT, ends_a_sentence, split_sentences
 
 MIN_WORDS = 40
@@ -41,7 +42,6 @@ _ZONES = {
     "EST": -5 * 3600, "EDT": -4 * 3600, "CST": -6 * 3600, "CDT": -5 * 3600,
     "MST": -7 * 3600, "MDT": -6 * 3600, "PST": -8 * 3600, "PDT": -7 * 3600,
 }  # fmt: skip
-_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff]")
 _NON_WORD = re.compile(r"\W+")
 # Short lines that are page furniture, not reporting. Only lines of at most
 # BOILERPLATE_MAX_WORDS words are tested, so a sentence that merely mentions
@@ -92,10 +92,7 @@ def clean_body(text: str, title: str | None = None, author: str | None = None) -
     return "\n".join(kept)
 
 
-def word_count(text: str) -> int:
-    """Words, counting each Chinese or Japanese character as one (no spaces there)."""
-    cjk = len(_CJK.findall(text))
-    return len(_CJK.sub(" ", text).split()) + cjk
+word_count = shape.word_count
 
 
 def check_article(body: str, fields: dict[str, Any], url: str | None) -> None:
@@ -109,6 +106,23 @@ def check_article(body: str, fields: dict[str, Any], url: str | None) -> None:
         raise NotAnArticle(url or "", reason="not an article (home page)")
     if fields.get("og_type") not in ("article", "newsarticle") and _is_link_list(body):
         raise NotAnArticle(url or "", reason="not an article (a list of links)")
+    check_shape(body, url, markup=False)  # a code listing or a licence page
+
+
+def check_shape(text: str, url: str | None, *, markup: bool) -> None:
+    """Raise ``NotAnArticle`` when ``text`` is shaped like documentation, code, a
+    licence or (``markup``: a file or plain-text page, as written) holds no sentence
+    of reporting; see ``bot.ingest.shape``. Length plays no part: briefs pass."""
+    found = shape.problem(text, markup=markup)
+    if found is not None:
+        raise NotAnArticle(url or "", reason=f"not an article ({found})")
+
+
+def check_suffix(name: str) -> None:
+    """Raise ``NotAnArticle`` for a file whose name says it is code or configuration."""
+    suffix = "." + name.rsplit(".", 1)[-1].lower() if "." in name else ""
+    if suffix in shape.CODE_SUFFIXES:
+        raise NotAnArticle(name, reason=f"not an article (looks like source code: a {suffix} file)")
 
 
 def is_brief(body: str) -> bool:

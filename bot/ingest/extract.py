@@ -10,7 +10,9 @@ millisecond on top of the extraction itself (docs/benchmarks.md).
 Files (``read_article_file``): ``.html``/``.htm`` go through the same
 extraction; ``.txt``/``.md`` take the first non-empty line as the title;
 ``.json`` is ``{"text", "title", "url", "published", "outlet", "author"}``
-with only ``text`` required.
+with only ``text`` required. Whatever the format, only article-shaped text is
+taken: code files, Markdown documentation, licences and text without a sentence
+of reporting are refused with the reason (``article_rules.check_shape``).
 """
 
 from __future__ import annotations
@@ -254,6 +256,7 @@ def build_extracted(fields: dict[str, Any], url: str | None) -> Extracted:
 def read_article_file(path: Path, extractor: Extractor) -> Extracted:
     """Read one article file (.html, .htm, .txt, .md, .json); ``InputError`` otherwise."""
     suffix = path.suffix.lower()
+    rules.check_suffix(path.name)
     if suffix not in (".html", ".htm", ".txt", ".md", ".json"):
         raise InputError(f"{path}: unsupported file type {suffix or '(none)'}")
     try:
@@ -276,6 +279,7 @@ def _from_text(text: str, url: str | None, *, markdown: bool = False) -> Extract
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
         raise NotAnArticle(url or "", reason="not an article (empty file)")
+    rules.check_shape(text, url, markup=True)  # a README, code, a licence, a list
     title = lines[first].strip()
     if markdown:
         title = title.lstrip("#").strip()
@@ -303,6 +307,7 @@ def _from_json(text: str, path: Path) -> Extracted:
     if strings["published"] and published is None:
         raise InputError(f"{path}: 'published' is not an ISO 8601 date: {strings['published']!r}")
     body = body.strip()
+    rules.check_shape(body, strings["url"], markup=True)
     return Extracted(
         url=strings["url"],
         title=(strings["title"] or "").strip() or rules.pick_title({}, body),

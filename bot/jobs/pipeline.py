@@ -23,8 +23,8 @@ from bot.ingest.urls import article_id, canonical_url, content_hash
 from bot.models import Article, Development, Extracted, IngestResult
 from bot.store.edits import EditStore
 from bot.text import summarize
+from bot.topics import corrections, timeline
 from bot.topics import definitions as topics
-from bot.topics import timeline
 from bot.topics.brief import TopicStores
 from bot.topics.entity_rules import apply_rules
 
@@ -199,7 +199,12 @@ def _file(deps: IngestDeps, team: str, article: Article) -> list[Development]:
         if slug not in article.topics:
             article.topics.append(slug)
     now = datetime.now(UTC)
-    return [deps.topic_state.add_article(team, slug, article, now) for slug in article.topics]
+    joined = []
+    for slug in article.topics:
+        dev = deps.topic_state.add_article(team, slug, article, now)
+        # the title an editor gave is the development's title in link replies too
+        joined += corrections.retitled(deps.store.redis, team, slug, [dev])
+    return joined
 
 
 def ensure_filed(deps: IngestDeps, team: str, article_id: str) -> None:
@@ -320,6 +325,7 @@ def ingest_path(deps: IngestDeps, team: str, path: Path) -> IngestResult:
         return store_article(deps, team, article, str(path))
     except (IngestError, InputError) as exc:
         reason = exc.reason if isinstance(exc, IngestError) else str(exc)
+        reason = reason.removeprefix(f"{path}: ")  # the caller names the file
         log.info("ingest failed path=%s reason=%s", path, reason)
         return IngestResult(source=str(path), status="failed", reason=reason)
 

@@ -103,6 +103,8 @@ def digest_fallback(digest: Digest) -> str:
         words = fmt.change_words(brief) if brief.developments else ""
         if brief.since is None and brief.developments:
             words = fmt.plural(len(brief.developments), "development")
+        if not words and brief.shown_under and not brief.quiet:
+            words = fmt.shown_elsewhere(brief)
         parts.append(f"{brief.topic} ({words or 'nothing new'})")
     text = f"{digest.title}: " + (", ".join(parts) if parts else "no topics yet")
     return truncate(escape(text), FALLBACK_MAX)

@@ -92,8 +92,9 @@ def status(brief: Brief) -> str:
     return "\n".join(lines)
 
 
-def development(dev: Development, number: int | None, mark: str | None) -> str:
-    """A development: bold title with its mark, the summary, then count, dates and sources."""
+def development(dev: Development, number: int | None, mark: str | None, also: str = "") -> str:
+    """A development: bold title with its mark, the summary, then count, dates and sources
+    (and, in a digest, the other topics that have the same story)."""
     prefix = f"{number}. " if number is not None else ""
     title = escape(truncate_plain(dev.title.replace("*", ""), fmt.TITLE_MAX))
     lines = [f"*{prefix}{mark + ': ' if mark else ''}{title}*"]
@@ -104,6 +105,8 @@ def development(dev: Development, number: int | None, mark: str | None) -> str:
     # the id is what `/brief edit merge` and `move … to` take
     ident = f" · `{escape(dev.id)}`" if dev.id else ""
     lines.append("_" + " · ".join(facts + ([sources] if sources else [])) + "_" + ident)
+    if also:
+        lines.append(f"_{escape(also)}_")
     return "\n".join(lines)
 
 
@@ -189,7 +192,11 @@ def digest_topic_pieces(brief: Brief, t: int) -> list[Piece]:
     pieces = [block_piece(DividerBlock()), block_piece(section(digest_topic_line(brief)))]
     for i, dev in enumerate(brief.developments):
         rank = RANK_TOP_DEVS + t if i == 0 else RANK_LATER_DEVS + i
-        pieces.append(block_piece(section(development(dev, None, fmt.dev_mark(brief, dev))), rank))
+        text = development(dev, None, fmt.dev_mark(brief, dev), fmt.also_in(brief, dev))
+        pieces.append(block_piece(section(text), rank))
+    elsewhere = fmt.shown_elsewhere(brief)
+    if elsewhere and not brief.quiet:
+        pieces.append(block_piece(context(escape(f"{elsewhere}.")), RANK_NAMES))
     top = _top_names(brief)
     if top:
         pieces.append(block_piece(context(top), RANK_NAMES))
@@ -201,7 +208,7 @@ def digest_topic_line(brief: Brief) -> str:
     topic = f"*{escape(brief.topic)}*"
     if not brief.known_topic and brief.article_count == 0:
         return f"{topic}: not a topic here, and no article mentions it."
-    if brief.quiet or not brief.developments:
+    if brief.quiet or not (brief.developments or brief.shown_under):
         since = f" since {slack_date(brief.since)}" if brief.since else ""
         return f"{topic}: nothing new{since}."
     articles = fmt.plural(brief.article_count, "article")

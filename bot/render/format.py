@@ -126,6 +126,21 @@ def event_day(entry: TimelineEntry) -> str:
     return ("~" if entry.approximate else "") + entry.date.isoformat()
 
 
+def also_in(brief: Brief, dev: Development) -> str:
+    """``Also in kremlin, russia``: a digest's other topics with the same story (or "")."""
+    others = brief.also_in.get(dev.id, [])
+    return "Also in " + ", ".join(others) if others else ""
+
+
+def shown_elsewhere(brief: Brief) -> str:
+    """``3 developments shown under syria``: what a digest topic left to another (or "")."""
+    if not brief.shown_under:
+        return ""
+    topics = ", ".join(dict.fromkeys(brief.shown_under.values()))
+    count = plural(len(brief.shown_under), "development")
+    return f"{count} shown under {topics}"
+
+
 def change_words(brief: Brief) -> str:
     """``2 new, 1 updated`` (empty when nothing changed or there is no watermark)."""
     if brief.since is None:

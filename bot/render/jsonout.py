@@ -91,7 +91,10 @@ def brief_json(brief: Brief) -> dict[str, Any]:
 
 def digest_json(digest: Digest) -> dict[str, Any]:
     """``briefbot digest --json``: the digest's fields, each development and timeline
-    entry with its marks (``is_new``, ``is_updated``) as in the brief JSON."""
+    entry with its marks (``is_new``, ``is_updated``) as in the brief JSON; each
+    development with ``also_in`` (the digest's other topics that have the same
+    story), each topic with ``shown_under`` (its developments shown under another
+    topic: id -> that topic)."""
     return {**to_jsonable(digest), "briefs": [_digest_brief(b) for b in digest.briefs]}
 
 
@@ -99,7 +102,11 @@ def _digest_brief(brief: Brief) -> dict[str, Any]:
     data: dict[str, Any] = to_jsonable(brief)
     del data["marks"]  # shown on each development and entry instead
     # the brief JSON's shape: no clustering features (internal state, ~90 KB a digest)
-    data["developments"] = [_development(d, brief.marks) for d in brief.developments]
+    data["developments"] = [
+        {**_development(d, brief.marks), "also_in": brief.also_in.get(d.id, [])}
+        for d in brief.developments
+    ]
+    del data["also_in"]  # on each development instead; ``shown_under`` stays
     data["timeline"] = [
         {**to_jsonable(e), "is_new": i in brief.marks.new_events}
         for i, e in enumerate(brief.timeline)

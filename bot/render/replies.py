@@ -71,8 +71,8 @@ def _article_pieces(article: Article, developments: list[Development]) -> list[P
     fields = _article_fields(article)
     if fields:
         pieces.append(block_piece(section("", fields), 200))
-    for i, dev in enumerate(developments):
-        pieces.append(block_piece(section(_joined(dev)), 300 + i))
+    for i, same in enumerate(_by_title(developments)):
+        pieces.append(block_piece(section(_joined(same)), 300 + i))
     notes = [escape(n) for n in article.notes[:3]]
     topics = ", ".join(escape(t) for t in article.topics)
     facts = ([f"Topics: {topics}"] if topics else []) + notes
@@ -101,15 +101,26 @@ def _article_fields(article: Article) -> list[str]:
     return fields
 
 
-def _joined(dev: Development) -> str:
-    """How the article relates to a development of one of its topics."""
+def _by_title(developments: list[Development]) -> list[list[Development]]:
+    """The developments the article joined, one group per title: the same story
+    in several topics is one line."""
+    groups: dict[str, list[Development]] = {}
+    for dev in developments:
+        groups.setdefault(" ".join(dev.title.split()).casefold(), []).append(dev)
+    return list(groups.values())
+
+
+def _joined(same: list[Development]) -> str:
+    """How the article relates to a storyline of its topics (one or more developments
+    of one title); the counts are those of the largest."""
+    dev = max(same, key=fmt.article_count)
     count = fmt.plural(fmt.article_count(dev), "article")
     outlets = fmt.plural(len(fmt.dev_sources(dev)), "outlet")
     title = f"*{escape(truncate_plain(dev.title.replace('*', ''), fmt.TITLE_MAX))}*"
-    topic = escape(dev.topic)
+    topics = ", ".join(f"_{escape(d.topic)}_" for d in same)
     if fmt.article_count(dev) <= 1:
-        return f"New storyline in _{topic}_: {title}"
-    return f"Update to a storyline in _{topic}_: {title} — now {count} from {outlets}"
+        return f"New storyline in {topics}: {title}"
+    return f"Update to a storyline in {topics}: {title} — now {count} from {outlets}"
 
 
 def duplicate_reply_blocks(

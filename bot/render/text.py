@@ -57,7 +57,7 @@ def _title(brief: Brief) -> str:
     return f"Brief: {brief.topic} — {articles} from {outlets} {generated}"
 
 
-def _development(dev: Development, prefix: str, mark: str | None) -> list[str]:
+def _development(dev: Development, prefix: str, mark: str | None, also: str = "") -> list[str]:
     tag = f"[{mark.upper()}] " if mark else ""
     count = fmt.plural(fmt.article_count(dev), "article")
     head = f"  {prefix}{tag}{dev.title} — {count}, {fmt.span(dev.first_seen, dev.last_seen)}"
@@ -71,6 +71,8 @@ def _development(dev: Development, prefix: str, mark: str | None) -> list[str]:
         named = ", ".join(sources[:SOURCES_NAMED])
         more = len(sources) - SOURCES_NAMED
         lines.append(f"{indent}Sources: {named}" + (f" (+{more})" if more > 0 else ""))
+    if also:
+        lines.append(f"{indent}{also}")
     return lines
 
 
@@ -109,7 +111,8 @@ def digest_text(digest: Digest) -> str:
 def _digest_topic(brief: Brief) -> list[str]:
     if not brief.known_topic and brief.article_count == 0:
         return [f"{brief.topic}: not a topic here, and no article mentions it."]
-    if brief.quiet or not brief.developments:
+    elsewhere = fmt.shown_elsewhere(brief)
+    if brief.quiet or not (brief.developments or elsewhere):
         since = f" since {fmt.when(brief.since)}" if brief.since else ""
         return [f"{brief.topic}: nothing new{since}."]
     words = fmt.change_words(brief)
@@ -117,7 +120,9 @@ def _digest_topic(brief: Brief) -> list[str]:
     counts = f"{articles} from {fmt.plural(brief.source_count, 'outlet')}"
     lines = [f"{brief.topic} — {words} · {counts}" if words else f"{brief.topic} — {counts}"]
     for dev in brief.developments:
-        lines += _development(dev, "- ", fmt.dev_mark(brief, dev))
+        lines += _development(dev, "- ", fmt.dev_mark(brief, dev), fmt.also_in(brief, dev))
+    if elsewhere:
+        lines.append(f"  {elsewhere}.")
     names = fmt.rising_names(brief)
     if names:
         lines.append(f"  {names}")

@@ -13,8 +13,10 @@ joining costs the same for a development of 3 articles or of 30,000:
     lead        top ``MAX_TERMS`` stemmed terms of the members' headlines and leads
     signatures  (id, MinHash) of the last ``MAX_SIGNATURES`` members
     names       id -> (name, "actor" | "place") for the kept entity ids
-    sentences   (id, sentence): summary candidates of the last members
+    sentences   (id, sentence): summary candidates of the ``LEAD_POOL`` newest-published
+                members (``bot.topics.labels`` takes title and summary from one of them)
     summary_sources   articles the current summary was taken from
+    label_source      the member article the title and summary were taken from
 
 Feature weights decay by ``DECAY`` at each join, so a long-running development
 follows what it is about now rather than what its first articles said.
@@ -51,7 +53,7 @@ from bot.models import Article, ArticleRef, Development, DevelopmentFeatures, Na
 from bot.text import similarity
 from bot.text.sentences import lead_end_of
 from bot.topics.fingerprints import EPOCH, Fingerprint, aware, fingerprint, near_duplicate_of
-from bot.topics.labels import relabel, summary_for, title_for
+from bot.topics.labels import LEAD_POOL, relabel, summary_for, title_for
 
 __all__ = [
     "Fingerprint",
@@ -277,9 +279,13 @@ def _merge_features(dev: Development, article: Article, fp: Fingerprint) -> None
     ranked = sorted(feats.entities.items(), key=lambda kv: (-kv[1], kv[0]))
     dev.actors = _names_of(ranked, feats.names, "actor")
     dev.locations = _names_of(ranked, feats.names, "place")
-    sentences = [s for s in feats.sentences if s[0] != article.id]
-    sentences += [(article.id, s) for s in _summary_candidates(article)]
-    feats.sentences = sentences[-2 * MAX_SIGNATURES :]
+    # the candidates of the newest-published members, whatever order they came in:
+    # the label is then the same for the same members in every topic
+    pool = {ref.id for ref in dev.articles[:LEAD_POOL]}
+    sentences = [s for s in feats.sentences if s[0] != article.id and s[0] in pool]
+    if article.id in pool:
+        sentences += [(article.id, s) for s in _summary_candidates(article)]
+    feats.sentences = sentences
 
 
 def _decayed_sum(old: dict[str, float], new: dict[str, float], limit: int) -> dict[str, float]:

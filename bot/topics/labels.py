@@ -1,18 +1,26 @@
-"""Titles and summaries of developments, chosen from what their articles say.
+"""Titles and summaries of developments, taken together from one member article.
 
-Both are extractive: the title is the member headline most central to the
-development (trimmed of datelines and outlet suffixes, and shortened), the summary the one or
-two member summary sentences most central to it. "Central" means closest, by
-term cosine, to the development's term weights, plus a bonus for naming its
-main actors and places. Nothing is generated, so nothing can be invented.
+Both are extractive, and both come from the same article, the development's
+*lead*: its headline (trimmed of datelines and outlet suffixes, and shortened)
+is the title, one or two of its summary sentences the summary. A title over a
+summary from another article would read as one report when it is two.
+
+The lead is the member most central to the others: among the ``LEAD_POOL``
+newest-published members, the one whose headline and summary share the most
+terms (cosine, leave-one-out) with the other members' headlines and summaries.
+The choice depends only on *which* articles are members, not on the order they
+arrived in nor on the topic, so the same articles filed in several topics (or
+re-filed by a backfill or an editor's rebuild) give the same title and summary
+everywhere. Nothing is generated, so nothing can be invented.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 
-from bot.models import Development
+from bot.models import ArticleRef, Development
 from bot.text import similarity
 from bot.text.datelines import strip_dateline
 from bot.text.names import fold
@@ -20,22 +28,53 @@ from bot.text.terms import loose_terms, words
 
 TITLE_MAX_CHARS = 90
 SUMMARY_MAX_CHARS = 320
+LEAD_POOL = 10  # the newest-published members that may lead (their sentences are kept)
 _SUFFIX_RE = re.compile(r"\s+[|\-–—:]\s+([^|\-–—:]{2,40})$")
 
 
-def title_for(dev: Development) -> str:
-    """A short, specific title: the most central member headline, shortened.
+def relabel(dev: Development) -> None:
+    """Recompute ``dev.title`` and ``dev.summary`` in place, both from its lead article."""
+    said = _said(dev)
+    lead = lead_of(dev, said)
+    dev.features.label_source = lead.id if lead else ""
+    if lead is None:
+        dev.title, dev.summary = _template_title(dev), ""
+        dev.features.summary_sources = []
+        return
+    dev.title = _headline(dev, lead) or _template_title(dev)
+    sentences = said.get(lead.id, [])
+    picked = _lead_sentences(sentences)
+    dev.summary = " ".join(strip_dateline(sentences[i].strip()) for i in picked)
+    dev.features.summary_sources = [lead.id] if picked else []
 
-    With no usable headline, a template over the top actors and places.
-    """
-    titles = list(dict.fromkeys(ref.title.strip() for ref in dev.articles if ref.title.strip()))
-    if not titles:
-        return _template_title(dev)
-    outlets = {fold(o) for o in dev.outlets}
-    # "MOSCOW: ..." or "KYIV (Reuters) - ...": a headline that is really a lead
-    cleaned = [_strip_outlet(strip_dateline(t), outlets) for t in titles]
-    best = max(cleaned, key=lambda t: (_centrality(dev, t) - _length_penalty(t), t))
-    return shorten(best, TITLE_MAX_CHARS)
+
+def title_for(dev: Development) -> str:
+    """The title ``relabel`` gives: the lead's headline, shortened (with no usable
+    headline, a template over the top actors and places)."""
+    lead = lead_of(dev, _said(dev))
+    return (_headline(dev, lead) if lead else "") or _template_title(dev)
+
+
+def lead_of(dev: Development, said: dict[str, list[str]] | None = None) -> ArticleRef | None:
+    """The member whose headline and summary label the development (see the module
+    docstring); one with a summary sentence when any member has one. Ties go to the
+    newest-published member, so the result never depends on arrival order."""
+    said = _said(dev) if said is None else said
+    pool = [r for r in dev.articles[:LEAD_POOL] if r.title.strip() or said.get(r.id)]
+    if not pool:
+        return None
+    vectors = [_unit(Counter(loose_terms(_label_text(r, said)))) for r in pool]
+    total: dict[str, float] = {}
+    for vec in vectors:  # summed in publication order: the same floats for any arrival order
+        for key, weight in vec.items():
+            total[key] = total.get(key, 0.0) + weight
+    scored = []
+    for position, (ref, vec) in enumerate(zip(pool, vectors, strict=True)):
+        others = {k: w - vec.get(k, 0.0) for k, w in total.items()}
+        score = similarity.cosine(vec, {k: w for k, w in others.items() if w > 1e-12})
+        penalty = _length_penalty(_headline(dev, ref))
+        scored.append((bool(said.get(ref.id)), round(score - penalty, 9), -position, ref))
+    return max(scored, key=lambda s: s[:3])[3]
 
 
 def summary_for(dev: Development, candidates: list[str]) -> str:
@@ -56,6 +95,19 @@ def pick_sentences(dev: Development, candidates: list[str]) -> list[int]:
     if not usable:
         return []
     ranked = sorted(usable, key=lambda i: (-_centrality(dev, candidates[i]), i))
+    return _with_second(candidates, ranked)
+
+
+def _lead_sentences(sentences: list[str]) -> list[int]:
+    """The lead article's summary: its sentences in the summariser's order, the
+    first usable one, and a second when it adds something."""
+    usable = [i for i, s in enumerate(sentences) if 30 <= len(s.strip()) <= 400]
+    if not usable:
+        usable = [i for i, s in enumerate(sentences) if s.strip()]
+    return _with_second(sentences, usable) if usable else []
+
+
+def _with_second(candidates: list[str], ranked: list[int]) -> list[int]:
     first = ranked[0]
     picked = [first]
     if len(candidates[first]) < SUMMARY_MAX_CHARS // 2:
@@ -67,13 +119,31 @@ def pick_sentences(dev: Development, candidates: list[str]) -> list[int]:
     return picked
 
 
-def relabel(dev: Development) -> None:
-    """Recompute ``dev.title`` and ``dev.summary`` in place from its features."""
-    dev.title = title_for(dev)
-    pool = dev.features.sentences
-    picked = pick_sentences(dev, [s for _, s in pool])
-    dev.summary = " ".join(strip_dateline(pool[i][1].strip()) for i in picked)
-    dev.features.summary_sources = list(dict.fromkeys(pool[i][0] for i in picked))
+def _said(dev: Development) -> dict[str, list[str]]:
+    """Member id -> its summary candidates, in the article's own order."""
+    out: dict[str, list[str]] = {}
+    for ident, sentence in dev.features.sentences:
+        out.setdefault(ident, []).append(sentence)
+    return out
+
+
+def _label_text(ref: ArticleRef, said: dict[str, list[str]]) -> str:
+    return " ".join([ref.title, *said.get(ref.id, [])])
+
+
+def _unit(counts: Counter[str]) -> dict[str, float]:
+    norm = math.sqrt(sum(v * v for v in counts.values()))
+    return {k: v / norm for k, v in counts.items()} if norm else {}
+
+
+def _headline(dev: Development, ref: ArticleRef) -> str:
+    """``ref``'s headline as a title: no dateline, no outlet suffix, shortened."""
+    title = ref.title.strip()
+    if not title:
+        return ""
+    outlets = {fold(o) for o in dev.outlets}
+    # "MOSCOW: ..." or "KYIV (Reuters) - ...": a headline that is really a lead
+    return shorten(_strip_outlet(strip_dateline(title), outlets), TITLE_MAX_CHARS)
 
 
 def shorten(text: str, limit: int) -> str:

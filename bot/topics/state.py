@@ -423,6 +423,14 @@ class TopicState:
     def contains(self, team: str, topic: str, article_id: str) -> bool:
         return self.redis.zscore(TopicKeys(team, topic).articles, article_id) is not None
 
+    @unavailable_on_error
+    def filed(self, team: str, topic: str, article_ids: list[str]) -> set[str]:
+        """Those of ``article_ids`` that are filed under ``topic`` (one round trip)."""
+        if not article_ids:
+            return set()
+        scores = self.redis.zmscore(TopicKeys(team, topic).articles, article_ids)
+        return {a for a, score in zip(article_ids, scores, strict=True) if score is not None}
+
 
 def _count_names(w: FencedWrite, k: TopicKeys, article: Article) -> None:
     for actor in article.actors:

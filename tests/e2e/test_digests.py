@@ -4,6 +4,7 @@ errors), and two ``briefbot serve`` processes on one Redis sending once."""
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -17,12 +18,14 @@ from bot.digests.scheduler import DigestScheduler
 from bot.digests.state import DigestState
 from bot.digests.subscriptions import Subscription, Subscriptions
 from bot.jobs import pipeline
+from bot.models import Topic
 from bot.slack.brief_command import parse
 from bot.slack.client import SlackClients
 from bot.slack.digests import SlackDigestSender
 from handlers.digests import answer_digest_command
 from tests.fakeslack import FakeSlack, command_body, slash_command
 from tests.support.app import SECRET, SlackPoster, counter, start_bot
+from tests.support.articles import STORIES, story_article
 from tests.support.processes import BriefbotProcess, bot_command, briefbot_env
 from tests.support.seeds import SYRIA_NAMES, seed_path
 from tests.support.subscriptions import add_subscription
@@ -151,6 +154,27 @@ def test_a_slack_error_keeps_the_watermark_and_a_later_tick_posts(
     [message] = fake_slack.messages("C5")
     blocks = str(message["blocks"])
     assert "syria" in message["text"] and "Qamishli" in blocks
+    assert DigestState(deps.redis).watermark("T1", "syria", sub.scope) is not None
+
+
+def test_a_story_in_two_topics_is_posted_once(deps: Deps, fake_slack: FakeSlack) -> None:
+    deps.store.save_topic("T1", Topic(name="russia", defined_by="user"))
+    now = datetime.now(UTC).replace(second=1, microsecond=0)
+    for topic, numbers in (("syria", (1, 2)), ("russia", (1, 2, 3))):
+        for n in numbers:
+            deps.topic_state.add_article("T1", topic, story_article("port", n), now)
+    deps.topic_state.add_article("T1", "syria", story_article("quake", 1), now)
+    sub = add_subscription(deps.redis, channel="C7", topics=["syria", "russia"],
+                           hour=now.hour, minute=now.minute)  # fmt: skip
+    assert [r.outcome for r in slack_scheduler(deps).tick(now)] == ["sent"]
+    [message] = fake_slack.messages("C7")
+    blocks = json.dumps(message["blocks"])
+    port, quake = STORIES["port"][0], STORIES["quake"][0]
+    # russia has all three articles of the port story: it shows there, once
+    assert blocks.count(port) == 1 and blocks.count(quake) == 1
+    assert blocks.index("*syria*") < blocks.index(quake) < blocks.index("*russia*")
+    assert blocks.index("*russia*") < blocks.index(port) < blocks.index("Also in syria")
+    assert "1 development shown under russia" in blocks
     assert DigestState(deps.redis).watermark("T1", "syria", sub.scope) is not None
 
 

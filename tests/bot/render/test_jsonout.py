@@ -52,8 +52,10 @@ def test_digest_json_keeps_the_marks_on_developments_and_entries() -> None:
         (False, True),
         (False, False),
     ]
-    # the brief JSON's development shape: no internal clustering state
+    # the brief JSON's development shape (no internal clustering state), and the
+    # digest's other topics that have the same story
     assert "features" not in developments[0]
-    assert developments[0] == brief_json(brief())["developments"][0]
+    assert developments[0] == {**brief_json(brief())["developments"][0], "also_in": []}
+    assert topic["shown_under"] == {} and "also_in" not in topic
     assert [e["is_new"] for e in topic["timeline"]] == [False, True]
     assert topic["timeline"][1]["approximate"] is False

@@ -135,9 +135,12 @@ def test_a_stored_development_loads_and_is_written_back_identically() -> None:
         {"url": "https://levantledger.example/w1", "outlet": "Levant Ledger"}
     ]
     written = serde.dumps(dev)
-    # a record written before the headline-and-lead vector existed gains it, empty
-    expected = STORED_DEVELOPMENT.replace(DISPLAY_FLAGS, "").replace(
-        ',"signatures":', ',"lead":{},"signatures":', 1
+    # a record written before the headline-and-lead vector and the label's source
+    # article existed gains them, empty
+    expected = (
+        STORED_DEVELOPMENT.replace(DISPLAY_FLAGS, "")
+        .replace(',"signatures":', ',"lead":{},"signatures":', 1)
+        .replace('"summary_sources":["w1"]}', '"summary_sources":["w1"],"label_source":""}', 1)
     )
     assert written == expected
     assert serde.dumps(serde.loads(Development, written)) == written
