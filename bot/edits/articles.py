@@ -64,6 +64,7 @@ def undo_forget(deps: Deps, team: str, payload: dict[str, Any]) -> None:
     for topic in payload["topics"]:
         if topic in known:
             deps.topic_state.add_article(team, topic, counted, now())
+    deps.store.filed(team, article.id)
 
 
 def remove_from_topic(deps: Deps, team: str, who: str, ref: str, topic: str) -> Correction:

@@ -95,7 +95,7 @@ def _remove_articles(deps: Deps, team: str, before: float) -> int:
     removed = 0
     while ids := _ids(deps.redis.zrangebyscore(k.articles, "-inf", before, 0, BATCH)):
         articles = deps.store.get_articles(team, ids)
-        _out_of_topics(deps, team, articles)
+        out_of_topics(deps, team, articles)
         store = edits(deps)
         for article in articles:
             store.remove_article(team, article, topic_defs.index_terms(article))
@@ -105,7 +105,27 @@ def _remove_articles(deps: Deps, team: str, before: float) -> int:
     return removed
 
 
-def _out_of_topics(deps: Deps, team: str, articles: list[Article]) -> None:
+def discard_unfiled(deps: Deps, team: str, job: str) -> list[Article]:
+    """Remove the articles ``job`` stored and did not finish filing into their topics:
+    a job given up on after its process died between the two (killed, again and
+    again, by the same article). Each is taken out of the topics that hold it and
+    deleted the way retention deletes (no audit entry, and a copy posted again is
+    welcome), rather than filed: what killed the job may well be its filing.
+    Returns what was removed."""
+    ids = deps.store.unfiled_by(team, job)
+    if not ids:
+        return []
+    articles = deps.store.get_articles(team, ids)
+    out_of_topics(deps, team, articles)
+    store = edits(deps)
+    for article in articles:
+        store.remove_article(team, article, topic_defs.index_terms(article))
+    for article_id in ids:  # records already gone (removed meanwhile) leave the mark too
+        deps.store.filed(team, article_id)
+    return articles
+
+
+def out_of_topics(deps: Deps, team: str, articles: list[Article]) -> None:
     rules = edits(deps).entity_rules(team)
     now = datetime.now(UTC)
     for topic in deps.store.topics(team):
