@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar, cast
@@ -136,10 +136,6 @@ class TopicState:
             if not self.fence.release(k.lock, token):
                 # the join outlived the lock; its write (if any) was refused by the fence
                 log.warning("topic %s: lock expired before the join finished", k.topic)
-
-    def locked(self, team: str, topic: str) -> AbstractContextManager[str]:
-        """The topic's join lock (its token), held without writing through it."""
-        return self._locked(TopicKeys(team, topic))
 
     @unavailable_on_error
     def in_batches(self, team: str, topic: str, work: Callable[[Commit], bool]) -> None:
