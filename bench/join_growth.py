@@ -9,8 +9,11 @@ articles. The topic is preloaded to each size with ``bench.topic_loader.BulkLoad
 (same keys and records, written in batches), then ``--joins`` more articles of
 the same synthetic storylines (``bench.synthetic``) go through the real join,
 one at a time, each timed on its own. Figures per size: the median and p95 of
-those joins, and the Redis memory of the topic's keys (``MEMORY USAGE`` of each,
-summed) with the largest key family.
+those joins (wall time), the same for the CPU time this process spent in each
+(``time.process_time``) and the Redis server's own time per join (``INFO
+commandstats``), which a busy shared machine disturbs far less than wall time,
+and the Redis memory of the topic's keys (``MEMORY USAGE`` of each, summed)
+with the largest key family.
 
     python -m bench.join_growth            # quick: 1k and 10k articles, 20 joins each
     python -m bench.join_growth --full     # 1k, 10k and 100k, 30 joins each
@@ -19,6 +22,7 @@ summed) with the largest key family.
 from __future__ import annotations
 
 import argparse
+import gc
 import sys
 import tempfile
 import time
@@ -35,18 +39,29 @@ WARMUP = 3  # joins before the timed ones at each size (script load, first reads
 FLAT_FACTOR = 1.5  # p50 at the largest size within this factor of the smallest's
 
 
-def timed_joins(client: Any, factory: ArticleFactory, count: int) -> list[float]:
-    """Milliseconds of each of ``count`` real joins of the factory's next articles."""
+def timed_joins(
+    client: Any, factory: ArticleFactory, count: int
+) -> tuple[list[float], list[float]]:
+    """Wall and CPU milliseconds of each of ``count`` real joins of the factory's next articles."""
     from bot.topics.state import TopicState
 
     state = TopicState(client)
-    times = []
+    wall, cpu = [], []
     for _ in range(count):
         article, _story = factory.next()
-        started = time.perf_counter()
+        started, used = time.perf_counter(), time.process_time()
         state.add_article(TEAM, TOPIC, article, article.ingested_at)  # type: ignore[arg-type]
-        times.append(1000 * (time.perf_counter() - started))
-    return times
+        wall.append(1000 * (time.perf_counter() - started))
+        cpu.append(1000 * (time.process_time() - used))
+    return wall, cpu
+
+
+def redis_work(client: Any) -> tuple[int, int, int]:
+    """Microseconds the Redis server has spent running commands, how many it ran
+    (``INFO commandstats``), and the bytes it has sent to clients (``INFO stats``)."""
+    stats = client.info("commandstats").values()
+    sent = int(client.info("stats")["total_net_output_bytes"])
+    return sum(int(v["usec"]) for v in stats), sum(int(v["calls"]) for v in stats), sent
 
 
 def topic_memory(client: Any) -> tuple[int, int, list[tuple[str, int]]]:
@@ -72,7 +87,11 @@ def measure(client: Any, factory: ArticleFactory, size: int, joins: int) -> dict
     BulkLoader(client, TEAM, TOPIC).load(factory, size)
     loaded = time.perf_counter() - started
     timed_joins(client, factory, WARMUP)
-    times = timed_joins(client, factory, joins)
+    gc.collect()  # the bulk loader's garbage is not the join's to collect
+    before = redis_work(client)
+    times, cpu = timed_joins(client, factory, joins)
+    usec, calls, sent = (b - a for a, b in zip(before, redis_work(client), strict=True))
+    server_ms = usec / 1000 / joins
     used, keys, families = topic_memory(client)
     p50, p95 = percentile(times, 50), percentile(times, 95)
     figure(
@@ -80,6 +99,14 @@ def measure(client: Any, factory: ArticleFactory, size: int, joins: int) -> dict
         f"{size:,} articles",
         f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {max(times):.1f} ms",
         f"{joins} real joins after {WARMUP} warm-up; bulk load {loaded:.1f} s",
+    )
+    cpu50 = percentile(cpu, 50)
+    figure(
+        "join",
+        f"{size:,} articles CPU",
+        f"p50 {cpu50:.1f} ms, p95 {percentile(cpu, 95):.1f} ms in this process",
+        f"Redis server {server_ms:.2f} ms, {calls / joins:.0f} commands and "
+        f"{sent / joins / 1024:.0f} KiB read per join",
     )
     top = ", ".join(f"{name} {nbytes / 2**20:.2f} MiB" for name, nbytes in families[:4])
     fingerprints = dict(families).get("fps", 0)
@@ -90,7 +117,7 @@ def measure(client: Any, factory: ArticleFactory, size: int, joins: int) -> dict
         f"{used / size / 1024:.2f} KiB/article; fingerprints {fingerprints / 2**20:.2f} MiB; "
         f"largest: {top}",
     )
-    return {"p50": p50, "p95": p95}
+    return {"p50": p50, "p95": p95, "cpu": cpu50, "server": server_ms}
 
 
 def run(sizes: list[int], joins: int) -> int:
@@ -105,12 +132,13 @@ def run(sizes: list[int], joins: int) -> int:
             server.close()
     first, last = results[sizes[0]], results[sizes[-1]]
     growth = last["p50"] / first["p50"]
+    cpu_growth = last["cpu"] / first["cpu"]
     figure(
         "join",
-        f"flatness p50 {sizes[-1]:,} / {sizes[0]:,}",
-        f"{growth:.2f}",
-        f"p95 {last['p95'] / first['p95']:.2f}; within {FLAT_FACTOR}x: "
-        f"{verdict(growth <= FLAT_FACTOR)}",
+        f"flatness {sizes[-1]:,} / {sizes[0]:,}",
+        f"wall p50 {growth:.2f}, p95 {last['p95'] / first['p95']:.2f}",
+        f"CPU p50 {cpu_growth:.2f}, Redis server {last['server'] / first['server']:.2f}; "
+        f"CPU within {FLAT_FACTOR}x: {verdict(cpu_growth <= FLAT_FACTOR)}",
     )
     return 0
 
