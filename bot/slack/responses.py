@@ -19,18 +19,33 @@ from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
 from slack_sdk.errors import SlackRequestError
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
+from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.models.blocks import Block
 from slack_sdk.webhook import WebhookClient
 
 from bot.config import Settings
 from bot.metrics import Metrics
-from bot.slack.client import retry_handlers
 
 log = logging.getLogger(__name__)
 
 SLACK_HOOKS_HOST = "hooks.slack.com"
 TIMEOUT_SECONDS = 10
 MAX_URL_CHARS = 2000
+
+
+def _retries() -> list[RetryHandler]:
+    # not the Web API client's counting handlers: they name the method after the URL's
+    # last part, which in a response_url is its secret
+    return [
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=2),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ]
 
 
 def _origin(parts: SplitResult) -> tuple[str, str, int]:
@@ -73,10 +88,10 @@ def respond(
     False when the address was refused or the post failed (both logged)."""
     trusted = trusted_response_url(url, settings)
     if trusted is None:
-        log.warning("response_url refused (not Slack's): %.120r", url)
+        log.warning("response_url refused (not Slack's): %.60r", url)
         metrics.slack_errors.labels(method="response_url", error="untrusted_url").inc()
         return False
-    hook = WebhookClient(trusted, timeout=TIMEOUT_SECONDS, retry_handlers=retry_handlers(metrics))
+    hook = WebhookClient(trusted, timeout=TIMEOUT_SECONDS, retry_handlers=_retries())
     try:
         answer = hook.send(text=text, blocks=list(blocks) or None, **fields)
     except (OSError, SlackRequestError) as exc:  # the connection failed past the retries
