@@ -43,6 +43,7 @@ BENCHES = (
     Bench("realnews", "realnews", full=()),
     Bench("ingest", "ingest"),
     Bench("brief_latency", "brief"),
+    Bench("join_growth", "join"),
     Bench("memory", "memory"),
     Bench("link_reply", "link"),
     Bench("feed_poll", "feed-poll"),

@@ -89,6 +89,7 @@ def start_workers(
         concurrency=concurrency,
         stop=stop,
         observe=observe,
+        abandon=handler.abandon,
     )
 
 

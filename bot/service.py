@@ -41,6 +41,7 @@ __all__ = [
     "ensure_topic",
     "follow",
     "followed_briefs",
+    "is_topic",
     "remove_feed",
     "set_channel_topic",
     "stop_alerts",
@@ -55,6 +56,11 @@ __all__ = [
 def topics_with_counts(deps: Deps, team: str) -> list[tuple[Topic, int]]:
     """The team's topics (seeded, user-defined, automatic) with article counts."""
     return deps.store.topics_with_counts(team)
+
+
+def is_topic(deps: TopicStores, team: str, query: str) -> bool:
+    """Whether ``query`` names one of the team's topics (by name or alias)."""
+    return resolve_topic(deps, team, query) is not None
 
 
 def topic_named(deps: TopicStores, team: str, query: str) -> Topic:

@@ -1,15 +1,21 @@
-"""Buttons on a brief: post it to the channel, or follow its topic."""
+"""Buttons on a brief: post it to the channel, or follow its topic.
+
+Answers go to the action's ``response_url`` through ``bot.slack.responses``,
+which posts only to Slack's own host (the payload's address is hostile input).
+"""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot import render, service
 from bot.errors import BriefbotError
+from bot.slack import responses
 from handlers.commands import FAILED
 
 if TYPE_CHECKING:
@@ -30,10 +36,25 @@ def _topic(body: dict[str, Any]) -> str:
     return str(actions[0].get("value") or "")[:64]
 
 
+Respond = Callable[..., bool]
+
+
+def _responder(deps: Deps, body: dict[str, Any]) -> Respond:
+    """Answers to the action's ``response_url``, if it is Slack's."""
+
+    def respond(text: str, **fields: Any) -> bool:
+        return responses.respond(
+            deps.settings, deps.metrics, body.get("response_url"), text=text, **fields
+        )
+
+    return respond
+
+
 def register(app: App, deps: Deps) -> None:
     @app.action("brief_post")
-    def post_brief(ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond) -> None:
+    def post_brief(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         ack()
+        respond = _responder(deps, body)
         try:
             _post_brief(body, client, respond)
         except Exception:
@@ -55,9 +76,10 @@ def register(app: App, deps: Deps) -> None:
         respond(text=f"Posted the {brief.topic} brief to the channel.", replace_original=False)
 
     @app.action("brief_open")
-    def open_brief(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def open_brief(ack: Ack, body: dict[str, Any]) -> None:
         """An alert's button: the topic's brief, only to whoever clicked."""
         ack()
+        respond = _responder(deps, body)
         team, user, _ = _who(body)
         try:
             brief = service.brief_for(deps, team, _topic(body), user=user)
@@ -72,8 +94,9 @@ def register(app: App, deps: Deps) -> None:
         )
 
     @app.action("brief_follow")
-    def follow_topic(ack: Ack, body: dict[str, Any], respond: Respond) -> None:
+    def follow_topic(ack: Ack, body: dict[str, Any]) -> None:
         ack()
+        respond = _responder(deps, body)
         team, user, _ = _who(body)
         try:
             topic = service.follow(deps, team, user, _topic(body))

@@ -1,7 +1,12 @@
-"""``/brief``: parse the text, call one core operation, render, answer in the ack.
+"""``/brief``: parse the text, call one core operation, render, answer.
 
-Every answer is ephemeral to the asker. Bad input and a store outage get a
-plain answer in the ack, never an error trace.
+Every answer is ephemeral to the asker. A command that is quick (reads of a
+known topic, lists, settings) is answered in the ack. One that may do work
+that grows with the team's articles or waits on Slack (``takes_long``: a search,
+defining a topic and filing its articles, a correction, a digest subscription)
+is acknowledged at once with "Working on it…" and answered through its
+``response_url`` (``bot.slack.responses``), failures included. Bad input and a
+store outage get a plain answer, never an error trace.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from slack_sdk import WebClient
 from slack_sdk.models.blocks import Block
 
 from bot import render, service
-from bot.errors import BriefbotError, InputError, StoreUnavailable, TopicBusy
+from bot.errors import BriefbotError, InputError, StoreFull, StoreUnavailable, TopicBusy
+from bot.slack import responses
 from bot.slack.brief_command import Command, parse
 
 if TYPE_CHECKING:
@@ -26,7 +32,12 @@ log = logging.getLogger(__name__)
 UNAVAILABLE = (
     "briefbot is temporarily unavailable (its store cannot be reached). Try again in a minute."
 )
+FULL = (
+    "briefbot's store is full right now, so it cannot save anything new; briefs still "
+    "work. Try again once an administrator has made room."
+)
 BUSY = "That topic is being updated right now. Try again in a few seconds."
+WORKING = "Working on it…"
 # an unexpected failure (a bug): the asker gets a plain answer, the log gets the trace
 FAILED = "Something went wrong on briefbot's side and it has been logged. Try again later."
 
@@ -178,6 +189,9 @@ def answer(
         return kind, ANSWERS[cmd.kind](deps, body, cmd, client)
     except InputError as exc:
         return kind, render.message(f"{exc}")
+    except StoreFull as exc:  # before StoreUnavailable: it is one, but Redis answers
+        log.error("command kind=%s team=%s: %s", kind, body.get("team_id"), exc)
+        return kind, render.message(FULL)
     except StoreUnavailable as exc:
         log.warning("command kind=%s team=%s: %s", kind, body.get("team_id"), exc)
         return kind, render.message(UNAVAILABLE)
@@ -189,16 +203,57 @@ def answer(
         return kind, render.message(f"That did not work: {exc}")
 
 
+#: kinds that may do unbounded work whatever they name: defining a topic files its
+#: articles, a correction rebuilds developments (or copies a whole topic), a
+#: digest subscription asks Slack for the user's time zone and may define topics
+SLOW_KINDS = frozenset({"topic_add", "digest_add", "edit"})
+#: kinds that are slow only for a word that is no topic yet: a brief of it searches
+#: the team's articles, the others define it and file its articles
+SLOW_FOR_A_NEW_TOPIC = frozenset({"brief", "follow", "alerts_add", "channel_files", "feed_add"})
+
+
+def takes_long(deps: Deps, body: dict[str, Any]) -> bool:
+    """Whether the command may take longer than Slack's 3 s ack window."""
+    try:
+        cmd = parse(str(body.get("text") or ""))
+        if cmd.kind in SLOW_KINDS:
+            return True
+        if cmd.kind in SLOW_FOR_A_NEW_TOPIC and cmd.topic:
+            return not service.is_topic(deps, str(body["team_id"]), cmd.topic)
+    except BriefbotError:
+        return False  # bad input or store trouble: ``answer`` says so in the ack
+    return False
+
+
+def _answered(
+    deps: Deps, body: dict[str, Any], client: WebClient | None
+) -> tuple[str, list[Block], str]:
+    """The kind, the answer and the outcome (for the metrics); never raises."""
+    try:
+        kind, blocks = answer(deps, body, client)
+        return kind, blocks, "ok"
+    except Exception:
+        log.exception("command failed team=%s", body.get("team_id"))
+        return "failed", render.message(FAILED), "error"
+
+
 def register(app: App, deps: Deps) -> None:
     @app.command("/brief")
     def brief_command(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
-        try:
-            kind, blocks = answer(deps, body, client)
-            outcome = "ok"
-        except Exception:
-            log.exception("command failed team=%s", body.get("team_id"))
-            kind, blocks, outcome = "failed", render.message(FAILED), "error"
-        ack(response_type="ephemeral", blocks=blocks, text=render.blocks_text(blocks))
+        if takes_long(deps, body):
+            ack(response_type="ephemeral", text=WORKING)
+            kind, blocks, outcome = _answered(deps, body, client)
+            responses.respond(
+                deps.settings,
+                deps.metrics,
+                body.get("response_url"),
+                blocks=blocks,
+                text=render.blocks_text(blocks),
+                response_type="ephemeral",
+            )
+        else:
+            kind, blocks, outcome = _answered(deps, body, client)
+            ack(response_type="ephemeral", blocks=blocks, text=render.blocks_text(blocks))
         deps.metrics.commands.labels(kind=kind, outcome=outcome).inc()
         if kind in {"chart", "map"}:  # after the ack: drawing takes a second or two
             from handlers.pictures import share_picture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,8 @@ from bot.edits.common import (
 from bot.errors import InputError
 from bot.models import Article
 from bot.store import serde
-from bot.store.edits import Correction
+from bot.store.edits import Correction, EntityRule
+from bot.store.fence import Staged
 from bot.topics import corrections
 from bot.topics import definitions as topic_defs
 from bot.topics.entity_rules import apply_rules
@@ -35,14 +37,10 @@ def forget(deps: Deps, team: str, who: str, ref: str) -> Correction:
     store = edits(deps)
     rules = store.entity_rules(team)
     held = topics_holding(deps, team, article.id)
-    counted = apply_rules(article, rules)
     # the work first, the record after: a forget stopped half-way (a busy topic)
     # leaves no record to undo, and running it again finishes it
     for topic in held:
-        with deps.topic_state.locked(team, topic):
-            dev_id = corrections.remove_article(deps.redis, team, topic, article, counted)
-            if dev_id:
-                corrections.rebuild(deps.redis, deps.store, team, topic, [dev_id], rules, now())
+        deps.topic_state.edit(team, topic, _taking_out(deps, team, topic, article, rules))
     store.remove_article(team, article, topic_defs.index_terms(article))
     what = f"removed {_label(article)} from {', '.join(held) or 'no topic'}"
     filed = sorted(set(held) | set(article.topics))  # the topics a half-done forget left
@@ -64,6 +62,7 @@ def undo_forget(deps: Deps, team: str, payload: dict[str, Any]) -> None:
     for topic in payload["topics"]:
         if topic in known:
             deps.topic_state.add_article(team, topic, counted, now())
+    deps.store.filed(team, article.id)
 
 
 def remove_from_topic(deps: Deps, team: str, who: str, ref: str, topic: str) -> Correction:
@@ -75,12 +74,7 @@ def remove_from_topic(deps: Deps, team: str, who: str, ref: str, topic: str) -> 
         raise InputError(f"{_label(article)} is not in {slug}")
     store = edits(deps)
     rules = store.entity_rules(team)
-    with deps.topic_state.locked(team, slug):
-        dev_id = corrections.remove_article(
-            deps.redis, team, slug, article, apply_rules(article, rules)
-        )
-        if dev_id:
-            corrections.rebuild(deps.redis, deps.store, team, slug, [dev_id], rules, now())
+    deps.topic_state.edit(team, slug, _taking_out(deps, team, slug, article, rules))
     store.rewrite_article(team, replace(article, topics=[t for t in article.topics if t != slug]))
     what = f"removed {_label(article)} from {slug}"
     return record(deps, team, who, "remove", what, article=article.id, topic=slug)
@@ -108,12 +102,16 @@ def merge(deps: Deps, team: str, who: str, dev_ids: list[str]) -> Correction:
     for other in others:
         if not corrections.has_development(deps.redis, team, topic, other):
             raise InputError(f"no development {other} in topic {topic}: merge works within a topic")
-    with deps.topic_state.locked(team, topic):
-        members = corrections.memberships(deps.redis, team, topic)
+    rules = edits(deps).entity_rules(team)
+
+    def merge_into(s: Staged) -> dict[str, str]:
+        members = corrections.memberships(s, team, topic)
         moved = {a: d for a, d in members.items() if d in others}
-        corrections.reassign(deps.redis, team, topic, dict.fromkeys(moved, target))
-        rules = edits(deps).entity_rules(team)
-        corrections.rebuild(deps.redis, deps.store, team, topic, dev_ids, rules, now())
+        corrections.reassign(s, team, topic, dict.fromkeys(moved, target))
+        corrections.rebuild(s, deps.store, team, topic, dev_ids, rules, now())
+        return moved
+
+    moved = deps.topic_state.edit(team, topic, merge_into)
     what = f"merged {', '.join(others)} into {target} ({topic}, {len(moved)} articles moved)"
     return record(deps, team, who, "merge", what, topic=topic, target=target, moved=moved)
 
@@ -147,14 +145,17 @@ def move(
     moves: dict[str, list[str]] = {}
     rules = edits(deps).entity_rules(team)
     for slug in topics:
-        with deps.topic_state.locked(team, slug):
-            was = corrections.development_of(deps.redis, team, slug, article.id) or ""
+
+        def move_one(s: Staged, slug: str = slug) -> list[str]:
+            was = corrections.development_of(s, team, slug, article.id) or ""
             dest = to or corrections.split_id(slug, article.id, salt)
             if was == dest:
                 raise InputError(f"{_label(article)} is already in {dest}")
-            corrections.reassign(deps.redis, team, slug, {article.id: dest})
-            corrections.rebuild(deps.redis, deps.store, team, slug, [was, dest], rules, now())
-            moves[slug] = [was, dest]
+            corrections.reassign(s, team, slug, {article.id: dest})
+            corrections.rebuild(s, deps.store, team, slug, [was, dest], rules, now())
+            return [was, dest]
+
+        moves[slug] = deps.topic_state.edit(team, slug, move_one)
     what = "; ".join(
         f"moved {_label(article)} from {a} to {b} ({t})" for t, (a, b) in moves.items()
     )
@@ -219,13 +220,30 @@ def _move_back(deps: Deps, team: str, topic: str, now_in: str, moved: dict[str, 
     """Put articles still in ``now_in`` back where ``moved`` says they were."""
     if not deps.store.topics(team) or not any(t.name == topic for t in deps.store.topics(team)):
         raise InputError(f"topic {topic} no longer exists")
-    with deps.topic_state.locked(team, topic):
-        members = corrections.memberships(deps.redis, team, topic)
+    rules = edits(deps).entity_rules(team)
+
+    def move_back(s: Staged) -> None:
+        members = corrections.memberships(s, team, topic)
         back = {a: d for a, d in moved.items() if members.get(a) == now_in and d}
-        corrections.reassign(deps.redis, team, topic, back)
-        rules = edits(deps).entity_rules(team)
+        corrections.reassign(s, team, topic, back)
         touched = [now_in, *dict.fromkeys(back.values())]
-        corrections.rebuild(deps.redis, deps.store, team, topic, touched, rules, now())
+        corrections.rebuild(s, deps.store, team, topic, touched, rules, now())
+
+    deps.topic_state.edit(team, topic, move_back)
+
+
+def _taking_out(
+    deps: Deps, team: str, topic: str, article: Article, rules: list[EntityRule]
+) -> Callable[[Staged], None]:
+    """The change that takes ``article`` out of ``topic``: its counts, its timeline
+    lines and its development, rebuilt from the members left (deleted if the last)."""
+
+    def take_out(s: Staged) -> None:
+        dev_id = corrections.remove_article(s, team, topic, article, apply_rules(article, rules))
+        if dev_id:
+            corrections.rebuild(s, deps.store, team, topic, [dev_id], rules, now())
+
+    return take_out
 
 
 def _marks(article: Article) -> list[str]:

@@ -13,6 +13,7 @@ from bot.edits.common import edits, now, record
 from bot.errors import InputError
 from bot.store import serde
 from bot.store.edits import Correction, EntityRule
+from bot.store.fence import Staged
 from bot.topics import corrections, entity_counts
 from bot.topics.entity_rules import rule_key
 
@@ -70,15 +71,20 @@ def _apply_to_topics(
     rules = edits(deps).entity_rules(team)
     touched: dict[str, dict[str, Any]] = {}
     for slug in slugs:
-        with deps.topic_state.locked(team, slug):
-            found = entity_counts.names_matching(deps.redis, team, slug, rule)
+
+        def correct(s: Staged, slug: str = slug) -> dict[str, Any] | None:
+            found = entity_counts.names_matching(s, team, slug, rule)
             ids = [*found["actors"], *found["places"]]
-            dev_ids = entity_counts.developments_naming(deps.redis, team, slug, rule, ids)
+            dev_ids = entity_counts.developments_naming(s, team, slug, rule, ids)
             if not ids and not dev_ids:
-                continue
-            entity_counts.correct_counts(deps.redis, team, slug, rule, found)
-            corrections.rebuild(deps.redis, deps.store, team, slug, dev_ids, rules, now())
-        touched[slug] = {"found": found, "devs": dev_ids}
+                return None
+            entity_counts.correct_counts(s, team, slug, rule, found)
+            corrections.rebuild(s, deps.store, team, slug, dev_ids, rules, now())
+            return {"found": found, "devs": dev_ids}
+
+        done = deps.topic_state.edit(team, slug, correct)
+        if done is not None:
+            touched[slug] = done
     return touched
 
 
@@ -98,6 +104,11 @@ def undo_entity(deps: Deps, team: str, payload: dict[str, Any]) -> None:
             kind: {ident: (float(v[0]), str(v[1])) for ident, v in rows.items()}
             for kind, rows in done["found"].items()
         }
-        with deps.topic_state.locked(team, slug):
-            entity_counts.correct_counts(deps.redis, team, slug, rule, found, undo=True)
-            corrections.rebuild(deps.redis, deps.store, team, slug, done["devs"], rules, now())
+
+        def put_back(
+            s: Staged, slug: str = slug, found: Found = found, devs: Any = done["devs"]
+        ) -> None:
+            entity_counts.correct_counts(s, team, slug, rule, found, undo=True)
+            corrections.rebuild(s, deps.store, team, slug, devs, rules, now())
+
+        deps.topic_state.edit(team, slug, put_back)

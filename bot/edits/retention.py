@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any, cast
 from bot.edits.common import edits
 from bot.models import Article
 from bot.store.client import text, unavailable_on_error
+from bot.store.fence import Staged
 from bot.store.keys import SchedKeys, TeamKeys, TopicKeys
 from bot.topics import corrections
 from bot.topics import definitions as topic_defs
@@ -95,7 +96,7 @@ def _remove_articles(deps: Deps, team: str, before: float) -> int:
     removed = 0
     while ids := _ids(deps.redis.zrangebyscore(k.articles, "-inf", before, 0, BATCH)):
         articles = deps.store.get_articles(team, ids)
-        _out_of_topics(deps, team, articles)
+        out_of_topics(deps, team, articles)
         store = edits(deps)
         for article in articles:
             store.remove_article(team, article, topic_defs.index_terms(article))
@@ -105,22 +106,45 @@ def _remove_articles(deps: Deps, team: str, before: float) -> int:
     return removed
 
 
-def _out_of_topics(deps: Deps, team: str, articles: list[Article]) -> None:
+def discard_unfiled(deps: Deps, team: str, job: str) -> list[Article]:
+    """Remove the articles ``job`` stored and did not finish filing into their topics:
+    a job given up on after its process died between the two (killed, again and
+    again, by the same article). Each is taken out of the topics that hold it and
+    deleted the way retention deletes (no audit entry, and a copy posted again is
+    welcome), rather than filed: what killed the job may well be its filing.
+    Returns what was removed."""
+    ids = deps.store.unfiled_by(team, job)
+    if not ids:
+        return []
+    articles = deps.store.get_articles(team, ids)
+    out_of_topics(deps, team, articles)
+    store = edits(deps)
+    for article in articles:
+        store.remove_article(team, article, topic_defs.index_terms(article))
+    for article_id in ids:  # records already gone (removed meanwhile) leave the mark too
+        deps.store.filed(team, article_id)
+    return articles
+
+
+def out_of_topics(deps: Deps, team: str, articles: list[Article]) -> None:
     rules = edits(deps).entity_rules(team)
     now = datetime.now(UTC)
     for topic in deps.store.topics(team):
         held = [a for a in articles if deps.topic_state.contains(team, topic.name, a.id)]
         if not held:
             continue
-        with deps.topic_state.locked(team, topic.name):
+
+        def take_out(s: Staged, slug: str = topic.name, held: list[Article] = held) -> None:
             touched = set()
             for article in held:
                 counted = apply_rules(article, rules)
-                dev_id = corrections.remove_article(deps.redis, team, topic.name, article, counted)
+                dev_id = corrections.remove_article(s, team, slug, article, counted)
                 if dev_id:
                     touched.add(dev_id)
             # a development left without articles is deleted; the others are rebuilt
-            corrections.rebuild(deps.redis, deps.store, team, topic.name, touched, rules, now)
+            corrections.rebuild(s, deps.store, team, slug, touched, rules, now)
+
+        deps.topic_state.edit(team, topic.name, take_out)
 
 
 def _ids(found: Any) -> list[str]:
@@ -155,14 +179,13 @@ def _remove_events(deps: Deps, team: str, oldest: date) -> int:
     removed = 0
     for topic in deps.store.topics(team):
         k = TopicKeys(team, topic.name)
-        with deps.topic_state.locked(team, topic.name):
-            found = deps.redis.zrangebyscore(k.timeline_by_date, "-inf", oldest.toordinal() - 1)
-            if not found:
-                continue
-            with deps.redis.pipeline(transaction=True) as pipe:
-                pipe.hdel(k.timeline, *found)
-                pipe.zrem(k.timeline_by_date, *found)
-                pipe.zrem(k.timeline_seen, *found)
-                pipe.execute()
-            removed += len(found)
+
+        def drop(s: Staged, k: TopicKeys = k) -> int:
+            found = _ids(s.redis.zrangebyscore(k.timeline_by_date, "-inf", oldest.toordinal() - 1))
+            s.hdel(k.timeline, *found)
+            s.zrem(k.timeline_by_date, *found)
+            s.zrem(k.timeline_seen, *found)
+            return len(found)
+
+        removed += deps.topic_state.edit(team, topic.name, drop)
     return removed

@@ -20,6 +20,7 @@ from bot.store.edits import Correction
 from bot.topics import definitions as topic_defs
 from bot.topics import topic_copy
 from bot.topics.brief import backfill
+from bot.topics.state import Commit
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -44,8 +45,9 @@ def remove_topic(deps: Deps, team: str, who: str, name: str) -> Correction:
     subs = _retarget_subscriptions(deps, team, slug, None)
     for user in followers:
         deps.store.unfollow(team, user, slug)
-    with deps.topic_state.locked(team, slug):
-        topic_copy.delete_state(deps.redis, team, slug)
+    deps.topic_state.in_batches(
+        team, slug, lambda commit: topic_copy.delete_state(deps.redis, team, slug, commit)
+    )
     store.drop_topic_definition(team, slug)
     if _is_seed(deps, slug):
         store.set_topic_removed(team, slug, True)
@@ -99,10 +101,20 @@ def undo_rename_topic(deps: Deps, team: str, payload: dict[str, Any]) -> None:
 
 def _move_topic(deps: Deps, team: str, old: Topic, new: Topic) -> None:
     store = edits(deps)
-    with deps.topic_state.locked(team, old.name), deps.topic_state.locked(team, new.name):
-        topic_copy.delete_state(deps.redis, team, new.name)
-        topic_copy.copy_state(deps.redis, team, old.name, new.name)
-        topic_copy.delete_state(deps.redis, team, old.name)
+    redis, state = deps.redis, deps.topic_state
+
+    def copy(commit_new: Commit) -> bool:
+        return topic_copy.delete_state(redis, team, new.name, commit_new) and topic_copy.copy_state(
+            redis, team, old.name, new.name, commit_new
+        )
+
+    def move(commit_old: Commit) -> bool:
+        # the old topic's lock is held throughout: the copy reads a state no join changes,
+        # and if the lock was lost meanwhile deleting it is refused and all starts over
+        state.in_batches(team, new.name, copy)
+        return topic_copy.delete_state(redis, team, old.name, commit_old)
+
+    state.in_batches(team, old.name, move)
     store.drop_topic_definition(team, old.name)
     if _is_seed(deps, old.name):
         store.set_topic_removed(team, old.name, True)

@@ -151,15 +151,20 @@ def store_article(
     timer: StageTimer = _no_timer,
     *,
     also: Sequence[str] = (),
+    job: str = "",
 ) -> IngestResult:
     """Store an analysed article and join it to each of its topics, and to ``also``
-    (the topic its channel or feed files into) whatever it matches."""
+    (the topic its channel or feed files into) whatever it matches.
+
+    Until it is in all of them the article is marked unfiled by ``job`` (the
+    queued job doing this ingest), so that a job given up on after its process
+    died in between can undo it (``bot.edits.retention.discard_unfiled``)."""
     article.topics = _with_also(article.topics, also)
     removed = _removed_by_editor(deps, team, article.canonical_url, article.content_hash)
     if removed is not None:
         return IngestResult(source=source, status="failed", reason=removed)
     with _timed("store", timer):
-        earlier = deps.store.save_article(team, article)
+        earlier = deps.store.save_article(team, article, job)
     if earlier:
         ensure_filed(deps, team, earlier)
         file_also(deps, team, earlier, also)
@@ -204,6 +209,7 @@ def _file(deps: IngestDeps, team: str, article: Article) -> list[Development]:
         dev = deps.topic_state.add_article(team, slug, article, now)
         # the title an editor gave is the development's title in link replies too
         joined += corrections.retitled(deps.store.redis, team, slug, [dev])
+    deps.store.filed(team, article.id)
     return joined
 
 
@@ -223,6 +229,8 @@ def ensure_filed(deps: IngestDeps, team: str, article_id: str) -> None:
     if missing:
         log.warning("article=%s team=%s was not filed in %s: filing now", article_id, team, missing)
         _file(deps, team, replace(article, topics=missing))
+    else:
+        deps.store.filed(team, article_id)
 
 
 def _with_also(topics: list[str], also: Sequence[str]) -> list[str]:
@@ -259,12 +267,14 @@ def ingest_url(
     timer: StageTimer = _no_timer,
     *,
     also: Sequence[str] = (),
+    job: str = "",
     **slack: str,
 ) -> list[IngestResult]:
     """Fetch, analyse and store one URL; a known URL is not fetched again.
 
     A feed URL (RSS or Atom) ingests each of its items: one result per item.
-    ``also`` names topics the article is filed into whatever it matches.
+    ``also`` names topics the article is filed into whatever it matches;
+    ``job`` is the queued job doing it (see ``store_article``).
     """
     try:
         removed = _removed_by_editor(deps, team, canonical_url(url), "")
@@ -278,13 +288,13 @@ def ingest_url(
         with _timed("fetch", timer):
             page = deps.fetcher.fetch(url)
         if is_feed(page.content_type, page.body):
-            return _ingest_feed(deps, team, page.body, page.final_url, timer, also)
+            return _ingest_feed(deps, team, page.body, page.final_url, timer, also, job)
         with _timed("extract", timer):
             extracted = deps.extractor.from_page(page)
         article = analyse(deps, extracted, team, timer)
         article.slack_channel = slack.get("channel")
         article.slack_ts = slack.get("ts")
-        return [store_article(deps, team, article, url, timer, also=also)]
+        return [store_article(deps, team, article, url, timer, also=also, job=job)]
     except IngestError as exc:
         log.info("ingest failed url=%s team=%s reason=%s detail=%s", url, team, exc.reason, exc)
         return [
@@ -299,6 +309,7 @@ def _ingest_feed(
     base_url: str,
     timer: StageTimer,
     also: Sequence[str],
+    job: str,
 ) -> list[IngestResult]:
     from bot.ingest.feeds import feed_links
 
@@ -307,7 +318,7 @@ def _ingest_feed(
         return [IngestResult(source=base_url, status="failed", reason="empty or unreadable feed")]
     results: list[IngestResult] = []
     for link in links:
-        results.extend(ingest_url(deps, team, link, timer, also=also))
+        results.extend(ingest_url(deps, team, link, timer, also=also, job=job))
     return results
 
 

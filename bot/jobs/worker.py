@@ -13,7 +13,10 @@ Settling rules (see ``bot.jobs.queue`` for the states)::
                                          nobody is told their link failed
 
 The dead letter is written before its user is told (``on_dead``): a crash or an
-outage between the two can lose a notice but never send it twice.
+outage between the two can lose a notice but never send it twice. Before it,
+``abandon`` undoes what the job left half-done (an article stored but not filed
+in all its topics, by a process killed between the two): a job given up on
+ends whole or cleanly undone, never half-stored.
 
 A job is never acknowledged before its handler returned. When Redis goes away
 in the middle, the worker remembers what it still owes Redis for the job (ack,
@@ -67,6 +70,16 @@ class DeadLetterHandler(Protocol):
     """Called once a job is given up on, e.g. to tell its user in Slack."""
 
     def __call__(self, job: Job, reason: str, /) -> None: ...
+
+
+class AbandonHandler(Protocol):
+    """Called before a job is dead-lettered: undo what it left half-done.
+
+    Must be idempotent and must not redo the job's work (what killed the job
+    may kill this too); it may raise Redis errors, and runs again on the next try.
+    """
+
+    def __call__(self, job: Job, /) -> None: ...
 
 
 class WorkQueue(Protocol):
@@ -138,10 +151,12 @@ class Worker:
         backoff_cap: float = 30.0,
         full_pause: float = 5.0,
         observe: Observer | None = None,
+        abandon: AbandonHandler | None = None,
     ) -> None:
         self.queue = queue
         self.handle = handle
         self.on_dead = on_dead
+        self.abandon = abandon
         self.name = name
         self.block_ms = block_ms
         self.backoff_base = backoff_base
@@ -204,15 +219,15 @@ class Worker:
 
     def _process(self, job: Job) -> None:
         started = time.monotonic()
-        if job.attempts > self.queue.max_attempts:
-            # earlier deliveries never reported back: the job kills or hangs workers
-            outcome = self._give_up(job, LOST_REASON)
-        else:
-            try:
+        try:
+            if job.attempts > self.queue.max_attempts:
+                # earlier deliveries never reported back: the job kills or hangs workers
+                outcome = self._give_up(job, LOST_REASON)
+            else:
                 outcome = self._execute(job)
-            except TRANSIENT_ERRORS as exc:
-                self._finish(job, "store_full" if _is_full(exc) else "interrupted", started)
-                raise
+        except TRANSIENT_ERRORS as exc:
+            self._finish(job, "store_full" if _is_full(exc) else "interrupted", started)
+            raise
         self._finish(job, outcome, started)
 
     def _execute(self, job: Job) -> str:
@@ -241,9 +256,23 @@ class Worker:
         return "retry"
 
     def _give_up(self, job: Job, reason: str) -> str:
+        self._abandon(job)
         # the notice follows the dead letter (in ``_settle``), even a deferred one
         self._settle_now(job, "dead", reason)
         return "dead"
+
+    def _abandon(self, job: Job) -> None:
+        if self.abandon is None:
+            return
+        try:
+            self.abandon(job)
+        except TRANSIENT_ERRORS:
+            # the store's trouble: give the job back uncounted and give up on it later
+            self._owed = _Owed(job, "release")
+            raise
+        except Exception:
+            # a bug here must not keep the job alive for ever: it is dead-lettered anyway
+            logger.exception("job %s: undoing its work failed", job.id, extra=_fields(job))
 
     def _notify_dead(self, job: Job, reason: str) -> None:
         try:
@@ -381,6 +410,7 @@ def run_workers(
     stop: threading.Event,
     prefix: str | None = None,
     observe: Observer | None = None,
+    abandon: AbandonHandler | None = None,
 ) -> list[threading.Thread]:
     """Start ``concurrency`` worker threads, each with its own consumer; return them.
 
@@ -391,7 +421,9 @@ def run_workers(
     threads = []
     for index in range(max(1, concurrency)):
         name = f"{base}-{index}"
-        worker = Worker(queue_factory(name), handle, on_dead, name=name, observe=observe)
+        worker = Worker(
+            queue_factory(name), handle, on_dead, name=name, observe=observe, abandon=abandon
+        )
         thread = threading.Thread(target=worker.run, args=(stop,), name=f"worker-{name}")
         thread.start()
         threads.append(thread)

@@ -16,6 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot import render
+from bot.edits import retention
 from bot.errors import FetchError, NotInstalled
 from bot.feeds.submit import FEED_ITEM
 from bot.jobs import pipeline
@@ -52,6 +53,18 @@ class SlackJobHandler:
             log.info("job=%s dropped: %s", job.id, exc)
             return
         _Answer(self.deps, client).run(job)
+
+    # ---- AbandonHandler ---------------------------------------------------------
+
+    def abandon(self, job: Job) -> None:
+        """Before the job is dead-lettered: remove what it stored but did not file."""
+        for article in retention.discard_unfiled(self.deps, job.team, job.id):
+            log.warning(
+                "job=%s given up: article=%s was stored but not filed in all its topics; "
+                "removed (posting the link again ingests it afresh)",
+                job.id,
+                article.id,
+            )
 
     # ---- DeadLetterHandler ------------------------------------------------------
 
@@ -100,6 +113,7 @@ class _Answer:
             job.team,
             p["url"],
             self.deps.metrics.observe_stage,
+            job=job.id,
             channel=p.get("channel", ""),
             ts=p.get("ts", ""),
             also=also,
@@ -118,7 +132,12 @@ class _Answer:
     def _file_feed_item(self, job: Job, also: list[str]) -> None:
         """A feed's item: ingested and filed like a pasted link, with no reply."""
         results = pipeline.ingest_url(
-            self.deps, job.team, job.payload["url"], self.deps.metrics.observe_stage, also=also
+            self.deps,
+            job.team,
+            job.payload["url"],
+            self.deps.metrics.observe_stage,
+            also=also,
+            job=job.id,
         )
         result = results[0]
         if result.status == "failed" and result.retryable and job.attempts < self._max_attempts:

@@ -141,6 +141,7 @@ class EditStore:
             pipe.zincrby(k.outlets, -1, article.outlet)
             pipe.zremrangebyscore(k.outlets, "-inf", 0)
         pipe.hdel(k.replies, article.id)
+        pipe.hdel(k.unfiled, article.id)
         pipe.execute()
         for term in terms:  # one by one: term keys are many and a pipeline of them is big
             self.redis.zrem(k.term(term), article.id)

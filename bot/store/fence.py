@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 import time
 import uuid
+from typing import Any
 
 from bot.store.client import RedisClient
 
@@ -90,3 +91,129 @@ class Fence:
     def release(self, lock: str, token: str) -> bool:
         """Let go of ``lock`` if ``token`` still owns it (never someone else's)."""
         return bool(self._release(keys=[lock], args=[token]))
+
+
+_Op = tuple[str, bytes | int | None]  # ("set", value) | ("del", None) | ("incr", delta)
+
+
+def _b(value: Arg) -> bytes:
+    return value if isinstance(value, bytes) else str(value).encode()
+
+
+def _field(name: str | bytes) -> str:
+    return name.decode() if isinstance(name, bytes) else name
+
+
+class Staged:
+    """A fenced write built by code that reads back some of what it wrote.
+
+    An editor's correction reads, decides and writes several times in a row
+    (take an article out of its development, then rebuild the development
+    from the members left). Its writes are recorded here (``write``, a
+    ``FencedWrite``) rather than sent, so that ``Fence.commit`` applies them
+    all or none, only while the lock is still the writer's. Reads go to
+    Redis, except the fields of hashes written earlier in the same write,
+    which are answered from what was recorded: the one kind of value a
+    correction reads back. A key replaced whole (``restore``) cannot be read
+    back at all, rather than read wrong.
+    """
+
+    def __init__(self, client: RedisClient) -> None:
+        self.redis = client
+        self.write = FencedWrite()
+        self._hashes: dict[str, dict[str, _Op]] = {}
+        self._emptied: set[str] = set()  # deleted in this write: Redis' copy is gone
+        self._replaced: set[str] = set()
+
+    # ---- reads -----------------------------------------------------------------------
+
+    def hget(self, key: str, field: str | bytes) -> bytes | None:
+        op = self._hashes.get(key, {}).get(_field(field))
+        if op is None or op[0] == "incr":
+            stored = None if key in self._emptied else self._stored(key, field)
+            if op is None:
+                return stored
+            return str(int(stored or 0) + int(op[1] or 0)).encode()
+        return op[1] if op[0] == "set" else None  # type: ignore[return-value]
+
+    def hgetall(self, key: str) -> dict[bytes, bytes]:
+        self._readable(key)
+        raw: Any = {} if key in self._emptied else self.redis.hgetall(key)
+        out = {_b(f): _b(v) for f, v in raw.items()}
+        for name, (kind, value) in self._hashes.get(key, {}).items():
+            field = name.encode()
+            if kind == "set":
+                out[field] = value  # type: ignore[assignment]
+            elif kind == "del":
+                out.pop(field, None)
+            else:
+                out[field] = str(int(out.get(field, b"0")) + int(value or 0)).encode()
+        return out
+
+    def hexists(self, key: str, field: str | bytes) -> bool:
+        return self.hget(key, field) is not None
+
+    def _stored(self, key: str, field: str | bytes) -> bytes | None:
+        self._readable(key)
+        found: Any = self.redis.hget(key, field)
+        return None if found is None else _b(found)
+
+    def _readable(self, key: str) -> None:
+        if key in self._replaced:
+            raise RuntimeError(f"{key} was replaced whole in this write: it cannot be read back")
+
+    # ---- writes ----------------------------------------------------------------------
+
+    def hset(self, key: str, field: str | bytes, value: Arg) -> None:
+        self.write.call("HSET", key, field, value)
+        self._hashes.setdefault(key, {})[_field(field)] = ("set", _b(value))
+
+    def hdel(self, key: str, *fields: str | bytes) -> None:
+        if not fields:
+            return
+        self.write.call("HDEL", key, *fields)
+        for field in fields:
+            self._hashes.setdefault(key, {})[_field(field)] = ("del", None)
+
+    def hincrby(self, key: str, field: str | bytes, amount: int) -> None:
+        self.write.call("HINCRBY", key, field, amount)
+        fields = self._hashes.setdefault(key, {})
+        kind, value = fields.get(_field(field), ("incr", 0))
+        if kind == "set":
+            fields[_field(field)] = ("set", str(int(value or 0) + amount).encode())
+        elif kind == "del":
+            fields[_field(field)] = ("set", str(amount).encode())
+        else:
+            fields[_field(field)] = ("incr", int(value or 0) + amount)
+
+    def set(self, key: str, value: Arg) -> None:
+        self.write.call("SET", key, value)
+
+    def delete(self, *keys: str) -> None:
+        for key in keys:
+            self.write.call("DEL", key)
+            self._hashes.pop(key, None)
+            self._emptied.add(key)
+            self._replaced.discard(key)
+
+    def restore(self, key: str, payload: bytes) -> None:
+        """Replace ``key`` with a ``DUMP`` of another (no expiry)."""
+        self.write.call("RESTORE", key, 0, payload, "REPLACE")
+        self._hashes.pop(key, None)
+        self._replaced.add(key)
+
+    def zadd(self, key: str, mapping: dict[str, float], *, nx: bool = False) -> None:
+        flags: list[Arg] = ["NX"] if nx else []
+        pairs: list[Arg] = [x for member, score in mapping.items() for x in (score, member)]
+        if pairs:
+            self.write.call("ZADD", key, *flags, *pairs)
+
+    def zrem(self, key: str, *members: str | bytes) -> None:
+        if members:
+            self.write.call("ZREM", key, *members)
+
+    def zincrby(self, key: str, amount: float, member: str | bytes) -> None:
+        self.write.call("ZINCRBY", key, amount, member)
+
+    def zremrangebyscore(self, key: str, low: float | str, high: float | str) -> None:
+        self.write.call("ZREMRANGEBYSCORE", key, low, high)

@@ -82,6 +82,12 @@ class TeamKeys:
         return f"{self.base}:articles"
 
     @property
+    def unfiled(self) -> str:
+        """hash article id -> id of the job that stored it ("" for none), kept until the
+        article is filed in all its topics: what a job killed in between left half-done."""
+        return f"{self.base}:unfiled"
+
+    @property
     def urls(self) -> str:
         """hash canonical URL -> article id."""
         return f"{self.base}:urls"

@@ -22,8 +22,9 @@ from bot.store.keys import TeamKeys, TopicKeys
 
 log = logging.getLogger(__name__)
 
-# Atomically store an article unless its canonical URL or content hash is known.
-# Returns the id of the earlier copy, or "" when this one was stored.
+# Atomically store an article unless its canonical URL or content hash is known, and
+# mark it unfiled (by the job ARGV[8]) until its topics hold it. Returns the id of the
+# earlier copy, or "" when this one was stored.
 _SAVE_ARTICLE = """
 local by_url = ARGV[2] ~= '' and redis.call('HGET', KEYS[2], ARGV[2]) or false
 local by_hash = redis.call('HGET', KEYS[3], ARGV[3])
@@ -35,6 +36,7 @@ if ARGV[2] ~= '' then redis.call('HSET', KEYS[2], ARGV[2], ARGV[1]) end
 redis.call('HSET', KEYS[3], ARGV[3], ARGV[1])
 redis.call('ZADD', KEYS[4], ARGV[5], ARGV[1])
 if ARGV[6] ~= '' then redis.call('ZINCRBY', KEYS[5], 1, ARGV[6]) end
+redis.call('HSET', KEYS[6], ARGV[1], ARGV[8])
 return ''
 """
 
@@ -79,12 +81,13 @@ class Store:
     # ---- articles ---------------------------------------------------------------
 
     @unavailable_on_error
-    def save_article(self, team: str, article: Article) -> str | None:
-        """Store a new article. Returns the id of an earlier copy instead, if any."""
+    def save_article(self, team: str, article: Article, job: str = "") -> str | None:
+        """Store a new article, marked unfiled by ``job`` until ``filed`` is called.
+        Returns the id of an earlier copy instead, if any."""
         k = TeamKeys(team)
         when = (article.ingested_at or datetime.now(UTC)).timestamp()
         found = self._save_article(
-            keys=[k.article(article.id), k.urls, k.hashes, k.articles, k.outlets],
+            keys=[k.article(article.id), k.urls, k.hashes, k.articles, k.outlets, k.unfiled],
             args=[
                 article.id,
                 article.canonical_url or "",
@@ -93,11 +96,24 @@ class Store:
                 when,
                 article.outlet or "",
                 k.article(""),
+                job,
             ],
         )
         self.redis.sadd(keys.teams(), team)
         found_id = found.decode() if isinstance(found, bytes) else str(found or "")
         return found_id or None
+
+    @unavailable_on_error
+    def filed(self, team: str, article_id: str) -> None:
+        """The article is in all its topics now: no longer half-done if its job dies."""
+        self.redis.hdel(TeamKeys(team).unfiled, article_id)
+
+    @unavailable_on_error
+    def unfiled_by(self, team: str, job: str) -> list[str]:
+        """Articles ``job`` stored and did not finish filing (a process killed between
+        the two). The hash holds only articles being filed right now, so it is small."""
+        found = self.redis.hgetall(TeamKeys(team).unfiled)
+        return sorted(text(a) for a, by in found.items() if text(by) == job)
 
     @unavailable_on_error
     def replace_article(self, team: str, article: Article) -> None:

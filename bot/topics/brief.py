@@ -14,7 +14,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
-from bot.errors import TopicNameError
+from bot.errors import StoreFull, TopicNameError
 from bot.models import Brief, Development, DevelopmentMark, Marks, TimelineEntry, Topic
 from bot.topics import corrections
 from bot.topics import definitions as topic_defs
@@ -124,7 +124,12 @@ def brief_for(
     )
     brief = assemble(topic.name, team, snapshot, since, now)
     if mark_seen and scope is not None:
-        deps.topic_state.set_watermark(team, topic.name, scope, now)
+        try:
+            deps.topic_state.set_watermark(team, topic.name, scope, now)
+        except StoreFull as exc:
+            # a full Redis refuses writes, not reads: the brief is still right; only
+            # the asker's next one marks as new what this one already showed
+            log.warning("topic %s: brief answered, seen mark not saved: %s", topic.name, exc)
     return brief
 
 

@@ -9,7 +9,12 @@ log keep pointing at it; one left without members is deleted. Because the
 moved article's text signature leaves its old development, a copy of it that
 arrives later folds into where the editor put it, not back where it was.
 
-Callers hold the topic's lock (``TopicState.locked``) around these writes.
+The writes are staged (``bot.store.fence.Staged``) inside ``TopicState.edit``,
+which applies them together only while the topic's lock is still the editor's:
+a correction that stalled past the lock's life is redone from fresh state,
+never written over a join that came meanwhile. Reads of what the same
+correction already staged (memberships, timeline entries, daily volume) see
+the staged values.
 """
 
 from __future__ import annotations
@@ -25,6 +30,7 @@ from bot.models import Article, Development, TimelineEntry
 from bot.store import serde
 from bot.store.client import RedisClient, text
 from bot.store.edits import EntityRule
+from bot.store.fence import Staged
 from bot.store.keys import TopicKeys
 from bot.topics import developments as devs
 from bot.topics import timeline
@@ -43,14 +49,14 @@ REBUILD_LIMIT = 500  # a development is rebuilt from at most its latest this man
 CORRECTED = "corrected"
 
 
-def memberships(redis: RedisClient, team: str, topic: str) -> dict[str, str]:
+def memberships(s: Staged, team: str, topic: str) -> dict[str, str]:
     """Article id -> development id, for every article of the topic."""
-    raw = redis.hgetall(TopicKeys(team, topic).article_development)
+    raw = s.hgetall(TopicKeys(team, topic).article_development)
     return {text(a): text(d) for a, d in raw.items()}
 
 
-def development_of(redis: RedisClient, team: str, topic: str, article_id: str) -> str | None:
-    raw = redis.hget(TopicKeys(team, topic).article_development, article_id)
+def development_of(s: Staged, team: str, topic: str, article_id: str) -> str | None:
+    raw = s.hget(TopicKeys(team, topic).article_development, article_id)
     return text(raw) if raw else None
 
 
@@ -58,8 +64,9 @@ def has_development(redis: RedisClient, team: str, topic: str, dev_id: str) -> b
     return redis.zscore(TopicKeys(team, topic).developments, dev_id) is not None
 
 
-def load_development(redis: RedisClient, team: str, topic: str, dev_id: str) -> Development | None:
-    raw = redis.get(TopicKeys(team, topic).development(dev_id))
+def load_development(s: Staged, team: str, topic: str, dev_id: str) -> Development | None:
+    # development records are written once, by the rebuild that ends a correction
+    raw = s.redis.get(TopicKeys(team, topic).development(dev_id))
     return serde.loads(Development, raw) if raw else None
 
 
@@ -69,18 +76,16 @@ def split_id(topic: str, article_id: str, salt: str) -> str:
     return "d-" + digest.hexdigest()
 
 
-def reassign(redis: RedisClient, team: str, topic: str, moves: dict[str, str]) -> None:
+def reassign(s: Staged, team: str, topic: str, moves: dict[str, str]) -> None:
     """Put each article (id -> development id) in its new development."""
     k = TopicKeys(team, topic)
-    pipe = redis.pipeline(transaction=True)
     for article_id, dev_id in moves.items():
-        pipe.hset(k.article_development, article_id, dev_id)
-    pipe.hset(k.meta, CORRECTED, "1")
-    pipe.execute()
+        s.hset(k.article_development, article_id, dev_id)
+    s.hset(k.meta, CORRECTED, "1")
 
 
 def rebuild(
-    redis: RedisClient,
+    s: Staged,
     store: Store,
     team: str,
     topic: str,
@@ -90,18 +95,18 @@ def rebuild(
 ) -> list[Development]:
     """Rebuild each development from its members; delete those left without any."""
     members: dict[str, list[str]] = {}
-    for article_id, dev_id in memberships(redis, team, topic).items():
+    for article_id, dev_id in memberships(s, team, topic).items():
         members.setdefault(dev_id, []).append(article_id)
     out = []
     for dev_id in dict.fromkeys(dev_ids):
-        dev = _rebuilt(redis, store, team, topic, dev_id, members.get(dev_id, []), rules, now)
+        dev = _rebuilt(s, store, team, topic, dev_id, members.get(dev_id, []), rules, now)
         if dev is not None:
             out.append(dev)
     return out
 
 
 def _rebuilt(
-    redis: RedisClient,
+    s: Staged,
     store: Store,
     team: str,
     topic: str,
@@ -111,16 +116,14 @@ def _rebuilt(
     now: datetime,
 ) -> Development | None:
     k = TopicKeys(team, topic)
-    old = load_development(redis, team, topic, dev_id)
+    old = load_development(s, team, topic, dev_id)
     articles = sorted(
         (apply_rules(a, rules) for a in store.get_articles(team, ids)), key=_published
     )
     if not articles:
-        pipe = redis.pipeline(transaction=True)
-        pipe.delete(k.development(dev_id))
-        pipe.zrem(k.developments, dev_id)
-        pipe.zrem(k.dev_changes, dev_id)
-        pipe.execute()
+        s.delete(k.development(dev_id))
+        s.zrem(k.developments, dev_id)
+        s.zrem(k.dev_changes, dev_id)
         return None
     skipped = max(0, len(articles) - REBUILD_LIMIT)
     dev: Development | None = None
@@ -140,12 +143,10 @@ def _rebuilt(
     dev.article_count += skipped
     if old is not None:
         dev.created_at = old.created_at
-    pipe = redis.pipeline(transaction=True)
-    pipe.set(k.development(dev_id), serde.dumps(dev))
-    pipe.zadd(k.developments, {dev_id: devs.rank_score(dev, now)})
-    pipe.zadd(k.dev_changes, {dev_id: dev.updated_at.timestamp()})
-    pipe.hset(k.meta, mapping={"updated_at": now.isoformat()})
-    pipe.execute()
+    s.set(k.development(dev_id), serde.dumps(dev))
+    s.zadd(k.developments, {dev_id: devs.rank_score(dev, now)})
+    s.zadd(k.dev_changes, {dev_id: dev.updated_at.timestamp()})
+    s.hset(k.meta, "updated_at", now.isoformat())
     return dev
 
 
@@ -188,56 +189,55 @@ def retitled(
 
 
 def remove_article(
-    redis: RedisClient, team: str, topic: str, article: Article, counted: Article
+    s: Staged, team: str, topic: str, article: Article, counted: Article
 ) -> str | None:
     """Take ``article`` out of the topic's counts, timeline and membership.
 
     ``counted`` is the article as the topic counted it (entity rules applied).
-    Returns the development it was in, which the caller rebuilds. A copy folded
-    into another article counted only its outlet and its place in the topic.
+    Returns the development it was in, which the caller rebuilds (None, and
+    nothing staged, when the topic does not hold it). A copy folded into
+    another article counted only its outlet and its place in the topic.
     """
     k = TopicKeys(team, topic)
-    dev_id = development_of(redis, team, topic, article.id)
-    is_copy = _is_copy(redis, team, topic, dev_id, article)
-    pipe = redis.pipeline(transaction=True)
-    pipe.hdel(k.article_development, article.id)
-    pipe.zrem(k.articles, article.id)
-    pipe.hdel(k.fingerprints, article.id)
+    dev_id = development_of(s, team, topic, article.id)
+    if dev_id is None:
+        return None  # not (or no longer) in the topic: nothing of it to take back
+    is_copy = _is_copy(s, team, topic, dev_id, article)
+    s.hdel(k.article_development, article.id)
+    s.zrem(k.articles, article.id)
+    s.hdel(k.fingerprints, article.id)
     if article.outlet:
-        pipe.zincrby(k.outlets, -1, article.outlet)
+        s.zincrby(k.outlets, -1, article.outlet)
     if not is_copy:
         for actor in counted.actors:
-            pipe.zincrby(k.actors, -actor.mentions, actor.id)
+            s.zincrby(k.actors, -actor.mentions, actor.id)
         for place in counted.locations:
-            pipe.zincrby(k.places, -place.mentions, place.id)
+            s.zincrby(k.places, -place.mentions, place.id)
     if article.ingested_at is not None:
-        pipe.hincrby(k.volume, article.ingested_at.date().isoformat(), -1)
+        s.hincrby(k.volume, article.ingested_at.date().isoformat(), -1)
     for key in (k.outlets, k.actors, k.places):
-        pipe.zremrangebyscore(key, "-inf", 0)
-    pipe.execute()
+        s.zremrangebyscore(key, "-inf", 0)
     if not is_copy:
-        _drop_events(redis, k, article)
-    _drop_empty_days(redis, k)
+        _drop_events(s, k, article)
+    _drop_empty_days(s, k)
     return dev_id
 
 
-def _is_copy(
-    redis: RedisClient, team: str, topic: str, dev_id: str | None, article: Article
-) -> bool:
+def _is_copy(s: Staged, team: str, topic: str, dev_id: str | None, article: Article) -> bool:
     if dev_id is None:
         return False
-    dev = load_development(redis, team, topic, dev_id)
+    dev = load_development(s, team, topic, dev_id)
     if dev is None or any(ref.id == article.id for ref in dev.articles):
         return False
     url = article.url or article.canonical_url or ""
     return any(copy.get("url") == url for ref in dev.articles for copy in ref.copies)
 
 
-def _drop_events(redis: RedisClient, k: TopicKeys, article: Article) -> None:
+def _drop_events(s: Staged, k: TopicKeys, article: Article) -> None:
     source = article.url
     for event in article.events:
         key = timeline.event_key(event)
-        raw = redis.hget(k.timeline, key)
+        raw = s.hget(k.timeline, key)
         if not raw:
             continue
         entry = serde.loads(TimelineEntry, raw)
@@ -246,16 +246,13 @@ def _drop_events(redis: RedisClient, k: TopicKeys, article: Article) -> None:
         elif source or entry.sources:
             continue  # another article's event, or one this article did not add
         if entry.sources:
-            redis.hset(k.timeline, key, serde.dumps(entry))
+            s.hset(k.timeline, key, serde.dumps(entry))
             continue
-        pipe = redis.pipeline(transaction=True)
-        pipe.hdel(k.timeline, key)
-        pipe.zrem(k.timeline_by_date, key)
-        pipe.zrem(k.timeline_seen, key)
-        pipe.execute()
+        s.hdel(k.timeline, key)
+        s.zrem(k.timeline_by_date, key)
+        s.zrem(k.timeline_seen, key)
 
 
-def _drop_empty_days(redis: RedisClient, k: TopicKeys) -> None:
-    empty = [d for d, n in redis.hgetall(k.volume).items() if int(n) <= 0]
-    if empty:
-        redis.hdel(k.volume, *empty)
+def _drop_empty_days(s: Staged, k: TopicKeys) -> None:
+    empty = [d for d, n in s.hgetall(k.volume).items() if int(n) <= 0]
+    s.hdel(k.volume, *empty)

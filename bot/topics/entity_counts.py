@@ -3,7 +3,8 @@
 The counts are corrected in place (a reject removes the entity, a merge adds
 its mentions to the target's, a rename changes the stored name), and what was
 there is returned so that undoing puts it back. The developments that name the
-entity are found here and rebuilt by ``bot.topics.corrections``.
+entity are found here and rebuilt by ``bot.topics.corrections``. Reads and
+staged writes go through ``bot.store.fence.Staged``, inside ``TopicState.edit``.
 """
 
 from __future__ import annotations
@@ -15,13 +16,14 @@ from bot.models import Development
 from bot.store import serde
 from bot.store.client import RedisClient, text
 from bot.store.edits import EntityRule
+from bot.store.fence import Staged
 from bot.store.keys import TopicKeys
 from bot.topics.entity_rules import matches, rule_key
 from bot.topics.state import PlaceMeta
 
 
 def names_matching(
-    redis: RedisClient, team: str, topic: str, rule: EntityRule
+    s: Staged, team: str, topic: str, rule: EntityRule
 ) -> dict[str, dict[str, tuple[float, str]]]:
     """Actor and place ids of the topic whose name the rule corrects:
     ``{"actors": {id: (mentions, meta JSON)}, "places": {...}}``."""
@@ -32,10 +34,10 @@ def names_matching(
         ("places", k.places, k.place_names),
     ):
         found: dict[str, tuple[float, str]] = {}
-        for ident, meta in redis.hgetall(hkey).items():
+        for ident, meta in s.hgetall(hkey).items():
             name = serde.loads(PlaceMeta, meta).name
             if matches(rule, name):
-                score = redis.zscore(zkey, ident)
+                score = s.redis.zscore(zkey, ident)
                 if score is not None:
                     found[text(ident)] = (float(score), text(meta))
         out[kind] = found
@@ -45,7 +47,7 @@ def names_matching(
 def find_name(redis: RedisClient, team: str, topic: str, name: str) -> tuple[str, str] | None:
     """(id, kind) of the actor or place of the topic called ``name``, if any."""
     probe = EntityRule(action="rename", key=rule_key(name), name=name)
-    found = names_matching(redis, team, topic, probe)
+    found = names_matching(Staged(redis), team, topic, probe)  # a read: nothing staged
     for kind in ("actors", "places"):
         for ident, (_, meta) in sorted(found[kind].items(), key=lambda kv: -kv[1][0]):
             return ident, serde.loads(PlaceMeta, meta).kind
@@ -53,7 +55,7 @@ def find_name(redis: RedisClient, team: str, topic: str, name: str) -> tuple[str
 
 
 def correct_counts(
-    redis: RedisClient,
+    s: Staged,
     team: str,
     topic: str,
     rule: EntityRule,
@@ -69,22 +71,20 @@ def correct_counts(
         ("places", k.places, k.place_names),
     ):
         for ident, (score, meta) in found.get(kind, {}).items():
-            pipe = redis.pipeline(transaction=True)
             target = rule.target_id or ident
             if rule.action == "merge" and target != ident:
-                pipe.zincrby(zkey, -score if undo else score, target)
-                pipe.zremrangebyscore(zkey, "-inf", 0)
-                if not undo and not redis.hexists(hkey, target):
-                    pipe.hset(hkey, target, _renamed_meta(meta, rule))
+                s.zincrby(zkey, -score if undo else score, target)
+                s.zremrangebyscore(zkey, "-inf", 0)
+                if not undo and not s.hexists(hkey, target):
+                    s.hset(hkey, target, _renamed_meta(meta, rule))
             if undo:
                 if rule.action != "rename":
-                    pipe.zadd(zkey, {ident: score})
-                pipe.hset(hkey, ident, meta)
+                    s.zadd(zkey, {ident: score})
+                s.hset(hkey, ident, meta)
             elif rule.action == "reject" or (rule.action == "merge" and target != ident):
-                pipe.zrem(zkey, ident)
+                s.zrem(zkey, ident)
             else:
-                pipe.hset(hkey, ident, _renamed_meta(meta, rule))
-            pipe.execute()
+                s.hset(hkey, ident, _renamed_meta(meta, rule))
 
 
 def _renamed_meta(meta: str, rule: EntityRule) -> str:
@@ -96,9 +96,10 @@ def _renamed_meta(meta: str, rule: EntityRule) -> str:
 
 
 def developments_naming(
-    redis: RedisClient, team: str, topic: str, rule: EntityRule, ids: Iterable[str]
+    s: Staged, team: str, topic: str, rule: EntityRule, ids: Iterable[str]
 ) -> list[str]:
     """Developments of the topic that name the corrected entity (by id or by name)."""
+    redis = s.redis  # development records and the ranking: read before anything is staged
     k = TopicKeys(team, topic)
     wanted = set(ids)
     dev_ids = [text(d) for d in cast("list[bytes]", redis.zrange(k.developments, 0, -1))]

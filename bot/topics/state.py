@@ -14,16 +14,18 @@ state. Waiting ``WAIT_LOCKS`` lock lives for the lock, or losing it
 ``ATTEMPTS`` times in a row, raises ``TopicBusy``: contention, not an outage.
 Every ``regroup.RECLUSTER_EVERY`` joins, the topic's recent developments are
 re-clustered (``bot.topics.regroup``) under the lock again, fenced the same way.
+Editors' corrections (``bot.edits``) are fenced the same way too (``edit``):
+they stage their writes (``bot.store.fence.Staged``) and a stale one is redone.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from bot.errors import StoreUnavailable, TopicBusy
 from bot.models import Article, Development, Event, RankedName, TimelineEntry
@@ -35,13 +37,16 @@ from bot.store.client import (
     text,
     unavailable_on_error,
 )
-from bot.store.fence import Fence, FencedWrite
+from bot.store.fence import Fence, FencedWrite, Staged
 from bot.store.keys import TopicKeys
 from bot.topics import developments as devs
 from bot.topics import regroup, timeline
 from bot.topics.fingerprints import EPOCH
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
+#: applies one staged batch while the lock is still held; False when it was lost
+Commit = Callable[[Staged], bool]
 
 # what a failed re-clustering passes on: the store's trouble, retried by the caller
 _STORE_TROUBLE: tuple[type[Exception], ...] = (StoreUnavailable, *UNAVAILABLE_ERRORS, *FULL_ERRORS)
@@ -132,9 +137,45 @@ class TopicState:
                 # the join outlived the lock; its write (if any) was refused by the fence
                 log.warning("topic %s: lock expired before the join finished", k.topic)
 
-    def locked(self, team: str, topic: str) -> AbstractContextManager[str]:
-        """The topic's join lock, held by editors' corrections (``bot.edits``) too."""
-        return self._locked(TopicKeys(team, topic))
+    @unavailable_on_error
+    def in_batches(self, team: str, topic: str, work: Callable[[Commit], bool]) -> None:
+        """Run ``work`` under the topic's lock for a change too big for one write
+        (deleting or copying a whole topic): it stages batches and passes each to
+        the ``commit`` it is given, which applies it only while the lock is still
+        ours. ``work`` returns False as soon as a batch is refused, and then runs
+        again from the start; ``ATTEMPTS`` refusals make the topic busy."""
+        k = TopicKeys(team, topic)
+        for _ in range(ATTEMPTS):
+            with self._locked(k) as token:
+                if work(lambda staged: self.fence.commit(k.lock, token, staged.write)):
+                    return
+            log.warning("topic %s: a stalled change lost the lock; it starts over", k.topic)
+        raise TopicBusy(k.topic)
+
+    @unavailable_on_error
+    def edit(self, team: str, topic: str, change: Callable[[Staged], T]) -> T:
+        """Run an editor's correction of the topic, fenced like a join.
+
+        ``change`` reads the topic's state and stages its writes; they land
+        together only while the lock is still ours. A correction whose writer
+        stalled past the lock's life is discarded and run again from fresh state
+        (``change`` must be repeatable), never written over what a join or
+        another correction wrote meanwhile; ``ATTEMPTS`` refusals make the
+        topic busy. What ``change`` returns is returned.
+        """
+        k = TopicKeys(team, topic)
+        for _ in range(ATTEMPTS):
+            with self._locked(k) as token:
+                staged = Staged(self.redis)
+                result = change(staged)
+                if self.fence.commit(k.lock, token, staged.write):
+                    return result
+            log.warning(
+                "topic %s: a stalled correction lost the lock; its write was discarded and "
+                "it starts over",
+                k.topic,
+            )
+        raise TopicBusy(k.topic)
 
     # ---- writes -----------------------------------------------------------------
 

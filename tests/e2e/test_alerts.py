@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
@@ -16,11 +17,9 @@ from bot.runtime import BotServer
 from tests.fakeslack import (
     FakeSlack,
     block_action,
-    command_body,
     interactive_body,
-    slash_command,
 )
-from tests.support.app import SlackPoster, start_bot
+from tests.support.app import SlackPoster, command_answer, start_bot
 from tests.support.articles import story_article
 from tests.support.seeds import SYRIA_NAMES, seed_path
 
@@ -41,10 +40,8 @@ def poster(quick_server: BotServer) -> Iterator[SlackPoster]:
     poster.client.close()
 
 
-def command(poster: SlackPoster, text: str, channel: str = "CNEWS") -> str:
-    response = poster.post(command_body(slash_command(text, channel=channel)))
-    assert response.status_code == 200, response.text
-    return response.text
+def command(poster: SlackPoster, fake: FakeSlack, text: str, channel: str = "CNEWS") -> str:
+    return json.dumps(command_answer(poster, fake, text, channel=channel))
 
 
 def no_second_post(deps: Deps) -> list[str]:
@@ -58,8 +55,8 @@ def no_second_post(deps: Deps) -> list[str]:
 def test_a_new_development_is_alerted_once_with_a_button_to_the_brief(
     deps: Deps, poster: SlackPoster, fake_slack: FakeSlack
 ) -> None:
-    assert "now gets alerts on *syria*" in command(poster, "alerts syria")
-    assert "alerts on *syria*" in command(poster, "alerts")
+    assert "now gets alerts on *syria*" in command(poster, fake_slack, "alerts syria")
+    assert "alerts on *syria*" in command(poster, fake_slack, "alerts")
     result = pipeline.ingest_path(deps, "T1", seed_path(SYRIA_NAMES[0]))
     assert result.status == "ingested"
     [post] = fake_slack.wait_for("chat.postMessage", timeout=30)
@@ -74,7 +71,7 @@ def test_a_new_development_is_alerted_once_with_a_button_to_the_brief(
     assert poster.post(interactive_body(action)).status_code == 200
     [answer] = fake_slack.wait_for_response("a1")
     assert "Qamishli" in str(answer.body) or "Sharaa" in str(answer.body)
-    assert "No more alerts" in command(poster, "alerts stop syria")
+    assert "No more alerts" in command(poster, fake_slack, "alerts stop syria")
 
 
 def test_a_volume_spike_is_alerted_once(
@@ -93,7 +90,7 @@ def test_a_volume_spike_is_alerted_once(
 
     for days_ago in range(7, 0, -1):  # a quiet week: one article a day
         file(now - timedelta(days=days_ago))
-    assert "now gets alerts" in command(poster, "alerts syria")
+    assert "now gets alerts" in command(poster, fake_slack, "alerts syria")
     for _ in range(5):  # five today: max(5, 2 x 1, 1 + 4 x 1) is the threshold
         file(datetime.now(UTC))
     [post] = fake_slack.wait_for("chat.postMessage", timeout=30)

@@ -3,24 +3,24 @@ that channel land in the topic as well as in the topics they match."""
 
 from __future__ import annotations
 
+import json
+
 from bot.deps import Deps
-from tests.fakeslack import FakeSlack, command_body, event_body, message_event, slash_command
-from tests.support.app import SlackPoster
+from tests.fakeslack import FakeSlack, event_body, message_event
+from tests.support.app import SlackPoster, command_answer
 from tests.support.pages import ArticleServer
 from tests.support.seeds import SYRIA_NAMES, serve_seed
 
 
-def command(poster: SlackPoster, text: str, channel: str) -> str:
-    response = poster.post(command_body(slash_command(text, channel=channel)))
-    assert response.status_code == 200, response.text
-    return response.text
+def command(poster: SlackPoster, fake: FakeSlack, text: str, channel: str) -> str:
+    return json.dumps(command_answer(poster, fake, text, channel=channel))
 
 
 def test_articles_posted_in_a_filing_channel_join_its_topic(
     deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack, article_site: ArticleServer
 ) -> None:
-    assert "now filed into *desk*" in command(slack_post, "channel files desk", "CDESK")
-    assert "into *desk*" in command(slack_post, "channel", "CDESK")
+    assert "now filed into *desk*" in command(slack_post, fake_slack, "channel files desk", "CDESK")
+    assert "into *desk*" in command(slack_post, fake_slack, "channel", "CDESK")
     first, second = (serve_seed(article_site, name) for name in SYRIA_NAMES[:2])
     # posted in the desk channel: filed into desk, and into syria which it matches
     slack_post.post(event_body(message_event(f"<{first}>", channel="CDESK", ts="1700000001.0001")))

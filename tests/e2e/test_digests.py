@@ -23,8 +23,8 @@ from bot.slack.brief_command import parse
 from bot.slack.client import SlackClients
 from bot.slack.digests import SlackDigestSender
 from handlers.digests import answer_digest_command
-from tests.fakeslack import FakeSlack, command_body, slash_command
-from tests.support.app import SECRET, SlackPoster, counter, start_bot
+from tests.fakeslack import FakeSlack
+from tests.support.app import SECRET, SlackPoster, command_answer, counter, start_bot
 from tests.support.articles import STORIES, story_article
 from tests.support.processes import BriefbotProcess, bot_command, briefbot_env
 from tests.support.seeds import SYRIA_NAMES, seed_path
@@ -34,10 +34,8 @@ from tests.support.waiting import wait_until
 SYRIA = [seed_path(name) for name in SYRIA_NAMES]
 
 
-def command(poster: SlackPoster, text: str, **kw: str) -> str:
-    response = poster.post(command_body(slash_command(text, **kw)))
-    assert response.status_code == 200, response.text
-    return response.text
+def command(poster: SlackPoster, fake: FakeSlack, text: str, **kw: str) -> str:
+    return json.dumps(command_answer(poster, fake, text, **kw))
 
 
 # ---- subscribing over Slack ------------------------------------------------------------
@@ -47,7 +45,9 @@ def test_subscribe_list_remove_through_the_app(
     deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack
 ) -> None:
     fake_slack.set_user("U1", tz="America/New_York")
-    answer = command(slack_post, "digest syria, ukraine at 07:00 weekdays", channel="C9")
+    answer = command(
+        slack_post, fake_slack, "digest syria, ukraine at 07:00 weekdays", channel="C9"
+    )
     assert "syria, ukraine at 07:00 weekdays (America/New_York)" in answer
     assert "07:00 EST" in answer or "07:00 EDT" in answer  # the first one, in that zone
     [sub] = Subscriptions(deps.redis).for_team("T1")
@@ -60,18 +60,18 @@ def test_subscribe_list_remove_through_the_app(
         "America/New_York",
     )
     assert sub.created_by == "U1"
-    assert f"`{sub.id}`" in command(slack_post, "digest list")
-    assert "no digest 999" in command(slack_post, "digest remove 999").lower()
-    assert f"Digest {sub.id} removed" in command(slack_post, f"digest remove {sub.id}")
+    assert f"`{sub.id}`" in command(slack_post, fake_slack, "digest list")
+    assert "no digest 999" in command(slack_post, fake_slack, "digest remove 999").lower()
+    assert f"Digest {sub.id} removed" in command(slack_post, fake_slack, f"digest remove {sub.id}")
     assert Subscriptions(deps.redis).for_team("T1") == []
-    assert "No digests yet" in command(slack_post, "digest list")
+    assert "No digests yet" in command(slack_post, fake_slack, "digest list")
 
 
 def test_without_a_slack_zone_the_default_zone_is_used(
     deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack
 ) -> None:
     fake_slack.fail_next("users.info", status=200, error="user_not_found")
-    answer = command(slack_post, "digest syria at 06:30 mon,wed,fri")
+    answer = command(slack_post, fake_slack, "digest syria at 06:30 mon,wed,fri")
     assert "(UTC)" in answer
     assert Subscriptions(deps.redis).for_team("T1")[0].days == "mon,wed,fri"
 
@@ -80,10 +80,12 @@ def test_subscriptions_are_per_team_and_survive_a_restart(
     deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack, make_deps: Callable[..., Deps]
 ) -> None:
     fake_slack.set_user("U1", tz="Asia/Tokyo")
-    command(slack_post, "digest syria at 07:00")
+    command(slack_post, fake_slack, "digest syria at 07:00")
     [sub] = Subscriptions(deps.redis).for_team("T1")
     # another workspace's request is refused at the door, and touches nothing
-    assert "another workspace" in command(slack_post, f"digest remove {sub.id}", team="T2")
+    assert "another workspace" in command(
+        slack_post, fake_slack, f"digest remove {sub.id}", team="T2"
+    )
     # and below the door, a team only ever sees and removes its own
     other = {"team_id": "T2", "channel_id": "C1", "user_id": "U2"}
     assert "No digests yet" in str(answer_digest_command(deps, other, parse("digest list")))
@@ -93,7 +95,7 @@ def test_subscriptions_are_per_team_and_survive_a_restart(
     restarted = start_bot(make_deps(), workers=False)
     try:
         poster = SlackPoster.to(restarted)
-        listing = command(poster, "digest list")
+        listing = command(poster, fake_slack, "digest list")
         poster.client.close()
     finally:
         restarted.stop()

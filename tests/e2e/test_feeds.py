@@ -4,6 +4,7 @@ them silently, against the fake Slack and feeds served on loopback."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 
 import pytest
@@ -11,8 +12,8 @@ import pytest
 from bot.deps import Deps
 from bot.feeds import poller as feed_poller
 from bot.runtime import BotServer
-from tests.fakeslack import FakeSlack, command_body, slash_command
-from tests.support.app import SlackPoster, start_bot
+from tests.fakeslack import FakeSlack
+from tests.support.app import SlackPoster, command_answer, start_bot
 from tests.support.pages import ArticleServer
 from tests.support.seeds import SYRIA_NAMES, serve_seed
 from tests.support.waiting import wait_until
@@ -27,10 +28,8 @@ def quick_server(deps: Deps, monkeypatch: pytest.MonkeyPatch) -> Iterator[BotSer
     bot.stop()
 
 
-def command(poster: SlackPoster, text: str) -> str:
-    response = poster.post(command_body(slash_command(text, channel="C1")))
-    assert response.status_code == 200, response.text
-    return response.text
+def command(poster: SlackPoster, fake: FakeSlack, text: str) -> str:
+    return json.dumps(command_answer(poster, fake, text, channel="C1"))
 
 
 def test_subscribe_ingest_once_silently_and_list(
@@ -48,7 +47,7 @@ def test_subscribe_ingest_once_silently_and_list(
     )
     poster = SlackPoster.to(quick_server)
     try:
-        answer = command(poster, f"feed add <{feed_url}> to desk")
+        answer = command(poster, fake_slack, f"feed add <{feed_url}> to desk")
         assert "Feed 1 added" in answer and "*desk*" in answer
         wait_until("both feed items to be ingested", lambda: deps.store.article_count("T1") == 2)
         # stored first, then filed: wait for the filing, which comes after
@@ -60,7 +59,7 @@ def test_subscribe_ingest_once_silently_and_list(
             "the feed's item count",
             lambda: (f := deps.feeds.get("T1", "1")) is not None and f.items == 2,
         )
-        listing = command(poster, "feed list")
+        listing = command(poster, fake_slack, "feed list")
     finally:
         poster.client.close()
     assert "2 items" in listing and "last success 20" in listing

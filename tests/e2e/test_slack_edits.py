@@ -5,32 +5,38 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 from bot.deps import Deps
 from bot.jobs import pipeline
 from bot.topics.brief import brief_for
-from tests.fakeslack import FakeSlack, command_body, slash_command
-from tests.support.app import SlackPoster, start_bot
+from tests.fakeslack import FakeSlack
+from tests.support.app import SlackPoster, command_answer, start_bot
 from tests.support.seeds import seed_files
 
 SYRIA = [p for p in seed_files() if "qamishli" in p.name or "sharaa" in p.name][:3]
 
 
+@dataclass
+class Slack:
+    poster: SlackPoster
+    fake: FakeSlack
+
+
 @contextmanager
-def running(deps: Deps) -> Iterator[SlackPoster]:
+def running(deps: Deps, fake: FakeSlack) -> Iterator[Slack]:
     bot = start_bot(deps, workers=False)
     poster = SlackPoster.to(bot)
     try:
-        yield poster
+        yield Slack(poster, fake)
     finally:
         poster.client.close()
         bot.stop()
 
 
-def say(poster: SlackPoster, text: str, user: str = "U1") -> str:
-    response = poster.post(command_body(slash_command(text, user=user)))
-    assert response.status_code == 200, response.text
-    return str(response.json()["blocks"])
+def say(slack: Slack, text: str, user: str = "U1") -> str:
+    """The answer's blocks: corrections are answered after the ack, through response_url."""
+    return str(command_answer(slack.poster, slack.fake, text, user=user)["blocks"])
 
 
 def ingest(deps: Deps) -> list[str]:
@@ -47,9 +53,9 @@ def count(deps: Deps) -> int:
     return brief_for(deps, "T1", "syria", mark_seen=False).article_count
 
 
-def test_corrections_in_slack_are_logged_and_undone(deps: Deps) -> None:
+def test_corrections_in_slack_are_logged_and_undone(deps: Deps, fake_slack: FakeSlack) -> None:
     urls = ingest(deps)
-    with running(deps) as slack:
+    with running(deps, fake_slack) as slack:
         done = say(slack, f"edit forget <{urls[0]}>")
         assert "Done: #1" in done and "edit undo 1" in done
         assert count(deps) == len(urls) - 1
@@ -69,7 +75,7 @@ def test_only_editors_may_correct(make_deps: Callable[..., Deps], fake_slack: Fa
     fake_slack.state.channel_members["CNEWS"] = ["U_A", "U_B", "U_NEWS"]  # two pages
     deps = make_deps(editors=("UCHIEF", "SDESK", "CNEWS"))
     urls = ingest(deps)
-    with running(deps) as slack:
+    with running(deps, fake_slack) as slack:
         refused = say(slack, f"edit forget {urls[0]}", user="U_OUTSIDER")
         assert "only editors" in refused
         assert count(deps) == len(urls) and "No corrections" in say(slack, "edit log", "UCHIEF")
@@ -80,9 +86,9 @@ def test_only_editors_may_correct(make_deps: Callable[..., Deps], fake_slack: Fa
     assert fake_slack.state.calls("usergroups.users.list")
 
 
-def test_a_word_asked_is_a_search_not_a_topic(deps: Deps) -> None:
+def test_a_word_asked_is_a_search_not_a_topic(deps: Deps, fake_slack: FakeSlack) -> None:
     ingest(deps)
-    with running(deps) as slack:
+    with running(deps, fake_slack) as slack:
         answer = say(slack, "said")
         assert "is not a topic" in answer
         assert "said" not in [t.name for t in deps.store.topics("T1")]
@@ -91,8 +97,8 @@ def test_a_word_asked_is_a_search_not_a_topic(deps: Deps) -> None:
     assert "said" in [t.name for t in deps.store.topics("T1")]
 
 
-def test_a_digest_on_three_days_is_on_three_days(deps: Deps) -> None:
-    with running(deps) as slack:
+def test_a_digest_on_three_days_is_on_three_days(deps: Deps, fake_slack: FakeSlack) -> None:
+    with running(deps, fake_slack) as slack:
         answer = say(slack, "digest syria, ukraine at 19:30 mon wed fri")
         assert "Digest" in answer and "set" in answer, answer
         assert "not a day" in say(slack, "digest syria at 7am someday")

@@ -28,7 +28,7 @@ from tests.fakeslack import (
     message_event,
     slash_command,
 )
-from tests.support.app import SlackPoster, counter, wait_idle
+from tests.support.app import SlackPoster, command_answer, counter, wait_idle
 from tests.support.invented import GRAIN_PAGE
 from tests.support.pages import ArticleServer
 from tests.support.seeds import SYRIA_NAMES, seed_files, seed_path, serve_seed
@@ -41,10 +41,8 @@ def ingest_seeds(deps: Deps, team: str = "T1") -> None:
         assert pipeline.ingest_path(deps, team, path).status == "ingested"
 
 
-def command(slack_post: SlackPoster, text: str, **kw: str) -> dict:
-    response = slack_post.post(command_body(slash_command(text, **kw)))
-    assert response.status_code == 200, response.text
-    return response.json() if response.content else {}
+def command(slack_post: SlackPoster, fake: FakeSlack, text: str, **kw: str) -> dict:
+    return command_answer(slack_post, fake, text, **kw)
 
 
 def block_text(blocks: list[dict]) -> str:
@@ -60,10 +58,12 @@ def block_texts(blocks: list[dict] | str) -> list[str]:
     return found
 
 
-def test_brief_answers_in_the_ack_with_valid_blocks(deps: Deps, slack_post: SlackPoster) -> None:
+def test_brief_answers_in_the_ack_with_valid_blocks(
+    deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack
+) -> None:
     ingest_seeds(deps)
     started = time.monotonic()
-    answer = command(slack_post, "syria")
+    answer = command(slack_post, fake_slack, "syria")
     assert time.monotonic() - started < 3.0
     assert answer["response_type"] == "ephemeral"
     blocks = answer["blocks"]
@@ -75,22 +75,28 @@ def test_brief_answers_in_the_ack_with_valid_blocks(deps: Deps, slack_post: Slac
     assert {"brief_post", "brief_follow"} <= set(actions)
 
 
-def test_help_unknown_and_empty_topics_get_helpful_answers(slack_post: SlackPoster) -> None:
-    assert "/brief" in block_text(command(slack_post, "")["blocks"])
-    unknown = block_text(command(slack_post, "zzqx-unknown-topic")["blocks"])
+def test_help_unknown_and_empty_topics_get_helpful_answers(
+    slack_post: SlackPoster, fake_slack: FakeSlack
+) -> None:
+    assert "/brief" in block_text(command(slack_post, fake_slack, "")["blocks"])
+    unknown = block_text(command(slack_post, fake_slack, "zzqx-unknown-topic")["blocks"])
     assert "zzqx" in unknown and "Traceback" not in unknown
-    long = block_text(command(slack_post, "x" * 600)["blocks"])
+    long = block_text(command(slack_post, fake_slack, "x" * 600)["blocks"])
     assert "too long" in long
 
 
-def test_topics_follow_unfollow_and_topic_add(deps: Deps, slack_post: SlackPoster) -> None:
+def test_topics_follow_unfollow_and_topic_add(
+    deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack
+) -> None:
     ingest_seeds(deps)
-    listing = block_text(command(slack_post, "topics")["blocks"])
+    listing = block_text(command(slack_post, fake_slack, "topics")["blocks"])
     assert "syria" in listing
-    assert "now follow" in block_text(command(slack_post, "follow syria")["blocks"])
+    assert "now follow" in block_text(command(slack_post, fake_slack, "follow syria")["blocks"])
     assert deps.store.followed("T1", "U1") == ["syria"]
-    assert "no longer" in block_text(command(slack_post, "unfollow syria")["blocks"])
-    added = block_text(command(slack_post, 'topic add bases "naval base", hmeimim')["blocks"])
+    assert "no longer" in block_text(command(slack_post, fake_slack, "unfollow syria")["blocks"])
+    added = block_text(
+        command(slack_post, fake_slack, 'topic add bases "naval base", hmeimim')["blocks"]
+    )
     assert "bases" in added
     assert "bases" in [t.name for t in deps.store.topics("T1")]
 
@@ -216,7 +222,7 @@ def test_a_link_reply_names_the_actor_the_place_and_the_development(
     storyline = re.search(line, "\n".join(texts))
     assert storyline is not None, texts
     # the development the reply names is the one the topic's brief shows
-    brief = block_text(command(slack_post, GRAIN_PAGE.topic)["blocks"])
+    brief = block_text(command(slack_post, fake_slack, GRAIN_PAGE.topic)["blocks"])
     assert storyline.group(1) in brief
 
 
@@ -287,7 +293,7 @@ def test_an_unexpected_failure_gets_the_generic_answer_not_the_detail(
 
     monkeypatch.setattr(service, "brief_for", broken)
     monkeypatch.setattr(service, "follow", broken)
-    answer = command(slack_post, "syria")
+    answer = command(slack_post, fake_slack, "syria")
     assert answer["response_type"] == "ephemeral"
     assert FAILED in block_text(answer["blocks"]) and "7f3a" not in str(answer)
     assert counter(deps, "briefbot_commands_total", kind="failed", outcome="error") == 1
@@ -311,7 +317,7 @@ def test_link_shared_is_unfurled(
 def test_metrics_after_a_command_and_an_ingest(
     deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack, article_site: ArticleServer
 ) -> None:
-    command(slack_post, "help")
+    command(slack_post, fake_slack, "help")
     url = serve_seed(article_site, SYRIA[0].name)
     slack_post.post(event_body(message_event(f"<{url}>")))
     fake_slack.wait_for("chat.postMessage", timeout=30)

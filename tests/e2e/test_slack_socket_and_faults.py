@@ -14,6 +14,7 @@ from bot.config import Settings
 from bot.deps import Deps
 from bot.jobs import pipeline
 from bot.runtime import BotServer
+from handlers.commands import WORKING
 from tests.fakeslack import (
     FakeSlack,
     FakeSocketMode,
@@ -23,6 +24,7 @@ from tests.fakeslack import (
     slash_command,
 )
 from tests.support.app import SlackPoster, counter, start_bot, wait_idle
+from tests.support.articles import story_article
 from tests.support.pages import ArticleServer
 from tests.support.processes import bot_command, briefbot_env
 from tests.support.seeds import SYRIA_NAMES, seed_path, serve_seed
@@ -48,6 +50,20 @@ def test_socket_mode_command_is_answered_in_the_ack(
     ack = fake_socket_mode.wait_for_ack(envelope, timeout=10)
     assert ack["response_type"] == "ephemeral"
     assert "Qamishli" in str(ack["blocks"]) or "Hasakah" in str(ack["blocks"])
+
+
+def test_socket_mode_search_is_acknowledged_then_answered_by_response_url(
+    socket_server: BotServer, fake_socket_mode: FakeSocketMode, fake_slack: FakeSlack
+) -> None:
+    article = story_article("quake", 1)
+    socket_server.deps.store.save_article("T1", article)
+    socket_server.deps.store.index_terms("T1", article.id, ["earthquake"], 1.0)
+    command = slash_command("earthquake", response_url=fake_slack.response_url("sock1"))
+    envelope = fake_socket_mode.push_command(command)
+    ack = fake_socket_mode.wait_for_ack(envelope, timeout=10)
+    assert ack == {"response_type": "ephemeral", "text": WORKING}
+    [answer] = fake_slack.wait_for_response("sock1", timeout=30)
+    assert "Earthquake shakes Aleppo" in str(answer.body["blocks"])
 
 
 def test_socket_mode_link_gets_one_reply_and_a_retry_none(

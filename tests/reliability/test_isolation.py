@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -14,12 +15,10 @@ from bot.runtime import BotServer
 from tests.fakeslack import (
     FakeSlack,
     app_home_opened_event,
-    command_body,
     event_body,
     message_event,
-    slash_command,
 )
-from tests.support.app import SlackPoster, start_bot
+from tests.support.app import SlackPoster, command_answer, start_bot
 from tests.support.pages import ArticleServer
 from tests.support.seeds import SYRIA_NAMES, serve_seed
 from tests.support.waiting import wait_until
@@ -42,10 +41,8 @@ def two_apps(make_deps: Callable[..., Deps], fake_slack: FakeSlack) -> Iterator[
         bot.stop()
 
 
-def command(apps: Apps, team: str, text: str) -> str:
-    response = apps[team][1].post(command_body(slash_command(text, team=team)))
-    assert response.status_code == 200
-    return response.text
+def command(apps: Apps, fake: FakeSlack, team: str, text: str) -> str:
+    return json.dumps(command_answer(apps[team][1], fake, text, team=team))
 
 
 def test_the_same_link_in_two_workspaces_gets_two_private_summaries(
@@ -56,8 +53,8 @@ def test_the_same_link_in_two_workspaces_gets_two_private_summaries(
         event = message_event(f"<{url}>", team=team, channel=f"C{team}", ts=ts)
         assert two_apps[team][1].post(event_body(event)).status_code == 200
         fake_slack.wait_for("chat.postMessage", count=int(team[1]), timeout=60)
-    assert "now follow" in command(two_apps, "T1", "follow syria")
-    assert "is defined" in command(two_apps, "T1", "topic add t1secret kobani")
+    assert "now follow" in command(two_apps, fake_slack, "T1", "follow syria")
+    assert "is defined" in command(two_apps, fake_slack, "T1", "topic add t1secret kobani")
     wait_until("both queues to settle", lambda: two_apps["T1"][0].deps.queue.depth() == 0)
 
     replies = {c.params["channel"]: c for c in fake_slack.calls("chat.postMessage")}
@@ -69,9 +66,9 @@ def test_the_same_link_in_two_workspaces_gets_two_private_summaries(
     assert article_site.route(f"/{SYRIA_NAMES[0]}").hits == 2
 
     # T2 sees its own article, and none of T1's topics, follows or definitions
-    t2_topics = command(two_apps, "T2", "topics")
+    t2_topics = command(two_apps, fake_slack, "T2", "topics")
     assert "t1secret" not in t2_topics
-    assert "is not a topic here yet" in command(two_apps, "T2", "t1secret")
+    assert "is not a topic here yet" in command(two_apps, fake_slack, "T2", "t1secret")
     two_apps["T2"][1].post(event_body(app_home_opened_event(user="U1", team="T2")))
     view = fake_slack.wait_for("views.publish", timeout=10)[0]
     assert view.token == TOKEN_TWO

@@ -12,17 +12,23 @@ import subprocess
 import sys
 import threading
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import redis
 
+from bot import render
 from bot.config import Settings
 from bot.deps import build_deps
 from bot.errors import EvictingStore, StoreFull
 from bot.jobs.queue import Job, JobQueue
 from bot.jobs.worker import Worker
 from bot.store.client import unavailable_on_error
+from handlers.commands import FULL, UNAVAILABLE, answer
+from tests.fakeslack import slash_command
+from tests.support.articles import story_article
+from tests.support.deps import deps_on
 from tests.support.paths import REPO
 from tests.support.redis_proc import RedisProc
 from tests.support.waiting import wait_until
@@ -171,3 +177,35 @@ def test_a_dead_letter_write_that_fails_sends_no_notice_yet(own_redis: RedisProc
     client.config_set("maxmemory", "0")
     worker.run_one()  # settles what it owes first: the dead letter, then the notice
     assert queue.dead_count() == 1 and len(notices) == 1
+
+
+def test_commands_on_a_full_redis_say_full_not_unreachable_and_briefs_still_read(
+    own_redis: RedisProc, tmp_path: Path
+) -> None:
+    client = own_redis.client()
+    client.config_set("maxmemory-policy", "noeviction")
+    with deps_on(own_redis.url, tmp_path) as deps:
+        for n in (1, 2):
+            article = story_article("quake", n)
+            deps.store.save_article("T1", article)
+            deps.store.index_terms("T1", article.id, ["earthquake"], float(n))
+            deps.topic_state.add_article("T1", "syria", article, datetime.now(UTC))
+        # memory runs out (the limit well under what is used, so that no freed buffer
+        # makes room): every write is refused from here on, reads still answer
+        client.config_set("maxmemory", str(int(client.info("memory")["used_memory"]) // 2))
+        with pytest.raises(redis.exceptions.OutOfMemoryError):
+            client.set("probe", "x" * 2000)
+
+        def ask(text: str) -> str:
+            return str(render.blocks_to_dicts(answer(deps, slash_command(text))[1]))
+
+        brief = ask("syria")  # a read; the asker's "seen" mark cannot be saved, and need not be
+        assert "Earthquake shakes Aleppo" in brief and "2 articles" in brief
+        assert "Earthquake shakes Aleppo" in ask("earthquake")  # a search writes nothing
+        assert "syria" in ask("topics")
+        for write in ("follow syria", "topic add quakes earthquake", "alerts syria"):
+            said = ask(write)
+            assert FULL in said and UNAVAILABLE not in said, (write, said)
+        assert deps.store.followed("T1", "U1") == []
+        client.config_set("maxmemory", "0")  # room again: the same command goes through
+        assert "You now follow *syria*" in ask("follow syria")

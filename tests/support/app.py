@@ -5,15 +5,23 @@ threads) on a free port of 127.0.0.1; ``SlackPoster.to(bot)`` signs requests
 with ``SECRET``, the signing secret the test settings give the app.
 ``counter`` reads one of the app's metrics; ``wait_idle`` waits until its queue
 has no job left, waiting or in hand (so every reply a job makes has been posted).
+``command_answer`` sends a ``/brief`` command and returns its answer, from the
+ack or, for a command acknowledged with "Working on it…", from its follow-up
+through the fake Slack's ``response_url`` sink.
 """
 
 from __future__ import annotations
+
+import itertools
+import json
+from typing import Any
 
 import httpx
 
 from bot.deps import Deps
 from bot.runtime import BotServer
-from tests.fakeslack import signed_headers
+from handlers.commands import WORKING
+from tests.fakeslack import FakeSlack, command_body, signed_headers, slash_command
 from tests.support.waiting import wait_until
 
 SECRET = "test-signing-secret"
@@ -43,6 +51,26 @@ def wait_idle(deps: Deps, limit: float = 60.0) -> None:
         lambda: deps.queue.depth() == 0 and deps.queue.pending() == 0,
         limit=limit,
     )
+
+
+_response_ids = itertools.count(1)
+
+
+def command_answer(poster: SlackPoster, fake: FakeSlack, text: str, **kw: str) -> dict[str, Any]:
+    """The answer to ``/brief text``: the ack's JSON (a plain-text ack as ``{"text": …}``),
+    or the follow-up posted to the command's ``response_url`` after a "Working on it…" ack."""
+    response_id = f"cmd-{next(_response_ids)}"
+    payload = slash_command(text, response_url=fake.response_url(response_id), **kw)
+    response = poster.post(command_body(payload))
+    assert response.status_code == 200, response.text
+    try:
+        ack: dict[str, Any] = response.json()
+    except json.JSONDecodeError:
+        return {"text": response.text}
+    if ack.get("text") != WORKING:
+        assert not fake.responses(response_id), "answered in the ack and again by response_url"
+        return ack
+    return fake.wait_for_response(response_id, timeout=60)[0].body
 
 
 class SlackPoster:

@@ -12,6 +12,7 @@ from bot.deps import Deps
 from bot.errors import InputError
 from bot.jobs.pipeline import store_article
 from bot.models import Article, Brief
+from bot.store.fence import Staged
 from bot.topics import corrections, topic_copy
 from bot.topics import definitions as topic_defs
 from bot.topics.brief import brief_for
@@ -31,7 +32,7 @@ def brief(deps: Deps, topic: str = "syria") -> Brief:
 
 
 def dev_of(deps: Deps, article: Article, topic: str = "syria") -> str | None:
-    return corrections.development_of(deps.redis, "T1", topic, article.id)
+    return corrections.development_of(Staged(deps.redis), "T1", topic, article.id)
 
 
 def test_forget_removes_the_article_everywhere_and_refuses_it_again(deps: Deps) -> None:

@@ -200,6 +200,49 @@ def test_job_that_keeps_killing_workers_is_dead_lettered_unrun(redis_client: red
     assert queue.dead_letters()[0]["attempts"] == "4"
 
 
+def test_a_job_given_up_is_undone_before_its_dead_letter(redis_client: redis.Redis) -> None:
+    queue = make_queue(redis_client, "w1", attempts=1)
+    order: list[str] = []
+
+    def refuse(job: Job) -> None:
+        raise NotAnArticle("no", reason="not an article")
+
+    def abandon(job: Job) -> None:
+        order.append(f"abandon, dead letters {queue.dead_count()}")
+
+    worker = Worker(
+        queue,
+        refuse,
+        lambda job, reason: order.append(f"notice, dead letters {queue.dead_count()}"),
+        name="w1",
+        block_ms=50,
+        abandon=abandon,
+    )
+    queue.enqueue("ingest_url", "T1", {"url": URL})
+    worker.run_one()
+    assert order == ["abandon, dead letters 0", "notice, dead letters 1"]
+
+
+def test_undoing_a_job_when_redis_fails_gives_it_back_and_a_bug_does_not_keep_it(
+    redis_client: redis.Redis,
+) -> None:
+    queue = make_queue(redis_client, "w1", attempts=1)
+    trouble: list[BaseException] = [redis.ConnectionError("gone"), RuntimeError("a bug")]
+    rec = Recorder(lambda job: (_ for _ in ()).throw(ValueError("always fails")))
+
+    def abandon(job: Job) -> None:
+        raise trouble.pop(0)
+
+    worker = Worker(queue, rec.handle, rec.on_dead, name="w1", block_ms=50, abandon=abandon)
+    queue.enqueue("ingest_url", "T1", {"url": URL})
+    with pytest.raises(redis.ConnectionError):
+        worker.run_one()
+    assert queue.dead_count() == 0 and rec.dead == []
+    worker.run_one()  # gives the job back (uncounted), then runs it again
+    assert queue.dead_count() == 1 and [r for _, r in rec.dead] == [INTERNAL_REASON]
+    assert trouble == []
+
+
 # ---- shutdown -----------------------------------------------------------------------
 
 

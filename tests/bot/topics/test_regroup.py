@@ -211,7 +211,7 @@ def test_a_topic_an_editor_regrouped_is_not_re_clustered(
         add(redis_client, state, item)
     before = homes(redis_client)
     # an editor moved an article (here back where it was): the grouping is theirs now
-    corrections.reassign(redis_client, TEAM, TOPIC, {"f3": before["f3"]})
+    state.edit(TEAM, TOPIC, lambda s: corrections.reassign(s, TEAM, TOPIC, {"f3": before["f3"]}))
     add(redis_client, state, STREAM[-1])
     assert homes(redis_client)["f1"] != homes(redis_client)["f3"]
 
