@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from slack_bolt import Ack, App, Respond
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -29,6 +29,7 @@ from bot.models import Article
 from bot.render import edit_views as views
 from bot.render.mrkdwn import escape
 from bot.slack import edit_payloads as payloads
+from bot.slack import responses
 from bot.slack.edit_payloads import FormRef
 from handlers.commands import BUSY, FAILED, UNAVAILABLE
 from handlers.edits import correct, refusal
@@ -46,22 +47,18 @@ _IN_ARTICLE_MODAL = re.compile(
 
 def register(app: App, deps: Deps) -> None:
     @app.action(views.DEV_MENU)
-    def development_menu(
-        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
+    def development_menu(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         """A brief's development: open the form of the chosen correction."""
         ack()
         answer = _guarded(deps, client, body, "menu", lambda t: _development_form(deps, t, body))
-        _open_or_tell(client, body, respond, answer)
+        _open_or_tell(deps, client, body, answer)
 
     @app.message_shortcut(views.SHORTCUT)
-    def article_shortcut(
-        ack: Ack, body: dict[str, Any], client: WebClient, respond: Respond
-    ) -> None:
+    def article_shortcut(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
         """The "Correct this article" shortcut on a link reply: open the article's modal."""
         ack()
         answer = _guarded(deps, client, body, "shortcut", lambda t: _article_modal(deps, t, body))
-        _open_or_tell(client, body, respond, answer)
+        _open_or_tell(deps, client, body, answer)
 
     @app.action(_IN_ARTICLE_MODAL)
     def article_modal_menu(ack: Ack, body: dict[str, Any], client: WebClient) -> None:
@@ -227,14 +224,20 @@ def _words(team: str, what: str, run: Callable[[], str]) -> str:
         return FAILED
 
 
-def _open_or_tell(
-    client: WebClient, body: dict[str, Any], respond: Respond | None, answer: View | str
-) -> None:
-    """Open the form; or say, only to the user, why not."""
+def _open_or_tell(deps: Deps, client: WebClient, body: dict[str, Any], answer: View | str) -> None:
+    """Open the form; or say, only to the user, why not (through the payload's
+    ``response_url``, and only when it is Slack's own: ``bot.slack.responses``)."""
     if isinstance(answer, dict):
         _call(client.views_open, trigger_id=str(body.get("trigger_id") or ""), view=answer)
-    elif respond is not None:
-        respond(text=answer, response_type="ephemeral", replace_original=False)
+    else:
+        responses.respond(
+            deps.settings,
+            deps.metrics,
+            body.get("response_url"),
+            text=answer,
+            response_type="ephemeral",
+            replace_original=False,
+        )
 
 
 def _call(method: Callable[..., Any], **kwargs: Any) -> None:

@@ -55,7 +55,8 @@ def memberships(s: Staged, team: str, topic: str) -> dict[str, str]:
     return {text(a): text(d) for a, d in raw.items()}
 
 
-def development_of(s: Staged, team: str, topic: str, article_id: str) -> str | None:
+def development_of(s: Staged | RedisClient, team: str, topic: str, article_id: str) -> str | None:
+    """The article's development: as staged within a correction, or as stored."""
     raw = s.hget(TopicKeys(team, topic).article_development, article_id)
     return text(raw) if raw else None
 
@@ -64,9 +65,9 @@ def has_development(redis: RedisClient, team: str, topic: str, dev_id: str) -> b
     return redis.zscore(TopicKeys(team, topic).developments, dev_id) is not None
 
 
-def load_development(s: Staged, team: str, topic: str, dev_id: str) -> Development | None:
+def load_development(redis: RedisClient, team: str, topic: str, dev_id: str) -> Development | None:
     # development records are written once, by the rebuild that ends a correction
-    raw = s.redis.get(TopicKeys(team, topic).development(dev_id))
+    raw = redis.get(TopicKeys(team, topic).development(dev_id))
     return serde.loads(Development, raw) if raw else None
 
 
@@ -116,7 +117,7 @@ def _rebuilt(
     now: datetime,
 ) -> Development | None:
     k = TopicKeys(team, topic)
-    old = load_development(s, team, topic, dev_id)
+    old = load_development(s.redis, team, topic, dev_id)
     articles = sorted(
         (apply_rules(a, rules) for a in store.get_articles(team, ids)), key=_published
     )
@@ -226,7 +227,7 @@ def remove_article(
 def _is_copy(s: Staged, team: str, topic: str, dev_id: str | None, article: Article) -> bool:
     if dev_id is None:
         return False
-    dev = load_development(s, team, topic, dev_id)
+    dev = load_development(s.redis, team, topic, dev_id)
     if dev is None or any(ref.id == article.id for ref in dev.articles):
         return False
     url = article.url or article.canonical_url or ""
