@@ -83,6 +83,16 @@ class TopicBusy(BriefbotError):
         super().__init__(f"topic {topic} is busy (another update holds its lock)")
 
 
+class AnswerInFlight(BriefbotError):
+    """Another delivery of the same job is posting its reply right now: a job
+    reclaimed from a stalled holder that then woke up. Not a failure: the job is
+    given back uncounted, and its retry finds the reply made (or, if that holder
+    died before posting, posts once the claim on the reply lapses)."""
+
+    def __init__(self, job_id: str) -> None:
+        super().__init__(f"job {job_id}: another delivery is posting its reply")
+
+
 class NotInstalled(BriefbotError):
     """A workspace has no bot token here (never installed, or uninstalled)."""
 

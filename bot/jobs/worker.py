@@ -7,7 +7,8 @@ Settling rules (see ``bot.jobs.queue`` for the states)::
     retryable IngestError, any other  -> fail (retried later), or dead-letter + on_dead
       exception                          on the last attempt
     JobInterrupted (shutdown)         -> release (not counted as an attempt)
-    Redis unreachable, topic busy     -> back off and retry; the job stays pending
+    Redis unreachable, topic busy,    -> back off and retry; the job stays pending
+      another delivery replying
     Redis out of memory (StoreFull)   -> release uncounted, log ERROR, and stop claiming
                                          for ``full_pause`` seconds: back-pressure, so
                                          nobody is told their link failed
@@ -37,7 +38,14 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
-from bot.errors import BriefbotError, IngestError, StoreFull, StoreUnavailable, TopicBusy
+from bot.errors import (
+    AnswerInFlight,
+    BriefbotError,
+    IngestError,
+    StoreFull,
+    StoreUnavailable,
+    TopicBusy,
+)
 from bot.jobs.queue import Job
 from bot.store.client import FULL_ERRORS, UNAVAILABLE_ERRORS
 
@@ -46,7 +54,7 @@ logger = logging.getLogger(__name__)
 #: errors that mean "Redis cannot be reached right now", not "this job is bad"
 REDIS_ERRORS: tuple[type[Exception], ...] = (*UNAVAILABLE_ERRORS, *FULL_ERRORS, StoreUnavailable)
 #: errors after which the job is given back uncounted and retried after a pause
-TRANSIENT_ERRORS: tuple[type[Exception], ...] = (*REDIS_ERRORS, TopicBusy)
+TRANSIENT_ERRORS: tuple[type[Exception], ...] = (*REDIS_ERRORS, TopicBusy, AnswerInFlight)
 INTERNAL_REASON = "an internal error"
 LOST_REASON = "it was interrupted too many times"
 

@@ -9,6 +9,7 @@ job from posting again.
 from __future__ import annotations
 
 import logging
+import math
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import render
 from bot.edits import retention
-from bot.errors import FetchError, NotInstalled
+from bot.errors import AnswerInFlight, FetchError, NotInstalled
 from bot.feeds.submit import FEED_ITEM
 from bot.jobs import pipeline
 from bot.jobs.queue import Job
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 REPLY_MARKER_TTL = 7 * 24 * 3600
+# shortest life of the claim on a reply being posted (see ``_reply_once``)
+REPLY_CLAIM_MIN_SECONDS = 30
 
 
 class SlackJobHandler:
@@ -73,6 +76,8 @@ class SlackJobHandler:
         self.deps.metrics.ingest_jobs.labels(outcome="dead").inc()
         if job.kind != "ingest_url" or "channel" not in job.payload:
             return
+        if self.deps.store.seen(job.team, _reply_marker(job.payload)):
+            return  # another delivery answered the link: no failure notice after it
         try:
             client = self.clients.for_team(job.team)
         except NotInstalled as exc:
@@ -104,7 +109,7 @@ class _Answer:
             # a channel that files everything posted in it into one topic
             channel_topic = self.deps.channel_filing.topic(job.team, p["channel"])
             also += [channel_topic] if channel_topic else []
-        marker = f"replied:{p.get('channel')}:{p.get('ts')}:{p['url']}"
+        marker = _reply_marker(p)
         if self.deps.store.seen(job.team, marker):
             log.info("job=%s already answered, skipping the reply", job.id)
             return
@@ -126,8 +131,34 @@ class _Answer:
         if job.kind == "unfurl":
             self._unfurl(job, result)
         else:
-            self._reply(job, result, results)
+            self._reply_once(job, marker, result, results)
         self.deps.store.mark_seen(job.team, marker, REPLY_MARKER_TTL)
+
+    def _reply_once(
+        self, job: Job, marker: str, result: IngestResult, results: list[IngestResult]
+    ) -> None:
+        """Post the reply unless another delivery of this job is posting it.
+
+        The check of ``marker`` at the start is not enough: a holder that stalled
+        past ``job_claim_idle`` wakes up while the worker that reclaimed the job is
+        running it too, and both would post. The claim on the reply is taken just
+        before posting; whoever loses it backs off (``AnswerInFlight``: the job is
+        given back uncounted) and on its retry finds the reply made. The claim
+        lapses, so a holder that dies between claiming and posting delays the
+        reply, never loses it.
+        """
+        claim = f"replying:{marker}"
+        lapse = max(REPLY_CLAIM_MIN_SECONDS, math.ceil(2 * self.deps.settings.job_claim_idle))
+        if not self.deps.store.first_time(job.team, claim, lapse):
+            if self.deps.store.seen(job.team, marker):
+                log.info("job=%s answered by another delivery meanwhile", job.id)
+                return
+            raise AnswerInFlight(job.id)
+        try:
+            self._reply(job, result, results)
+        except BaseException:
+            self.deps.store.forget(job.team, claim)  # not posted: the retry may post
+            raise
 
     def _file_feed_item(self, job: Job, also: list[str]) -> None:
         """A feed's item: ingested and filed like a pasted link, with no reply."""
@@ -230,3 +261,8 @@ def _feed_result(url: str, results: list[IngestResult]) -> IngestResult:
     first = ingested[0]
     first.source = url
     return first
+
+
+def _reply_marker(payload: dict[str, Any]) -> str:
+    """Set once a link's reply is posted: a redelivered job does not post again."""
+    return f"replied:{payload.get('channel')}:{payload.get('ts')}:{payload['url']}"
