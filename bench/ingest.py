@@ -48,7 +48,16 @@ from bench.ingest_workers import SPACY_BATCH, WARM_HTML, Pool, Run
 
 QUICK_PAGES = 60
 TARGET = 0.6
-STAGES = ("fetch", "extract", "entities", "summary", "timeline", "store", "developments")
+STAGES = (
+    "fetch",
+    "extract",
+    "entities",
+    "summary",
+    "timeline",
+    "vector",
+    "store",
+    "developments",
+)
 
 
 # ---- the benchmark ----------------------------------------------------------------

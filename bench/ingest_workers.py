@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -46,9 +47,13 @@ def _pipeline_work(args: argparse.Namespace) -> Work:
         data_dir=Path(tempfile.mkdtemp(prefix="bench-ingest-")),
         fetch_allow_hosts=(args.allow,),
         log_level="WARNING",
+        # BRIEFBOT_SENTENCE_MODEL=off measures the pipeline without the sentence encoder
+        sentence_model=os.environ.get("BRIEFBOT_SENTENCE_MODEL") or Settings.sentence_model,
     )
     deps = build_deps(settings)
     deps.analyzer.analyze("Warm up", WARM_HTML.decode(), "en")
+    if deps.encoder is not None:
+        deps.encoder.encode("Warm up")
     deps.extractor.from_html(WARM_HTML, "http://example.org/warm")
     deps.fetcher.fetch(f"http://{args.allow}/warm")
 

@@ -4,10 +4,13 @@ Every two English articles of one story in the real-news set (``bench/realnews.p
 loads and analyses them as the pipeline does) make a pair: the features
 ``bot.topics.recluster.PairModel`` gives them (IDF-weighted cosine of terms, of
 headline-and-lead terms and of entities, closeness of the days they report,
-"no day known"), and whether our annotations put the two in one storyline. A
-logistic regression (plain numpy, Newton steps, L2, classes balanced) over
-those pairs gives ``PAIR_WEIGHTS`` and ``PAIR_BIAS``; the link threshold is the
-one whose worst grouping figure on the same split is highest.
+"no day known", and with sentence vectors the cosine of the two: "meaning"), and
+whether our annotations put the two in one storyline. A logistic regression
+(plain numpy, Newton steps, L2, classes balanced) over those pairs gives
+``PAIR_WEIGHTS`` and ``PAIR_BIAS`` (words, entities and days: what the model uses
+when an article has no vector) and ``PAIR_WEIGHTS_MEANING`` and
+``PAIR_BIAS_MEANING`` (the same and "meaning"); the link threshold is the one
+whose worst grouping figure on the same split is highest.
 
 Cross-validation leaves one story out at a time: fitted on the others, scored
 on it (pair AUC and the grouping's pairwise precision / recall). With a
@@ -16,6 +19,7 @@ report says so.
 
     BRIEFBOT_REALNEWS_TEXTS=/work/realnews/texts python -m bench.pairs --split tune
     ... --cache /tmp/realnews-tune.pickle   # reuse the analysis between runs
+    ... --features words                    # one model only (default: both)
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ import pickle
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -76,7 +80,15 @@ def build_pairs(items: list[Item], seeds: dict[str, Seed]) -> Pairs:
             rows.append(model.features(a.id, b.id))
             labels.append(int(a.ann["storyline"] == b.ann["storyline"]))
             stories.append(story)
+    widths = {len(r) for r in rows}
+    if len(widths) > 1:
+        raise SystemExit("pairs: some articles have a sentence vector and some not")
     return Pairs(np.array(rows, dtype=float), np.array(labels, dtype=float), stories)
+
+
+def without_vectors(seeds: dict[str, Seed]) -> dict[str, Seed]:
+    """The same articles without their sentence vectors: what the words-only model sees."""
+    return {k: replace(s, article=replace(s.article, vector="")) for k, s in seeds.items()}
 
 
 def fit(x: np.ndarray, y: np.ndarray, l2: float = L2) -> tuple[np.ndarray, float]:
@@ -115,14 +127,20 @@ def auc(scores: np.ndarray, y: np.ndarray) -> float:
 
 @contextmanager
 def model(weights: np.ndarray, bias: float, threshold: float) -> Iterator[None]:
-    """``bot.topics.recluster`` with these constants for the duration."""
-    saved = recluster.PAIR_WEIGHTS, recluster.PAIR_BIAS, recluster.LINK_THRESHOLD
-    recluster.PAIR_WEIGHTS = tuple(float(w) for w in weights)
-    recluster.PAIR_BIAS, recluster.LINK_THRESHOLD = bias, threshold
+    """``bot.topics.recluster`` with these constants for the duration: the words-only
+    model's or, with one weight more, the meaning model's."""
+    meaning = len(weights) == len(recluster.PAIR_FEATURES_MEANING)
+    suffix = "_MEANING" if meaning else ""
+    names = (f"PAIR_WEIGHTS{suffix}", f"PAIR_BIAS{suffix}", "LINK_THRESHOLD")
+    saved = [getattr(recluster, n) for n in names]
+    values = (tuple(float(w) for w in weights), bias, threshold)
+    for name, value in zip(names, values, strict=True):
+        setattr(recluster, name, value)
     try:
         yield
     finally:
-        recluster.PAIR_WEIGHTS, recluster.PAIR_BIAS, recluster.LINK_THRESHOLD = saved
+        for name, value in zip(names, saved, strict=True):
+            setattr(recluster, name, value)
 
 
 def grouping(
@@ -185,7 +203,10 @@ def cross_validate(items: list[Item], seeds: dict[str, Seed], pairs: Pairs, orde
 
 
 def load_seeds(items: list[Item], cache: Path | None) -> dict[str, Seed]:
-    key = sorted((i.id, i.ann["sha256"]) for i in items)
+    from bot.config import Settings
+
+    # a cache made with another sentence model (or none) has other vectors
+    key = [Settings.from_env().sentence_model, *sorted((i.id, i.ann["sha256"]) for i in items)]
     if cache is not None and cache.is_file():
         stored_key, seeds = pickle.loads(cache.read_bytes())
         if stored_key == key:
@@ -201,28 +222,50 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--split", choices=("tune", "test", "all"), default="tune")
     parser.add_argument("--cache", type=Path, help="pickle of the analysed articles to reuse")
     parser.add_argument("--orders", type=int, default=ORDERS, help="random arrival orders")
+    parser.add_argument(
+        "--features",
+        choices=("words", "meaning", "both"),
+        default="both",
+        help="words, entities and days only; with the sentence vectors' cosine; or both",
+    )
     args = parser.parse_args(argv)
     loaded = load(annotations_dir(), texts_dir(), args.split)
     if not loaded.items:
         print(f"pairs: skipped, no article texts under {texts_dir()}")
         return 0
     seeds = load_seeds(loaded.items, args.cache)
-    pairs = build_pairs(loaded.items, seeds)
+    with_vectors = any(s.article.vector for s in seeds.values())
+    if args.features in ("words", "both"):
+        report(args.split, loaded.items, without_vectors(seeds), args.orders, "words")
+    if args.features in ("meaning", "both"):
+        if not with_vectors:
+            print("pairs: no sentence vectors (BRIEFBOT_SENTENCE_MODEL is off?): meaning skipped")
+        else:
+            report(args.split, loaded.items, seeds, args.orders, "meaning")
+    return 0
+
+
+def report(split: str, items: list[Item], seeds: dict[str, Seed], orders: int, kind: str) -> None:
+    """Fit one model on every pair, search its threshold and cross-validate it."""
+    pairs = build_pairs(items, seeds)
+    names = recluster.PAIR_FEATURES_MEANING if kind == "meaning" else recluster.PAIR_FEATURES
+    suffix = "_MEANING" if kind == "meaning" else ""
     positives = int(pairs.y.sum())
     print(
-        f"pairs ({args.split}): {len(loaded.items)} articles, {len(pairs.y)} pairs "
-        f"({positives} of one storyline), features {', '.join(recluster.PAIR_FEATURES)}\n"
+        f"\n## pairs ({split}, {kind}): {len(items)} articles, {len(pairs.y)} pairs "
+        f"({positives} of one storyline), features {', '.join(names)}\n"
     )
+    alone = ", ".join(f"{n} {auc(pairs.x[:, k], pairs.y):.3f}" for k, n in enumerate(names))
+    print(f"pair AUC of each feature alone: {alone}")
     w, b = fit(pairs.x, pairs.y)
     print("Threshold search with the weights fitted on all pairs:")
-    threshold, line = best_threshold(loaded.items, seeds, w, b, args.orders)
-    print(f"\nrecluster.PAIR_WEIGHTS = ({', '.join(f'{v:.3f}' for v in w)})")
-    print(f"PAIR_BIAS = {b:.3f}")
+    threshold, line = best_threshold(items, seeds, w, b, orders)
+    print(f"\nrecluster.PAIR_WEIGHTS{suffix} = ({', '.join(f'{v:.3f}' for v in w)})")
+    print(f"PAIR_BIAS{suffix} = {b:.3f}")
     print(f"LINK_THRESHOLD = {threshold:.2f}  # {line}")
     print(f"pair AUC (in sample): {auc(pairs.x @ w + b, pairs.y):.3f}")
     with model(w, b, threshold):
-        cross_validate(loaded.items, seeds, pairs, args.orders)
-    return 0
+        cross_validate(items, seeds, pairs, orders)
 
 
 if __name__ == "__main__":

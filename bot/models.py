@@ -109,6 +109,9 @@ class Article:
     topics: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # e.g. "not analysed (language: de)"
     ingested_at: datetime | None = None
+    # the sentence encoder's vector of its headline and lead (bot.text.encoder.pack);
+    # empty when the encoder is off or the text was not analysed
+    vector: str = ""
     # where the link was posted, for "already summarised" replies
     slack_channel: str | None = None
     slack_ts: str | None = None

@@ -178,6 +178,7 @@ def _warm_nlp(deps: Deps) -> None:
     def load() -> None:
         try:
             deps.analyzer  # noqa: B018 - loading is the point
+            deps.encoder  # noqa: B018
         except Exception:
             log.exception("could not load the NLP model; /healthz stays 503")
 
@@ -219,6 +220,7 @@ def run_worker_process(deps: Deps, concurrency: int, port: int | None = None) ->
         server = HttpServer(make_wsgi(deps, None), host="0.0.0.0", port=port, threads=2)
         server.start()
     deps.analyzer  # noqa: B018 - load the model before taking jobs
+    deps.encoder  # noqa: B018 - and the sentence encoder
     clients = SlackClients(deps.settings, deps.metrics, deps.bot_token)
     threads = start_workers(deps, clients, stop, concurrency)
     feeds = start_feed_scheduler(deps)

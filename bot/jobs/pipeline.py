@@ -1,5 +1,5 @@
 """The one orchestrator of an ingest: fetch -> extract -> entities -> summary
--> timeline -> topics -> store -> developments.
+-> timeline -> vector -> topics -> store -> developments.
 
 Each stage is a small function in its own module; this module only wires them
 and measures them. ``analyse`` builds an ``Article`` without storing it (the
@@ -9,8 +9,10 @@ CLI's ``extract``); ``ingest_*`` store it and join it to its topics.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -23,15 +25,18 @@ from bot.ingest.urls import article_id, canonical_url, content_hash
 from bot.models import Article, Development, Extracted, IngestResult
 from bot.store.edits import EditStore
 from bot.text import summarize
+from bot.text.encoder import pack
 from bot.topics import corrections, timeline
 from bot.topics import definitions as topics
 from bot.topics.brief import TopicStores
 from bot.topics.entity_rules import apply_rules
+from bot.topics.fingerprints import about_text
 
 if TYPE_CHECKING:
     from bot.entities.analyzer import Analysis, EntityAnalyzer
     from bot.ingest.extract import Extractor
     from bot.ingest.fetch import Fetcher
+    from bot.text.encoder import SentenceEncoder
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +54,9 @@ class IngestDeps(TopicStores, Protocol):
 
     @property
     def analyzer(self) -> EntityAnalyzer: ...
+
+    @property
+    def encoder(self) -> SentenceEncoder | None: ...
 
 
 StageTimer = Callable[[str, float], None]
@@ -77,6 +85,8 @@ def analyse(
     """Entities, summary, dated events and topics for extracted text."""
     if not extracted.text.strip():
         raise NotAnArticle("empty text", reason="not an article (no text)")
+    title = extracted.title or _first_words(extracted.text)
+    vector = _vector_in_background(deps.encoder, title, extracted)
     with _timed("entities", timer):
         analysis = deps.analyzer.analyze(extracted.title, extracted.text, extracted.language)
     canonical = canonical_url(extracted.url) if extracted.url else None
@@ -85,7 +95,7 @@ def analyse(
         id=article_id(canonical, text_hash),
         url=extracted.url,
         canonical_url=canonical,
-        title=extracted.title or _first_words(extracted.text),
+        title=title,
         text=extracted.text,
         content_hash=text_hash,
         outlet=extracted.outlet,
@@ -106,10 +116,37 @@ def analyse(
             article.events = timeline.extract_events(
                 sentence_infos(extracted.text, analysis), extracted.published, extracted.url
             )
+        if vector is not None:
+            with _timed("vector", timer):  # only the wait beyond the parse
+                article.vector = vector.result()
     # editors' entity corrections hold for every later article of the workspace
     article = apply_rules(article, EditStore(deps.store.redis).entity_rules(team))
     article.topics = topics.assign(article, deps.store.topics(team))
     return article
+
+
+def _vector_in_background(
+    encoder: SentenceEncoder | None, title: str, extracted: Extracted
+) -> Future[str] | None:
+    """The packed sentence vector of the headline and lead, computed on a thread.
+
+    It needs only the text, so it runs while spaCy parses: numpy's matrix products
+    and most of spaCy's parse release the interpreter lock, so with a core free the
+    vector costs little wall time. None when the encoder is off or the extractor
+    already says the text is in another language (it will not be analysed).
+    """
+    if encoder is None or extracted.language not in (None, "en"):
+        return None
+    future: Future[str] = Future()
+
+    def run() -> None:
+        try:
+            future.set_result(pack(encoder.encode(about_text(title, extracted.text))))
+        except BaseException as exc:
+            future.set_exception(exc)
+
+    threading.Thread(target=run, name="sentence-vector", daemon=True).start()
+    return future
 
 
 def sentence_infos(text: str, analysis: Analysis) -> list[timeline.SentenceInfo]:

@@ -14,6 +14,8 @@ copies, and two weighted vectors for grouping:
   salience, tripled when the headline names them and tripled again for the
   lead. The topic's own name ("Syria" in the Syria topic) counts for little.
 * ``days``: the publication day and the exact days of the events it reports.
+* ``vector``: the article's sentence vector (``Article.vector``, computed at ingest
+  from ``about_text``), which re-clustering compares by cosine.
 * ``lead``: the stemmed content words of the headline and the lead alone, what
   the article is *about*; background paragraphs that recall other storylines
   do not reach it. Real pages open with furniture (an outlet's name, a date
@@ -64,6 +66,7 @@ class Fingerprint:
     # the days it is about: its publication day and the exact days its events name
     # (proleptic ordinals); empty when the article gives no date at all
     days: list[int] = field(default_factory=list)
+    vector: str = ""  # bot.text.encoder.pack of the headline and lead; "" when none
 
 
 def fingerprint(article: Article) -> Fingerprint:
@@ -87,6 +90,7 @@ def fingerprint(article: Article) -> Fingerprint:
         shingle_count=len(shingle_set),
         lead=_lead_weights(article) if analysed else {},
         days=_days(article),
+        vector=article.vector if analysed else "",
     )
 
 
@@ -127,6 +131,11 @@ def headline_and_lead(title: str, text: str) -> tuple[str, str]:
         if count >= LEAD_WORDS:
             break
     return headline, " ".join(lead)
+
+
+def about_text(title: str, text: str) -> str:
+    """The headline and the lead as one text: what the sentence encoder reads."""
+    return ". ".join(part for part in headline_and_lead(title, text) if part)
 
 
 def _lead_weights(article: Article) -> dict[str, float]:

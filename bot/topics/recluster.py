@@ -12,7 +12,11 @@ in an order that does not depend on when their links were pasted:
   their headline-and-lead vectors and of their entity vectors, each feature
   weighted by its inverse document frequency among these articles (what every
   article of the topic says cannot tell storylines apart), and how close the
-  days they report are (unknown when either gives no date);
+  days they report are (unknown when either gives no date); when both have a
+  sentence vector (``Fingerprint.vector``, see ``bot.text.encoder``) a second set
+  of weights adds the cosine of the two vectors ("meaning"): reports of one
+  happening told in other words meet there, and articles that share a story's
+  vocabulary but report different happenings part;
 * average-linkage agglomerative clustering merges the two groups with the
   highest mean pair probability until none reaches ``LINK_THRESHOLD``;
 * ``rebuild`` turns the groups into developments, keeping the id of the
@@ -25,7 +29,8 @@ Redis and writes the result through the topic's fence);
 ``bench.developments.run_grouping`` runs it on its own every ``RECLUSTER_EVERY``
 articles and at the end of the stream.
 
-Everything here is pure: no Redis, no NLP model, no I/O, no clock.
+Everything here is pure: no Redis, no NLP model (vectors come computed), no I/O,
+no clock.
 """
 
 from __future__ import annotations
@@ -36,13 +41,17 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from bot.models import Article, Development
-from bot.text import similarity
+from bot.text import encoder, similarity
 from bot.topics import developments as devs
 from bot.topics.fingerprints import EPOCH, Fingerprint
 
 PAIR_FEATURES = ("terms", "lead", "entities", "days_near", "days_unknown")
 PAIR_WEIGHTS = (7.912, 6.185, 1.998, 3.111, 1.580)
 PAIR_BIAS = -2.809
+# with both sentence vectors: the same features and their cosine (bench.pairs fits both)
+PAIR_FEATURES_MEANING = (*PAIR_FEATURES, "meaning")
+PAIR_WEIGHTS_MEANING = (4.950, 3.500, 0.881, 2.723, 1.590, 6.527)
+PAIR_BIAS_MEANING = -6.236
 LINK_THRESHOLD = 0.6
 SPLIT_THRESHOLD = 0.4  # a member under this mean probability with its group is split off
 DAY_SCALE = 3.0  # days_near = exp(-gap / DAY_SCALE), gap the closest two reported days
@@ -68,20 +77,30 @@ class PairModel:
         self.term_idf = idf([f.terms for f in values])
         self.lead_idf = idf([f.lead for f in values])
         self.entity_idf = idf([f.entities for f in values])
+        self.vectors = {ident: encoder.unpack(f.vector) for ident, f in fps.items()}
 
     def features(self, a: str, b: str) -> list[float]:
+        """``PAIR_FEATURES`` of two articles, and their "meaning" when both have a vector."""
         fa, fb = self.fps[a], self.fps[b]
         gap = min((abs(x - y) for x in fa.days for y in fb.days), default=None)
-        return [
+        values = [
             similarity.cosine(fa.terms, fb.terms, self.term_idf),
             similarity.cosine(fa.lead, fb.lead, self.lead_idf),
             similarity.cosine(fa.entities, fb.entities, self.entity_idf),
             0.0 if gap is None else math.exp(-gap / DAY_SCALE),
             float(gap is None),
         ]
+        meaning = encoder.cosine(self.vectors[a], self.vectors[b])
+        return values if meaning is None else [*values, meaning]
 
     def probability(self, a: str, b: str) -> float:
-        z = PAIR_BIAS + sum(w * v for w, v in zip(PAIR_WEIGHTS, self.features(a, b), strict=True))
+        values = self.features(a, b)
+        bias, weights = (
+            (PAIR_BIAS, PAIR_WEIGHTS)
+            if len(values) == len(PAIR_FEATURES)
+            else (PAIR_BIAS_MEANING, PAIR_WEIGHTS_MEANING)
+        )
+        z = bias + sum(w * v for w, v in zip(weights, values, strict=True))
         return 1.0 / (1.0 + math.exp(-z))
 
 

@@ -13,7 +13,7 @@ import redis
 from bot import runtime
 from bot.config import Settings
 from bot.deps import build_deps
-from bot.errors import SchemaTooNew
+from bot.errors import ConfigError, SchemaTooNew
 from bot.store import keys
 from tests.support.waiting import wait_until
 
@@ -64,3 +64,17 @@ def test_a_reachable_current_store_is_ready_and_exits_cleanly(settings: Settings
         assert deps.store_refusal is None and runtime._exit_code(deps) == 0
     finally:
         deps.close()
+
+
+def test_a_sentence_model_that_cannot_be_loaded_is_a_config_error(
+    settings: Settings, tmp_path: Path
+) -> None:
+    broken = build_deps(replace(settings, sentence_model=str(tmp_path / "no-such-model")))
+    off = build_deps(replace(settings, sentence_model="off"))
+    try:
+        with pytest.raises(ConfigError, match="no-such-model"):
+            broken.encoder  # noqa: B018 - loading is the point
+        assert off.encoder is None
+    finally:
+        broken.close()
+        off.close()

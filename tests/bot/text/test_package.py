@@ -9,7 +9,17 @@ import bot.text
 
 PACKAGE = Path(bot.text.__file__).parent
 # modules first, then those that may import them: a later module never imported earlier
-ORDER = ["names", "datelines", "sentences", "events", "terms", "similarity", "dates", "summarize"]
+ORDER = [
+    "names",
+    "datelines",
+    "sentences",
+    "events",
+    "terms",
+    "similarity",
+    "dates",
+    "summarize",
+    "encoder",
+]
 
 
 def _our_imports(path: Path) -> set[str]:

@@ -308,8 +308,10 @@ def test_a_fingerprint_stored_by_the_earlier_code_still_loads() -> None:
         published=datetime(2026, 1, 26, 8, 0, tzinfo=UTC),
         shingle_count=10,
     )
-    # the fields added since (headline-and-lead terms, reported days) start empty
-    assert json.loads(serde.dumps(fp)) == {**json.loads(raw), "lead": {}, "days": []}
+    # the fields added since (headline-and-lead terms, reported days, sentence vector)
+    # start empty
+    added = {"lead": {}, "days": [], "vector": ""}
+    assert json.loads(serde.dumps(fp)) == {**json.loads(raw), **added}
 
 
 def test_an_undated_article_has_an_unknown_date_not_its_ingest_time() -> None:

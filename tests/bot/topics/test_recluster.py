@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from bot.models import Article, ArticleRef, Entity, Place
+import numpy as np
+import pytest
+
+from bot.models import NOT_ANALYSED, Article, ArticleRef, Entity, Place
+from bot.text import encoder
 from bot.topics import developments as devs
 from bot.topics import recluster
 from bot.topics.fingerprints import Fingerprint
@@ -205,3 +210,34 @@ def test_a_group_split_off_never_takes_an_id_in_use() -> None:
     assert len(rebuilt) == 2
     assert where["s2"] == where["s3"] == dev.id != where["s1"]
     assert sorted(r.id for d in rebuilt.values() for r in d.articles) == ["s1", "s2", "s3"]
+
+
+def _unit(axis: int) -> np.ndarray:
+    vec = np.zeros(384, dtype=np.float32)
+    vec[axis] = 1.0
+    return vec
+
+
+def test_sentence_vectors_add_their_cosine_when_both_articles_have_one() -> None:
+    same, other = encoder.pack(_unit(0)), encoder.pack(_unit(1))
+    fps = {k: replace(fp, vector=same) for k, fp in FPS.items()}
+    fps["b1"] = replace(FPS["b1"], vector=other)
+    fps["b2"] = replace(FPS["b2"], vector="")
+    model = recluster.PairModel(fps)
+    words_only = recluster.PairModel(FPS)
+    assert len(model.features("s1", "s2")) == len(recluster.PAIR_FEATURES_MEANING)
+    assert model.features("s1", "s2")[-1] == pytest.approx(1.0)
+    assert model.features("s1", "b1")[-1] == pytest.approx(0.0)
+    # an article without a vector is compared by words, entities and days alone
+    assert model.features("s1", "b2") == words_only.features("s1", "b2")
+    assert model.probability("s1", "b2") == words_only.probability("s1", "b2")
+    # the same words with vectors that agree or disagree: agreement is the likelier pair
+    apart = recluster.PairModel({**fps, "s2": replace(FPS["s2"], vector=other)})
+    assert model.probability("s1", "s2") > apart.probability("s1", "s2")
+
+
+def test_a_fingerprint_carries_the_vector_of_an_analysed_article_only() -> None:
+    packed = encoder.pack(_unit(3))
+    assert devs.fingerprint(replace(STRIKE[0], vector=packed)).vector == packed
+    german = replace(STRIKE[0], vector=packed, notes=[f"{NOT_ANALYSED} (language: de)"])
+    assert devs.fingerprint(german).vector == ""
