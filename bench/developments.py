@@ -95,7 +95,9 @@ def load_seeds(seeds: Path, gold: dict[str, Any]) -> tuple[str, list[Seed]]:
                 topics=list(gold["articles"][file].get("topics", [])),
             )
             article.summary = summarize(extracted.text, analysis.sentences, title=extracted.title)
-            out.append(Seed(file, article, sentence_infos(extracted.text, analysis)))
+            out.append(
+                Seed(file, article, sentence_infos(extracted.text, analysis, extracted.title))
+            )
     out.sort(key=lambda s: (s.article.published or datetime.min.replace(tzinfo=UTC), s.file))
     return "bot.entities.analyzer.EntityAnalyzer", out
 
