@@ -726,3 +726,15 @@ def test_a_copyright_credit_inside_a_caption_line_is_junk(analyzer: EntityAnalyz
         "Photos\nThe crossing took nine hours.",
     )
     assert not any("Vos" in e.name for e in a.actors)
+
+
+def test_a_sea_or_macro_region_has_no_country(analyzer: EntityAnalyzer) -> None:
+    # not the country of the article's other places (Jamaica)
+    a = analyzer.analyze(
+        "",
+        "The storm crossed the Caribbean on Monday and weakened over the Atlantic. Jamaica "
+        "reopened its airports, officials in Kingston said.",
+    )
+    assert place(a, "Caribbean").country is None
+    assert place(a, "Atlantic Ocean").country is None
+    assert place(a, "Kingston").country == "JM"
