@@ -153,6 +153,8 @@ class Grouper:
         """Set ``kind`` (and ``match`` for places) of every group."""
         for g in groups:
             g.kind, g.match = self._decide_one(g, context)
+            if g.match is not None and _only_as_adjective(g, g.match):
+                g.kind, g.match = "drop", None  # "Caribbean nations": no place named
             if g.kind == "group" and g.known is not None and g.known.nationality:
                 # "the Russians" is a mention of the people; "Russian troops" is not
                 g.mentions = [m for m in g.mentions if m.noun or self.lex.is_group_noun(m.key)]
@@ -226,6 +228,12 @@ def _place_evidence(g: Group, match: Match, context: Counter[str]) -> bool:
     if cand.country and context.get(cand.country, 0) > 0:
         return True
     return any(m.cue for m in g.mentions)
+
+
+def _only_as_adjective(g: Group, match: Match) -> bool:
+    """A place across borders ("Caribbean", "European") named only as an adjective
+    ("other Caribbean nations"): like a demonym, it qualifies, it names no place."""
+    return match.candidate.country is None and not any(m.noun for m in g.mentions)
 
 
 def _kind_by_labels(g: Group, loc: int, per: int, org: int, norp: int) -> Kind:

@@ -493,6 +493,8 @@ def _is_noun(tok: Token) -> bool:
     # "Russian troops", "Russian-controlled": an adjective
     if tok.tag_ in ("NNS", "NNPS"):
         return True
+    if tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ in ("'s", "’s", "'", "’"):
+        return True  # "Europe's deadliest war": a possessive names its owner
     hyphen = tok.i + 1 < len(tok.doc) and tok.nbor(1).text == "-"
     return tok.tag_ in ("NNP", "NN") and tok.dep_ in _NOUN_DEPS and not hyphen
 
