@@ -125,6 +125,7 @@ class RawMention:
 def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -> list[RawMention]:
     """The NER entities of ``doc`` as tidy mentions, junk removed."""
     out: list[RawMention] = []
+    claimed = 0  # tokens before this belong to a mention grown past its entity
     for ent in _joined_ents(doc, gaz):
         parts = [
             part
@@ -133,11 +134,22 @@ def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -
             for dashed in _split_dashes(doc, start, end)
             for part in _split_list(doc, *dashed, ent.label_, gaz, lex)
         ]
-        for start, end, label in parts:
-            span = _trim(doc, start, end, label, lex)
+        for first, end, label in parts:
+            start = max(first, claimed)  # "Office of the President of" took "Ukraine"
+            span = _trim(doc, start, end, label, lex) if start < end else None
             if span is None:
                 continue
-            mention = _make(doc, span[0], _hyphen_joined(doc, span[1]), label)
+            start, end = span
+            country: RawMention | None = None
+            if label == "ORG" and _of_tail(doc, end, gaz) > end:
+                if doc[end - 1].lower_ == "of":  # the place stays a place, as in a state body
+                    country = _make(doc, end, _of_tail(doc, end, gaz), "GPE")
+                end = _of_tail(doc, end, gaz)
+            if label == "PERSON" and _past_title(doc, end) > end:
+                end = _past_title(doc, end)
+                if _nationality_word(doc[start].text, lex):
+                    start += 1  # "Dutch King Willem-Alexander", as in _trim
+            mention = _make(doc, start, _hyphen_joined(doc, end), label)
             if mention is None or overlaps(junk, mention.start, mention.end):
                 continue
             if _common_word(doc, mention, gaz, lex) or _names_an_event(doc, mention, gaz, lex):
@@ -147,7 +159,10 @@ def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -
                 mention.label = "ORG"  # "D66", "JA21": a party, never a place we do not know
             if mention.label == "PERSON":
                 mention = with_given_name(doc, mention, gaz, lex, lambda i: doc[i].ent_type_ != "")
-            out.extend(_split_places(doc, extend(doc, mention, gaz, lex), gaz, lex))
+            found = _split_places(doc, extend(doc, mention, gaz, lex), gaz, lex)
+            found += [country] if country is not None else []
+            claimed = max([claimed, *(m.tok_end for m in found)])
+            out.extend(found)
     return _without_storms(doc, out)
 
 
@@ -189,6 +204,52 @@ def with_given_name(
         return m
     grown.cue, grown.role = m.cue, m.role
     return grown
+
+
+# the last word of a state body's name: "… of the Russian Armed Forces"
+_BODY_TAILS = frozenset(
+    {"forces", "ministry", "council", "staff", "service", "army", "navy", "guard", "government",
+     "federation", "republic", "command", "office", "parliament", "assembly", "agency"}
+)  # fmt: skip
+
+
+def _of_tail(doc: Doc, end: int, gaz: Gazetteer) -> int:
+    """Where an organisation's name the NER cut after "of" really ends: "Office of the
+    President of" + "Ukraine" (a known place), "Main Directorate of the General Staff" +
+    "of the Russian Armed Forces" (capitalised words ending as a body's name does)."""
+    if doc[end - 1].lower_ == "of":
+        for stop in range(min(len(doc), end + 3), end, -1):
+            run = doc[end:stop]
+            if all(t.is_title for t in run) and _trusted_place(gaz, name_key(run.text)):
+                return stop
+        return end
+    i = end
+    if i < len(doc) and doc[i].lower_ == "of":
+        i += 1 + (i + 1 < len(doc) and doc[i + 1].lower_ == "the")
+        stop = i
+        while stop < len(doc) and stop - i < 4 and doc[stop].is_title and not doc[stop].is_space:
+            stop += 1
+        if stop > i and doc[stop - 1].lower_ in _BODY_TAILS:
+            return stop
+    return end
+
+
+def _past_title(doc: Doc, end: int) -> int:
+    """ "Dutch King" + "Willem-Alexander": a person's span the NER ended on a title runs
+    on over the untagged capitalised name after it."""
+    if end >= len(doc) or doc[end - 1].lower_ not in ROLE_WORDS:
+        return end
+    stop = end
+    while (
+        stop < len(doc)
+        and stop - end < 3
+        and doc[stop].tag_ == "NNP"
+        and doc[stop].is_title
+        and not doc[stop].ent_type_
+        and doc[stop].lower_ not in ROLE_WORDS
+    ):
+        stop += 1
+    return stop
 
 
 def _hyphen_joined(doc: Doc, end: int) -> int:

@@ -747,3 +747,38 @@ def test_a_macro_region_named_only_as_an_adjective_is_no_place(analyzer: EntityA
     # a possessive names its owner
     a = analyzer.analyze("", "Diplomats met in Vienna to end Europe's longest border dispute.")
     assert place(a, "Europe").country is None
+
+
+def test_a_party_family_is_one_organisation_not_two_peoples(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "", "The vote was won by the Social Democrats, ahead of the Christian Democrats."
+    )
+    assert actor(a, "Christian Democrats").kind == "organization"
+    assert actor(a, "Social Democrats").kind == "organization"
+    assert "Christians" not in {e.name for e in a.actors}
+
+
+def test_a_persons_span_ending_on_a_title_runs_on_over_the_name(
+    analyzer: EntityAnalyzer,
+) -> None:
+    # the NER tags "Dutch King" and leaves "Willem-Alexander" untagged
+    a = analyzer.analyze("", "Dutch King Willem-Alexander has opened a new lock in the port.")
+    assert [(e.name, e.kind) for e in a.actors] == [("King Willem-Alexander", "person")]
+
+
+def test_an_organisation_cut_after_of_runs_on_over_its_place_or_body(
+    analyzer: EntityAnalyzer,
+) -> None:
+    a = analyzer.analyze(
+        "", "The deputy head of the Office of the President of Moldova said talks would resume."
+    )
+    assert actor(a, "Office of the President of Moldova").kind == "organization"
+    assert place(a, "Moldova").country == "MD"  # the country stays a place
+    a = analyzer.analyze(
+        "",
+        "The team was led by Colonel Ivan Morozov, chief of the Main Directorate of the "
+        "General Staff of the Russian Armed Forces, who spoke first.",
+    )
+    names = {e.name for e in a.actors}
+    assert "Main Directorate of the General Staff of the Russian Armed Forces" in names
+    assert "Main Directorate of the General Staff" not in names
