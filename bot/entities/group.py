@@ -154,7 +154,7 @@ class Grouper:
         for g in groups:
             g.kind, g.match = self._decide_one(g, context)
             if g.match is not None and _only_as_adjective(g, g.match):
-                g.kind, g.match = "drop", None  # "Caribbean nations": no place named
+                g.kind, g.match = "drop", None  # "Caribbean states": no place named
             if g.kind == "group" and g.known is not None and g.known.nationality:
                 # "the Russians" is a mention of the people; "Russian troops" is not
                 g.mentions = [m for m in g.mentions if m.noun or self.lex.is_group_noun(m.key)]
@@ -232,7 +232,7 @@ def _place_evidence(g: Group, match: Match, context: Counter[str]) -> bool:
 
 def _only_as_adjective(g: Group, match: Match) -> bool:
     """A place across borders ("Caribbean", "European") named only as an adjective
-    ("other Caribbean nations"): like a demonym, it qualifies, it names no place."""
+    ("other Caribbean states"): like a demonym, it qualifies, it names no place."""
     return match.candidate.country is None and not any(m.noun for m in g.mentions)
 
 

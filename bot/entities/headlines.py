@@ -1,15 +1,15 @@
 """Names in Title Case lines: headlines and subheads, where every word is capitalised.
 
-The NER reads capitals as names, so in "Witkoff and Kushner Head to Abu Dhabi"
-or "Koolmees Urges Talks to Break Coalition Deadlock" it tags "Kushner Head" and
-"Break Coalition Deadlock". A name found in such a line is kept only when the
+The NER reads capitals as names, so in "Vandermeer and Okafor Head to Brussels"
+or "Mayor Urges Talks to Break Budget Deadlock" it tags "Okafor Head" and
+"Break Budget Deadlock". A name found in such a line is kept only when the
 prose of the article (the lines that are not Title Case) knows it:
 
 - its folded key is the key of a name found in prose, or a curated actor or a
   place the gazetteer knows: kept as it is;
 - else the longest run of its first or last words that prose knows (or the
-  surname of a person named in prose): kept, cut to that run ("Kushner Head" ->
-  "Kushner"); a person's full name ending with a surname prose knows ("Rob
+  surname of a person named in prose): kept, cut to that run ("Okafor Head" ->
+  "Okafor"); a person's full name ending with a surname prose knows ("Rob
   Jetten" in the headline, "Jetten" in the body) is kept whole;
 - else dropped.
 """

@@ -86,8 +86,8 @@ def extract_events(
     return events
 
 
-# a page's time stamp run into the line after it: "date 2025-11-20 On Wednesday the
-# board…", "Updated 2026-02-24 10:08 Talks resumed…"
+# a page's time stamp run into the line after it: "date 2026-01-27 On Monday the
+# ferry workers…", "Updated 2026-02-24 10:08 Talks resumed…"
 _STAMP_RE = re.compile(
     r"\s*(?:(?:date|published|updated|posted)\s*:?\s*)?\d{4}-\d\d-\d\d"
     r"(?:[ T]\d{1,2}:\d\d(?::\d\d)?)?\s+(?=\S)",

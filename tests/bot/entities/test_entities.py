@@ -742,7 +742,7 @@ def test_a_sea_or_macro_region_has_no_country(analyzer: EntityAnalyzer) -> None:
 
 
 def test_a_macro_region_named_only_as_an_adjective_is_no_place(analyzer: EntityAnalyzer) -> None:
-    a = analyzer.analyze("", "Aid reached Haiti and other Caribbean nations on Monday.")
+    a = analyzer.analyze("", "Aid reached Haiti and other Caribbean states on Monday.")
     assert [p.name for p in a.locations] == ["Haiti"]
     # a possessive names its owner
     a = analyzer.analyze("", "Diplomats met in Vienna to end Europe's longest border dispute.")
