@@ -530,7 +530,7 @@ def _credits(doc: Doc, start: int, end: int) -> bool:
     """Whether the name at ``doc[start:end]`` credits a report rather than acts in it:
     "told (The) Associated Press", "broadcaster NOS", "sources confirmed to NOS",
     "according to Reuters", "ANP reported", "(AFP)", "(EPA PHOTO)", "Al Jazeera's
-    Audrey MacAlpine said"."""
+    Ana Ruiz said"."""
     if start > 0 and doc[start - 1].lower_ == "the":
         start -= 1  # "told The Associated Press"
     start = _before_description(doc, start)
