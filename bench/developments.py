@@ -102,7 +102,9 @@ def load_seeds(seeds: Path, gold: dict[str, Any]) -> tuple[str, list[Seed]]:
             article.summary = summarize(extracted.text, analysis.sentences, title=extracted.title)
             if encoder is not None:
                 article.vector = pack(encoder.encode(about_text(article.title, article.text)))
-            out.append(Seed(file, article, sentence_infos(extracted.text, analysis)))
+            out.append(
+                Seed(file, article, sentence_infos(extracted.text, analysis, extracted.title))
+            )
     out.sort(key=lambda s: (s.article.published or datetime.min.replace(tzinfo=UTC), s.file))
     return "bot.entities.analyzer.EntityAnalyzer", out
 

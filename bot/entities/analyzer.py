@@ -46,7 +46,9 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from bot.entities.bodies import state_bodies
+from bot.entities.codes import untagged_codes
 from bot.entities.group import Group, Grouper, acronym_pairs, context_of, scan_names
+from bot.entities.headlines import tidy_headline_names, title_case_lines
 from bot.entities.junk import junk_spans
 from bot.entities.lexicon import Lexicon
 from bot.entities.output import Mention, Title, build_output
@@ -56,10 +58,12 @@ from bot.entities.spans import (
     Scanner,
     coordinated_regions,
     extend,
+    make_mention,
     ner_mentions,
     place_trusted_for_scan,
+    with_given_name,
 )
-from bot.gazetteer.index import Gazetteer
+from bot.gazetteer.index import Gazetteer, trusted
 from bot.models import NOT_ANALYSED, Entity, Place
 from bot.text.sentences import ANY_SCRIPT, cut_at_line_breaks, split_sentences
 
@@ -101,27 +105,71 @@ class EntityAnalyzer:
         if note is not None:
             sentences = split_sentences(text, ANY_SCRIPT)
             return Analysis(language=lang, sentences=sentences, notes=[note])
-        return self.analyze_doc(title, text, self.nlp(text), lang)
+        return self.analyze_doc(title, text, self.nlp(with_title(title, text)), lang)
 
     def analyze_doc(self, title: str, text: str, doc: Doc, language: str = "en") -> Analysis:
-        """The analysis of ``text`` from an already parsed ``doc`` of it."""
+        """The analysis of ``text`` from an already parsed ``doc``: of the text alone, or of
+        ``with_title(title, text)``, the headline before it.
+
+        Names in the headline count as the text's (a headline often gives the only full
+        name, "Rob Jetten", of a person the body calls "Jetten"); mentions and sentences
+        are returned with offsets in ``text`` and never point into the headline.
+        """
+        full = doc.text
+        offset = len(full) - len(text) if full != text and full.endswith(text) else 0
         gaz, lex = self.gazetteer, self.lexicon
-        junk = junk_spans(text)
-        found = ner_mentions(doc, junk, gaz, lex)
+        junk = junk_spans(full)
+        found = tidy_headline_names(
+            doc,
+            ner_mentions(doc, junk, gaz, lex),
+            title_case_lines(full),
+            self._known_name,
+            lambda start, end, label: self._cut_name(doc, start, end, label),
+        )
         found = _with_bodies(found, state_bodies(doc, found, junk, gaz, lex))
-        grouper = Grouper(lex, gaz, acronym_pairs(text))
+        acronyms = acronym_pairs(full)
+        codes = untagged_codes(doc, found, junk, gaz, lex, set(acronyms))
+        found = sorted(found + codes, key=lambda m: m.start) if codes else found
+        grouper = Grouper(lex, gaz, acronyms)
         coordinated_regions(doc, found, gaz)
         groups, context = self._grouped(grouper, found)
         scanned = self._scan(doc, junk, found, groups, context)
         coordinated_regions(doc, found + scanned, gaz)
         groups, _ = self._grouped(grouper, found + scanned)
-        sentences = sentence_spans(doc, text)
-        lead_end = sentences[1][1] if len(sentences) > 1 else len(text)
+        sentences = [
+            (start - offset, end - offset)
+            for start, end in sentence_spans(doc, full)
+            if start >= offset
+        ]
+        lead_end = offset + (sentences[1][1] if len(sentences) > 1 else len(text))
         actors, places, mentions = build_output(
-            [g for g in groups if g.kind != "drop"], text, Title(title, lex), lead_end
+            [g for g in groups if g.kind != "drop"], full, Title(title, lex), lead_end
         )
         _country_from_context(places)
+        if offset:
+            mentions = [
+                Mention(m.start - offset, m.end - offset, m.entity_id, m.text)
+                for m in mentions
+                if m.start >= offset
+            ]
         return Analysis(language, actors, places, sentences, mentions)
+
+    def _cut_name(self, doc: Doc, start: int, end: int, label: str) -> RawMention | None:
+        """A headline name cut to ``doc[start:end]``; a person's grown over the given
+        name before it ("Ilse" + "Vandermeer", where the NER took "Vandermeer Wins")."""
+        m = make_mention(doc, start, end, label)
+        if m is None or label != "PERSON":
+            return m
+        return with_given_name(
+            doc, m, self.gazetteer, self.lexicon, lambda i: doc[i].ent_type_ != ""
+        )
+
+    def _known_name(self, text: str, key: str) -> bool:
+        """A curated actor, or a place the gazetteer trusts."""
+        if self.lexicon.lookup(text, key) is not None:
+            return True
+        found = self.gazetteer.matches_key(key)
+        return bool(found) and trusted(found[0])
 
     def _grouped(
         self, grouper: Grouper, mentions: list[RawMention]
@@ -154,6 +202,8 @@ class EntityAnalyzer:
             return "PLACE" if place_ok(text, key, span) else None
 
         def grow(m: RawMention) -> RawMention:
+            if m.label == "PERSON":
+                m = with_given_name(doc, m, self.gazetteer, lex, lambda i: covered[i])
             return extend(doc, m, self.gazetteer, lex)
 
         article_words = frozenset(k.split()[0] for k in surface)
@@ -209,6 +259,19 @@ def _with_bodies(found: list[RawMention], bodies: list[RawMention]) -> list[RawM
         if m.label in PLACE_LABELS or not any(b.start <= m.start and m.end <= b.end for b in bodies)
     ]
     return sorted(kept + bodies, key=lambda m: m.start)
+
+
+def with_title(title: str, text: str) -> str:
+    """The string to parse for an article: its headline, a blank line, then its text.
+
+    The text alone when there is no headline or the text already starts with it.
+    """
+    import os
+
+    head = (title or "").strip()
+    if os.environ.get("NOTITLE") or not head or text.lstrip().startswith(head):
+        return text
+    return f"{head}\n\n{text}"
 
 
 def not_analysed_note(lang: str) -> str:

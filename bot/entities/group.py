@@ -128,7 +128,8 @@ class Grouper:
         return _fold(groups, expansion)
 
     def _merge_surnames(self, groups: list[Group]) -> list[Group]:
-        anchors = [g for g in groups if _is_person_anchor(g)]
+        surnames = _person_surnames(groups)
+        anchors = [g for g in groups if _is_person_anchor(g) or _ends_with(g, surnames)]
         return _fold(groups, lambda g: None if g in anchors else _anchor_for(g, anchors))
 
     def _merge_short_org_names(self, groups: list[Group]) -> list[Group]:
@@ -152,6 +153,8 @@ class Grouper:
         """Set ``kind`` (and ``match`` for places) of every group."""
         for g in groups:
             g.kind, g.match = self._decide_one(g, context)
+            if g.match is not None and _only_as_adjective(g, g.match):
+                g.kind, g.match = "drop", None  # "Caribbean states": no place named
             if g.kind == "group" and g.known is not None and g.known.nationality:
                 # "the Russians" is a mention of the people; "Russian troops" is not
                 g.mentions = [m for m in g.mentions if m.noun or self.lex.is_group_noun(m.key)]
@@ -185,15 +188,7 @@ class Grouper:
                 per < org + norp + loc or _place_evidence(g, match, context)
             ):
                 return "location", match
-        if loc > max(per, org, norp):
-            return "location", None
-        if per >= max(org, norp) and per:
-            return "person", None
-        if org >= norp and org:
-            return "organization", None
-        if norp and any(m.noun for m in g.mentions):
-            return "group", None
-        return "drop", None
+        return _kind_by_labels(g, loc, per, org, norp), None
 
     def _best_match(self, g: Group, context: Counter[str]) -> Match | None:
         best: Match | None = None
@@ -235,11 +230,78 @@ def _place_evidence(g: Group, match: Match, context: Counter[str]) -> bool:
     return any(m.cue for m in g.mentions)
 
 
+def _only_as_adjective(g: Group, match: Match) -> bool:
+    """A place across borders ("Caribbean", "European") named only as an adjective
+    ("other Caribbean states"): like a demonym, it qualifies, it names no place."""
+    return match.candidate.country is None and not any(m.noun for m in g.mentions)
+
+
+def _kind_by_labels(g: Group, loc: int, per: int, org: int, norp: int) -> Kind:
+    """The kind most of the NER's labels give a name no gazetteer entry settles."""
+    if loc > max(per, org, norp):
+        return "location"
+    if per >= max(org, norp) and per:
+        return "person"
+    if _named_with_role(g) or _person_by_surname(g):
+        return "person"  # "negotiator Rustem Umerov", tagged ORG by the NER
+    if org >= norp and org:
+        return "organization"
+    if norp and any(m.noun for m in g.mentions):
+        return "group"
+    return "drop"
+
+
+# the last word of an organisation's name, never of a person's
+_ORG_WORDS = frozenset(
+    {"council", "office", "ministry", "service", "guard", "forces", "force", "army", "bank",
+     "group", "party", "agency", "committee", "commission", "court", "department", "union",
+     "company", "corporation", "corp", "inc", "ltd", "fund", "institute", "university",
+     "authority", "board", "association", "foundation", "network", "news", "times", "post"}
+)  # fmt: skip
+
+
+def _person_by_surname(g: Group) -> bool:
+    """A full name whose surname alone the NER took for a person's elsewhere."""
+    full = [k for k in g.keys if 2 <= len(k.split()) <= 3]
+    single = {m.key for m in g.mentions if m.label == "PERSON" and " " not in m.key}
+    return any(k.split()[-1] in single and k.split()[-1] not in _ORG_WORDS for k in full)
+
+
+def _person_surnames(groups: list[Group]) -> set[str]:
+    """One-word names the NER calls a person's ("Mr Umerov", "Umerov said")."""
+    out: set[str] = set()
+    for g in groups:
+        persons = sum(1 for m in g.mentions if m.label == "PERSON")
+        if g.known is None and persons * 2 > len(g.mentions):
+            out.update(k for k in g.keys if " " not in k)
+    return out
+
+
+def _ends_with(g: Group, surnames: set[str]) -> bool:
+    """A two- or three-word name ending with a surname the article uses for a person
+    ("Rustem Umerov", tagged ORG, and "Umerov said"): that person's full name."""
+    if g.known is not None:
+        return False
+    return any(
+        2 <= len(k.split()) <= 3 and k.split()[-1] in surnames and k.split()[-1] not in _ORG_WORDS
+        for k in g.keys
+    )
+
+
+def _named_with_role(g: Group) -> bool:
+    """A two- or three-word name after a person's title ("Secretary Rustem Umerov")
+    that no word marks as an organisation's."""
+    return any(
+        m.role and 2 <= len(m.key.split()) <= 3 and m.key.split()[-1] not in _ORG_WORDS
+        for m in g.mentions
+    )
+
+
 def _is_person_anchor(g: Group) -> bool:
     if g.known is not None:
         return g.known.kind == "person"
     persons = sum(1 for m in g.mentions if m.label == "PERSON")
-    return persons > 0 and any(" " in m.key for m in g.mentions)
+    return (persons > 0 or _named_with_role(g)) and any(" " in m.key for m in g.mentions)
 
 
 def _anchor_for(g: Group, anchors: list[Group]) -> Group | None:

@@ -41,7 +41,7 @@ _LINE_JUNK_RE = re.compile(
     r"^\s*(?:By\b[^\n.]{0,80}$"
     r"|(?:Share|Subscribe|Sign up|Read more|Related|Comments?|Leave a Reply|Advertisement"
     r"|Reporting by|Additional reporting|Editing by|Writing by|Copyright)\b[^\n]{0,200}$"
-    r"|©[^\n]{0,200}$"
+    r"|[^\n]{0,40}©[^\n]{0,200}$"
     r"|[^\n]*\b(?:All rights reserved|Follow (?:us|\w+) on (?:X|Twitter|Facebook|Instagram|"
     r"Telegram|LinkedIn|Bluesky|Threads|Mastodon))\b[^\n]{0,200}$)",
     re.MULTILINE,

@@ -99,7 +99,10 @@ def _shared_lexicon() -> Lexicon:
             actor_id(name_key(row["name"])), row["name"], "group", row.get("country")
         )
         _index(lex, actor, [row["name"], *(row.get("forms") or [])])
-        groups.add(name_key(row["name"]))
+        if row["name"].endswith("s") or not row.get("country"):
+            # "the Dutch", "British" are also the adjectives ("Dutch King", "British
+            # troops"): only a noun use of them names the people
+            groups.add(name_key(row["name"]))
         groups.update(name_key(f) for f in row.get("forms") or [] if f.endswith("s"))
     lex.group_names = frozenset(groups)
     keys = [*lex.by_key, *(name_key(a) for a in lex.acronyms)]

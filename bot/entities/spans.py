@@ -26,6 +26,7 @@ from bot.entities.junk import Span as CharSpan
 from bot.entities.lexicon import Lexicon
 from bot.gazetteer.index import REGION_WORDS, Gazetteer, trusted
 from bot.text.names import clean_surface, name_key
+from bot.text.terms import STOPWORDS
 
 WANTED_LABELS = frozenset({"PERSON", "ORG", "NORP", "GPE", "LOC", "FAC"})
 PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
@@ -42,18 +43,59 @@ _NOUN_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "
 _CONNECTORS = frozenset({"al", "el", "ez", "es", "ed", "ad", "ar", "as", "az", "ash", "at", "an",
                          "of", "for", "and", "the", "de", "bin", "ibn", "bint", "abu", "-", "’s",
                          "'s"})  # fmt: skip
-_CREDIT_BEFORE = frozenset({"told", "via", "by", "—", "–"})
+_CREDIT_BEFORE = frozenset(
+    {"told", "via", "by", "—", "–", "citing", "cites", "per", "reports", "reported"}
+)
+# "told public broadcaster NOS": the outlet's description stands between the cue and the name
+_OUTLET_WORDS = frozenset(
+    {"broadcaster", "agency", "newspaper", "daily", "outlet", "channel", "network", "website",
+     "magazine", "station", "tabloid", "weekly", "paper"}
+)  # fmt: skip
 _CREDIT_AFTER = frozenset(
-    {"reported", "reports", "said", "says", "quoted", "cited", "news", "agency", "learned",
-     "wrote", "writes", "understands", "contributed"}
+    {"reported", "reports", "reporting", "said", "says", "quoted", "cited", "news", "agency",
+     "learned", "wrote", "writes", "understands", "contributed", "photo", "photos", "picture",
+     "correspondent", "reporter", "projection", "projections", "forecast", "forecasts"}
 )  # fmt: skip
 _STORM_WORDS = frozenset({"hurricane", "storm", "typhoon", "cyclone"})
 _STORM_NOT_NAMES = frozenset(
     {"center", "centre", "season", "watch", "warning", "hunter", "hunters", "category"}
 )
 _CODE_NAME_RE = re.compile(r"[A-Z]{1,4}-?\d{1,3}")
+# "People's Party", "Workers' Party": a people names its party, it does not own it
+_COLLECTIVES = frozenset(
+    {"people", "peoples", "workers", "women", "farmers", "citizens", "patriots", "toilers",
+     "nation", "nations", "socialists", "democrats", "labour", "labor"}
+)  # fmt: skip
+_PARTY_WORDS = frozenset(
+    {"party", "front", "movement", "union", "alliance", "congress", "league", "army",
+     "liberation", "republic", "assembly", "council", "bloc", "coalition"}
+)  # fmt: skip
+# "PVV 6.3 percent", "Arsenal 3–2": a figure after a name is no part of it
+_FIGURE_RE = re.compile(r"\d+(?:[.,]\d+)?%?|\d+[–-]\d+|percent|per|cent|%")
 _DASHES = frozenset({"-", "–", "—"})
 _LEADING_DROP = frozenset({"the", "a", "an"})
+# "In October Okafor met…": a month or a weekday before a name is no part of it
+_DAY_WORDS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+     "february", "march", "april", "june", "july", "august", "september", "october",
+     "november", "december"}
+)  # fmt: skip
+# courtesy titles are no part of a name: "Mr Medinsky", "Dr. Webster"
+_HONORIFICS = frozenset({"mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "prof", "prof."})
+# words before a name that say it is a person's: "negotiator Rustem Umerov",
+# "Secretary Rustem Umerov", "Admiral Igor Kostyukov"
+ROLE_WORDS = frozenset(
+    {"president", "minister", "secretary", "negotiator", "envoy", "ambassador", "admiral",
+     "general", "commander", "chief", "head", "director", "spokesman", "spokeswoman",
+     "spokesperson", "chairman", "chairwoman", "chair", "leader", "mayor", "governor", "senator",
+     "sen.", "rep.", "representative", "lawmaker", "deputy", "adviser", "advisor", "aide",
+     "official", "officer", "colonel", "captain", "lieutenant", "major", "sergeant", "judge",
+     "justice", "prosecutor", "lawyer", "barrister", "attorney", "ceo", "founder", "king",
+     "queen", "prince", "princess", "pope", "cardinal", "bishop", "pastor", "sheikh", "emir",
+     "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "dr", "dr.", "professor", "prof.", "coach",
+     "manager", "striker", "midfielder", "defender", "goalkeeper", "resident", "survivor",
+     "candidate", "premier", "chancellor", "economist", "analyst", "researcher", "scientist"}
+)  # fmt: skip
 _NOT_NAME_TAGS = frozenset(
     {"RB", "RBR", "RBS", "IN", "CC", "DT", "PRP", "PRP$", "VB", "VBD", "VBG", "VBN", "VBP",
      "VBZ", "WDT", "WP", "WRB", "TO", "MD", "UH", "EX", "PDT"}
@@ -77,23 +119,37 @@ class RawMention:
     place_hint: bool = False  # extended by a facility or region word
     noun: bool = True  # used as a noun, not as an adjective ("Russians" vs "Russian troops")
     credit: bool = False  # credits a report: "told Reuters", "(AFP)", "TASS reported"
+    role: bool = False  # a full name after a person's title: "negotiator Rustem Umerov"
 
 
 def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -> list[RawMention]:
     """The NER entities of ``doc`` as tidy mentions, junk removed."""
     out: list[RawMention] = []
+    claimed = 0  # tokens before this belong to a mention grown past its entity
     for ent in _joined_ents(doc, gaz):
         parts = [
             part
-            for start, end in _split_possessive(ent)
+            for line_start, line_end in _split_lines(doc, ent.start, ent.end)
+            for start, end in _split_possessive(doc[line_start:line_end])
             for dashed in _split_dashes(doc, start, end)
             for part in _split_list(doc, *dashed, ent.label_, gaz, lex)
         ]
-        for start, end, label in parts:
-            span = _trim(doc, start, end, label, lex)
+        for first, end, label in parts:
+            start = max(first, claimed)  # "Office of the President of" took "Ukraine"
+            span = _trim(doc, start, end, label, lex) if start < end else None
             if span is None:
                 continue
-            mention = _make(doc, span[0], _hyphen_joined(doc, span[1]), label)
+            start, end = span
+            country: RawMention | None = None
+            if label == "ORG" and _of_tail(doc, end, gaz) > end:
+                if doc[end - 1].lower_ == "of":  # the place stays a place, as in a state body
+                    country = _make(doc, end, _of_tail(doc, end, gaz), "GPE")
+                end = _of_tail(doc, end, gaz)
+            if label == "PERSON" and _past_title(doc, end) > end:
+                end = _past_title(doc, end)
+                if _nationality_word(doc[start].text, lex):
+                    start += 1  # "Dutch King Willem-Alexander", as in _trim
+            mention = _make(doc, start, _hyphen_joined(doc, end), label)
             if mention is None or overlaps(junk, mention.start, mention.end):
                 continue
             if _common_word(doc, mention, gaz, lex) or _names_an_event(doc, mention, gaz, lex):
@@ -101,8 +157,99 @@ def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -
             code = _CODE_NAME_RE.fullmatch(mention.text) is not None
             if code and mention.label in PLACE_LABELS and not gaz.matches_key(mention.key):
                 mention.label = "ORG"  # "D66", "JA21": a party, never a place we do not know
-            out.extend(_split_places(doc, extend(doc, mention, gaz, lex), gaz, lex))
+            if mention.label == "PERSON":
+                mention = with_given_name(doc, mention, gaz, lex, lambda i: doc[i].ent_type_ != "")
+            found = _split_places(doc, extend(doc, mention, gaz, lex), gaz, lex)
+            found += [country] if country is not None else []
+            claimed = max([claimed, *(m.tok_end for m in found)])
+            out.extend(found)
     return _without_storms(doc, out)
+
+
+def _split_lines(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int]]:
+    """ "Leiden\n\nVandermeer": a name never runs over a line break; each line's part is
+    a name of its own (a headline's last word and the body's first)."""
+    part = start
+    for i in range(start, end):
+        if "\n" in doc[i].text or doc[i].is_space:
+            if part < i:
+                yield part, i
+            part = i + 1
+    if part < end:
+        yield part, end
+
+
+def with_given_name(
+    doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon, taken: Callable[[int], bool]
+) -> RawMention:
+    """ "Kyrylo" + "Budanov": a one-word person's name grown over the given name before it.
+
+    The word before must be a capitalised proper noun that nothing else claims
+    (``taken``), no title ("Admiral"), no known actor, nationality or place.
+    """
+    i = m.tok_start - 1
+    if m.tok_end - m.tok_start != 1 or i < 0 or taken(i):
+        return m
+    tok = doc[i]
+    if tok.tag_ != "NNP" or not tok.is_alpha or not tok.is_title or tok.is_stop:
+        return m
+    if tok.lower_ in STOPWORDS:  # "in October Sharaa met…": a month is nobody's given name
+        return m
+    if tok.lower_ in ROLE_WORDS or tok.lower_ in _HONORIFICS or never_a_name(tok.text):
+        return m
+    if lex.lookup(tok.text) is not None or _trusted_place(gaz, name_key(tok.text)):
+        return m
+    grown = _make(doc, i, m.tok_end, m.label)
+    if grown is None:
+        return m
+    grown.cue, grown.role = m.cue, m.role
+    return grown
+
+
+# the last word of a state body's name: "… of the Russian Armed Forces"
+_BODY_TAILS = frozenset(
+    {"forces", "ministry", "council", "staff", "service", "army", "navy", "guard", "government",
+     "federation", "republic", "command", "office", "parliament", "assembly", "agency"}
+)  # fmt: skip
+
+
+def _of_tail(doc: Doc, end: int, gaz: Gazetteer) -> int:
+    """Where an organisation's name the NER cut after "of" really ends: "Office of the
+    President of" + "Ukraine" (a known place), "Main Directorate of the General Staff" +
+    "of the Russian Armed Forces" (capitalised words ending as a body's name does)."""
+    if doc[end - 1].lower_ == "of":
+        for stop in range(min(len(doc), end + 3), end, -1):
+            run = doc[end:stop]
+            if all(t.is_title for t in run) and _trusted_place(gaz, name_key(run.text)):
+                return stop
+        return end
+    i = end
+    if i < len(doc) and doc[i].lower_ == "of":
+        i += 1 + (i + 1 < len(doc) and doc[i + 1].lower_ == "the")
+        stop = i
+        while stop < len(doc) and stop - i < 4 and doc[stop].is_title and not doc[stop].is_space:
+            stop += 1
+        if stop > i and doc[stop - 1].lower_ in _BODY_TAILS:
+            return stop
+    return end
+
+
+def _past_title(doc: Doc, end: int) -> int:
+    """ "Dutch King" + "Willem-Alexander": a person's span the NER ended on a title runs
+    on over the untagged capitalised name after it."""
+    if end >= len(doc) or doc[end - 1].lower_ not in ROLE_WORDS:
+        return end
+    stop = end
+    while (
+        stop < len(doc)
+        and stop - end < 3
+        and doc[stop].tag_ == "NNP"
+        and doc[stop].is_title
+        and not doc[stop].ent_type_
+        and doc[stop].lower_ not in ROLE_WORDS
+    ):
+        stop += 1
+    return stop
 
 
 def _hyphen_joined(doc: Doc, end: int) -> int:
@@ -275,26 +422,50 @@ def _common_word(doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon) -> bool:
 
 
 def _split_possessive(ent: Span) -> Iterator[tuple[int, int]]:
-    # "Sharaa’s Hayat Tahrir al Sham": two names, not one
+    """ "Sharaa’s Hayat Tahrir al Sham", "Wilders’ Party for Freedom": two names, not one.
+
+    A people's own party keeps its name: "People's Party for Freedom and Democracy",
+    "Workers' Party".
+    """
+    doc = ent.doc
     start = ent.start
     for tok in ent:
-        if tok.lower_ in ("'s", "’s") and tok.i > start:
-            yield start, tok.i
-            start = tok.i + 1
+        if tok.i <= start:
+            continue
+        last = tok.i + 1 >= ent.end
+        bare = tok.text in ("'", "’") and doc[tok.i - 1].lower_.endswith("s") and not last
+        if not (tok.lower_ in ("'s", "’s") or bare):
+            continue
+        after = "" if last else doc[tok.i + 1].lower_
+        if doc[tok.i - 1].lower_ in _COLLECTIVES and after in _PARTY_WORDS:
+            continue
+        yield start, tok.i
+        start = tok.i + 1
     if start < ent.end:
         yield start, ent.end
 
 
 def _trim(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> tuple[int, int] | None:
     # "the Kremlin", "Besides Hmeimim": words before the name are not the name
-    while start < end and (doc[start].lower_ in _LEADING_DROP or doc[start].tag_ in _NOT_NAME_TAGS):
+    while start < end and (
+        doc[start].lower_ in _LEADING_DROP
+        or doc[start].tag_ in _NOT_NAME_TAGS
+        or (doc[start].lower_ in _HONORIFICS and end - start > 1)
+        or (doc[start].lower_ in _DAY_WORDS and end - start > 1)
+    ):
         start += 1
+    if label == "PERSON" and end - start > 2 and _nationality_word(doc[start].text, lex):
+        start += 1  # "Dutch King Willem-Alexander": the adjective marks the state
     for i in range(start, end):  # a name never runs over a line break
         if "\n" in doc[i].text or doc[i].is_space:
             end = i
             break
-    # "Super Bowl MVP": a title after the name is no part of it
-    while end > start and (not doc[end - 1].text[-1:].isalnum() or never_a_name(doc[end - 1].text)):
+    # "Super Bowl MVP": a title after the name is no part of it; nor is a figure
+    while end > start and (
+        not doc[end - 1].text[-1:].isalnum()
+        or never_a_name(doc[end - 1].text)
+        or (end - 1 > start and _FIGURE_RE.fullmatch(doc[end - 1].lower_) is not None)
+    ):
         end -= 1
     if end <= start:
         return None
@@ -305,6 +476,16 @@ def _trim(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> tuple[int
         if lex.lookup(first) is not None and lex.lookup(whole) is None:
             end = start + 1
     return start, end
+
+
+def make_mention(doc: Doc, start: int, end: int, label: str) -> RawMention | None:
+    """A mention of the tokens ``doc[start:end]``, or None when they are no name."""
+    return _make(doc, start, end, label)
+
+
+def _nationality_word(word: str, lex: Lexicon) -> bool:
+    known = lex.lookup(word)
+    return known is not None and known.nationality
 
 
 def _make(doc: Doc, start: int, end: int, label: str) -> RawMention | None:
@@ -329,19 +510,42 @@ def _make(doc: Doc, start: int, end: int, label: str) -> RawMention | None:
         cue=before in _LOCATIVE,
         noun=end - start > 1 or _is_noun(first),
         credit=_credits(doc, start, end),
+        role=before in ROLE_WORDS and end - start > 1,
     )
 
 
+def _before_description(doc: Doc, start: int) -> int:
+    """Where "(the) Dutch public broadcaster" starts before an outlet's name at ``start``."""
+    i = start
+    while i > 0 and start - i < 4 and doc[i - 1].lower_ in _OUTLET_WORDS:
+        i -= 1
+        while i > 0 and start - i < 4 and doc[i - 1].tag_ in ("JJ", "NNP", "NNPS"):
+            i -= 1
+        if i > 0 and doc[i - 1].lower_ in ("the", "a"):
+            i -= 1
+    return i
+
+
 def _credits(doc: Doc, start: int, end: int) -> bool:
-    """Whether the name at ``doc[start:end]`` credits a report rather than acts in it."""
+    """Whether the name at ``doc[start:end]`` credits a report rather than acts in it:
+    "told (The) Associated Press", "broadcaster NOS", "sources confirmed to NOS",
+    "according to Reuters", "ANP reported", "(AFP)", "(EPA PHOTO)", "Al Jazeera's
+    Ana Ruiz said"."""
+    if start > 0 and doc[start - 1].lower_ == "the":
+        start -= 1  # "told The Associated Press"
+    start = _before_description(doc, start)
     before = doc[start - 1].lower_ if start > 0 else ""
     before2 = doc[start - 2 : start].text.lower() if start > 1 else ""
     after = doc[end].lower_ if end < len(doc) else ""
+    to_after_verb = before == "to" and start > 1 and doc[start - 2].tag_.startswith("VB")
+    reporter = after in ("'s", "’s") and end + 1 < len(doc) and doc[end + 1].tag_ == "NNP"
     return (
         before in _CREDIT_BEFORE
         or before2 == "according to"
+        or to_after_verb
         or after in _CREDIT_AFTER
-        or (before == "(" and after == ")")
+        or reporter
+        or (before == "(" and after in (")", "photo"))
     )
 
 
@@ -350,6 +554,8 @@ def _is_noun(tok: Token) -> bool:
     # "Russian troops", "Russian-controlled": an adjective
     if tok.tag_ in ("NNS", "NNPS"):
         return True
+    if tok.i + 1 < len(tok.doc) and tok.nbor(1).lower_ in ("'s", "’s", "'", "’"):
+        return True  # "Europe's deadliest war": a possessive names its owner
     hyphen = tok.i + 1 < len(tok.doc) and tok.nbor(1).text == "-"
     return tok.tag_ in ("NNP", "NN") and tok.dep_ in _NOUN_DEPS and not hyphen
 

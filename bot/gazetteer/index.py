@@ -20,6 +20,7 @@ matched, and by the article's context: the counts of countries already seen, so
 
 from __future__ import annotations
 
+import gc
 import math
 from collections import Counter
 from dataclasses import dataclass
@@ -164,7 +165,14 @@ def _dedupe(matches: list[Match]) -> list[Match]:
 def _shared_tables(cache_dir: Path | None) -> Tables:
     # Built once per process: a cache of read-only tables, not a client.
     if cache_dir is None:
-        return build_tables()
-    from bot.gazetteer.cache import cached_tables
+        tables = build_tables()
+    else:
+        from bot.gazetteer.cache import cached_tables
 
-    return cached_tables(cache_dir)
+        tables = cached_tables(cache_dir)
+    # The tables (millions of objects) live as long as the process and never change:
+    # frozen out of the collector's sight, so that a full collection, which the entity
+    # stage's many small objects trigger every few articles, does not walk them each time.
+    gc.collect()
+    gc.freeze()
+    return tables

@@ -9,6 +9,7 @@ CLI's ``extract``); ``ingest_*`` store it and join it to its topics.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -80,9 +81,14 @@ def _timed(stage: str, timer: StageTimer) -> Iterator[None]:
 
 
 def analyse(
-    deps: IngestDeps, extracted: Extracted, team: str, timer: StageTimer = _no_timer
+    deps: IngestDeps,
+    extracted: Extracted,
+    team: str,
+    timer: StageTimer = _no_timer,
+    ingested_at: datetime | None = None,
 ) -> Article:
-    """Entities, summary, dated events and topics for extracted text."""
+    """Entities, summary, dated events and topics for extracted text, ingested now
+    (or at ``ingested_at``, for a replay)."""
     if not extracted.text.strip():
         raise NotAnArticle("empty text", reason="not an article (no text)")
     title = extracted.title or _first_words(extracted.text)
@@ -105,7 +111,7 @@ def analyse(
         actors=analysis.actors,
         locations=analysis.locations,
         notes=list(analysis.notes),
-        ingested_at=datetime.now(UTC),
+        ingested_at=ingested_at or datetime.now(UTC),
     )
     with _timed("summary", timer):
         article.summary = summarize.summarize(
@@ -114,7 +120,10 @@ def analyse(
     if article.not_analysed() is None:  # English date words mean nothing in German
         with _timed("timeline", timer):
             article.events = timeline.extract_events(
-                sentence_infos(extracted.text, analysis), extracted.published, extracted.url
+                sentence_infos(extracted.text, analysis, extracted.title),
+                extracted.published,
+                extracted.url,
+                article.ingested_at,
             )
         if vector is not None:
             with _timed("vector", timer):  # only the wait beyond the parse
@@ -149,12 +158,17 @@ def _vector_in_background(
     return future
 
 
-def sentence_infos(text: str, analysis: Analysis) -> list[timeline.SentenceInfo]:
-    """Each sentence with the canonical actors and places mentioned in it."""
+def sentence_infos(text: str, analysis: Analysis, title: str = "") -> list[timeline.SentenceInfo]:
+    """Each sentence with the canonical actors and places mentioned in it; the headline
+    first, when there is one the text does not start with (a headline that names a
+    day, "Talks resume in Geneva on Tuesday", dates an event as a sentence does)."""
     names = {a.id: a.name for a in analysis.actors}
     places = {p.id: p.name for p in analysis.locations}
     mentions = sorted(analysis.mentions, key=lambda m: m.start)
     out: list[timeline.SentenceInfo] = []
+    head = title.strip()
+    if head and not text.lstrip().startswith(head):
+        out.append(_headline_info(head, analysis))
     i = 0
     for start, end in analysis.sentences:
         info = timeline.SentenceInfo(text=text[start:end].strip(), actors=[], locations=[])
@@ -170,6 +184,19 @@ def sentence_infos(text: str, analysis: Analysis) -> list[timeline.SentenceInfo]
             j += 1
         out.append(info)
     return out
+
+
+def _headline_info(title: str, analysis: Analysis) -> timeline.SentenceInfo:
+    """The headline as a sentence, with the entities whose names it spells."""
+
+    def named(names: list[str]) -> bool:
+        return any(re.search(rf"(?<!\w){re.escape(n)}(?!\w)", title) for n in names if n)
+
+    return timeline.SentenceInfo(
+        text=title,
+        actors=[a.name for a in analysis.actors if named([a.name, *a.aliases])],
+        locations=[p.name for p in analysis.locations if named([p.name, *p.aliases])],
+    )
 
 
 def _first_words(text: str, count: int = 12) -> str:

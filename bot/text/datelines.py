@@ -8,7 +8,7 @@ opens with one reads like a lead pasted whole. ``strip_dateline`` cuts it off.
 Only clear datelines are cut, so that a headline's own words survive
 ("Ukraine: talks resume" keeps its kicker): a place in capitals followed by a
 separator, or a place in any case followed by a date or a credited agency in
-brackets and then a separator.
+brackets and then a separator (or by both, with no separator).
 """
 
 from __future__ import annotations
@@ -31,6 +31,9 @@ _ANY_RE = re.compile(
     rf"^{_ANY_PLACE}{_REGION}(?:(?:,?\s*{_DATE})(?:\s*(?:{_AGENCY}))?|\s*(?:{_AGENCY})){_SEP}(?=\S)"
 )
 
+# no separator, but a date and a credited agency: "Hague, Oct 30 (UNI) The centrist…"
+_RUN_ON_RE = re.compile(rf"^{_ANY_PLACE}{_REGION},?\s*{_DATE}\s*(?:{_AGENCY})\s+(?=[A-Z])")
+
 
 def strip_dateline(text: str) -> str:
     """``text`` without a leading dateline; unchanged when it has none.
@@ -39,7 +42,7 @@ def strip_dateline(text: str) -> str:
     returned whole: "NEW YORK — Live" is a headline, not a dateline and a stub.
     """
     stripped = text.lstrip()
-    for pattern in (_CAPS_RE, _ANY_RE):
+    for pattern in (_CAPS_RE, _ANY_RE, _RUN_ON_RE):
         match = pattern.match(stripped)
         if match is None:
             continue

@@ -109,6 +109,13 @@ _RANGE_AFTER_RE = re.compile(
     r"\s*(?:-|–|and|to|&)\s*(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\b(?![-.:/]?\d)"
 )
 _RANGE_BEFORE_RE = re.compile(r"\b(?P<day>[0-3]?\d)(?:st|nd|rd|th)?\s*(?:-|–|and|to|&)\s*$")
+# a date that only bounds a time ("after December 9", "until 3 March"); "two days
+# after January 20" counts from it instead
+_BOUND_RE = re.compile(
+    r"(?<!\bday\s)(?<!\bdays\s)(?<!\bweek\s)(?<!\bweeks\s)"
+    r"\b(?:after|until|till)\s+(?:the\s+)?$",
+    re.IGNORECASE,
+)
 _PASSIVE_RE = re.compile(r"\b(?:be|been|being)\s+\w+ed\b", re.IGNORECASE)
 # a future verb in the same clause after the day: "on Friday the parties will present"
 _FUTURE_AFTER_RE = re.compile(
@@ -160,7 +167,8 @@ def find_dates(
     ``anchor`` is the narrative's date for "two days later"; ``history`` the
     earlier dated sentences, for "two days after the truce" (the truce's date);
     ``year_ref``, for an article without a publication date, the latest full date
-    it names: it gives "January 23" its year, and nothing else.
+    it names (else the day it was ingested): it gives "January 23" its year, and
+    nothing else.
     """
     out: list[DateMention] = []
     deferred: list[_Hit] = []
@@ -168,6 +176,8 @@ def find_dates(
         if hit.kind in ("rel", "relword") and _object_of(text, hit):
             deferred.append(hit)  # resolved once the sentence's other dates are known
             continue
+        if hit.kind in _EXPLICIT and _BOUND_RE.search(text, 0, hit.start):
+            continue  # "talks resume after December 9": a bound, nothing happens that day
         base = out[-1].when if out else anchor
         if hit.kind in _EXPLICIT and pub is None:
             resolved = _resolve(hit, year_ref, base, False)

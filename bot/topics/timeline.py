@@ -22,6 +22,7 @@ from datetime import date, datetime
 
 from bot.models import Event, TimelineEntry
 from bot.text import dates as datephrases
+from bot.text.datelines import strip_dateline
 from bot.text.events import event_classes, nearest_event_class
 from bot.text.names import fold
 from bot.text.terms import loose_terms, words
@@ -50,19 +51,30 @@ class SentenceInfo:
 
 
 def extract_events(
-    sentences: list[SentenceInfo], published: datetime | None, source_url: str | None
+    sentences: list[SentenceInfo],
+    published: datetime | None,
+    source_url: str | None,
+    ingested: datetime | None = None,
 ) -> list[Event]:
-    """Events in the order of the text, their days resolved against ``published``."""
+    """Events in the order of the text, their days resolved against ``published``.
+
+    With no publication date, the latest full date the article names gives "January
+    23" its year, else the day it was ``ingested`` does (a link is posted while it is
+    news); either gives the year only: relative days ("on Monday") stay undated.
+    """
     pub = published.date() if published is not None else None
-    # no publication date: the latest full date the article names gives "January 23"
-    # its year, and nothing else (relative days stay undated)
-    year_ref = None if pub is not None else _latest_full_date(sentences)
+    year_ref = None
+    if pub is None:
+        year_ref = _latest_full_date(sentences)
+        if year_ref is None and ingested is not None:
+            year_ref = ingested.date()
     events: list[Event] = []
     history: datephrases.History = []
     since_dated = datephrases.ANCHOR_SENTENCES + 1
     for info in sentences:
         recent = history and since_dated <= datephrases.ANCHOR_SENTENCES
         anchor = history[-1][0] if recent else None
+        info = _without_stamp(info)
         found = datephrases.find_dates(info.text, pub, anchor, history, year_ref)
         since_dated += 1
         if found:
@@ -74,6 +86,23 @@ def extract_events(
     return events
 
 
+# a page's time stamp run into the line after it: "date 2026-01-27 On Monday the
+# ferry workers…", "Updated 2026-02-24 10:08 Talks resumed…"
+_STAMP_RE = re.compile(
+    r"\s*(?:(?:date|published|updated|posted)\s*:?\s*)?\d{4}-\d\d-\d\d"
+    r"(?:[ T]\d{1,2}:\d\d(?::\d\d)?)?\s+(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _without_stamp(info: SentenceInfo) -> SentenceInfo:
+    """The sentence without a time stamp or a dateline before its first word: they
+    date the page, not what the sentence says happened."""
+    m = _STAMP_RE.match(info.text)
+    text = strip_dateline(info.text[m.end() :] if m else info.text)
+    return info if text == info.text else replace(info, text=text)
+
+
 def _latest_full_date(sentences: list[SentenceInfo]) -> date | None:
     days = [m.when for info in sentences for m in datephrases.find_dates(info.text, None)]
     return max(days, default=None)
@@ -81,7 +110,7 @@ def _latest_full_date(sentences: list[SentenceInfo]) -> date | None:
 
 _FURNITURE_WORDS = frozenset(
     {"published", "updated", "posted", "last", "modified", "am", "pm", "gmt", "utc", "est",
-     "edt", "cet", "on", "at", "by"}
+     "edt", "cet", "on", "at", "by", "date"}
 )  # fmt: skip
 
 

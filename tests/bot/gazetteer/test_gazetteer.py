@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import marshal
 from collections import Counter
 from importlib import resources
@@ -118,3 +119,10 @@ def test_disk_copy_name_changes_with_its_inputs(monkeypatch: pytest.MonkeyPatch)
     assert gazetteer_cache.fingerprint() == before
     monkeypatch.setattr(gazetteer_cache, "FORMAT_VERSION", gazetteer_cache.FORMAT_VERSION + 1)
     assert gazetteer_cache.fingerprint() != before
+
+
+def test_the_loaded_tables_are_kept_out_of_the_garbage_collectors_sight() -> None:
+    Gazetteer.load()
+    # the tables are frozen at their first load (millions of objects a full collection
+    # would otherwise walk every time)
+    assert gc.get_freeze_count() > 100_000

@@ -18,6 +18,7 @@ from bot.text.datelines import strip_dateline
         ("Lisbon (AFP) - Tram drivers walked out for a second day", "Tram drivers walked"),
         ("Nairobi, 12 March 2026 – The marathon route was changed again", "The marathon route"),
         ("ST. LOUIS (AP) — A jury found the landlord liable", "A jury found"),
+        ("Porto, Jan 27 (Lusa) The ferry strike ended at dawn", "The ferry strike"),
     ],
 )
 def test_datelines_are_stripped(text: str, expected: str) -> None:

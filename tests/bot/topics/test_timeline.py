@@ -166,6 +166,41 @@ def test_a_dateline_or_time_stamp_is_no_event() -> None:
     assert days(["The Hague, Jan 27 (AP)"]) == []
     assert days(["Published January 24, 2026"]) == []
     assert days(["2026-01-24 10:08"]) == []
+    assert days(["date 2026-01-24"]) == []
+
+
+def test_an_undated_article_takes_the_year_of_its_ingest_day() -> None:
+    ingested = datetime(2026, 1, 21, 15, 0, tzinfo=UTC)
+    opens = [SentenceInfo("A second round opens on January 23.")]
+    assert [e.date for e in extract_events(opens, None, URL, ingested)] == [date(2026, 1, 23)]
+    # the article's own full date says more about its time than the ingest day
+    dated = [SentenceInfo("The envoys met on January 22, 2024."), *opens]
+    assert [e.date for e in extract_events(dated, None, URL, ingested)] == [
+        date(2024, 1, 22),
+        date(2024, 1, 23),
+    ]
+    # the year only: a weekday is still not read against the ingest day
+    monday = [SentenceInfo("The envoys met on Monday in the port city.")]
+    assert extract_events(monday, None, URL, ingested) == []
+
+
+def test_a_time_stamp_or_dateline_run_into_a_sentence_dates_nothing() -> None:
+    # the stamp or dateline dates the page; the sentence's own day is the event's
+    assert days(["date 2026-01-27 On Monday the ferry workers ended their strike."]) == [
+        date(2026, 1, 26)
+    ]
+    assert days(["Porto, Jan 27 (Lusa) The ferry workers ended their strike on Monday."]) == [
+        date(2026, 1, 26)
+    ]
+
+
+def test_a_date_that_bounds_a_time_is_no_event() -> None:
+    assert days(["Talks will resume after February 9, the mediator said."]) == []
+    assert days(["The curfew stays in force until 3 February in the capital."]) == []
+    assert days(["The truce broke down two days after January 20."]) == [
+        date(2026, 1, 22),
+        date(2026, 1, 20),
+    ]
 
 
 def test_a_past_verb_after_the_future_clause_keeps_the_weekday_in_the_past() -> None:

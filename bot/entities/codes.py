@@ -1,0 +1,95 @@
+"""Short capitalised names the NER leaves untagged: "D66", "PVV", "JA21", "IFC".
+
+Party codes and acronyms of organisations are often written bare, and the
+small English model tags few of them ("D66 and PVV are tied": no entity at
+all). ``untagged_codes`` adds them as organisations when the text leaves little
+doubt that they are names:
+
+- written in capitals, two to six characters, letters first ("PVV", "D66",
+  "JA21"), a proper noun to the tagger, in a line that is not itself in capitals;
+- not a technical or time abbreviation (``bot.entities.junk``), a word of page
+  furniture ("FILE", "UPDATE"), a quarter or half year ("Q4", "H1");
+- not a place the gazetteer knows ("UK", "UAE": the scanner finds those);
+- used at least twice in the article, or spelled out in it ("Party for Freedom
+  (PVV)").
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from spacy.tokens import Doc
+
+from bot.entities.junk import Span, never_a_name, overlaps
+from bot.entities.lexicon import Lexicon
+from bot.entities.spans import RawMention, make_mention
+from bot.gazetteer.index import Gazetteer
+from bot.text.names import name_key
+
+_CODE_RE = re.compile(r"[A-Z][A-Z0-9&]{1,5}")
+_PERIOD_RE = re.compile(r"[QH]\d")  # "Q4", "H1": quarters and halves of a year
+_FURNITURE = frozenset(
+    {"FILE", "PHOTO", "PHOTOS", "VIDEO", "UPDATE", "UPDATED", "WATCH", "LIVE", "BREAKING",
+     "READ", "MORE", "ALSO", "NOTE", "NEWS", "TOP", "NEW", "OK", "THE", "AND", "FOR", "WITH",
+     "HOW", "WHY", "WHAT", "WHO", "WHEN", "OPINION", "ANALYSIS", "EXCLUSIVE", "UPDATES", "FAQ",
+     "EPS", "YOY", "QOQ", "USD", "EUR", "GBP", "JPY", "CNY", "RUB", "UAH", "PPE", "TBD", "ETA",
+     "VS", "AKA", "RIP", "LOL", "OMG", "ASAP", "DIY", "SUV", "SUVs", "KM", "KG"}
+)  # fmt: skip
+_CAPS_LINE_SHARE = 0.5
+_MIN_USES = 2
+
+
+def untagged_codes(
+    doc: Doc,
+    found: list[RawMention],
+    junk: list[Span],
+    gaz: Gazetteer,
+    lex: Lexicon,
+    spelled_out: set[str],
+) -> list[RawMention]:
+    """Mentions of the short capitalised names in ``doc`` that no mention in ``found``
+    covers (module doc); ``spelled_out`` holds the acronyms the text defines."""
+    taken = [False] * len(doc)
+    for m in found:
+        taken[m.tok_start : m.tok_end] = [True] * (m.tok_end - m.tok_start)
+    caps_lines = _capitals_lines(doc.text)
+    candidates = [
+        tok
+        for tok in doc
+        if not taken[tok.i]
+        and tok.tag_ in ("NNP", "NNPS")
+        and _CODE_RE.fullmatch(tok.text)
+        and not overlaps(junk, tok.idx, tok.idx + len(tok.text))
+        and not overlaps(caps_lines, tok.idx, tok.idx + len(tok.text))
+    ]
+    uses = Counter(tok.text for tok in candidates)
+    out: list[RawMention] = []
+    for tok in candidates:
+        text = tok.text
+        if not _is_code(text, uses[text], spelled_out):
+            continue
+        if lex.lookup(text) is None and gaz.matches_key(name_key(text)):
+            continue
+        mention = make_mention(doc, tok.i, tok.i + 1, "ORG")
+        if mention is not None:
+            out.append(mention)
+    return out
+
+
+def _is_code(text: str, uses: int, spelled_out: set[str]) -> bool:
+    if text in _FURNITURE or never_a_name(text) or _PERIOD_RE.fullmatch(text):
+        return False
+    return uses >= _MIN_USES or text in spelled_out
+
+
+def _capitals_lines(text: str) -> list[Span]:
+    """Lines written in capitals ("WATCH: STORM HITS COAST"), where any word looks like a code."""
+    out: list[Span] = []
+    pos = 0
+    for line in text.split("\n"):
+        words = re.findall(r"[^\W\d_]{2,}", line)
+        if words and sum(w.isupper() for w in words) >= _CAPS_LINE_SHARE * len(words) > 1:
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
