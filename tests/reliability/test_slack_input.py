@@ -18,7 +18,7 @@ import pytest
 
 from bot.deps import Deps
 from bot.runtime import BotServer
-from bot.slack.app import EVENT_CLAIM_TTL
+from bot.slack.once import EVENT_CLAIM_TTL
 from bot.store.keys import TeamKeys
 from handlers import messages
 from tests.fakeslack import (
