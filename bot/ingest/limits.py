@@ -110,9 +110,10 @@ class BoundedDecoder:
         if self._z is None:
             return self._count(data)
         try:
-            out = [self._z.decompress(data, self._room())]
-            while self._z.unconsumed_tail and self._total + sum(map(len, out)) <= self._limit:
-                out.append(self._z.decompress(self._z.unconsumed_tail, self._room(out)))
+            # zlib stops at max_length and keeps the rest of the input back
+            # (unconsumed_tail): a bomb never expands past one byte over the limit,
+            # and a chunk whose output stays within the room is decoded whole
+            out = self._z.decompress(data, self._room())
         except zlib.error as exc:
             if self._deflate and not self._raw_deflate_tried and self._total == 0:
                 # "deflate" is sometimes sent without its zlib header
@@ -122,17 +123,17 @@ class BoundedDecoder:
             raise not_retryable(
                 FetchError(repr(exc), reason="the page could not be decoded")
             ) from exc
-        return self._count(b"".join(out))
+        return self._count(out)
 
     def flush(self) -> bytes:
         return self._count(self._z.flush()) if self._z is not None else b""
 
-    def _room(self, pending: list[bytes] | None = None) -> int:
+    def _room(self) -> int:
         # one byte over the limit is enough to know the limit was passed
-        return max(1, self._limit - self._total - sum(map(len, pending or [])) + 1)
+        return max(1, self._limit - self._total + 1)
 
     def _count(self, data: bytes) -> bytes:
         self._total += len(data)
         if self._total > self._limit:
-            raise TooLarge(f"decoded body over {self._limit} bytes", reason="too large")
+            raise TooLarge(f"decoded body over {self._limit} bytes")
         return data

@@ -8,6 +8,7 @@ and time is a number the test sets, so no test waits for a deadline.
 from __future__ import annotations
 
 import gzip
+import tracemalloc
 import zlib
 from collections.abc import Iterator
 
@@ -81,15 +82,17 @@ def test_time_runs_out_only_after_the_deadline() -> None:
         b.check_time("http://site.test/a")
     assert caught.value.reason == "timed out"
     assert caught.value.retryable  # a slow site may answer next time
+    assert "http://site.test/a" in str(caught.value)  # the log line says which page
 
 
 def test_a_slow_drip_stops_at_the_deadline_not_at_the_end_of_the_body() -> None:
     clock = Clock()
     b = budget(seconds=1.0, clock=clock)
     drip = Chunks(*[b"z"] * 100, clock=clock, step=0.3)  # 30 s for the whole body
-    with pytest.raises(FetchTimeout):
+    with pytest.raises(FetchTimeout) as caught:
         read(b, drip)
     assert drip.taken == 4  # 1.2 s in: the first chunk past the deadline
+    assert "http://site.test/a" in str(caught.value)
 
 
 def test_a_body_that_arrives_on_time_is_read_whole() -> None:
@@ -131,6 +134,7 @@ def test_a_declared_length_over_the_cap_is_refused_before_reading() -> None:
         read(budget(max_bytes=1000), chunks, declared="1001")
     assert chunks.taken == 0
     assert not caught.value.retryable
+    assert "http://site.test/a" in str(caught.value) and "1001" in str(caught.value)
 
 
 @pytest.mark.parametrize("declared", ["1000", "", "-5", "lots", "1e9"])
@@ -145,6 +149,14 @@ def test_raw_bytes_past_the_cap_stop_the_read_at_that_chunk() -> None:
     assert chunks.taken == 3
 
 
+def test_bytes_after_the_end_of_a_compressed_body_count_too() -> None:
+    # zlib sets aside what follows the end of the stream: only the raw count sees it
+    chunks = Chunks(gzip.compress(PAGE), *[b"\0" * 400] * 100)
+    with pytest.raises(TooLarge, match="body over 1000 bytes"):
+        read(budget(max_bytes=1000), chunks, encoding="gzip")
+    assert chunks.taken == 4
+
+
 def test_a_body_exactly_at_the_cap_is_whole() -> None:
     assert read(budget(max_bytes=1000), [b"x" * 600, b"y" * 400]) == b"x" * 600 + b"y" * 400
 
@@ -153,8 +165,9 @@ def test_a_compressed_body_is_capped_by_its_decoded_size() -> None:
     page = b"<p>" + b"w" * 2000 + b"</p>"
     packed = gzip.compress(page)
     assert len(packed) < 1000  # small on the wire, too big decoded
-    with pytest.raises(TooLarge, match="decoded body over 1000 bytes"):
+    with pytest.raises(TooLarge, match="decoded body over 1000 bytes") as caught:
         read(budget(max_bytes=1000), [packed], encoding="gzip")
+    assert caught.value.reason == "too large" and not caught.value.retryable
     assert read(budget(max_bytes=len(page)), [packed], encoding="gzip") == page
 
 
@@ -189,6 +202,7 @@ def test_encodings_we_did_not_ask_for_are_refused(encoding: str) -> None:
     with pytest.raises(FetchError) as caught:
         read(budget(), [PAGE], encoding=encoding)
     assert caught.value.reason == "unsupported content encoding"
+    assert repr(encoding) in str(caught.value)
     assert not caught.value.retryable
 
 
@@ -197,6 +211,7 @@ def test_a_body_that_is_not_what_it_claims_cannot_be_decoded(encoding: str) -> N
     with pytest.raises(FetchError) as caught:
         read(budget(), [b"\xff\xfe this is not compressed"], encoding=encoding)
     assert caught.value.reason == "the page could not be decoded"
+    assert "while decompressing" in str(caught.value)  # zlib's own words, for the log
     assert not caught.value.retryable
 
 
@@ -213,6 +228,27 @@ def test_a_bomb_fed_in_one_chunk_is_cut_at_the_limit() -> None:
     bomb = gzip.compress(b"\0" * 5_000_000)
     with pytest.raises(TooLarge):
         BoundedDecoder("gzip", 10_000).feed(bomb)
+
+
+def test_a_bomb_is_never_expanded_in_memory() -> None:
+    bomb = gzip.compress(b"\0" * 50_000_000)  # 50 MB in about 50 KB
+    tracemalloc.start()
+    try:
+        with pytest.raises(TooLarge):
+            BoundedDecoder("gzip", 100_000).feed(bomb)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 2_000_000  # the limit and change, not the 50 MB
+
+
+@pytest.mark.parametrize("tail", [1, 4, 9])
+def test_a_body_exactly_at_the_limit_is_decoded_whole_across_chunks(tail: int) -> None:
+    data = bytes(range(256)) * 40  # 10,240 bytes that barely compress
+    packed = zlib.compress(data)
+    decoder = BoundedDecoder("deflate", len(data))
+    out = decoder.feed(packed[:-tail]) + decoder.feed(packed[-tail:]) + decoder.flush()
+    assert out == data
 
 
 @pytest.mark.parametrize("limit", [1, 999, 1000, 4096, 65_536])
