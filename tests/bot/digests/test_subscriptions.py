@@ -90,8 +90,19 @@ def test_weekdays_and_chosen_days() -> None:
     assert sub(days="weekdays").next_due(utc(2026, 1, 17, 12)) == utc(2026, 1, 19, 7)
 
 
+def test_the_next_slot_is_strictly_after_now_and_the_last_at_or_before() -> None:
+    daily = sub("Europe/Berlin")  # 07:00 in Berlin is 06:00 UTC in January
+    at_seven = utc(2026, 1, 14, 6)
+    assert daily.next_due(at_seven) == utc(2026, 1, 15, 6)  # at 07:00 sharp: tomorrow's
+    assert daily.next_due(at_seven - timedelta(seconds=1)) == at_seven  # a second before
+    assert daily.last_due(at_seven) == at_seven
+    assert daily.last_due(at_seven - timedelta(seconds=1)) == utc(2026, 1, 13, 6)
+
+
 def test_describe_and_timezone_fallback() -> None:
     assert sub("Asia/Tokyo", days="weekdays").describe() == "syria at 07:00 weekdays (Asia/Tokyo)"
+    two = subscription(topics=["syria", "bridge vote"], hour=18, minute=5, days="mon,fri")
+    assert two.describe() == "syria, bridge vote at 18:05 mon,fri (UTC)"
     assert valid_timezone("Asia/Tokyo", "UTC") == "Asia/Tokyo"
     assert valid_timezone("Mars/Olympus", "Europe/Berlin") == "Europe/Berlin"
     assert valid_timezone("", "UTC") == "UTC"
