@@ -91,16 +91,17 @@ Observer = Callable[[Job, str, float], None]
 
 @dataclass
 class WorkerStats:
-    """Counters of one worker, by outcome."""
+    """Counters of one worker: jobs by outcome, then the loop's own troubles."""
 
     done: int = 0
     retried: int = 0
     dead: int = 0
     released: int = 0
-    interrupted: int = 0
-    redis_errors: int = 0
-    store_full: int = 0
-    errors: int = 0
+    interrupted: int = 0  # given back uncounted: Redis unavailable or the topic busy
+    store_full: int = 0  # given back uncounted: Redis out of memory
+    redis_errors: int = 0  # pauses because Redis was unavailable
+    full_pauses: int = 0  # pauses because Redis was out of memory
+    errors: int = 0  # pauses after an unexpected error
 
 
 @dataclass
@@ -337,7 +338,7 @@ class Worker:
         if isinstance(exc, TopicBusy):
             logger.warning("worker %s: %s; retrying in %.1f s", self.name, exc, delay)
         elif _is_full(exc):
-            self.stats.store_full += 1
+            self.stats.full_pauses += 1
             logger.error(
                 "worker %s: Redis is out of memory (maxmemory reached); jobs stay queued "
                 "and claiming pauses %.1f s. Raise maxmemory or free memory: %s",
