@@ -28,6 +28,7 @@ MAX_PER_TEAM = 50
 LOOKBACK = timedelta(days=8)  # enough to find the latest slot of a once-a-week schedule
 _CRON_DAYS = {"daily": "*", "weekdays": "mon-fri"}
 
+
 @dataclass
 class Subscription:
     id: str
