@@ -83,6 +83,7 @@ def test_time_runs_out_only_after_the_deadline() -> None:
     assert caught.value.reason == "timed out"
     assert caught.value.retryable  # a slow site may answer next time
     assert "http://site.test/a" in str(caught.value)  # the log line says which page
+    assert "over 10.0s" in str(caught.value)  # and which limit
 
 
 def test_a_slow_drip_stops_at_the_deadline_not_at_the_end_of_the_body() -> None:

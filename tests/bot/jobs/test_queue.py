@@ -368,3 +368,46 @@ def test_prune_counts_every_consumer_it_forgets(redis_client: redis.Redis) -> No
         gone.ack(job)
     assert make_queue(redis_client, "me").prune_consumers(min_idle_ms=0) == 3
     assert redis_client.xinfo_consumers(QueueKeys.ingest, "workers") == []
+
+
+@pytest.mark.parametrize(("idle", "attempts"), [(0, 3), (60_000, 0), (-1, -1)])
+def test_a_queue_needs_a_positive_idle_time_and_attempts(
+    redis_client: redis.Redis, idle: int, attempts: int
+) -> None:
+    with pytest.raises(ValueError, match="must be positive"):
+        JobQueue(redis_client, consumer="c", claim_idle_ms=idle, max_attempts=attempts)
+    one_try = JobQueue(redis_client, consumer="c", claim_idle_ms=1, max_attempts=1)
+    assert one_try.max_attempts == 1  # one delivery and no retry is a valid choice
+
+
+def test_a_job_needs_a_kind(redis_client: redis.Redis) -> None:
+    with pytest.raises(ValueError, match="needs a kind"):
+        make_queue(redis_client).enqueue("", "T1", {"url": URL})
+
+
+def test_reclaiming_takes_one_stale_job_and_leaves_the_others_to_other_workers(
+    redis_client: redis.Redis,
+) -> None:
+    crashed = make_queue(redis_client, "crashed")
+    ids = [crashed.enqueue("ingest_url", "T1", {"url": f"{URL}/{n}"}) for n in range(3)]
+    assert all(crashed.claim(block_ms=10) for _ in ids)
+    for job_id in ids:  # ... and it has not been heard of for an hour (by Redis' clock)
+        redis_client.xclaim(
+            QueueKeys.ingest, QueueKeys.group, "crashed", 0, [job_id], idle=3_600_000, justid=True
+        )
+    first, second = make_queue(redis_client, "b"), make_queue(redis_client, "c")
+    taken = first.claim(block_ms=0)
+    # b took one job; the other two are still the crashed consumer's, free for c at once
+    assert taken is not None and taken.id == ids[0]
+    assert [owner(redis_client, job_id) for job_id in ids] == ["b", "crashed", "crashed"]
+    other = second.claim(block_ms=0)
+    assert other is not None and other.id == ids[1]
+
+
+def test_an_entry_missing_its_fields_is_delivered_as_an_empty_job(
+    redis_client: redis.Redis,
+) -> None:
+    # written by hand or by another version: the worker dead-letters an unknown kind
+    entry_id = redis_client.xadd(QueueKeys.ingest, {"note": "no kind, team or payload"})
+    job = make_queue(redis_client).claim(block_ms=10)
+    assert job == Job(id=entry_id.decode(), kind="", team="", payload={}, attempts=1)
