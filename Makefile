@@ -42,9 +42,12 @@ bench: install
 
 # Mutation testing of the security and delivery modules ([tool.mutmut] in pyproject.toml);
 # the figures and every surviving mutant are in docs/reliability.md.
+# The mutants' tests run on a redis-server of their own (tests/support/private_redis.py), so
+# that no other checkout's tests on this machine share its databases; the two test runs at
+# once take a database each (tests/support/redis_db.py).
 mutate: install
 	rm -rf mutants
-	$(BIN)/mutmut run --max-children 2
+	$(BIN)/python -m tests.support.private_redis $(BIN)/mutmut run --max-children 2
 	$(BIN)/mutmut results --all true > mutants/results.txt || true
 	@grep -c ': killed' mutants/results.txt | sed 's/^/killed: /'
 	@grep -vc ': killed' mutants/results.txt | sed 's/^/not killed: /'

@@ -20,6 +20,7 @@ import redis
 from bot import migrations
 from bot.alerts.subscriptions import AlertSubscriptions
 from bot.config import Settings, redact_url
+from bot.digests.claims import SlotClaims
 from bot.digests.pacing import ChannelPacer
 from bot.digests.state import DigestState
 from bot.digests.subscriptions import Subscriptions
@@ -84,9 +85,10 @@ class Deps:
     store_refusal: BriefbotError | None = None
     #: serve and worker refuse a Redis that may evict keys (``check_memory_policy``)
     refuse_eviction: bool = False
-    # digest state, subscriptions and pacing: built once from the client, below
+    # digest state, subscriptions, slot claims and pacing: built once from the client, below
     digest_state: DigestState = field(init=False)
     subscriptions: Subscriptions = field(init=False)
+    slot_claims: SlotClaims = field(init=False)
     pacer: ChannelPacer = field(init=False)
     #: OAuth mode: the installed workspaces and their (encrypted) tokens; else None
     installs: Installations | None = field(init=False)
@@ -97,6 +99,7 @@ class Deps:
     def __post_init__(self) -> None:
         self.digest_state = DigestState(self.redis)
         self.subscriptions = Subscriptions(self.redis)
+        self.slot_claims = SlotClaims(self.redis)
         self.pacer = ChannelPacer(self.redis)
         key = self.settings.token_key
         self.installs = (

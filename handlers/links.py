@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App
 
-from bot.slack.app import confirm_event
+from bot.slack.once import confirm_event
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -38,7 +38,7 @@ def queue_unfurls(deps: Deps, team: str, event: dict[str, Any]) -> None:
 def register(app: App, deps: Deps) -> None:
     def queue_before_ack(body: dict[str, Any], next: Callable[[], None]) -> None:
         queue_unfurls(deps, str(body.get("team_id")), body.get("event") or {})
-        confirm_event(deps, body)  # only now is a retry of it a repeat
+        confirm_event(deps.store, body)  # only now is a retry of it a repeat
         next()
 
     @app.event("link_shared", middleware=[queue_before_ack])

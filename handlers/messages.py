@@ -17,8 +17,8 @@ from typing import TYPE_CHECKING, Any
 
 from slack_bolt import App, BoltContext
 
-from bot.slack.app import confirm_event
 from bot.slack.message_links import links_in
+from bot.slack.once import confirm_event
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -65,7 +65,7 @@ def register(app: App, deps: Deps, *, bot_user: str) -> None:
         event = body.get("event") or {}
         if wanted(event, bot_user):
             context["queued"] = queue_links(deps, str(body.get("team_id")), event)
-        confirm_event(deps, body)  # only now is a retry of it a repeat
+        confirm_event(deps.store, body)  # only now is a retry of it a repeat
         next()
 
     @app.event("message", middleware=[queue_before_ack])

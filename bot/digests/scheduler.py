@@ -6,7 +6,7 @@ A tick looks at every subscription's latest scheduled time
 and handles the slots not sent yet:
 
 * within the grace period (``BRIEFBOT_DIGEST_GRACE``, default one hour): claim
-  the slot in Redis (``Subscriptions.claim``, one winner), build the digest,
+  the slot in Redis (``SlotClaims.claim``, one winner), build the digest,
   wait for the channel's turn (``bot.digests.pacing``), renew the claim, post, and on
   Slack's confirmation mark the slot sent and move the watermark. A failed post
   gives the claim back so the next tick retries; a claimer that dies leaves a
@@ -33,6 +33,7 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.cron import CronTrigger
 
 from bot.digests.assemble import DigestStores, digest_for, mark_sent
+from bot.digests.claims import SlotClaims
 from bot.digests.pacing import ChannelPacer
 from bot.digests.subscriptions import Subscription, Subscriptions
 from bot.errors import BriefbotError
@@ -41,10 +42,13 @@ from bot.models import Digest
 
 
 class SchedulerDeps(DigestStores, Protocol):
-    """What the scheduler uses: digest stores, subscriptions, pacing and metrics."""
+    """What the scheduler uses: digest stores, subscriptions, slot claims, pacing, metrics."""
 
     @property
     def subscriptions(self) -> Subscriptions: ...
+
+    @property
+    def slot_claims(self) -> SlotClaims: ...
 
     @property
     def pacer(self) -> ChannelPacer: ...
@@ -91,6 +95,7 @@ class DigestScheduler:
         self.pacer = pacer or deps.pacer
         self.clock = clock or (lambda: datetime.now(UTC))
         self.subscriptions = deps.subscriptions
+        self.claims = deps.slot_claims
         self._scheduler: BackgroundScheduler | None = None
         # the slot each subscription last left behind past its grace: not asked about again
         self._past: dict[str, datetime] = {}
@@ -142,24 +147,24 @@ class DigestScheduler:
         late = (clock() - due).total_seconds()
         if late > self.grace:
             return self._too_late(sub, due, clock(), late)
-        token = self.subscriptions.claim(sub, due, clock(), self.claim_seconds)
+        token = self.claims.claim(sub, due, clock(), self.claim_seconds)
         if token is None:
             return "claimed_elsewhere"
         try:
             outcome = self._send(sub, due, token, now, clock)
         except Exception:
-            self.subscriptions.release(sub, due, token)
+            self.claims.release(sub, due, token)
             self.deps.metrics.digests.labels(outcome="failed").inc()
             log.exception("digest sub=%s slot=%s failed", sub.key, sub.slot_id(due))
             return "failed"
         if outcome == "failed":
-            self.subscriptions.release(sub, due, token)
+            self.claims.release(sub, due, token)
         self.deps.metrics.digests.labels(outcome=outcome).inc()
         return outcome
 
     def _too_late(self, sub: Subscription, due: datetime, now: datetime, late: float) -> str:
         self._past[sub.key] = due
-        if not self.subscriptions.mark_missed(sub, due, now):
+        if not self.claims.mark_missed(sub, due, now):
             return "claimed_elsewhere"  # another replica said so already (or is sending late)
         log.warning(
             "digest sub=%s missed its %s slot by %.0f s (grace %.0f s): not sent",
@@ -185,13 +190,13 @@ class DigestScheduler:
             self.deps, sub.team, sub.topics, scope=sub.scope, now=now, title=_title(sub.hour)
         )
         self.pacer.wait(sub.channel)
-        if not self.subscriptions.renew(sub, due, token, clock(), self.claim_seconds):
+        if not self.claims.renew(sub, due, token, clock(), self.claim_seconds):
             log.warning("digest sub=%s slot=%s: claim lapsed, not sent", sub.key, sub.slot_id(due))
             return "lost_claim"
         if not self.send(sub, digest):
             log.warning("digest sub=%s slot=%s: post failed", sub.key, sub.slot_id(due))
             return "failed"
-        self.subscriptions.confirm(sub, due)
+        self.claims.confirm(sub, due)
         try:
             mark_sent(self.deps, sub.scope, digest)
         except BriefbotError as exc:  # posted once all the same; the next digest repeats some

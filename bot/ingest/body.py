@@ -1,15 +1,11 @@
-"""HTTP bodies: which media types we accept, and decoding under a byte cap.
+"""HTTP bodies: which media types we accept, what a body really is, its charset.
 
-``BoundedDecoder`` undoes gzip or deflate itself, with ``max_length`` on every
-zlib call, so a decompression bomb is stopped after ``limit`` bytes of output
-and never held in memory whole (httpx's own decoders expand a whole chunk).
+Decoding under the byte cap is ``bot.ingest.limits.BoundedDecoder``.
 """
 
 from __future__ import annotations
 
-import zlib
-
-from bot.errors import FetchError, TooLarge
+from bot.errors import FetchError
 
 # Types we hand on: HTML for articles, text, and XML for feeds. Anything else
 # (PDF, images, archives, octet-stream) is refused before the body is read.
@@ -41,60 +37,6 @@ def sniff_binary(body: bytes) -> str | None:
         if head.startswith(magic):
             return mime
     return None
-
-
-class BoundedDecoder:
-    """Undo a Content-Encoding without ever producing more than ``limit`` bytes."""
-
-    def __init__(self, encoding: str, limit: int) -> None:
-        name = encoding.strip().lower()
-        self._limit = limit
-        self._total = 0
-        self._raw_deflate_tried = False
-        self._z: zlib._Decompress | None
-        if name in ("", "identity"):
-            self._z = None
-        elif name in ("gzip", "x-gzip"):
-            self._z = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        elif name == "deflate":
-            self._z = zlib.decompressobj()
-        else:  # we only advertise gzip and deflate
-            raise not_retryable(
-                FetchError(f"encoding {name!r}", reason="unsupported content encoding")
-            )
-        self._deflate = name == "deflate"
-
-    def feed(self, data: bytes) -> bytes:
-        """Decode one raw chunk; ``TooLarge`` as soon as the output passes the limit."""
-        if self._z is None:
-            return self._count(data)
-        try:
-            out = [self._z.decompress(data, self._room())]
-            while self._z.unconsumed_tail and self._total + sum(map(len, out)) <= self._limit:
-                out.append(self._z.decompress(self._z.unconsumed_tail, self._room(out)))
-        except zlib.error as exc:
-            if self._deflate and not self._raw_deflate_tried and self._total == 0:
-                # "deflate" is sometimes sent without its zlib header
-                self._raw_deflate_tried = True
-                self._z = zlib.decompressobj(-zlib.MAX_WBITS)
-                return self.feed(data)
-            raise not_retryable(
-                FetchError(repr(exc), reason="the page could not be decoded")
-            ) from exc
-        return self._count(b"".join(out))
-
-    def flush(self) -> bytes:
-        return self._count(self._z.flush()) if self._z is not None else b""
-
-    def _room(self, pending: list[bytes] | None = None) -> int:
-        # one byte over the limit is enough to know the limit was passed
-        return max(1, self._limit - self._total - sum(map(len, pending or [])) + 1)
-
-    def _count(self, data: bytes) -> bytes:
-        self._total += len(data)
-        if self._total > self._limit:
-            raise TooLarge(f"decoded body over {self._limit} bytes", reason="too large")
-        return data
 
 
 def not_retryable(error: FetchError) -> FetchError:

@@ -7,15 +7,16 @@ request goes to the IP, with the ``Host`` header and the TLS server name
 (SNI, and so certificate checking) set to the real host name. A DNS answer that
 changes between the check and the connection therefore cannot redirect us.
 
-Bodies are streamed raw and decoded by ``bot.ingest.body``, not by httpx, so the byte cap holds
-for the raw bytes and for the decompressed bytes alike: a gzip bomb is cut off
-after ``fetch_max_bytes`` of output, without ever holding more than that.
+Every fetch runs under one ``FetchBudget`` (``bot.ingest.limits``): a deadline
+for the whole fetch, a redirect count and a byte cap. Bodies are streamed raw
+and decoded by the budget, not by httpx, so the byte cap holds for the raw
+bytes and for the decompressed bytes alike: a gzip bomb is cut off after
+``fetch_max_bytes`` of output, without ever holding more than that.
 """
 
 from __future__ import annotations
 
 import socket
-import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -32,16 +33,15 @@ from bot.errors import (
     FetchError,
     FetchTimeout,
     NotAnArticle,
-    TooLarge,
 )
 from bot.ingest.addresses import IPAddress, address_problem, host_allowed, parse_ip_host
 from bot.ingest.body import (
-    BoundedDecoder,
     charset_of,
     content_type_problem,
     not_retryable,
     sniff_binary,
 )
+from bot.ingest.limits import FetchBudget
 from bot.models import Page
 
 Resolver = Callable[[str, int], list[str]]
@@ -137,24 +137,28 @@ class Fetcher:
         return self._get(url, headers, feed=True)
 
     def _get(self, url: str, headers: dict[str, str], *, feed: bool) -> Page:
-        deadline = time.monotonic() + self._settings.fetch_timeout
+        budget = self._budget()
         current = check_scheme_and_host(url)
-        for _hop in range(self._settings.fetch_max_redirects + 1):
-            response = self._open(current, deadline, headers, feed=feed)
+        while True:
+            response = self._open(current, budget, headers, feed=feed)
             try:
                 if response.status_code in REDIRECTS and "location" in response.headers:
+                    budget.follow_redirect(url)
                     current = check_scheme_and_host(str(current.join(response.headers["location"])))
                     continue
                 if feed and response.status_code == NOT_MODIFIED:
                     return _page(url, str(current), response, b"")
                 _check_status(response.status_code, str(current))
-                body = self._read(response, deadline, str(current))
+                body = self._read(response, budget, str(current))
             finally:
                 response.close()
             return _page(url, str(current), response, body)
-        hops = self._settings.fetch_max_redirects
-        raise not_retryable(
-            FetchError(f"{url}: over {hops} redirects", reason="too many redirects")
+
+    def _budget(self) -> FetchBudget:
+        return FetchBudget(
+            seconds=self._settings.fetch_timeout,
+            redirects=self._settings.fetch_max_redirects,
+            max_bytes=self._settings.fetch_max_bytes,
         )
 
     def close(self) -> None:
@@ -171,15 +175,15 @@ class Fetcher:
     # ---- one hop ------------------------------------------------------------------
 
     def _open(
-        self, url: httpx.URL, deadline: float, headers: dict[str, str], *, feed: bool
+        self, url: httpx.URL, budget: FetchBudget, headers: dict[str, str], *, feed: bool
     ) -> httpx.Response:
         """Send the request of one hop to a checked address; headers read, body not."""
         host = url.raw_host.decode("ascii")
         port = url.port or (443 if url.scheme == "https" else 80)
-        addresses = self._addresses(host, port, deadline, str(url))
+        addresses = self._addresses(host, port, budget, str(url))
         last_error: httpx.TransportError | None = None
         for ip in addresses:
-            request = self._request(url, host, ip, deadline, headers)
+            request = self._request(url, host, ip, budget.remaining(), headers)
             try:
                 response = self._client.send(request, stream=True)
             except httpx.TimeoutException as exc:
@@ -200,23 +204,23 @@ class Fetcher:
         assert last_error is not None  # _addresses never returns an empty list
         raise _transport_error(url, last_error) from last_error
 
-    def _addresses(self, host: str, port: int, deadline: float, url: str) -> list[IPAddress]:
+    def _addresses(self, host: str, port: int, budget: FetchBudget, url: str) -> list[IPAddress]:
         """The addresses to connect to: the literal IP, or the checked DNS answers."""
         allowed = host_allowed(host, port, self._settings.fetch_allow_hosts)
         try:
             literal = parse_ip_host(host)
         except ValueError as exc:
             raise not_retryable(FetchError(url, reason="not a valid web address")) from exc
-        answers = [literal] if literal is not None else self._resolve(host, port, deadline, url)
+        answers = [literal] if literal is not None else self._resolve(host, port, budget, url)
         if not allowed:
             for ip in answers:  # ANY bad answer refuses the host: no picking the good one
                 check_ip(ip, url)
         return answers
 
-    def _resolve(self, host: str, port: int, deadline: float, url: str) -> list[IPAddress]:
+    def _resolve(self, host: str, port: int, budget: FetchBudget, url: str) -> list[IPAddress]:
         future = self._dns.submit(self._resolver, host, port)
         try:
-            raw = future.result(timeout=max(0.0, deadline - time.monotonic()))
+            raw = future.result(timeout=budget.remaining())
         except FutureTimeout as exc:
             raise FetchTimeout(f"resolving {host}") from exc
         except socket.gaierror as exc:
@@ -236,12 +240,11 @@ class Fetcher:
         return answers
 
     def _request(
-        self, url: httpx.URL, host: str, ip: IPAddress, deadline: float, headers: dict[str, str]
+        self, url: httpx.URL, host: str, ip: IPAddress, seconds: float, headers: dict[str, str]
     ) -> httpx.Request:
-        """A request to ``ip`` that still names ``host`` in Host and in TLS."""
+        """A request to ``ip`` that still names ``host`` in Host and in TLS, within ``seconds``."""
         target = httpx.URL(scheme=url.scheme, host=str(ip), port=url.port, raw_path=url.raw_path)
-        remaining = max(0.001, deadline - time.monotonic())
-        extensions: dict[str, object] = {"timeout": httpx.Timeout(remaining).as_dict()}
+        extensions: dict[str, object] = {"timeout": httpx.Timeout(max(0.001, seconds)).as_dict()}
         if url.scheme == "https" and parse_ip_host(host) is None:
             extensions["sni_hostname"] = host
         request = self._client.build_request(
@@ -250,29 +253,19 @@ class Fetcher:
         request.extensions.update(extensions)
         return request
 
-    def _read(self, response: httpx.Response, deadline: float, url: str) -> bytes:
-        """Stream the body, decoding it ourselves, under the byte and time caps."""
-        limit = self._settings.fetch_max_bytes
-        declared = response.headers.get("content-length", "")
-        if declared.isdigit() and int(declared) > limit:
-            raise TooLarge(f"{url}: Content-Length {declared} > {limit}")
-        decoder = BoundedDecoder(response.headers.get("content-encoding", ""), limit)
-        raw_total = 0
-        chunks: list[bytes] = []
+    def _read(self, response: httpx.Response, budget: FetchBudget, url: str) -> bytes:
+        """Stream the body under the budget's byte and time caps; httpx errors in our words."""
         try:
-            for raw in response.iter_raw():  # no chunk size: a chunker would wait for 64 KB
-                raw_total += len(raw)
-                if raw_total > limit:
-                    raise TooLarge(f"{url}: body over {limit} bytes")
-                chunks.append(decoder.feed(raw))
-                if time.monotonic() > deadline:  # a slow drip never trips a read timeout
-                    raise FetchTimeout(f"{url}: over {self._settings.fetch_timeout}s")
+            return budget.read(
+                response.iter_raw(),  # no chunk size: a chunker would wait for 64 KB
+                encoding=response.headers.get("content-encoding", ""),
+                declared=response.headers.get("content-length", ""),
+                url=url,
+            )
         except httpx.TimeoutException as exc:
             raise FetchTimeout(f"{url}: {exc!r}") from exc
         except httpx.TransportError as exc:
             raise FetchError(f"{url}: {exc!r}", reason="the connection broke off") from exc
-        chunks.append(decoder.flush())
-        return b"".join(chunks)
 
 
 def _is_json_feed_type(content_type: str) -> bool:

@@ -112,16 +112,17 @@ Observer = Callable[[Job, str, float], None]
 
 @dataclass
 class WorkerStats:
-    """Counters of one worker, by outcome."""
+    """Counters of one worker: jobs by outcome, then the loop's own troubles."""
 
     done: int = 0
     retried: int = 0
     dead: int = 0
     released: int = 0
-    interrupted: int = 0
-    redis_errors: int = 0
-    store_full: int = 0
-    errors: int = 0
+    interrupted: int = 0  # given back uncounted: Redis unavailable or the topic busy
+    store_full: int = 0  # given back uncounted: Redis out of memory
+    redis_errors: int = 0  # pauses because Redis was unavailable
+    full_pauses: int = 0  # pauses because Redis was out of memory
+    errors: int = 0  # pauses after an unexpected error
 
 
 @dataclass
@@ -351,7 +352,7 @@ class Worker:
 
     def _finish(self, job: Job, outcome: str, started: float) -> None:
         seconds = time.monotonic() - started
-        counter = {"done": "done", "retry": "retried"}.get(outcome, outcome)
+        counter = {"retry": "retried"}.get(outcome, outcome)  # the others are their names
         if hasattr(self.stats, counter):
             setattr(self.stats, counter, getattr(self.stats, counter) + 1)
         logger.info(
@@ -374,7 +375,7 @@ class Worker:
         if isinstance(exc, TopicBusy):
             logger.warning("worker %s: %s; retrying in %.1f s", self.name, exc, delay)
         elif _is_full(exc):
-            self.stats.store_full += 1
+            self.stats.full_pauses += 1
             logger.error(
                 "worker %s: Redis is out of memory (maxmemory reached); jobs stay queued "
                 "and claiming pauses %.1f s. Raise maxmemory or free memory: %s",

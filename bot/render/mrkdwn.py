@@ -104,7 +104,7 @@ def _safe_cut(text: str, cut: int) -> int:
     """The largest index <= cut, near a word boundary, outside ``&…;`` and ``<…>``."""
     cut = _word_cut(text, cut)
     opening = text.rfind("<", 0, cut)
-    if opening != -1 and text.rfind(">", 0, cut) < opening:
+    if text.rfind(">", 0, cut) < opening:  # a "<" not closed before the cut (none: -1 < -1)
         cut = opening  # inside a link or mention: drop it whole
     amp = text.rfind("&", 0, cut)
     if amp != -1 and amp + len("&amp;") > cut and ";" not in text[amp:cut]:

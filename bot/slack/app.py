@@ -7,24 +7,16 @@ Middleware, in order:
 1. team guard: a request that names no team is refused (400); in
    single-workspace mode (``SLACK_BOT_TOKEN``), requests from any team other
    than the token's own (``auth.test``) are refused; neither touches any data;
-2. once-only: a Slack retry of an event (same ``event_id``) is acknowledged and
-   dropped, so it never produces a second reply. The event is marked before
-   its listener runs; when handling fails before the ack (e.g. the link could
-   not be queued), the error handler removes the mark, so that the retry Slack
-   sends after the 500 is handled rather than dropped as a repeat. An event
-   that carries links (``QUEUEING_EVENTS``) is only claimed for
-   ``EVENT_CLAIM_TTL`` seconds at first, and marked seen for ``EVENT_TTL`` once
-   its links are queued (``confirm_event``, called by the handler that queues
-   them): a process killed between the two leaves a claim that lapses before
-   Slack's next retry, and the jobs' own dedup markers, written in the same
-   transaction as each job, keep the retry from queueing a link twice;
+2. once-only (``bot.slack.once``): a Slack retry of an event (same
+   ``event_id``) is acknowledged and dropped, so it never produces a second
+   reply; the error handler unmarks an event whose handling failed, so the
+   retry Slack sends after the 500 is handled rather than dropped.
 
 Ack latency is measured around the whole request in ``bot.slack.server``.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -35,6 +27,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.errors import ConfigError, StoreUnavailable, TopicBusy
+from bot.slack.once import first_sight, forget_event, team_of
 
 if TYPE_CHECKING:
     from bot.deps import Deps
@@ -42,10 +35,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 OTHER_TEAM = "This briefbot is installed for another workspace."
-EVENT_TTL = 3600
-# long enough to cover one request up to its ack, short of Slack's retry a minute on
-EVENT_CLAIM_TTL = 30
-QUEUEING_EVENTS = frozenset({"message", "link_shared"})
 # auth.test answers that mean the token itself is wrong: restarting cannot help,
 # so the process says so in one line and exits instead of printing a traceback
 BAD_TOKEN_ERRORS = frozenset(
@@ -59,13 +48,6 @@ def _kind(body: dict[str, Any]) -> str:
     if body.get("type") == "event_callback":
         return "event:" + str((body.get("event") or {}).get("type"))
     return str(body.get("type") or "unknown")
-
-
-def _team(body: dict[str, Any]) -> str | None:
-    team = body.get("team_id") or (body.get("team") or {}).get("id")
-    if not team and body.get("authorizations"):
-        team = body["authorizations"][0].get("team_id")
-    return str(team) if team else None
 
 
 def workspace_of(client: WebClient) -> tuple[str, str]:
@@ -131,7 +113,7 @@ def create_app(deps: Deps, client: WebClient, register: RegisterListeners) -> Ap
 
 def _team_guard(deps: Deps, home_team: str) -> Callable[..., Any]:
     def guard(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
-        team = _team(body)
+        team = team_of(body)
         if team is None:
             log.warning("refused a %s request that names no team", _kind(body))
             return BoltResponse(status=400, body="")
@@ -149,12 +131,8 @@ def _team_guard(deps: Deps, home_team: str) -> Callable[..., Any]:
 
 def _once_only(deps: Deps) -> Callable[..., Any]:
     def once(body: dict[str, Any], next: Callable[[], BoltResponse]) -> BoltResponse | None:
-        event_id = body.get("event_id")
-        team = _team(body)
-        queues = (body.get("event") or {}).get("type") in QUEUEING_EVENTS
-        ttl = EVENT_CLAIM_TTL if queues else EVENT_TTL
-        if event_id and team and not deps.store.first_time(team, f"event:{event_id}", ttl):
-            log.info("dropped repeated event_id=%s team=%s", event_id, team)
+        if not first_sight(deps.store, body):
+            log.info("dropped repeated event_id=%s team=%s", body.get("event_id"), team_of(body))
             deps.metrics.events.labels(type=_kind(body), outcome="repeat").inc()
             return BoltResponse(status=200, body="")
         next()
@@ -167,7 +145,7 @@ def _error_handler(deps: Deps) -> Callable[..., Any]:
     def on_error(error: Exception, body: dict[str, Any]) -> BoltResponse | None:
         if isinstance(error, BoltUnhandledRequestError):
             return None
-        _forget_event(deps, body)
+        forget_event(deps.store, body)
         kind = _kind(body)
         deps.metrics.events.labels(type=kind, outcome="error").inc()
         if isinstance(error, (StoreUnavailable, TopicBusy)):
@@ -177,22 +155,3 @@ def _error_handler(deps: Deps) -> Callable[..., Any]:
         return None
 
     return on_error
-
-
-def confirm_event(deps: Deps, body: dict[str, Any]) -> None:
-    """Mark an event seen for ``EVENT_TTL``: its links are queued now."""
-    event_id, team = body.get("event_id"), _team(body)
-    if event_id and team:
-        deps.store.mark_seen(team, f"event:{event_id}", EVENT_TTL)
-
-
-def _forget_event(deps: Deps, body: dict[str, Any]) -> None:
-    """Unmark a failed event, so Slack's retry of it is handled, not dropped.
-
-    When the failure came after the ack (bolt runs listeners after it), Slack
-    does not retry and the unmarking changes nothing.
-    """
-    event_id, team = body.get("event_id"), _team(body)
-    if event_id and team:
-        with contextlib.suppress(StoreUnavailable):
-            deps.store.forget(team, f"event:{event_id}")

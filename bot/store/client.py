@@ -1,8 +1,9 @@
 """The one Redis client type, and what "Redis cannot serve us right now" means.
 
 Every module that talks to Redis takes a ``RedisClient`` (built once by
-``bot.store.connect``) and wraps its public methods in ``unavailable_on_error``,
-so that callers see ``StoreUnavailable`` and can answer "temporarily unavailable".
+``bot.store.connect``) and wraps its public methods in ``unavailable_on_error``
+(a whole class at once: ``unavailable_on_errors``), so that callers see
+``StoreUnavailable`` and can answer "temporarily unavailable".
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from bot.errors import StoreFull, StoreUnavailable
 
 P = ParamSpec("P")
 R = TypeVar("R")
+C = TypeVar("C", bound=type)
 
 #: the one client type: a single Redis or a Redis Cluster (same command surface
 #: for everything briefbot does; cluster keys carry hash tags, see ``keys``)
@@ -53,6 +55,16 @@ def unavailable_on_error(func: Callable[P, R]) -> Callable[P, R]:
             raise StoreUnavailable(f"Redis unavailable: {exc}") from exc
 
     return wrapper
+
+
+def unavailable_on_errors(cls: C) -> C:
+    """``unavailable_on_error`` on every public method of ``cls``, for a class that
+    is all Redis calls. (``make mutate`` reaches methods decorated this way; mutmut
+    leaves a function with a decorator of its own unmutated.)"""
+    for name, member in list(vars(cls).items()):
+        if callable(member) and not name.startswith("_"):
+            setattr(cls, name, unavailable_on_error(member))
+    return cls
 
 
 def text(raw: bytes | str) -> str:

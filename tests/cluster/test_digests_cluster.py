@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from bot.deps import Deps
+from bot.digests.claims import SlotClaims
 from bot.digests.scheduler import DigestScheduler, TickResult
 from bot.digests.subscriptions import Subscription, Subscriptions
 from bot.models import Digest
@@ -67,7 +68,7 @@ def test_a_slot_is_claimed_once_across_clients(redis_backend: Any, backend_url: 
     sub = Subscriptions(redis_backend).add(morning_digest())
     other = client_for(backend_url)
     try:
-        mine, theirs = Subscriptions(redis_backend), Subscriptions(other)
+        mine, theirs = SlotClaims(redis_backend), SlotClaims(other)
         token = mine.claim(sub, DUE, NOW, claim_seconds=60)
         assert token is not None
         assert theirs.claim(sub, DUE, NOW, claim_seconds=60) is None
@@ -79,7 +80,7 @@ def test_a_slot_is_claimed_once_across_clients(redis_backend: Any, backend_url: 
         mine.confirm(sub, DUE)
         assert theirs.claim(sub, DUE, later + timedelta(hours=1), claim_seconds=60) is None
         assert theirs.slot_state(sub, DUE) == "sent"
-        stored = theirs.get("T1", sub.id)
+        stored = Subscriptions(other).get("T1", sub.id)
         assert stored is not None and stored.last_sent_for is not None
         assert datetime.fromisoformat(stored.last_sent_for) == DUE
     finally:
@@ -123,7 +124,7 @@ def test_two_replicas_send_a_due_digest_once(replicas: list[Deps]) -> None:
     assert brief.developments  # the one development, new to this digest
     # the watermark moved on the topic's slot, the guard on {sched}
     assert sub.scope in deps_b.topic_state.snapshot("T1", "syria").watermarks
-    assert Subscriptions(deps_b.redis).slot_state(sub, DUE) == "sent"
+    assert deps_b.slot_claims.slot_state(sub, DUE) == "sent"
     # and the next tick, on either replica, has nothing left to send
     again = DigestScheduler(deps_b, send, grace_seconds=3600, clock=lambda: NOW).tick()
     assert [r.outcome for r in again] in ([], ["claimed_elsewhere"])

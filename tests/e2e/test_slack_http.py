@@ -62,9 +62,10 @@ def test_brief_answers_in_the_ack_with_valid_blocks(
     deps: Deps, slack_post: SlackPoster, fake_slack: FakeSlack
 ) -> None:
     ingest_seeds(deps)
-    started = time.monotonic()
     answer = command(slack_post, fake_slack, "syria")
-    assert time.monotonic() - started < 3.0
+    # the whole answer is the ack's own body: nothing posted or queued to finish later.
+    # How quick the ack is, is measured by bench/brief_latency.py (docs/benchmarks.md).
+    assert fake_slack.calls("chat.postMessage") == [] and deps.queue_to("T1").depth() == 0
     assert answer["response_type"] == "ephemeral"
     blocks = answer["blocks"]
     assert 0 < len(blocks) <= 50

@@ -126,7 +126,7 @@ def test_a_full_redis_is_back_pressure_and_the_backlog_drains(
     thread.start()
     try:
         # far more refusals than max_attempts: were they counted, the jobs would be dead
-        wait_until("the worker to meet a full Redis often", lambda: worker.stats.store_full >= 6)
+        wait_until("the worker to meet a full Redis often", lambda: worker.stats.full_pauses >= 6)
         assert dead == [] and queue.dead_count() == 0
         assert queue.depth() == len(urls)
         assert not any(client.exists(f"stored:{url}") for url in urls)

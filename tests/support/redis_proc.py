@@ -42,15 +42,19 @@ def free_port() -> int:
 
 
 class RedisProc:
-    """One redis-server with AOF (``appendfsync always``) that a test stops and restarts."""
+    """One redis-server with AOF (``appendfsync always``) that a test stops and restarts.
 
-    def __init__(self, folder: Path, *, password: str | None = None) -> None:
+    ``durable=False`` keeps nothing on disk, for a server that is only a scratch store.
+    """
+
+    def __init__(self, folder: Path, *, password: str | None = None, durable: bool = True) -> None:
         binary = redis_binary()
         if binary is None:
             pytest.skip("no redis-server binary available")
         self.binary = binary
         self.folder = folder
         self.password = password
+        self.durable = durable
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
 
@@ -64,7 +68,8 @@ class RedisProc:
 
     def start(self, wait: float = 20.0) -> None:
         args = [self.binary, "--port", str(self.port), "--bind", "127.0.0.1"]
-        args += ["--dir", str(self.folder), "--appendonly", "yes", "--appendfsync", "always"]
+        args += ["--dir", str(self.folder), "--appendonly", "yes" if self.durable else "no"]
+        args += ["--appendfsync", "always"]
         args += ["--save", "", "--logfile", str(self.folder / "redis.log")]
         if self.password:
             args += ["--requirepass", self.password]

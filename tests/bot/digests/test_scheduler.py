@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot.deps import Deps
+from bot.digests.claims import SlotClaims
 from bot.digests.pacing import ChannelPacer
 from bot.digests.scheduler import DigestScheduler, TickResult
 from bot.digests.state import DigestState
@@ -185,7 +186,7 @@ def test_restart_outside_the_grace_period_does_not_send(
             "claimed_elsewhere"
         ]
     assert outbox.sent == []
-    assert Subscriptions(deps.redis).slot_state(sub, utc(2026, 1, 14, 7)) == "missed"
+    assert deps.slot_claims.slot_state(sub, utc(2026, 1, 14, 7)) == "missed"
     assert restarted.tick(utc(2026, 1, 14, 8, 32)) == []  # not asked about again
     # the next morning is on time again
     assert outcomes(restarted.tick(utc(2026, 1, 15, 7, 0, 1))) == ["sent"]
@@ -200,7 +201,7 @@ def test_a_failed_send_keeps_the_watermark_and_is_retried(
     outbox.fail = 1  # e.g. channel_not_found for a moment
     assert outcomes(scheduler.tick(utc(2026, 1, 14, 7, 0, 1))) == ["failed"]
     assert state.watermark("T1", "syria", sub.scope) is None
-    assert Subscriptions(deps.redis).slot_state(sub, utc(2026, 1, 14, 7)) is None
+    assert deps.slot_claims.slot_state(sub, utc(2026, 1, 14, 7)) is None
     assert outcomes(scheduler.tick(utc(2026, 1, 14, 7, 1, 1))) == ["sent"]
     assert [d.id for d in outbox.sent[0][1].briefs[0].developments] == [dev.id]
     assert state.watermark("T1", "syria", sub.scope) == utc(2026, 1, 14, 7, 1, 1)
@@ -209,7 +210,7 @@ def test_a_failed_send_keeps_the_watermark_and_is_retried(
 def test_a_claim_left_by_a_dead_replica_lapses(deps: Deps, outbox: Outbox) -> None:
     sub = subscribe(deps)
     due, now = utc(2026, 1, 14, 7), utc(2026, 1, 14, 7, 0, 1)
-    assert Subscriptions(deps.redis).claim(sub, due, now, 60) is not None  # then it died
+    assert deps.slot_claims.claim(sub, due, now, 60) is not None  # then it died
     scheduler = scheduler_for(deps, outbox, claim_seconds=60)
     assert outcomes(scheduler.tick(now + timedelta(seconds=30))) == ["claimed_elsewhere"]
     assert outcomes(scheduler.tick(now + timedelta(seconds=61))) == ["sent"]
@@ -221,11 +222,11 @@ def test_a_claim_that_lapses_before_the_post_is_not_used(
 ) -> None:
     sub = subscribe(deps)
     due, now = utc(2026, 1, 14, 7), utc(2026, 1, 14, 7, 0, 1)
-    subs = Subscriptions(deps.redis)
+    other_replica = SlotClaims(deps.redis)
 
     def slow_turn(seconds: float) -> None:
         # while we wait for the channel, our claim lapses and another replica takes the slot
-        assert subs.claim(sub, due, now + timedelta(seconds=120), 60) is not None
+        assert other_replica.claim(sub, due, now + timedelta(seconds=120), 60) is not None
 
     pacer = ChannelPacer(deps.redis, sleep=slow_turn)
     pacer.reserve(sub.channel)  # the channel is busy: our post has to wait its turn

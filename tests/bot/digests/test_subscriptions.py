@@ -1,5 +1,5 @@
-"""Subscriptions: due times in their own time zones (with DST), storage in Redis,
-team isolation, and the per-slot guard, against a real Redis."""
+"""Subscriptions: due times in their own time zones (with DST), storage in Redis and
+team isolation, against a real Redis. The per-slot guard is ``test_claims.py``."""
 
 from __future__ import annotations
 
@@ -90,8 +90,19 @@ def test_weekdays_and_chosen_days() -> None:
     assert sub(days="weekdays").next_due(utc(2026, 1, 17, 12)) == utc(2026, 1, 19, 7)
 
 
+def test_the_next_slot_is_strictly_after_now_and_the_last_at_or_before() -> None:
+    daily = sub("Europe/Berlin")  # 07:00 in Berlin is 06:00 UTC in January
+    at_seven = utc(2026, 1, 14, 6)
+    assert daily.next_due(at_seven) == utc(2026, 1, 15, 6)  # at 07:00 sharp: tomorrow's
+    assert daily.next_due(at_seven - timedelta(seconds=1)) == at_seven  # a second before
+    assert daily.last_due(at_seven) == at_seven
+    assert daily.last_due(at_seven - timedelta(seconds=1)) == utc(2026, 1, 13, 6)
+
+
 def test_describe_and_timezone_fallback() -> None:
     assert sub("Asia/Tokyo", days="weekdays").describe() == "syria at 07:00 weekdays (Asia/Tokyo)"
+    two = subscription(topics=["syria", "bridge vote"], hour=18, minute=5, days="mon,fri")
+    assert two.describe() == "syria, bridge vote at 18:05 mon,fri (UTC)"
     assert valid_timezone("Asia/Tokyo", "UTC") == "Asia/Tokyo"
     assert valid_timezone("Mars/Olympus", "Europe/Berlin") == "Europe/Berlin"
     assert valid_timezone("", "UTC") == "UTC"
@@ -183,55 +194,3 @@ def test_fields_an_older_subscription_lacks_take_their_defaults(
     redis_client.hset(SchedKeys.subscriptions, "T1/8", json.dumps(old))
     loaded = subs.get("T1", "8")
     assert loaded is not None and loaded.created_by == "" and loaded.extra == {}
-
-
-# ---- the per-slot guard ------------------------------------------------------------------
-
-
-def test_one_claim_per_slot_and_confirm_records_it(subs: Subscriptions) -> None:
-    s = subs.add(sub())
-    due, now = utc(2026, 1, 14, 7), utc(2026, 1, 14, 7, 0, 5)
-    token = subs.claim(s, due, now, 60)
-    assert token is not None
-    assert subs.claim(s, due, now, 60) is None
-    assert subs.claim(s, due + timedelta(days=1), now, 60) is not None  # another slot
-    subs.confirm(s, due)
-    assert subs.slot_state(s, due) == "sent"
-    assert subs.claim(s, due, now + timedelta(hours=1), 60) is None  # sent is final
-    stored = subs.get("T1", s.id)
-    assert stored is not None and stored.last_sent_for == due.isoformat()
-
-
-def test_a_lapsed_claim_can_be_taken_over(subs: Subscriptions) -> None:
-    s = subs.add(sub())
-    due, now = utc(2026, 1, 14, 7), utc(2026, 1, 14, 7, 0, 1)
-    first = subs.claim(s, due, now, 60)
-    assert first is not None
-    assert subs.claim(s, due, now + timedelta(seconds=59), 60) is None
-    second = subs.claim(s, due, now + timedelta(seconds=61), 60)
-    assert second is not None
-    # the first claimer can neither renew nor release what is no longer its own
-    assert not subs.renew(s, due, first, now + timedelta(seconds=62), 60)
-    subs.release(s, due, first)
-    assert subs.slot_state(s, due) is not None
-    assert subs.renew(s, due, second, now + timedelta(seconds=62), 60)
-    subs.release(s, due, second)
-    assert subs.slot_state(s, due) is None
-
-
-def test_missed_is_recorded_once(subs: Subscriptions) -> None:
-    s = subs.add(sub())
-    due = utc(2026, 1, 14, 7)
-    assert subs.mark_missed(s, due, due + timedelta(hours=2))
-    assert not subs.mark_missed(s, due, due + timedelta(hours=2))
-    assert subs.claim(s, due, due + timedelta(hours=2), 60) is None
-
-
-def test_confirm_after_remove_does_not_bring_it_back(subs: Subscriptions) -> None:
-    s = subs.add(sub())
-    due = utc(2026, 1, 14, 7)
-    assert subs.claim(s, due, due, 60)
-    assert subs.remove("T1", s.id)
-    subs.confirm(s, due)
-    assert subs.all() == []
-    assert subs.get("T1", s.id) is None

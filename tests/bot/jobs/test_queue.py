@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 import redis
 
-from bot.jobs.queue import DEDUP_TTL_SECONDS, Job, JobQueue
+from bot.jobs.queue import DEAD_MAXLEN, DEDUP_TTL_SECONDS, Job, JobQueue
 from bot.store.keys import QueueKeys
 from tests.support.queues import make_queue
 from tests.support.waiting import wait_until
@@ -267,3 +269,145 @@ def test_works_with_resp3_and_decoded_responses(redis_url: str, redis_client: re
     queue.dead_letter(again, "gone")
     assert queue.dead_letters()[0]["reason"] == "gone"
     client.close()
+
+
+# ---- settlement details and inspection, pinned at their edges ----------------------------
+
+
+def test_a_released_job_keeps_the_attempts_it_had_used(redis_client: redis.Redis) -> None:
+    first = make_queue(redis_client, "first")
+    job_id = first.enqueue("ingest_url", "T1", {"url": URL})
+    job = first.claim(block_ms=10)
+    assert job is not None and job.attempts == 1
+    assert first.fail(job, "timed out") is False  # retried after claim_idle
+    second = make_queue(redis_client, "second", idle_ms=1)
+    retry = wait_until("the retry", lambda: second.claim(block_ms=0), limit=20, every=0.01)
+    assert (retry.id, retry.attempts) == (job_id, 2)
+    assert second.release(retry) is True  # e.g. the worker shuts down mid-job
+    third = make_queue(redis_client, "third")
+    again = third.claim(block_ms=10)
+    assert again is not None and (again.id, again.attempts) == (job_id, 2)  # not 3, not 1
+
+
+def test_a_dead_letter_records_the_job_and_who_gave_up(redis_client: redis.Redis) -> None:
+    queue = make_queue(redis_client, "giver-upper")
+    payload = {"url": URL, "channel": "C1", "ts": "1.0"}  # keys not in sorted order
+    queue.enqueue("ingest_url", "T1", payload)
+    job = queue.claim(block_ms=10)
+    assert job is not None
+    before = time.time()
+    queue.dead_letter(job, "blocked by the site")
+    after = time.time()
+    [letter] = queue.dead_letters()
+    [(entry_id, _)] = redis_client.xrange(QueueKeys.dead)
+    assert letter.pop("id") == entry_id.decode()
+    assert before <= float(letter.pop("failed_at")) <= after
+    assert letter == {
+        "job_id": job.id,
+        "kind": "ingest_url",
+        "team": "T1",
+        "payload": '{"channel": "C1", "ts": "1.0", "url": "' + URL + '"}',  # one spelling
+        "reason": "blocked by the site",
+        "attempts": "1",
+        "consumer": "giver-upper",
+    }
+    assert (queue.depth(), queue.pending(), queue.last_failure(job.id)) == (0, 0, None)
+
+
+def test_the_dead_letter_stream_keeps_about_the_newest_ten_thousand(
+    redis_client: redis.Redis,
+) -> None:
+    with redis_client.pipeline(transaction=False) as pipe:
+        for n in range(DEAD_MAXLEN + 100):
+            pipe.xadd(QueueKeys.dead, {"reason": f"old {n}"})
+        pipe.execute()
+    [(oldest, _)] = redis_client.xrange(QueueKeys.dead, count=1)
+    queue = make_queue(redis_client)
+    queue.enqueue("ingest_url", "T1", {"url": URL})
+    job = queue.claim(block_ms=10)
+    assert job is not None
+    queue.dead_letter(job, "newest")
+    # trimmed by whole blocks of entries (MAXLEN ~): the oldest go, the newest stay
+    assert DEAD_MAXLEN <= queue.dead_count() < DEAD_MAXLEN + 101
+    assert redis_client.xrange(QueueKeys.dead, count=1)[0][0] != oldest
+    assert queue.dead_letters(count=1)[0]["reason"] == "newest"
+
+
+def test_pending_is_zero_before_the_queue_exists_and_other_errors_are_raised(
+    redis_client: redis.Redis,
+) -> None:
+    fresh = JobQueue(redis_client, consumer="c", claim_idle_ms=1000, max_attempts=3)
+    assert fresh.pending() == 0  # e.g. `briefbot status` on a new install
+    redis_client.set(QueueKeys.ingest, "not a stream")
+    with pytest.raises(redis.ResponseError, match="WRONGTYPE"):
+        fresh.pending()
+
+
+def test_the_oldest_job_age_is_read_on_the_redis_clock(redis_client: redis.Redis) -> None:
+    queue = make_queue(redis_client)
+    seconds, micros = redis_client.time()
+    now_ms = seconds * 1000 + micros // 1000
+    redis_client.xadd(QueueKeys.ingest, {"kind": "k", "team": "T1"}, f"{now_ms - 90_000}-0")
+    age = queue.oldest_age_seconds()
+    assert age is not None and 90.0 <= age < 90.0 + 60  # queued 90 s ago by Redis' clock
+
+
+def test_a_job_stamped_ahead_of_the_clock_is_zero_seconds_old(redis_client: redis.Redis) -> None:
+    queue = make_queue(redis_client)
+    seconds, _ = redis_client.time()
+    redis_client.xadd(QueueKeys.ingest, {"kind": "k", "team": "T1"}, f"{(seconds + 60) * 1000}-0")
+    assert queue.oldest_age_seconds() == 0.0  # the clock was set back: never negative
+
+
+def test_prune_counts_every_consumer_it_forgets(redis_client: redis.Redis) -> None:
+    for name in ("gone-1", "gone-2", "gone-3"):  # each did one job and went away
+        gone = make_queue(redis_client, name)
+        gone.enqueue("ingest_url", "T1", {"url": f"{URL}/{name}"})
+        job = gone.claim(block_ms=10)
+        assert job is not None
+        gone.ack(job)
+    assert make_queue(redis_client, "me").prune_consumers(min_idle_ms=0) == 3
+    assert redis_client.xinfo_consumers(QueueKeys.ingest, "workers") == []
+
+
+@pytest.mark.parametrize(("idle", "attempts"), [(0, 3), (60_000, 0), (-1, -1)])
+def test_a_queue_needs_a_positive_idle_time_and_attempts(
+    redis_client: redis.Redis, idle: int, attempts: int
+) -> None:
+    with pytest.raises(ValueError, match="must be positive"):
+        JobQueue(redis_client, consumer="c", claim_idle_ms=idle, max_attempts=attempts)
+    one_try = JobQueue(redis_client, consumer="c", claim_idle_ms=1, max_attempts=1)
+    assert one_try.max_attempts == 1  # one delivery and no retry is a valid choice
+
+
+def test_a_job_needs_a_kind(redis_client: redis.Redis) -> None:
+    with pytest.raises(ValueError, match="needs a kind"):
+        make_queue(redis_client).enqueue("", "T1", {"url": URL})
+
+
+def test_reclaiming_takes_one_stale_job_and_leaves_the_others_to_other_workers(
+    redis_client: redis.Redis,
+) -> None:
+    crashed = make_queue(redis_client, "crashed")
+    ids = [crashed.enqueue("ingest_url", "T1", {"url": f"{URL}/{n}"}) for n in range(3)]
+    assert all(crashed.claim(block_ms=10) for _ in ids)
+    for job_id in ids:  # ... and it has not been heard of for an hour (by Redis' clock)
+        redis_client.xclaim(
+            QueueKeys.ingest, QueueKeys.group, "crashed", 0, [job_id], idle=3_600_000, justid=True
+        )
+    first, second = make_queue(redis_client, "b"), make_queue(redis_client, "c")
+    taken = first.claim(block_ms=0)
+    # b took one job; the other two are still the crashed consumer's, free for c at once
+    assert taken is not None and taken.id == ids[0]
+    assert [owner(redis_client, job_id) for job_id in ids] == ["b", "crashed", "crashed"]
+    other = second.claim(block_ms=0)
+    assert other is not None and other.id == ids[1]
+
+
+def test_an_entry_missing_its_fields_is_delivered_as_an_empty_job(
+    redis_client: redis.Redis,
+) -> None:
+    # written by hand or by another version: the worker dead-letters an unknown kind
+    entry_id = redis_client.xadd(QueueKeys.ingest, {"note": "no kind, team or payload"})
+    job = make_queue(redis_client).claim(block_ms=10)
+    assert job == Job(id=entry_id.decode(), kind="", team="", payload={}, attempts=1)

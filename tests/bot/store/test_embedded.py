@@ -20,21 +20,26 @@ SCRIPT = textwrap.dedent(
     from pathlib import Path
     from bot.config import Settings
     from bot.store.connect import connect_redis
-    data_dir, action, hold = Path(sys.argv[1]), sys.argv[2], float(sys.argv[3])
+    data_dir, action, release = Path(sys.argv[1]), sys.argv[2], sys.argv[3]
     client, embedded, address = connect_redis(Settings(data_dir=data_dir))
     if action == "write":
         client.set("probe", "kept")
     print(client.get("probe"), client.info("server")["process_id"], flush=True)
-    time.sleep(hold)
+    deadline = time.monotonic() + 60
+    while release and not Path(release).exists():  # stay until the test lets go
+        if time.monotonic() > deadline:
+            sys.exit("the test never released this process")
+        time.sleep(0.02)
     client.close()
     embedded.close()
     """
 )
 
 
-def run(data_dir: Path, action: str, hold: float = 0.0) -> subprocess.Popen[str]:
+def run(data_dir: Path, action: str, release: Path | None = None) -> subprocess.Popen[str]:
+    """The script in a process; with ``release``, it stays connected until that file exists."""
     return subprocess.Popen(
-        [sys.executable, "-c", SCRIPT, str(data_dir), action, str(hold)],
+        [sys.executable, "-c", SCRIPT, str(data_dir), action, str(release or "")],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -57,10 +62,12 @@ def test_data_written_by_one_process_is_read_by_the_next(tmp_path: Path) -> None
 
 
 def test_a_second_process_joins_the_running_server(tmp_path: Path) -> None:
-    holder = run(tmp_path, "write", hold=4.0)
+    release = tmp_path / "release"
+    holder = run(tmp_path, "write", release)
     assert holder.stdout is not None
     first_line = holder.stdout.readline().split()  # the server is up and written to
-    joiner = output(run(tmp_path, "read"))
+    joiner = output(run(tmp_path, "read"))  # while the holder is certainly still connected
+    release.touch()
     rest = output(holder)
     assert first_line[0] == "b'kept'" and joiner[0] == "b'kept'"
     assert joiner[1] == first_line[1], "the second process started its own server"
