@@ -4,6 +4,8 @@ team isolation, against a real Redis. The per-slot guard is ``test_claims.py``."
 from __future__ import annotations
 
 import json
+import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import pytest
@@ -88,6 +90,24 @@ def test_weekdays_and_chosen_days() -> None:
     # on Sunday, the latest weekday slot is Friday's
     assert sub(days="weekdays").last_due(utc(2026, 1, 18, 12)) == utc(2026, 1, 16, 7)
     assert sub(days="weekdays").next_due(utc(2026, 1, 17, 12)) == utc(2026, 1, 19, 7)
+
+
+@pytest.fixture
+def machine_in_tokyo(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The process's local time zone set to Asia/Tokyo (UTC+9), then put back."""
+    monkeypatch.setenv("TZ", "Asia/Tokyo")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.mark.usefixtures("machine_in_tokyo")
+def test_due_times_are_in_utc_whatever_the_machines_zone() -> None:
+    week = sub("Europe/Berlin").fires(utc(2026, 1, 12), utc(2026, 1, 18, 12))
+    assert week == [utc(2026, 1, d, 6) for d in range(12, 19)]  # 07:00 in Berlin
+    # stored as last_sent_for and compared across replicas: one spelling everywhere
+    assert {d.isoformat()[-6:] for d in week} == {"+00:00"}
 
 
 def test_the_next_slot_is_strictly_after_now_and_the_last_at_or_before() -> None:

@@ -36,8 +36,7 @@ class Pauses(threading.Event):
         self.stop_after = stop_after
 
     def wait(self, timeout: float | None = None) -> bool:
-        if timeout is None:
-            return super().wait()
+        assert timeout is not None, "the worker paused with no end: stop would be its only way out"
         self.asked.append(timeout)
         if self.stop_after is not None and len(self.asked) >= self.stop_after:
             self.set()
