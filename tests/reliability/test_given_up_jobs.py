@@ -21,12 +21,11 @@ from bot.ingest.urls import canonical_url
 from bot.jobs.queue import JobQueue
 from bot.jobs.worker import LOST_REASON, Worker
 from bot.slack import jobs as slack_jobs
-from bot.slack.client import SlackClients
-from bot.slack.jobs import SlackJobHandler
 from bot.store.keys import TeamKeys
 from bot.topics.state import TopicState
 from tests.fakeslack import FakeSlack
 from tests.support.pages import ArticleServer
+from tests.support.queues import enqueue_link, slack_job_handler
 from tests.support.seeds import SYRIA_NAMES, serve_seed
 from tests.support.waiting import wait_until
 
@@ -41,15 +40,11 @@ def _kill(*args: object, **kwargs: object) -> None:
     raise Killed
 
 
-def _handler(deps: Deps) -> SlackJobHandler:
-    return SlackJobHandler(deps, SlackClients(deps.settings, deps.metrics, deps.bot_token))
-
-
 def _killed_deliveries(
     deps: Deps, monkeypatch: pytest.MonkeyPatch, where: tuple[object, str], times: int
 ) -> None:
     """``times`` workers each take the job and die at ``where`` (an attribute to patch)."""
-    handler = _handler(deps)
+    handler = slack_job_handler(deps)
     with monkeypatch.context() as patched:
         patched.setattr(*where, _kill)
         for n in range(times):
@@ -61,7 +56,7 @@ def _killed_deliveries(
 
 
 def _give_up(deps: Deps) -> tuple[JobQueue, Callable[[], bool]]:
-    handler = _handler(deps)
+    handler = slack_job_handler(deps)
     queue = deps.queue_for("survivor")
     worker = Worker(
         queue, handler, handler.on_dead, name="survivor", block_ms=100, abandon=handler.abandon
@@ -69,16 +64,11 @@ def _give_up(deps: Deps) -> tuple[JobQueue, Callable[[], bool]]:
     return queue, lambda: worker.run_one() and queue.dead_count() == 1
 
 
-def _post_link(deps: Deps, url: str, ts: str = TS) -> None:
-    payload = {"url": url, "channel": "C1", "ts": ts, "user": "U1"}
-    assert deps.queue.enqueue("ingest_url", "T1", payload) is not None
-
-
 def test_a_job_killed_while_filing_again_and_again_leaves_no_half_stored_article(
     deps: Deps, fake_slack: FakeSlack, article_site: ArticleServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = serve_seed(article_site, SYRIA_NAMES[0])
-    _post_link(deps, url)
+    enqueue_link(deps, url, TS)
     attempts = deps.settings.job_max_attempts
     # the article is stored on the first delivery; joining it to its topic kills every one
     _killed_deliveries(deps, monkeypatch, (TopicState, "add_article"), attempts)
@@ -98,8 +88,8 @@ def test_a_job_killed_while_filing_again_and_again_leaves_no_half_stored_article
     assert notice.params["thread_ts"] == TS and "interrupted" in str(notice.params)
     assert LOST_REASON in str(notice.params)
     # posted again, the link is ingested afresh and filed (not "already summarised")
-    _post_link(deps, url, ts="1700009001.000100")
-    handler = _handler(deps)
+    enqueue_link(deps, url, "1700009001.000100")
+    handler = slack_job_handler(deps)
     job = wait_until("the new job", lambda: queue.claim(block_ms=100))
     handler(job)
     again = deps.store.find_duplicate("T1", canonical_url(url), "")
@@ -110,7 +100,7 @@ def test_a_job_killed_after_filing_keeps_its_whole_article(
     deps: Deps, fake_slack: FakeSlack, article_site: ArticleServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     url = serve_seed(article_site, SYRIA_NAMES[1])
-    _post_link(deps, url)
+    enqueue_link(deps, url, TS)
     # stored and filed every time; the reply to Slack is where the worker dies
     attempts = deps.settings.job_max_attempts
     _killed_deliveries(deps, monkeypatch, (slack_jobs._Answer, "post"), attempts)

@@ -17,23 +17,17 @@ from bot.deps import Deps
 from bot.errors import AnswerInFlight
 from bot.jobs.queue import Job
 from bot.slack import jobs as slack_jobs
-from bot.slack.client import SlackClients
-from bot.slack.jobs import SlackJobHandler
 from tests.fakeslack import FakeSlack
 from tests.support.pages import ArticleServer
+from tests.support.queues import enqueue_link, slack_job_handler
 from tests.support.seeds import SYRIA_NAMES, serve_seed
 from tests.support.waiting import wait_until
 
 TS = "1700009100.000100"
 
 
-def _handler(deps: Deps) -> SlackJobHandler:
-    return SlackJobHandler(deps, SlackClients(deps.settings, deps.metrics, deps.bot_token))
-
-
 def _job(deps: Deps, url: str) -> Job:
-    payload = {"url": url, "channel": "C1", "ts": TS, "user": "U1"}
-    assert deps.queue.enqueue("ingest_url", "T1", payload) is not None
+    enqueue_link(deps, url, TS)
     return wait_until("the job", lambda: deps.queue.claim(block_ms=100))
 
 
@@ -55,7 +49,7 @@ def test_a_stalled_delivery_and_its_replacement_post_one_reply(
 
     def first() -> None:
         try:
-            _handler(deps)(job)
+            slack_job_handler(deps)(job)
         except BaseException as exc:  # reported by the assertion below
             errors.append(exc)
 
@@ -65,7 +59,7 @@ def test_a_stalled_delivery_and_its_replacement_post_one_reply(
 
     # the replacement runs the same job while the first is about to post
     with pytest.raises(AnswerInFlight):
-        _handler(deps)(job)
+        slack_job_handler(deps)(job)
     assert fake_slack.calls("chat.postMessage") == []
 
     wake.set()
@@ -75,8 +69,8 @@ def test_a_stalled_delivery_and_its_replacement_post_one_reply(
     assert reply.params["thread_ts"] == TS
 
     # the replacement's retry finds the link answered: no second reply, no failure notice
-    _handler(deps)(job)
-    _handler(deps).on_dead(job, "it was interrupted too many times")
+    slack_job_handler(deps)(job)
+    slack_job_handler(deps).on_dead(job, "it was interrupted too many times")
     assert len(fake_slack.calls("chat.postMessage")) == 1
 
 
@@ -92,9 +86,9 @@ def test_a_delivery_that_fails_to_post_leaves_the_reply_to_its_retry(
     with monkeypatch.context() as patched:
         patched.setattr(slack_jobs._Answer, "post", broken)
         with pytest.raises(ConnectionError):
-            _handler(deps)(job)
+            slack_job_handler(deps)(job)
     # the claim on the reply went with the failed post: the retry answers at once
     assert slack_jobs._Answer.post is post
-    _handler(deps)(job)
+    slack_job_handler(deps)(job)
     [reply] = fake_slack.wait_for("chat.postMessage")
     assert reply.params["thread_ts"] == TS
