@@ -14,6 +14,8 @@ copies, and two weighted vectors for grouping:
   salience, tripled when the headline names them and tripled again for the
   lead. The topic's own name ("Syria" in the Syria topic) counts for little.
 * ``days``: the publication day and the exact days of the events it reports.
+* ``posted``: when its link was posted (the ingest time), which re-clustering
+  compares when the page states no publication time; never a date shown.
 * ``vector``: the article's sentence vector (``Article.vector``, computed at ingest
   from ``about_text``), which re-clustering compares by cosine.
 * ``lead``: the stemmed content words of the headline and the lead alone, what
@@ -67,6 +69,10 @@ class Fingerprint:
     # (proleptic ordinals); empty when the article gives no date at all
     days: list[int] = field(default_factory=list)
     vector: str = ""  # bot.text.encoder.pack of the headline and lead; "" when none
+    # when its link was posted (the ingest time): when it entered the newsroom's stream.
+    # Grouping may compare it (links to one storyline are posted days apart at most);
+    # it never dates the article or a development (see ``published``)
+    posted: datetime | None = None
 
 
 def fingerprint(article: Article) -> Fingerprint:
@@ -91,6 +97,7 @@ def fingerprint(article: Article) -> Fingerprint:
         lead=_lead_weights(article) if analysed else {},
         days=_days(article),
         vector=article.vector if analysed else "",
+        posted=aware(article.ingested_at) if article.ingested_at else None,
     )
 
 

@@ -24,6 +24,7 @@ do not change: re-clustering only moves articles between developments.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import cast
 
@@ -37,6 +38,7 @@ from bot.topics import developments as devs
 from bot.topics import recluster
 from bot.topics.corrections import CORRECTED
 from bot.topics.entity_rules import apply_rules
+from bot.topics.fingerprints import aware
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +49,12 @@ DUE = "since_recluster"  # field of the topic's meta hash: joins since the last 
 def _copy_url(article: Article) -> str:
     # the url ``fold_duplicate`` records for a copy
     return article.url or article.canonical_url or ""
+
+
+def _with_posted(fp: devs.Fingerprint, article: Article) -> devs.Fingerprint:
+    if fp.posted is not None or article.ingested_at is None:
+        return fp
+    return replace(fp, posted=aware(article.ingested_at))
 
 
 def due(redis: RedisClient, team: str, topic: str) -> bool:
@@ -94,11 +102,12 @@ def plan(redis: RedisClient, team: str, topic: str, now: datetime) -> FencedWrit
     if not closed:
         return w
     previous = {d: loaded[d] for d in closed}
-    member_fps = {a: fps[a] for a in members}
-    current: dict[str, list[str]] = {}
-    for a, d in members.items():
-        current.setdefault(d, []).append(a)
-    groups = recluster.cluster(member_fps, list(current.values()))
+    # a fingerprint stored before it carried its posting time takes its article's
+    member_fps = {a: _with_posted(fps[a], stored[a]) for a in members}
+    # from scratch, not from the developments as one pass left them: a wrong merge
+    # of two storylines keeps its members' mean fit high enough that a split
+    # never takes it apart (real news, tune half: pair precision 0.53 vs 0.73)
+    groups = recluster.cluster(member_fps)
     rebuilt, moved_to = recluster.rebuild(topic, groups, stored, member_fps, loaded, members, now)
     fresh = [d for d in rebuilt if d not in loaded]
     if fresh and any(redis.exists(k.development(d)) for d in fresh):

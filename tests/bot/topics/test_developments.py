@@ -308,9 +308,9 @@ def test_a_fingerprint_stored_by_the_earlier_code_still_loads() -> None:
         published=datetime(2026, 1, 26, 8, 0, tzinfo=UTC),
         shingle_count=10,
     )
-    # the fields added since (headline-and-lead terms, reported days, sentence vector)
-    # start empty
-    added = {"lead": {}, "days": [], "vector": ""}
+    # the fields added since (headline-and-lead terms, reported days, sentence vector,
+    # posting time) start empty; re-clustering takes the posting time from the article
+    added = {"lead": {}, "days": [], "vector": "", "posted": None}
     assert json.loads(serde.dumps(fp)) == {**json.loads(raw), **added}
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -128,12 +129,32 @@ def test_an_article_joined_to_the_wrong_storyline_is_split_off_and_moved() -> No
     assert same_partition(recluster.cluster(FPS, wrong), GOLD)
 
 
-def test_an_undated_article_has_unknown_days_not_a_gap() -> None:
+def test_articles_are_near_by_when_they_appeared_not_by_the_days_they_name() -> None:
     model = recluster.PairModel(FPS)
-    assert FPS["s3"].days == []
-    assert model.features("s1", "s3")[-2:] == [0.0, 1.0]
-    assert model.features("b1", "b2")[-2:] == [1.0, 0.0]
+    # published a day apart; the bridge story three weeks later
+    assert model.features("s1", "s2")[3] == pytest.approx(math.exp(-1 / recluster.NEAR_SCALE_DAYS))
+    assert model.features("s1", "b1")[3] == pytest.approx(math.exp(-20 / recluster.NEAR_SCALE_DAYS))
+    # s3 states no date and its fingerprint has no posting time: neither near nor far
+    assert FPS["s3"].published is None and FPS["s3"].posted is None
+    assert model.features("s1", "s3")[3] == recluster.NEAR_UNKNOWN
+    # an undated page is timed by when its link was posted
+    posted = {**FPS, "s3": replace(FPS["s3"], posted=T0 + timedelta(days=2))}
+    assert recluster.PairModel(posted).features("s1", "s3")[3] == pytest.approx(
+        math.exp(-2 / recluster.NEAR_SCALE_DAYS)
+    )
+    # a stated publication time wins over a late posting: a link pasted a month on
+    late = {**FPS, "s2": replace(FPS["s2"], posted=T0 + timedelta(days=30))}
+    assert recluster.PairModel(late).features("s1", "s2") == model.features("s1", "s2")
+    # a background paragraph naming the other storyline's day makes no pair nearer
     assert model.probability("s1", "s2") > model.probability("s1", "b1")
+
+
+def test_a_fingerprint_is_posted_at_its_ingest_time_and_never_dated_by_it() -> None:
+    undated = replace(STRIKE[2], ingested_at=T0 + timedelta(days=5))
+    fp = devs.fingerprint(undated)
+    assert fp.posted == T0 + timedelta(days=5)
+    assert fp.published is None and fp.days == []
+    assert devs.fingerprint(STRIKE[2]).posted is None
 
 
 def test_rebuild_keeps_ids_creation_times_and_copies() -> None:
@@ -241,3 +262,14 @@ def test_a_fingerprint_carries_the_vector_of_an_analysed_article_only() -> None:
     assert devs.fingerprint(replace(STRIKE[0], vector=packed)).vector == packed
     german = replace(STRIKE[0], vector=packed, notes=[f"{NOT_ANALYSED} (language: de)"])
     assert devs.fingerprint(german).vector == ""
+
+
+def test_an_article_in_another_language_pairs_with_none_however_near_in_time() -> None:
+    german = replace(
+        STRIKE[1], id="de1", published=STRIKE[0].published, notes=[f"{NOT_ANALYSED} (language: de)"]
+    )
+    fps = {**FPS, "de1": devs.fingerprint(german)}
+    model = recluster.PairModel(fps)
+    assert model.features("s1", "de1")[3] == 1.0  # published the same moment
+    assert model.probability("s1", "de1") == 0.0
+    assert ["de1"] in recluster.cluster(fps)

@@ -15,6 +15,7 @@ from bot.store.fence import Fence, FencedWrite
 from bot.store.keys import TopicKeys
 from bot.store.team import Store
 from bot.topics import corrections, regroup
+from bot.topics import developments as devs
 from bot.topics.state import TopicState
 from tests.bot.topics.test_recluster import BRIDGE, article
 
@@ -244,3 +245,14 @@ def test_a_failing_re_clustering_never_fails_the_join(
     last = add(redis_client, state, STREAM[-1])
     assert homes(redis_client)[STREAM[-1].id] == last.id
     assert not redis_client.exists(TopicKeys(TEAM, TOPIC).lock)  # given back
+
+
+def test_a_fingerprint_stored_without_its_posting_time_takes_its_articles() -> None:
+    posted_at = datetime(2026, 3, 4, 10, tzinfo=UTC)
+    item = replace(FIRE[0], published=None, ingested_at=posted_at)
+    legacy = replace(devs.fingerprint(item), posted=None)  # as stored by the earlier code
+    assert regroup._with_posted(legacy, item).posted == posted_at
+    # a stored posting time is kept, and an article with no ingest time leaves it unknown
+    kept = replace(legacy, posted=NOW)
+    assert regroup._with_posted(kept, item).posted == NOW
+    assert regroup._with_posted(legacy, replace(item, ingested_at=None)).posted is None
