@@ -185,9 +185,11 @@ def find_dates(
             resolved = _resolve(hit, pub, base, _is_future(text, hit.start, hit.end))
         if resolved is not None:
             when, approximate = resolved
-            out.append(DateMention(when, hit.start, hit.end, approximate, (hit.start, hit.end)))
-            if hit.kind in ("mdy", "dmy"):
-                out.extend(_second_day(text, hit, when))
+            span = _range_span(text, hit, when) if hit.kind in ("mdy", "dmy") else None
+            if span is not None:  # "January 23-24": one happening, on its first day
+                when = when.replace(day=min(when.day, span[2]))
+            start, end = (span[0], span[1]) if span else (hit.start, hit.end)
+            out.append(DateMention(when, start, end, approximate, (start, end)))
     for hit in deferred:
         mention = _relative_to_phrase(text, hit, out, history or [])
         if mention is not None:
@@ -219,22 +221,24 @@ def _beside_a_date(text: str, hits: list[_Hit], i: int) -> bool:
     return False
 
 
-def _second_day(text: str, hit: _Hit, when: date) -> list[DateMention]:
-    """The other day of a range: "January 23-24", "January 23 and 24", "23-24 January"."""
+def _range_span(text: str, hit: _Hit, when: date) -> tuple[int, int, int] | None:
+    """A range of days around a date ("January 23-24", "January 23 and 24", "23-24
+    January"): its start and end in ``text`` and its first day of the month.
+
+    A meeting over two days is one happening: its timeline line has its first day
+    and quotes the whole range (two lines saying the same would read as two events).
+    """
     if hit.kind == "mdy" and not hit.m["year"]:
         m = _RANGE_AFTER_RE.match(text, hit.end)
-        if m and 0 < int(m["day"]) - when.day <= _RANGE_DAYS:
-            day = _safe_date(when.year, when.month, int(m["day"]))
-            if day is not None:
-                return [DateMention(day, m.start("day"), m.end("day"), focus=(hit.start, m.end()))]
+        last = int(m["day"]) if m else 0
+        if m and 0 < last - when.day <= _RANGE_DAYS and _safe_date(when.year, when.month, last):
+            return hit.start, m.end(), when.day
     if hit.kind == "dmy":
-        m = _RANGE_BEFORE_RE.search(text[max(0, hit.start - 12) : hit.start])
+        before = text[max(0, hit.start - 12) : hit.start]
+        m = _RANGE_BEFORE_RE.search(before)
         if m and 0 < when.day - int(m["day"]) <= _RANGE_DAYS:
-            day = _safe_date(when.year, when.month, int(m["day"]))
-            start = hit.start - (len(text[max(0, hit.start - 12) : hit.start]) - m.start("day"))
-            if day is not None:
-                return [DateMention(day, start, start + len(m["day"]), focus=(start, hit.end))]
-    return []
+            return hit.start - (len(before) - m.start("day")), hit.end, int(m["day"])
+    return None
 
 
 def _clause_opens_with(text: str, start: int) -> bool:
