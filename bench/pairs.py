@@ -3,8 +3,9 @@
 Every two English articles of one story in the real-news set (``bench/realnews.py``
 loads and analyses them as the pipeline does) make a pair: the features
 ``bot.topics.recluster.PairModel`` gives them (IDF-weighted cosine of terms, of
-headline-and-lead terms and of entities, closeness of the days they report,
-"no day known", and with sentence vectors the cosine of the two: "meaning"), and
+headline-and-lead terms and of entities, how near in time they appeared
+(publication times, else posting times), and with sentence vectors the cosine of
+the two: "meaning"), and
 whether our annotations put the two in one storyline. A logistic regression
 (plain numpy, Newton steps, L2, classes balanced) over those pairs gives
 ``PAIR_WEIGHTS`` and ``PAIR_BIAS`` (words, entities and days: what the model uses

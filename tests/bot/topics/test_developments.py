@@ -6,7 +6,10 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+
+import pytest
 
 from bot.models import Article, Development, Entity, Place
 from bot.store import serde
@@ -167,7 +170,7 @@ def test_time_gap_lowers_the_match() -> None:
     near = devs.fingerprint(WITHDRAWAL[1])
     far = devs.Fingerprint(near.minhash, near.terms, near.entities, T0 + timedelta(days=60))
     assert devs.match_score(far, dev) < devs.match_score(near, dev)
-    assert devs.time_factor(T0, dev) == 1.0
+    assert devs.time_factor(fp_first, dev) == 1.0
 
 
 # ---- ids, joins ------------------------------------------------------------------------
@@ -331,7 +334,12 @@ def test_an_undated_member_never_stretches_the_span() -> None:
     ingest = T0 + timedelta(days=300)  # pasted months later
     undated.ingested_at = ingest
     fp = devs.fingerprint(undated)
-    assert devs.time_factor(fp.published, dev) == 1.0  # no date: no time evidence
+    # no date: timed by its posting, months after the development's, so a weak fit
+    assert devs.time_factor(fp, dev) == pytest.approx(devs.TIME_FLOOR, abs=1e-6)
+    # posted the day the development's members were: no time penalty
+    assert devs.time_factor(replace(fp, posted=T0), dev) == 1.0
+    # nothing known (stored before posting times were kept): no time evidence
+    assert devs.time_factor(replace(fp, posted=None), dev) == 1.0
     joined = devs.join_development(dev, undated, fp, ingest)
     assert joined.first_seen == joined.last_seen == first.published
     assert joined.updated_at == ingest
