@@ -189,6 +189,8 @@ def analyse_all(items: list[Item]) -> dict[str, Seed]:
                 continue
             article.id = item.id
             article.topics = [item.ann["story"]]
+            # a link posted in a newsroom's channel (its posting time is a grouping sign)
+            article.slack_channel, article.slack_ts = "C-bench", str(article.ingested_at)
             seeds[item.id] = Seed(item.id, article, [])
     return seeds
 
@@ -254,13 +256,15 @@ def group_stories(
     order: int | None,
     recluster: bool = True,
     late: tuple[float, int] | None = None,
+    backfill: bool = False,
 ) -> GroupingScore:
     """Each story as one topic; ``order`` None is publication order, else a random seed.
 
     With ``recluster`` the topic is re-clustered every ``RECLUSTER_EVERY`` articles
     and at the end (``bench.developments.run_grouping``); without, one pass only.
     Each link is posted on its ``sort_date``; ``late`` = (days, seed) posts each one
-    a random 0 to ``days`` days later instead (links pasted late, or in a backlog).
+    a random 0 to ``days`` days later instead (links pasted late); ``backfill``
+    ingests them from the command line (an archive ingested in one go: no posting time).
     """
     result = GroupingScore()
     by_story: dict[str, list[Item]] = {}
@@ -280,7 +284,7 @@ def group_stories(
         if late is not None:
             rng = random.Random(f"late-{late[1]}-{story}")
             clock = {k: t + timedelta(days=rng.uniform(0, late[0])) for k, t in clock.items()}
-        stream = [_posted_at(seeds[i.id], clock[i.id]) for i in members]
+        stream = [_posted_at(seeds[i.id], clock[i.id], backfill) for i in members]
         every = RECLUSTER_EVERY if recluster else None
         grouping = run_grouping(stream, story, lambda s, c=clock: c[s.file], every)
         english = {i.id: i.ann["storyline"] for i in members if i.english}
@@ -297,8 +301,9 @@ def group_stories(
     return result
 
 
-def _posted_at(seed: Seed, when: datetime) -> Seed:
-    return replace(seed, article=replace(seed.article, ingested_at=when))
+def _posted_at(seed: Seed, when: datetime, backfill: bool = False) -> Seed:
+    ts = None if backfill else seed.article.slack_ts
+    return replace(seed, article=replace(seed.article, ingested_at=when, slack_ts=ts))
 
 
 # ---- entities and timeline ------------------------------------------------------------
@@ -407,6 +412,11 @@ def report(items: list[Item], seeds: dict[str, Seed], verbose: bool) -> dict[str
         f"| links posted 0-{LATE_DAYS:g} days after publication ({LATE_DRAWS} draws): "
         f"worst precision / recall | {min(r.precision for r in late):.3f} / "
         f"{min(r.recall for r in late):.3f} | |"
+    )
+    at_once = group_stories(items, seeds, None, backfill=True)
+    print(
+        "| ingested from the command line (a backfill: no posting times): precision / recall | "
+        f"{at_once.precision:.3f} / {at_once.recall:.3f} | |"
     )
     one_pass = group_stories(items, seeds, None, recluster=False)
     print(

@@ -14,7 +14,7 @@ copies, and two weighted vectors for grouping:
   salience, tripled when the headline names them and tripled again for the
   lead. The topic's own name ("Syria" in the Syria topic) counts for little.
 * ``days``: the publication day and the exact days of the events it reports.
-* ``posted``: when its link was posted (the ingest time), which re-clustering
+* ``posted``: when its link was posted in Slack (the ingest time), which grouping
   compares when the page states no publication time; never a date shown.
 * ``vector``: the article's sentence vector (``Article.vector``, computed at ingest
   from ``about_text``), which re-clustering compares by cosine.
@@ -97,8 +97,18 @@ def fingerprint(article: Article) -> Fingerprint:
         lead=_lead_weights(article) if analysed else {},
         days=_days(article),
         vector=article.vector if analysed else "",
-        posted=aware(article.ingested_at) if article.ingested_at else None,
+        posted=posted_at(article),
     )
+
+
+def posted_at(article: Article) -> datetime | None:
+    """When the newsroom posted the article's link: its ingest time, for a link posted
+    in Slack only. An operator's import from the command line is often a backfill of
+    old pages ingested in one go, and a feed's first poll brings its backlog: such an
+    ingest time says nothing about when the story happened."""
+    if article.slack_ts is None or article.ingested_at is None:
+        return None
+    return aware(article.ingested_at)
 
 
 def _topic_words(article: Article) -> set[str]:

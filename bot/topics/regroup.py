@@ -38,7 +38,7 @@ from bot.topics import developments as devs
 from bot.topics import recluster
 from bot.topics.corrections import CORRECTED
 from bot.topics.entity_rules import apply_rules
-from bot.topics.fingerprints import aware
+from bot.topics.fingerprints import posted_at
 
 log = logging.getLogger(__name__)
 
@@ -52,9 +52,8 @@ def _copy_url(article: Article) -> str:
 
 
 def _with_posted(fp: devs.Fingerprint, article: Article) -> devs.Fingerprint:
-    if fp.posted is not None or article.ingested_at is None:
-        return fp
-    return replace(fp, posted=aware(article.ingested_at))
+    posted = posted_at(article)
+    return fp if fp.posted is not None or posted is None else replace(fp, posted=posted)
 
 
 def due(redis: RedisClient, team: str, topic: str) -> bool:

@@ -333,6 +333,7 @@ def test_an_undated_member_never_stretches_the_span() -> None:
     undated.published = None
     ingest = T0 + timedelta(days=300)  # pasted months later
     undated.ingested_at = ingest
+    undated.slack_ts = "1779200000.000100"  # a link posted in Slack
     fp = devs.fingerprint(undated)
     # no date: timed by its posting, months after the development's, so a weak fit
     assert devs.time_factor(fp, dev) == pytest.approx(devs.TIME_FLOOR, abs=1e-6)

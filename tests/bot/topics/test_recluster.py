@@ -149,11 +149,13 @@ def test_articles_are_near_by_when_they_appeared_not_by_the_days_they_name() -> 
     assert model.probability("s1", "s2") > model.probability("s1", "b1")
 
 
-def test_a_fingerprint_is_posted_at_its_ingest_time_and_never_dated_by_it() -> None:
-    undated = replace(STRIKE[2], ingested_at=T0 + timedelta(days=5))
+def test_a_link_posted_in_slack_is_posted_at_its_ingest_time_and_never_dated_by_it() -> None:
+    undated = replace(STRIKE[2], ingested_at=T0 + timedelta(days=5), slack_ts="1772442000.000100")
     fp = devs.fingerprint(undated)
     assert fp.posted == T0 + timedelta(days=5)
     assert fp.published is None and fp.days == []
+    # the command line (often a backfill ingested in one go) and feeds post nothing
+    assert devs.fingerprint(replace(undated, slack_ts=None)).posted is None
     assert devs.fingerprint(STRIKE[2]).posted is None
 
 

@@ -249,9 +249,11 @@ def test_a_failing_re_clustering_never_fails_the_join(
 
 def test_a_fingerprint_stored_without_its_posting_time_takes_its_articles() -> None:
     posted_at = datetime(2026, 3, 4, 10, tzinfo=UTC)
-    item = replace(FIRE[0], published=None, ingested_at=posted_at)
+    item = replace(FIRE[0], published=None, ingested_at=posted_at, slack_ts="1772618400.0001")
     legacy = replace(devs.fingerprint(item), posted=None)  # as stored by the earlier code
     assert regroup._with_posted(legacy, item).posted == posted_at
+    # an article imported from the command line was never posted
+    assert regroup._with_posted(legacy, replace(item, slack_ts=None)).posted is None
     # a stored posting time is kept, and an article with no ingest time leaves it unknown
     kept = replace(legacy, posted=NOW)
     assert regroup._with_posted(kept, item).posted == NOW
