@@ -798,3 +798,16 @@ def test_a_party_code_used_once_is_an_organisation_when_its_context_says_so(
     a = analyzer.analyze("", "The airline flew its new A320 from the coast to the capital.")
     assert "A320" not in all_names(a)
 
+
+def test_a_country_named_only_before_its_people_is_no_place(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "The US-brokered talks resumed in Oslo as the US delegation arrived. "
+        "US President Ann Lee did not attend. A US special envoy flew in on Friday.",
+    )
+    names = {p.name for p in a.locations}
+    assert "Oslo" in names and "United States" not in names
+    a = analyzer.analyze(
+        "", "The US delegation arrived in Oslo. The United States has sent three envoys."
+    )
+    assert place(a, "United States").country == "US"
