@@ -11,7 +11,9 @@ doubt that they are names:
   furniture ("FILE", "UPDATE"), a quarter or half year ("Q4", "H1");
 - not a place the gazetteer knows ("UK", "UAE": the scanner finds those);
 - used at least twice in the article, or spelled out in it ("Party for Freedom
-  (PVV)").
+  (PVV)"), or once where the words around it say it is a party or an organisation:
+  a leaning before it ("the liberal D66", "his centrist D66"), or a list with an
+  organisation or another code ("JA21 and the Farmers Party", "D66, VVD and CDA").
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from bot.entities.junk import Span, never_a_name, overlaps
 from bot.entities.lexicon import Lexicon
@@ -35,6 +37,14 @@ _FURNITURE = frozenset(
      "HOW", "WHY", "WHAT", "WHO", "WHEN", "OPINION", "ANALYSIS", "EXCLUSIVE", "UPDATES", "FAQ",
      "EPS", "YOY", "QOQ", "USD", "EUR", "GBP", "JPY", "CNY", "RUB", "UAH", "PPE", "TBD", "ETA",
      "VS", "AKA", "RIP", "LOL", "OMG", "ASAP", "DIY", "SUV", "SUVs", "KM", "KG"}
+)  # fmt: skip
+# words before a code used once that make it a party: "the liberal D66", "centrist D66"
+_LEANINGS = frozenset(
+    {"liberal", "centrist", "conservative", "socialist", "progressive", "populist",
+     "nationalist", "green", "left", "right", "left-wing", "right-wing", "far-right",
+     "far-left", "centre-right", "center-right", "centre-left", "center-left", "pro-european",
+     "christian", "social-liberal", "libertarian", "agrarian", "communist", "ruling",
+     "opposition"}
 )  # fmt: skip
 _CAPS_LINE_SHARE = 0.5
 _MIN_USES = 2
@@ -64,10 +74,11 @@ def untagged_codes(
         and not overlaps(caps_lines, tok.idx, tok.idx + len(tok.text))
     ]
     uses = Counter(tok.text for tok in candidates)
+    named = {tok.text for tok in candidates if _named_as_organisation(tok, found)}
     out: list[RawMention] = []
     for tok in candidates:
         text = tok.text
-        if not _is_code(text, uses[text], spelled_out):
+        if not _is_code(text, uses[text], spelled_out | named):
             continue
         if lex.lookup(text) is None and gaz.matches_key(name_key(text)):
             continue
@@ -81,6 +92,24 @@ def _is_code(text: str, uses: int, spelled_out: set[str]) -> bool:
     if text in _FURNITURE or never_a_name(text) or _PERIOD_RE.fullmatch(text):
         return False
     return uses >= _MIN_USES or text in spelled_out
+
+
+def _named_as_organisation(tok: Token, found: list[RawMention]) -> bool:
+    """Whether the words around a code used once say it names a party or an organisation."""
+    doc = tok.doc
+    # "pro-European" is three tokens: the leaning is the words since the last space
+    start = tok.i - 1
+    while start > 0 and not doc[start - 1].whitespace_:
+        start -= 1
+    if start >= 0 and doc[start : tok.i].text.lower() in _LEANINGS:
+        return True
+    orgs = {i for m in found if m.label == "ORG" for i in range(m.tok_start, m.tok_end)}
+    # a list with an organisation, or with other codes: "D66, VVD and CDA leaders"
+    return any(
+        _CODE_RE.fullmatch(t.text) is not None
+        or any(w.tag_ == "NNP" and (w.i in orgs or w.ent_type_ == "ORG") for w in t.subtree)
+        for t in tok.conjuncts
+    )
 
 
 def _capitals_lines(text: str) -> list[Span]:

@@ -232,7 +232,11 @@ def _place_evidence(g: Group, match: Match, context: Counter[str]) -> bool:
 
 def _only_as_adjective(g: Group, match: Match) -> bool:
     """A place across borders ("Caribbean", "European") named only as an adjective
-    ("other Caribbean states"): like a demonym, it qualifies, it names no place."""
+    ("other Caribbean states"): like a demonym, it qualifies, it names no place. So does a
+    country named only before its people or their deed ("US envoy", "US-brokered talks":
+    the American envoy)."""
+    if match.candidate.source == "country" and all(m.qualifies for m in g.mentions):
+        return True
     return match.candidate.country is None and not any(m.noun for m in g.mentions)
 
 

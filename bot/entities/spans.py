@@ -120,6 +120,8 @@ class RawMention:
     noun: bool = True  # used as a noun, not as an adjective ("Russians" vs "Russian troops")
     credit: bool = False  # credits a report: "told Reuters", "(AFP)", "TASS reported"
     role: bool = False  # a full name after a person's title: "negotiator Rustem Umerov"
+    # qualifies people as a demonym would: "US envoy", "US delegation", "US-brokered"
+    qualifies: bool = False
 
 
 def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -> list[RawMention]:
@@ -511,7 +513,35 @@ def _make(doc: Doc, start: int, end: int, label: str) -> RawMention | None:
         noun=end - start > 1 or _is_noun(first),
         credit=_credits(doc, start, end),
         role=before in ROLE_WORDS and end - start > 1,
+        qualifies=_qualifies_people(doc, end),
     )
+
+
+# people a country's name qualifies as a demonym does ("US envoy" = "the American envoy")
+_PEOPLE_AFTER = ROLE_WORDS | frozenset(
+    {"delegation", "delegations", "officials", "representatives", "team", "negotiators",
+     "envoys", "diplomats", "participation", "mediators", "counterpart", "counterparts",
+     "forecaster", "forecasters"}
+)  # fmt: skip
+# "US-brokered talks": the country qualifies what its people do
+_PEOPLE_DEEDS = frozenset({"brokered", "mediated", "led", "backed", "sponsored", "hosted"})
+
+
+def _qualifies_people(doc: Doc, end: int) -> bool:
+    """Whether the name ending at ``end`` qualifies people or their deed, as a demonym
+    does: "US envoy", "US special envoy", "US delegation", "US-brokered talks"; or it
+    starts the name of a body of that state the NER tagged apart ("US" + "National
+    Weather Office")."""
+    if end >= len(doc):
+        return False
+    if not doc[end - 1].whitespace_:  # "US-brokered", never "US - brokered"
+        return doc[end].text == "-" and end + 1 < len(doc) and doc[end + 1].lower_ in _PEOPLE_DEEDS
+    nxt = doc[end]
+    if nxt.ent_iob_ == "B" and nxt.ent_type_ == "ORG":
+        return True  # "US National Weather Office": the name of a body of that state
+    if nxt.tag_ == "JJ" and end + 1 < len(doc):
+        nxt = doc[end + 1]  # "US special envoy", "US senior officials"
+    return nxt.lower_ in _PEOPLE_AFTER
 
 
 def _before_description(doc: Doc, start: int) -> int:

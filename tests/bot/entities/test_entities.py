@@ -782,3 +782,32 @@ def test_an_organisation_cut_after_of_runs_on_over_its_place_or_body(
     names = {e.name for e in a.actors}
     assert "Main Directorate of the General Staff of the Russian Armed Forces" in names
     assert "Main Directorate of the General Staff" not in names
+
+
+def test_a_party_code_used_once_is_an_organisation_when_its_context_says_so(
+    analyzer: EntityAnalyzer,
+) -> None:
+    texts = {
+        "Voters in Brabant backed the liberal D66 under its new leader on Sunday.": "D66",
+        "After the vote, the D66, SGP and JA21 leaders met.": "JA21",
+        "Polls put JA21 and the Farmers Party level after the second debate.": "JA21",
+    }
+    for text, code in texts.items():
+        a = analyzer.analyze("", text)
+        assert actor(a, code).kind == "organization", text
+    a = analyzer.analyze("", "The airline flew its new A320 from the coast to the capital.")
+    assert "A320" not in all_names(a)
+
+
+def test_a_country_named_only_before_its_people_is_no_place(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "The US-brokered talks resumed in Oslo as the US delegation arrived. "
+        "US President Ann Lee did not attend. A US special envoy flew in on Friday.",
+    )
+    names = {p.name for p in a.locations}
+    assert "Oslo" in names and "United States" not in names
+    a = analyzer.analyze(
+        "", "The US delegation arrived in Oslo. The United States has sent three envoys."
+    )
+    assert place(a, "United States").country == "US"
