@@ -50,6 +50,9 @@ from bench.realnews import (
 from bot.topics import developments as devs
 from bot.topics import recluster
 
+# what a cached analysis holds; a cache of another format is analysed again
+# (2: articles are links posted in Slack, so that they have a posting time)
+CACHE_FORMAT = "2"
 L2 = 1.0  # ridge penalty on the weights (not the bias), in units of the pair count
 THRESHOLDS = tuple(round(0.05 * i, 2) for i in range(4, 19))
 
@@ -207,7 +210,11 @@ def load_seeds(items: list[Item], cache: Path | None) -> dict[str, Seed]:
     from bot.config import Settings
 
     # a cache made with another sentence model (or none) has other vectors
-    key = [Settings.from_env().sentence_model, *sorted((i.id, i.ann["sha256"]) for i in items)]
+    key = [
+        CACHE_FORMAT,
+        Settings.from_env().sentence_model,
+        *sorted((i.id, i.ann["sha256"]) for i in items),
+    ]
     if cache is not None and cache.is_file():
         stored_key, seeds = pickle.loads(cache.read_bytes())
         if stored_key == key:
