@@ -22,11 +22,15 @@ What happens after spaCy, in one pass over its output:
 
 Conventions: countries and cities are always locations, also when they act
 ("Moscow refused", "Damascus terminated a contract"); we do not record their
-metonymic use as actors. Nationality adjectives that only mark a state
-("Russian troops") are not actors; the people as a noun ("the Russians") are a
-group, and communities that are not states (Kurds, Alawites, Druze) are groups
-in both forms. State bodies named by their country ("the Syrian government",
-``bot.entities.bodies``) are organisations, and the country stays a place.
+metonymic use as actors; a sports club named after its city, where a sentence or
+article is about a match ("Liverpool beat Chelsea 2-1"), is an organisation
+(``bot.entities.sports``). A news outlet only credited as the source of a report
+("(AFP) —", "told Reuters") is no actor (``bot.entities.credits``). Nationality
+adjectives that only mark a state ("Russian troops") are not actors; the people
+as a noun ("the Russians") are a group, and communities that are not states
+(Kurds, Alawites, Druze) are groups in both forms. State bodies named by their
+country ("the Syrian government", ``bot.entities.bodies``) are organisations, and
+the country stays a place.
 Ids are stable across articles: places take the gazetteer's id
 (``country:SY``, ``geo:<geonameid>``, ``facility:hmeimim-air-base``,
 ``region:SY-RA``); actors ``actor:<folded name>`` or their curated id.
@@ -63,6 +67,7 @@ from bot.entities.spans import (
     place_trusted_for_scan,
     with_given_name,
 )
+from bot.entities.sports import mark_clubs
 from bot.gazetteer.index import Gazetteer, trusted
 from bot.models import NOT_ANALYSED, Entity, Place
 from bot.text.sentences import ANY_SCRIPT, cut_at_line_breaks, split_sentences
@@ -130,10 +135,11 @@ class EntityAnalyzer:
         acronyms = acronym_pairs(full)
         codes = untagged_codes(doc, found, junk, gaz, lex, set(acronyms))
         found = sorted(found + codes, key=lambda m: m.start) if codes else found
+        found = mark_clubs(doc, found)
         grouper = Grouper(lex, gaz, acronyms)
         coordinated_regions(doc, found, gaz)
         groups, context = self._grouped(grouper, found)
-        scanned = self._scan(doc, junk, found, groups, context)
+        scanned = mark_clubs(doc, self._scan(doc, junk, found, groups, context))
         coordinated_regions(doc, found + scanned, gaz)
         groups, _ = self._grouped(grouper, found + scanned)
         sentences = [

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from bot.entities.credits import looks_like_outlet
 from bot.entities.lexicon import KnownActor, Lexicon
 from bot.entities.spans import PLACE_LABELS, RawMention
 from bot.gazetteer.index import Gazetteer, Match, trusted
@@ -168,6 +169,10 @@ class Grouper:
             ):
                 return "drop", None  # "Russian troops": the adjective only marks the state
             return g.known.kind, None
+        if self._is_club(g, context):
+            return "organization", None  # "Liverpool beat Chelsea 2-1": the club, no place
+        if all(m.credit for m in g.mentions) and any(looks_like_outlet(m.text) for m in g.mentions):
+            return "drop", None  # "(The Harbour Post News) –": an outlet no table knows
         labels = g.labels
         if labels["GOV"]:
             return "organization", None  # a state body named by its country
@@ -189,6 +194,25 @@ class Grouper:
             ):
                 return "location", match
         return _kind_by_labels(g, loc, per, org, norp), None
+
+    def _is_club(self, g: Group, context: Counter[str]) -> bool:
+        """A sports club named after its city ("Liverpool beat Chelsea 2-1"): a name with
+        a club's mention that is no country ("France beat Spain" is the country's team,
+        and the country stays a place) and is a club at least as often as it is a place
+        after a locative word ("fans in Liverpool")."""
+        clubs = [m for m in g.mentions if m.club]
+        if not clubs or len(clubs) < sum(1 for m in g.mentions if m.cue and not m.club):
+            return False
+        match = self._best_match(g, context)
+        if match is None:
+            return all(m.label != "PERSON" for m in clubs)
+        if match.candidate.source == "country":
+            return False
+        # a name the NER took for a person's ("Norwich 2-1") is a club only if it is a
+        # city we trust: "Djokovic beat Alcaraz 6-4" names two players
+        return any(m.label != "PERSON" for m in clubs) or (
+            match.candidate.source == "city" and trusted(match, context)
+        )
 
     def _best_match(self, g: Group, context: Counter[str]) -> Match | None:
         best: Match | None = None

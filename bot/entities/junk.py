@@ -28,19 +28,22 @@ _LICENCE_RE = re.compile(
     r"|\bpublic domain\b|\bvia Wikimedia Commons\b",
 )
 # "Photo by X", "Photo: X", "Image credit: X", "Credit: X", "Courtesy of X",
-# "REUTERS/Name", "AFP via Getty Images": the credit runs to the end of the
+# "REUTERS/Name", "NAME SURNAME/ANP", "AFP via Getty Images": the credit runs to the end of the
 # sentence or line.
 _CREDIT_RE = re.compile(
     r"(?:\b(?:Photo(?:graph)?s?|Image|Picture|Illustration|Video|Footage|Foto|Bild|Quelle)(?:\s+credits?)?"
     r"\s*(?:by\b|:|/)|\bCredits?\s*:|\bCourtesy(?:\s+of)?\b|\bFile photo\b"
     r"|\b(?:REUTERS|Reuters|AFP|AP|EPA|ANADOLU|Anadolu|SANA|TASS|Xinhua)\s*/\s*[A-Z]"
-    r"|\b(?:AFP|AP|EPA|Anadolu)\s+via\b|\bGetty Images\b)"
+    r"|\b[A-Z][A-Z'’-]+(?:\s+[A-Z][A-Z'’-]+){0,3}\s*/\s*"
+    r"(?:ANP|AFP|AP|EPA|REUTERS|Reuters|ANADOLU|Anadolu|SANA|TASS|Xinhua|DPA|dpa)\b"
+    r"|\b(?:AFP|AP|EPA|Anadolu)\s+(?:via|through)\b|\bGetty Images\b)"
     r"[^\n]*?(?=\.\s|\n|$)",
 )
 _LINE_JUNK_RE = re.compile(
     r"^\s*(?:By\b[^\n.]{0,80}$"
     r"|(?:Share|Subscribe|Sign up|Read more|Related|Comments?|Leave a Reply|Advertisement"
-    r"|Reporting by|Additional reporting|Editing by|Writing by|Copyright)\b[^\n]{0,200}$"
+    r"|Reporting by|Additional reporting|Editing by|Writing by|Copyright|Our Standards)\b"
+    r"[^\n]{0,200}$"
     r"|[^\n]{0,40}©[^\n]{0,200}$"
     r"|[^\n]*\b(?:All rights reserved|Follow (?:us|\w+) on (?:X|Twitter|Facebook|Instagram|"
     r"Telegram|LinkedIn|Bluesky|Threads|Mastodon))\b[^\n]{0,200}$)",

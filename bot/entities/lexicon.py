@@ -7,6 +7,7 @@ Islamic State, "Is" is not).
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -57,6 +58,9 @@ class Lexicon:
             return None  # short capitals are acronyms: only the exact table may match them
         key = name_key(text) if key is None else key
         found = self.by_key.get(key)
+        if found is None and _CAPITAL_PARTICLE_RE.search(text):
+            # "AL Jazeera": a particle in capitals is the particle
+            found = self.by_key.get(name_key(_CAPITAL_PARTICLE_RE.sub(_title, text)))
         if found is None and key.endswith("s"):
             found = self.by_key.get(key[:-1])
             if found is not None and found.kind != "group":
@@ -66,6 +70,13 @@ class Lexicon:
     def is_group_noun(self, key: str) -> bool:
         """Whether ``key`` is the plural name of a group ("russians"), not its adjective."""
         return key in self.group_names
+
+
+_CAPITAL_PARTICLE_RE = re.compile(r"\b(?:AL|EL)\b(?=[ -][A-Z][a-z])")
+
+
+def _title(m: re.Match[str]) -> str:
+    return m.group().title()
 
 
 def actor_id(key: str) -> str:

