@@ -21,6 +21,7 @@ report says so.
     BRIEFBOT_REALNEWS_TEXTS=/work/realnews/texts python -m bench.pairs --split tune
     ... --cache /tmp/realnews-tune.pickle   # reuse the analysis between runs
     ... --features words                    # one model only (default: both)
+    ... --jitter 20                         # groupings with the weights moved by up to 2%
 """
 
 from __future__ import annotations
@@ -236,6 +237,9 @@ def main(argv: list[str] | None = None) -> int:
         default="both",
         help="words, entities and days only; with the sentence vectors' cosine; or both",
     )
+    parser.add_argument(
+        "--jitter", type=int, default=0, help="groupings with the weights moved by up to 2%%"
+    )
     args = parser.parse_args(argv)
     loaded = load(annotations_dir(), texts_dir(), args.split)
     if not loaded.items:
@@ -244,17 +248,25 @@ def main(argv: list[str] | None = None) -> int:
     seeds = load_seeds(loaded.items, args.cache)
     with_vectors = any(s.article.vector for s in seeds.values())
     if args.features in ("words", "both"):
-        report(args.split, loaded.items, without_vectors(seeds), args.orders, "words")
+        report(args.split, loaded.items, without_vectors(seeds), args.orders, "words", args.jitter)
     if args.features in ("meaning", "both"):
         if not with_vectors:
             print("pairs: no sentence vectors (BRIEFBOT_SENTENCE_MODEL is off?): meaning skipped")
         else:
-            report(args.split, loaded.items, seeds, args.orders, "meaning")
+            report(args.split, loaded.items, seeds, args.orders, "meaning", args.jitter)
     return 0
 
 
-def report(split: str, items: list[Item], seeds: dict[str, Seed], orders: int, kind: str) -> None:
-    """Fit one model on every pair, search its threshold and cross-validate it."""
+def report(
+    split: str,
+    items: list[Item],
+    seeds: dict[str, Seed],
+    orders: int,
+    kind: str,
+    jitter: int = 0,
+) -> None:
+    """Fit one model on every pair, search its threshold and cross-validate it; with
+    ``jitter``, also group with that many copies of the weights each moved by up to 2%."""
     pairs = build_pairs(items, seeds)
     names = recluster.PAIR_FEATURES_MEANING if kind == "meaning" else recluster.PAIR_FEATURES
     suffix = "_MEANING" if kind == "meaning" else ""
@@ -274,6 +286,27 @@ def report(split: str, items: list[Item], seeds: dict[str, Seed], orders: int, k
     print(f"pair AUC (in sample): {auc(pairs.x @ w + b, pairs.y):.3f}")
     with model(w, b, threshold):
         cross_validate(items, seeds, pairs, orders)
+    if jitter:
+        sensitivity(items, seeds, w, b, threshold, jitter)
+
+
+def sensitivity(
+    items: list[Item], seeds: dict[str, Seed], w: np.ndarray, b: float, t: float, draws: int
+) -> None:
+    """Grouping with the fitted weights and bias each moved by a random factor in
+    [0.98, 1.02]: how much the figures owe to the third digit of the constants."""
+    rng = np.random.default_rng(0)
+    figures = []
+    for _ in range(draws):
+        scale = rng.uniform(0.98, 1.02, size=len(w) + 1)
+        with model(w * scale[:-1], b * scale[-1], t):
+            g = group_stories(items, seeds, None)
+        figures.append((g.precision, g.recall))
+    p, r = zip(*figures, strict=True)
+    print(
+        f"\nWeights and bias moved by up to 2% ({draws} draws), publication order: "
+        f"precision {min(p):.3f}–{max(p):.3f}, recall {min(r):.3f}–{max(r):.3f}."
+    )
 
 
 if __name__ == "__main__":
