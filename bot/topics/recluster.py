@@ -61,7 +61,7 @@ LINK_THRESHOLD = 0.7
 SPLIT_THRESHOLD = 0.4  # a member under this mean probability with its group is split off
 NEAR_SCALE_DAYS = 5.0  # near = exp(-gap / NEAR_SCALE_DAYS), gap between the two articles' times
 NEAR_UNKNOWN = 0.5  # near when either time is unknown (a fingerprint stored without one)
-MAX_ARTICLES = 150  # the most recent articles re-clustered; the cost grows as its cube
+MAX_ARTICLES = 150  # the most recent articles re-clustered; pairs grow as its square
 
 
 Vectors = Mapping[str, Mapping[str, float]]
