@@ -24,8 +24,11 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/briefbot demo
 
+# Two worker processes (pytest-xdist); each takes its own Redis database or embedded server
+# (tests/support/redis_db.py). TEST_WORKERS=0 runs the suite in one process.
+TEST_WORKERS ?= 2
 test: install
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n $(TEST_WORKERS)
 
 lint: install
 	$(BIN)/ruff check bot handlers tests bench

