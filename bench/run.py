@@ -41,6 +41,7 @@ BENCHES = (
     Bench("entities", "entities", full=()),
     Bench("developments", "developments", full=()),
     Bench("realnews", "realnews", full=()),
+    Bench("shared_entities", "shared-entities", full=()),
     Bench("ingest", "ingest"),
     Bench("brief_latency", "brief"),
     Bench("join_growth", "join"),
