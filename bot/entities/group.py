@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from bot.entities.credits import looks_like_outlet
+from bot.entities.facilities import names_a_site
 from bot.entities.lexicon import KnownActor, Lexicon
 from bot.entities.spans import PLACE_LABELS, RawMention
 from bot.gazetteer.index import Gazetteer, Match, trusted
@@ -176,6 +177,8 @@ class Grouper:
         labels = g.labels
         if labels["GOV"]:
             return "organization", None  # a state body named by its country
+        if names_a_site(g.mentions) and self._best_match(g, context) is None:
+            return "location", None  # "Trafalgar Square", "taken to Royal Derby Hospital"
         loc = sum(labels[x] for x in PLACE_LABELS) + labels["PLACE"]
         per, org, norp = labels["PERSON"], labels["ORG"], labels["NORP"]
         match = self._best_match(g, context)

@@ -16,8 +16,9 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from bot.entities.facilities import site_head
 from bot.entities.lexicon import Lexicon, actor_id
-from bot.models import ActorKind, Entity, Place
+from bot.models import ActorKind, Entity, Place, PlaceKind
 from bot.text.names import is_acronym, name_key, slug
 
 if TYPE_CHECKING:
@@ -162,7 +163,8 @@ def _place(g: Group) -> Place:
     match = g.match
     if match is None:
         name = _most_used(g)
-        place = Place(id=f"place:{slug(name_key(name))}", name=name, kind="other")
+        kind: PlaceKind = "facility" if site_head(name_key(name)) else "other"
+        place = Place(id=f"place:{slug(name_key(name))}", name=name, kind=kind)
     else:
         place = match.candidate.to_place()
         if match.candidate.source in ("city", "subdivision"):
