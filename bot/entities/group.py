@@ -93,6 +93,7 @@ class Grouper:
         groups = self._merge_known(groups)
         groups = self._merge_acronyms(groups)
         groups = self._merge_surnames(groups)
+        groups = self._merge_given_names(groups)
         groups = self._merge_short_org_names(groups)
         for g in groups:
             g.labels = Counter(m.label for m in g.mentions)
@@ -133,6 +134,45 @@ class Grouper:
         surnames = _person_surnames(groups)
         anchors = [g for g in groups if _is_person_anchor(g) or _ends_with(g, surnames)]
         return _fold(groups, lambda g: None if g in anchors else _anchor_for(g, anchors))
+
+    def _merge_given_names(self, groups: list[Group]) -> list[Group]:
+        """ "Charlotte" after "Charlotte Roach": a person named in full, then by first name.
+
+        Real news (tabloid features, sport) calls people by their first name after the
+        first mention, and many first names are also places (Charlotte, Florence, Jordan);
+        the NER tags such a mention a place about as often as a person. A one-word name
+        that begins exactly one person's full name, is no country, is never after a
+        locative word ("in Charlotte") and is no curated actor is that person; its
+        mentions take the person's label.
+        """
+        anchors = [
+            g
+            for g in groups
+            if g.known is None
+            and _is_person_anchor(g)
+            # "Hasakah Governorate" tagged PERSON is no one's full name
+            and not any(self.gaz.matches_key(k) for k in g.keys if " " in k)
+        ]
+        firsts: dict[str, list[Group]] = {}
+        for a in anchors:
+            for first in {k.split()[0] for k in a.keys if " " in k}:
+                firsts.setdefault(first, []).append(a)
+
+        def person(g: Group) -> Group | None:
+            if g.known is not None or len(g.keys) != 1 or any(m.cue for m in g.mentions):
+                return None
+            (key,) = g.keys
+            found = firsts.get(key, [])
+            if len(found) != 1 or found[0] is g:
+                return None
+            best = self.gaz.matches_key(key)
+            if best and best[0].candidate.source == "country":
+                return None
+            for m in g.mentions:
+                m.label = "PERSON"
+            return found[0]
+
+        return _fold(groups, person)
 
     def _merge_short_org_names(self, groups: list[Group]) -> list[Group]:
         """ "Rovers" after "Harbourside Rovers": a short form of one organisation's name."""
@@ -182,6 +222,8 @@ class Grouper:
         loc = sum(labels[x] for x in PLACE_LABELS) + labels["PLACE"]
         per, org, norp = labels["PERSON"], labels["ORG"], labels["NORP"]
         match = self._best_match(g, context)
+        if match is not None and per >= loc and self._only_a_surname_matches(g):
+            match = None  # "Lewis Hamilton ... closer to Hamilton": the driver, not the city
         if match is not None:
             hinted = any(m.place_hint for m in g.mentions)
             if hinted or loc >= max(per, org, norp):
@@ -216,6 +258,18 @@ class Grouper:
         return any(m.label != "PERSON" for m in clubs) or (
             match.candidate.source == "city" and trusted(match, context)
         )
+
+    def _only_a_surname_matches(self, g: Group) -> bool:
+        """Whether the gazetteer knows the group only by the surname of a person the NER
+        named in full ("Grant Allen" ... "Allen": Allen, Texas; "Charles Evans": Evans,
+        Georgia). Real news names people by surname after the first mention, and a
+        locative word before one ("closer to Hamilton", "behind Allen") is no place."""
+        full = {m.key for m in g.mentions if m.label == "PERSON" and len(m.key.split()) >= 2}
+        if not full:
+            return False
+        surnames = {key.split()[-1] for key in full}
+        placed = {key for key in g.keys if self.gaz.matches_key(key)}
+        return bool(placed) and placed <= surnames
 
     def _best_match(self, g: Group, context: Counter[str]) -> Match | None:
         best: Match | None = None
