@@ -436,6 +436,11 @@ def _split_possessive(ent: Span) -> Iterator[tuple[int, int]]:
         yield start, ent.end
 
 
+# words that alone are never a name but end one: "Liverpool Crown Court", "Metropolitan
+# Police", "Welsh Government" (alone, "Court" and "Police" stay no name)
+_BODY_HEADS = frozenset({"Court", "Police", "Government", "Ministry", "Parliament", "Army"})
+
+
 def _trim(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> tuple[int, int] | None:
     # "the Kremlin", "Besides Hmeimim": words before the name are not the name
     while start < end and (
@@ -454,7 +459,7 @@ def _trim(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> tuple[int
     # "Super Bowl MVP": a title after the name is no part of it; nor is a figure
     while end > start and (
         not doc[end - 1].text[-1:].isalnum()
-        or never_a_name(doc[end - 1].text)
+        or (never_a_name(doc[end - 1].text) and doc[end - 1].text not in _BODY_HEADS)
         or (end - 1 > start and _FIGURE_RE.fullmatch(doc[end - 1].lower_) is not None)
     ):
         end -= 1
