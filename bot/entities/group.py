@@ -133,6 +133,8 @@ class Grouper:
     def _merge_surnames(self, groups: list[Group]) -> list[Group]:
         surnames = _person_surnames(groups)
         anchors = [g for g in groups if _is_person_anchor(g) or _ends_with(g, surnames)]
+        groups = _fold(groups, lambda g: _longer_name_of(g, anchors) if g in anchors else None)
+        anchors = [a for a in anchors if a in groups]
         return _fold(groups, lambda g: None if g in anchors else _anchor_for(g, anchors))
 
     def _merge_given_names(self, groups: list[Group]) -> list[Group]:
@@ -404,6 +406,27 @@ def _anchor_for(g: Group, anchors: list[Group]) -> Group | None:
             ):
                 best = anchor
     return best
+
+
+def _longer_name_of(g: Group, anchors: list[Group]) -> Group | None:
+    """ "Van Gaal" after "Louis van Gaal": a person's name of two words or more that ends
+    exactly one longer person's name is that person (both are anchors of the surname rule,
+    which folds only one-word names)."""
+    if g.known is not None or not any(m.label == "PERSON" for m in g.mentions):
+        return None
+    mine = [k.split() for k in g.keys if " " in k]
+    found = [
+        a
+        for a in anchors
+        if a is not g
+        and a.known is None
+        and any(
+            len(short) < len(long) and long[-len(short) :] == short
+            for short in mine
+            for long in (k.split() for k in a.keys)
+        )
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _short_form_of(g: Group, anchor: Group) -> bool:

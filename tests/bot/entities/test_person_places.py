@@ -53,3 +53,13 @@ def test_a_first_name_after_a_locative_word_stays_the_place(analyzer: EntityAnal
         "Florence, where she had studied.",
     )
     assert "Florence" in place_names(a)
+
+
+def test_a_two_word_surname_is_the_person_named_in_full(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        'Louis van Gaal praised his midfield after the draw. "He was composed," Van Gaal '
+        "said on Sunday.",
+    )
+    assert people(a).get("Louis van Gaal", set()) >= {"Van Gaal"}
+    assert "Van Gaal" not in people(a)
