@@ -212,10 +212,12 @@ class Grouper:
             ):
                 return "drop", None  # "Russian troops": the adjective only marks the state
             return g.known.kind, None
+        if all(m.credit for m in g.mentions) and any(
+            looks_like_outlet(m.text) or self._an_outlets_service(m.text) for m in g.mentions
+        ):
+            return "drop", None  # "(The Harbour Post News) –", "told BBC Radio Leeds"
         if self._is_club(g, context):
             return "organization", None  # "Liverpool beat Chelsea 2-1": the club, no place
-        if all(m.credit for m in g.mentions) and any(looks_like_outlet(m.text) for m in g.mentions):
-            return "drop", None  # "(The Harbour Post News) –": an outlet no table knows
         labels = g.labels
         if labels["GOV"]:
             return "organization", None  # a state body named by its country
@@ -260,6 +262,12 @@ class Grouper:
         return any(m.label != "PERSON" for m in clubs) or (
             match.candidate.source == "city" and trusted(match, context)
         )
+
+    def _an_outlets_service(self, text: str) -> bool:
+        """ "BBC Radio Leeds", "BBC Wales Today": a channel or programme of a curated outlet."""
+        first = text.split()[0] if " " in text else ""
+        known = self.lex.lookup(first) if first else None
+        return known is not None and known.outlet
 
     def _only_a_surname_matches(self, g: Group) -> bool:
         """Whether the gazetteer knows the group only by the surname of a person the NER

@@ -83,3 +83,13 @@ def test_an_outlet_the_story_is_about_stays_an_actor(analyzer: EntityAnalyzer) -
     )
     found = names(a)
     assert "Agence France-Presse" in found and "Reuters" in found
+
+
+def test_a_credited_channel_of_a_known_outlet_is_no_actor(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Town manager Gary Holt told BBC Radio Leeds that the squad was tired. The club "
+        "plays in Halifax on Saturday.",
+    )
+    assert not {n for n in names(a) if n.startswith("BBC")}
+    assert "Gary Holt" in names(a)
