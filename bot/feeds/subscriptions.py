@@ -133,7 +133,13 @@ class FeedSubscriptions:
         if not keys:
             return []
         raws = self.redis.hmget(FeedKeys.feeds, keys)
-        return [f for f in (self._load(r) for r in raws if r) if f is not None]
+        # Another replica may have polled and rescheduled a feed between the two reads: its
+        # record then holds the next due time, which would win a fresh claim and poll it
+        # twice. A feed is due only if its own record still says so.
+        due_by = now.timestamp()
+        return [
+            f for f in (self._load(r) for r in raws if r) if f is not None and f.next_due <= due_by
+        ]
 
     @unavailable_on_error
     def claim(self, feed: Feed, ttl_seconds: float) -> bool:

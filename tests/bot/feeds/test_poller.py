@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+import redis
 
 from bot.config import Settings
 from bot.deps import Deps
@@ -17,6 +18,7 @@ from bot.feeds.subscriptions import Feed
 from bot.ingest.feeds import FeedItem
 from bot.ingest.fetch import Fetcher
 from bot.render import feeds_text
+from bot.store.keys import FeedKeys
 from tests.support.deps import deps_on
 from tests.support.pages import ArticleServer
 
@@ -176,6 +178,23 @@ def test_two_replicas_poll_a_due_feed_once(
     assert article_site.route("/rss").hits == 1
     assert len(got.items) == 2
     assert sorted(outcomes) in (["claimed_elsewhere", "new"], ["new"])
+
+
+def test_a_feed_another_replica_just_rescheduled_is_not_due_again(
+    deps: Deps, fetcher: Fetcher, article_site: ArticleServer, redis_url: str
+) -> None:
+    # The interleaving that polled a feed twice under load: replica B read the due list,
+    # replica A polled and saved the next due time, then B loaded A's record. Left as B
+    # saw it: the list's old due time, the record's new one.
+    url = article_site.add("/rss", rss("1"), content_type="application/rss+xml")
+    feed = add(deps, url)
+    [done] = poller(deps, fetcher, Recorder()).poll_due(T0)
+    assert done.outcome == "new"
+    client = redis.Redis.from_url(redis_url)
+    client.zadd(FeedKeys.due, {feed.key: T0.timestamp()})  # the list as B read it
+    client.close()
+    assert poller(deps, fetcher, Recorder()).poll_due(T0) == []
+    assert article_site.route("/rss").hits == 1
 
 
 def test_a_removed_feed_is_not_polled_and_its_numbers_are_per_team(
