@@ -233,13 +233,16 @@ class EntityAnalyzer:
         return sum(w in self._stopwords for w in words) / len(words) >= _ENGLISH_STOPWORD_SHARE
 
 
-_DOMINANT_SHARE = 0.5
+# On the tune half of bench.shared_entities a top country with 62% or more of the
+# resolved place mentions gave 34 unknown places their right country out of 37; at 50-55%
+# (an American family's story with a British past) it was wrong every time (0 of 4).
+_DOMINANT_SHARE = 0.6
 
 
 def _country_from_context(places: list[Place]) -> None:
     """A place the gazetteer does not know ("Black River", "St. Elizabeth", a town hall)
-    lies in the country the article is about, when one country has most of its
-    resolved place mentions; it keeps no coordinates."""
+    lies in the country the article is about, when one country has a clear majority
+    (``_DOMINANT_SHARE``) of its resolved place mentions; it keeps no coordinates."""
     counts: Counter[str] = Counter()
     for p in places:
         if p.country:

@@ -1,0 +1,104 @@
+"""Places' countries: major subdivisions, places across borders, the article's country."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.entities.analyzer import EntityAnalyzer
+from bot.models import Place
+
+
+def _places(analyzer: EntityAnalyzer, text: str) -> dict[str, Place]:
+    return {p.name: p for p in analyzer.analyze("", text).locations}
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "place_id", "country"),
+    [
+        (
+            "Storms closed roads across Hertfordshire on Tuesday, and trains to Essex "
+            "were cancelled for a second day.",
+            "Essex",
+            "region:GB-ESS",
+            "GB",
+        ),
+        (
+            "Storms closed roads across Hertfordshire on Tuesday, and trains to Essex "
+            "were cancelled for a second day.",
+            "Hertfordshire",
+            "region:GB-HRT",
+            "GB",
+        ),
+        (
+            "The singer grew up in Kentucky and now lives on a ranch in Utah.",
+            "Utah",
+            "region:US-UT",
+            "US",
+        ),
+        (
+            "Unemployment fell in England but rose in Wales, the figures showed.",
+            "Wales",
+            "region:GB-WLS",
+            "GB",
+        ),
+        (
+            "The carmaker will build its new plant in Bavaria, the company said.",
+            "Bavaria",
+            "region:DE-BY",
+            "DE",
+        ),
+    ],
+)
+def test_major_subdivisions_resolve_without_context(
+    analyzer: EntityAnalyzer, text: str, name: str, place_id: str, country: str
+) -> None:
+    place = _places(analyzer, text)[name]
+    assert (place.id, place.country) == (place_id, country)
+
+
+def test_a_state_named_like_a_big_city_stays_the_city(analyzer: EntityAnalyzer) -> None:
+    places = _places(analyzer, "The senator flew from Washington to New York on Monday.")
+    assert {places["Washington"].kind, places["New York"].kind} == {"city"}
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Two fishermen were rescued from the North Sea after their trawler sank.", "North Sea"),
+        ("The tour boat sailed down the Mekong past floating markets.", "Mekong"),
+        ("She was born in the Soviet Union and moved to Canada in 1989.", "Soviet Union"),
+    ],
+)
+def test_places_across_borders_have_no_country(
+    analyzer: EntityAnalyzer, text: str, name: str
+) -> None:
+    assert _places(analyzer, text)[name].country is None
+
+
+def test_an_unknown_place_gets_no_country_without_a_clear_majority(
+    analyzer: EntityAnalyzer,
+) -> None:
+    # one American and one British city: half the mentions is no majority
+    text = (
+        "The family split their time between Boston and London, and the children went "
+        "to school in Ashworth Vale."
+    )
+    assert _places(analyzer, text)["Ashworth Vale"].country is None
+
+
+def test_an_unknown_place_takes_the_country_the_article_is_about(
+    analyzer: EntityAnalyzer,
+) -> None:
+    text = (
+        "Fire crews from Leeds and Bradford were called to a warehouse in Ashworth Vale "
+        "on Sunday. Police in Leeds said nobody was hurt."
+    )
+    assert _places(analyzer, text)["Ashworth Vale"].country == "GB"
+
+
+def test_a_month_is_no_town_of_the_articles_country(analyzer: EntityAnalyzer) -> None:
+    text = (
+        "Cambridgeshire County Council will vote on the plan in Ely. "
+        "Work on the bypass in Cambridgeshire is due to start in March."
+    )
+    assert "March" not in _places(analyzer, text)
