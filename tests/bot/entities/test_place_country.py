@@ -102,3 +102,24 @@ def test_a_month_is_no_town_of_the_articles_country(analyzer: EntityAnalyzer) ->
         "Work on the bypass in Cambridgeshire is due to start in March."
     )
     assert "March" not in _places(analyzer, text)
+
+
+def test_an_unknown_word_said_once_without_place_evidence_is_no_place(
+    analyzer: EntityAnalyzer,
+) -> None:
+    # the small model tags the dish GPE; nothing else says it is a place
+    text = "The menu now offers Tofurama alongside the usual burgers."
+    assert "Tofurama" not in _places(analyzer, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("The army moved troops between Kharkiv, Izium and Balakliia.", "Balakliia"),
+        ("Shares in Quizzly rose after the games maker reported strong sales.", "Quizzly"),
+    ],
+)
+def test_an_unknown_word_listed_after_a_place_or_after_in_stays_a_place(
+    analyzer: EntityAnalyzer, text: str, name: str
+) -> None:
+    assert name in _places(analyzer, text)
