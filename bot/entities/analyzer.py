@@ -154,7 +154,7 @@ class EntityAnalyzer:
             Title(title, lex),
             lead_end,
         )
-        _country_from_context(places)
+        _country_from_context(places, gaz)
         if offset:
             mentions = [
                 Mention(m.start - offset, m.end - offset, m.entity_id, m.text)
@@ -242,22 +242,44 @@ class EntityAnalyzer:
 _DOMINANT_SHARE = 0.6
 
 
-def _country_from_context(places: list[Place]) -> None:
+def _country_from_context(places: list[Place], gaz: Gazetteer) -> None:
     """A place the gazetteer does not know ("Black River", "St. Elizabeth", a town hall)
-    lies in the country the article is about, when one country has a clear majority
+    lies in the country its name places it in ("Northern California": the US), else in the
+    country the article is about, when one country has a clear majority
     (``_DOMINANT_SHARE``) of its resolved place mentions; it keeps no coordinates."""
     counts: Counter[str] = Counter()
     for p in places:
         if p.country:
             counts[p.country] += p.mentions
-    if not counts:
-        return
-    top, n = counts.most_common(1)[0]
-    if n < _DOMINANT_SHARE * sum(counts.values()):
-        return
+    top: str | None = None
+    if counts:
+        top, n = counts.most_common(1)[0]
+        if n < _DOMINANT_SHARE * sum(counts.values()):
+            top = None
     for p in places:
         if p.country is None and p.id.startswith("place:"):
-            p.country = top
+            p.country = _country_by_part(p.name, gaz) or top
+
+
+# "Northern California", "East London", "southern Lebanon": a part of a known place
+_PART_WORDS = frozenset(
+    {"north", "south", "east", "west", "northern", "southern", "eastern", "western",
+     "central", "greater", "upper", "lower", "inner", "outer", "north-east", "north-west",
+     "south-east", "south-west", "northeast", "northwest", "southeast", "southwest",
+     "northeastern", "northwestern", "southeastern", "southwestern"}
+)  # fmt: skip
+
+
+def _country_by_part(name: str, gaz: Gazetteer) -> str | None:
+    """The country of the place a name is a part of ("Northern California" -> US), when
+    that place is one the gazetteer trusts without context and lies in one country."""
+    first, _, rest = name.partition(" ")
+    if first.lower() not in _PART_WORDS or not rest:
+        return None
+    match = gaz.best(rest)
+    if match is None or not trusted(match):
+        return None
+    return match.candidate.country
 
 
 # between two items of a list of places: "Odesa, Chornomorsk and Pivdennyi"

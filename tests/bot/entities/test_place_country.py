@@ -123,3 +123,15 @@ def test_an_unknown_word_listed_after_a_place_or_after_in_stays_a_place(
     analyzer: EntityAnalyzer, text: str, name: str
 ) -> None:
     assert name in _places(analyzer, text)
+
+
+def test_a_part_of_a_known_place_takes_its_country(analyzer: EntityAnalyzer) -> None:
+    # no country has a majority here: the name itself says where the place is
+    text = "The band toured Japan and South Korea before settling in Northern California."
+    assert _places(analyzer, text)["Northern California"].country == "US"
+
+
+def test_central_america_spans_countries(analyzer: EntityAnalyzer) -> None:
+    # "America" alone is the US; the part of the continent is no part of the US
+    text = "Migrants from Central America crossed into Mexico."
+    assert _places(analyzer, text)["Central America"].country is None
