@@ -241,8 +241,11 @@ def _add_subdivisions(builder: _Builder, curated_ids: set[str], majors: _Majors)
         name = english[0] if english else local  # "Bavaria" shown, "Bayern" matched too
         key = name_key(name)
         namesake = builder.city_by_key.get((sub.country_code, key))
+        aliases = list(dict.fromkeys([name, local, sub.name, *english]))
         source: Source = "subdivision"
-        if major and not _big_namesake_city(builder, key, sub.country_code):
+        if major and not any(
+            _big_namesake_city(builder, name_key(a), sub.country_code) for a in aliases
+        ):
             source = "state"
         cand = Candidate(
             id=f"region:{sub.code}",
@@ -253,7 +256,7 @@ def _add_subdivisions(builder: _Builder, curated_ids: set[str], majors: _Majors)
             lon=namesake.lon if namesake else None,
             source=source,
         )
-        for alias in dict.fromkeys([name, local, sub.name, *english]):
+        for alias in aliases:
             builder.add(alias, cand)
             builder.add_region_stem(alias, cand)
 

@@ -138,6 +138,10 @@ def test_the_loaded_tables_are_kept_out_of_the_garbage_collectors_sight() -> Non
         ("Ontario", "region:CA-ON", "CA"),  # not Ontario, California
         ("Bavaria", "region:DE-BY", "DE"),  # pycountry: "Bayern"
         ("County Durham", "region:GB-DUR", "GB"),  # pycountry: "Durham, County"
+        ("Catalonia", "region:ES-CT", "ES"),  # pycountry: "Catalunya [Cataluña]"
+        ("Sicily", "region:IT-82", "IT"),
+        ("Tibet", "region:CN-XZ", "CN"),
+        ("Yorkshire", "region:gb-yorkshire", "GB"),  # no ISO code: curated
     ],
 )
 def test_major_subdivisions_are_trusted_without_context(
@@ -150,7 +154,8 @@ def test_major_subdivisions_are_trusted_without_context(
 
 
 @pytest.mark.parametrize(
-    ("name", "city_country"), [("Washington", "US"), ("New York", "US"), ("Quebec", "CA")]
+    ("name", "city_country"),
+    [("Washington", "US"), ("New York", "US"), ("Quebec", "CA"), ("Madrid", "ES")],
 )
 def test_a_big_city_of_its_own_country_keeps_a_subdivisions_name(
     gaz: Gazetteer, name: str, city_country: str
@@ -167,10 +172,10 @@ def test_the_articles_country_picks_a_foreign_namesake_of_a_county(gaz: Gazettee
 
 
 def test_small_subdivisions_still_need_context(gaz: Gazetteer) -> None:
-    # an Italian region under its Italian name: trusted only in an article about Italy
-    match = gaz.best("Lombardia")
+    # a Japanese prefecture (Japan has no major subdivisions): trusted only in context
+    match = gaz.best("Aichi")
     assert match is not None and match.candidate.source == "subdivision"
-    assert not trusted(match) and trusted(match, Counter({"IT": 1}))
+    assert not trusted(match) and trusted(match, Counter({"JP": 1}))
 
 
 def test_a_town_named_like_a_month_is_not_trusted_from_context(gaz: Gazetteer) -> None:
@@ -179,7 +184,9 @@ def test_a_town_named_like_a_month_is_not_trusted_from_context(gaz: Gazetteer) -
     assert not trusted(match, Counter({"GB": 2}))
 
 
-@pytest.mark.parametrize("name", ["North Sea", "Mekong", "Mount Everest", "Soviet Union"])
+@pytest.mark.parametrize(
+    "name", ["North Sea", "Mekong", "Mount Everest", "Soviet Union", "Kashmir"]
+)
 def test_places_across_borders_have_no_country(gaz: Gazetteer, name: str) -> None:
     place = gaz.resolve(name)
     assert place is not None and place.country is None
