@@ -51,6 +51,10 @@ _SOURCE_BASE: dict[str, float] = {
 _ALTERNATE_PENALTY = 1.0
 _CONTEXT_WEIGHT = 2.0
 _TRUSTED_CITY_POPULATION = 100_000
+# under one of its alternate names a city must be this big to be trusted out of context:
+# geonames files odd alternates ("Twickenham" for Huntsville, Alabama), while the famous
+# old names news still writes belong to cities of millions ("Bombay", "Peking")
+_TRUSTED_ALTERNATE_POPULATION = 1_000_000
 # towns named like a month or a day ("March", Cambridgeshire): the article's country is no
 # evidence for them, since every article has dates
 _CALENDAR_WORDS = frozenset(
@@ -82,7 +86,8 @@ def trusted(match: Match, context: Counter[str] | None = None) -> bool:
         return True
     if cand.source == "city":
         calendar = name_key(cand.name) in _CALENDAR_WORDS
-        return cand.population >= _TRUSTED_CITY_POPULATION or (in_context and not calendar)
+        big = _TRUSTED_CITY_POPULATION if match.primary else _TRUSTED_ALTERNATE_POPULATION
+        return cand.population >= big or (in_context and not calendar)
     return in_context  # a subdivision: pycountry's names are often local words
 
 

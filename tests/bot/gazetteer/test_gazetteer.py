@@ -190,3 +190,16 @@ def test_a_town_named_like_a_month_is_not_trusted_from_context(gaz: Gazetteer) -
 def test_places_across_borders_have_no_country(gaz: Gazetteer, name: str) -> None:
     place = gaz.resolve(name)
     assert place is not None and place.country is None
+
+
+@pytest.mark.parametrize(
+    ("name", "is_trusted"),
+    [("Bombay", True), ("Peking", True), ("Tory", False), ("Twickenham", False)],
+)
+def test_an_alternate_name_is_trusted_alone_only_for_a_city_of_millions(
+    gaz: Gazetteer, name: str, is_trusted: bool
+) -> None:
+    # geonames files "Tory" under Turin and "Twickenham" under Huntsville, Alabama
+    match = gaz.best(name)
+    assert match is not None and not match.primary
+    assert trusted(match) is is_trusted
