@@ -45,6 +45,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
@@ -154,7 +155,7 @@ class EntityAnalyzer:
             Title(title, lex),
             lead_end,
         )
-        _country_from_context(places, gaz)
+        _country_from_context(places, gaz, mentions, full)
         if offset:
             mentions = [
                 Mention(m.start - offset, m.end - offset, m.entity_id, m.text)
@@ -242,11 +243,14 @@ class EntityAnalyzer:
 _DOMINANT_SHARE = 0.6
 
 
-def _country_from_context(places: list[Place], gaz: Gazetteer) -> None:
+def _country_from_context(
+    places: list[Place], gaz: Gazetteer, mentions: list[Mention], text: str
+) -> None:
     """A place the gazetteer does not know ("Black River", "St. Elizabeth", a town hall)
-    lies in the country its name places it in ("Northern California": the US), else in the
-    country the article is about, when one country has a clear majority
-    (``_DOMINANT_SHARE``) of its resolved place mentions; it keeps no coordinates."""
+    lies in the country of the place the text puts it in ("Rayne, Essex", "Melton in
+    Leicestershire"), else of the place its name makes it part of ("Northern
+    California"), else in the country the article is about, when one country has a clear
+    majority (``_DOMINANT_SHARE``) of its resolved place mentions; it keeps no coordinates."""
     counts: Counter[str] = Counter()
     for p in places:
         if p.country:
@@ -256,9 +260,30 @@ def _country_from_context(places: list[Place], gaz: Gazetteer) -> None:
         top, n = counts.most_common(1)[0]
         if n < _DOMINANT_SHARE * sum(counts.values()):
             top = None
+    placed = _countries_by_apposition(places, mentions, text)
     for p in places:
         if p.country is None and p.id.startswith("place:"):
-            p.country = _country_by_part(p.name, gaz) or top
+            p.country = placed.get(p.id) or _country_by_part(p.name, gaz) or top
+
+
+# "Rayne, Essex", "Nottwil, Switzerland", "Melton in Leicestershire"
+_APPOSITION_RE = re.compile(r",\s*|\s+in\s+")
+
+
+def _countries_by_apposition(
+    places: list[Place], mentions: list[Mention], text: str
+) -> dict[str, str]:
+    """Unknown places' ids -> the country of a known place written right after them."""
+    known = {p.id: p.country for p in places if p.country and not p.id.startswith("place:")}
+    unknown = {p.id for p in places if p.country is None and p.id.startswith("place:")}
+    ordered = sorted(mentions, key=lambda m: m.start)
+    out: dict[str, str] = {}
+    for here, after in pairwise(ordered):
+        country = known.get(after.entity_id)
+        open_ = here.entity_id in unknown and here.entity_id not in out
+        if open_ and country and _APPOSITION_RE.fullmatch(text[here.end : after.start]):
+            out[here.entity_id] = country
+    return out
 
 
 # "Northern California", "East London", "southern Lebanon": a part of a known place

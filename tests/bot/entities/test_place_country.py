@@ -135,3 +135,19 @@ def test_central_america_spans_countries(analyzer: EntityAnalyzer) -> None:
     # "America" alone is the US; the part of the continent is no part of the US
     text = "Migrants from Central America crossed into Mexico."
     assert _places(analyzer, text)["Central America"].country is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The couple, from Denver, bought a cottage in Ashworth Vale, Lancashire, and flats "
+        "in Chicago and Seattle.",
+        "The couple, from Denver, bought a cottage near Ashworth Vale in Lancashire, and "
+        "flats in Chicago and Seattle.",
+    ],
+)
+def test_an_unknown_place_takes_the_country_of_the_place_written_after_it(
+    analyzer: EntityAnalyzer, text: str
+) -> None:
+    # three American cities to one English county: the text itself says where it is
+    assert _places(analyzer, text)["Ashworth Vale"].country == "GB"
