@@ -470,7 +470,7 @@ def context_of(groups: list[Group], gaz: Gazetteer) -> Counter[str]:
             continue
         for key in g.keys:
             found = gaz.matches_key(key)
-            if found and found[0].candidate.source in ("country", "facility", "region"):
+            if found and found[0].candidate.source in ("country", "facility", "region", "state"):
                 country = found[0].candidate.country
                 if country:
                     ctx[country] += len(g.mentions)

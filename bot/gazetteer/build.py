@@ -18,9 +18,13 @@ import yaml
 from bot.models import Place, PlaceKind
 from bot.text.names import fold_token, name_key, name_tokens
 
-Source = Literal["facility", "country", "region", "subdivision", "city"]
+Source = Literal["facility", "country", "region", "state", "subdivision", "city"]
 
 _MIN_CITY_POPULATION = 15_000
+# a city of its own country this big keeps a subdivision's name ("New York", "Washington")
+_NAMESAKE_CITY_POPULATION = 100_000
+# "Wales [Cymru GB-CYM]", "Durham, County": the English name before the bracket or comma
+_LOCAL_NAME_RE = re.compile(r"\s*(\[.*\]|,.*)$")
 # digits, or letters outside the Latin blocks (Greek, Cyrillic, Arabic, CJK...)
 _UNUSABLE_RE = re.compile(r"[0-9\u0370-\u1dff\u1f00-\u2017\u201a-\uffff]")
 
@@ -95,8 +99,9 @@ def build_tables() -> Tables:
     builder = _Builder()
     _add_cities(builder, gc.get_cities())
     countries = _add_countries(builder, gc.get_countries(), _read_yaml("regions.yaml"))
-    curated_regions = _add_regions(builder, _read_yaml("regions.yaml"))
-    _add_subdivisions(builder, curated_regions)
+    regions = _read_yaml("regions.yaml")
+    curated_regions = _add_regions(builder, regions)
+    _add_subdivisions(builder, curated_regions, _Majors.of(regions))
     _add_us_counties(builder, gc.get_us_counties())
     facility_words = _add_facilities(builder, _read_yaml("facilities.yaml"))
     # tuples are smaller than lists, and the index is read-only from here on
@@ -204,25 +209,66 @@ def _add_regions(builder: _Builder, curated: dict[str, Any]) -> set[str]:
     return ids
 
 
-def _add_subdivisions(builder: _Builder, curated_ids: set[str]) -> None:
+@dataclass(frozen=True)
+class _Majors:
+    """Which subdivisions are major (regions.yaml ``major_subdivisions``), and their
+    English names (``subdivision_names``)."""
+
+    types: dict[str, frozenset[str]]
+    codes: frozenset[str]
+    english: dict[str, list[str]]
+
+    @classmethod
+    def of(cls, curated: dict[str, Any]) -> _Majors:
+        table = dict(curated.get("major_subdivisions") or {})
+        codes = frozenset(table.pop("codes", None) or ())
+        types = {country: frozenset(kinds) for country, kinds in table.items()}
+        return cls(types, codes, dict(curated.get("subdivision_names") or {}))
+
+    def includes(self, code: str, country: str, kind: str) -> bool:
+        return code in self.codes or kind in self.types.get(country, frozenset())
+
+
+def _add_subdivisions(builder: _Builder, curated_ids: set[str], majors: _Majors) -> None:
     import pycountry
 
     for sub in pycountry.subdivisions:
-        if getattr(sub, "parent_code", None) or sub.code in curated_ids:
+        major = majors.includes(sub.code, sub.country_code, sub.type)
+        if (getattr(sub, "parent_code", None) and not major) or sub.code in curated_ids:
             continue
-        key = name_key(sub.name)
+        local = _LOCAL_NAME_RE.sub("", sub.name) or sub.name
+        english = majors.english.get(sub.code, [])
+        name = english[0] if english else local  # "Bavaria" shown, "Bayern" matched too
+        key = name_key(name)
         namesake = builder.city_by_key.get((sub.country_code, key))
+        aliases = list(dict.fromkeys([name, local, sub.name, *english]))
+        source: Source = "subdivision"
+        if major and not any(
+            _big_namesake_city(builder, name_key(a), sub.country_code) for a in aliases
+        ):
+            source = "state"
         cand = Candidate(
             id=f"region:{sub.code}",
-            name=sub.name,
+            name=name,
             kind="region",
             country=sub.country_code,
             lat=namesake.lat if namesake else None,
             lon=namesake.lon if namesake else None,
-            source="subdivision",
+            source=source,
         )
-        builder.add(sub.name, cand)
-        builder.add_region_stem(sub.name, cand)
+        for alias in aliases:
+            builder.add(alias, cand)
+            builder.add_region_stem(alias, cand)
+
+
+def _big_namesake_city(builder: _Builder, key: str, country: str) -> bool:
+    """A big city of the same country under the same name (main or alternate): news
+    writing "New York" or "Washington" bare means the city, so the state stays a
+    context-only subdivision."""
+    return any(
+        c.source == "city" and c.country == country and c.population >= _NAMESAKE_CITY_POPULATION
+        for c, _ in builder.names.get(key, ())
+    )
 
 
 def _add_us_counties(builder: _Builder, counties: list[dict[str, Any]]) -> None:

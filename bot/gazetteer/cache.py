@@ -24,7 +24,7 @@ from bot.text import names as entities_names
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: major subdivisions (source "state")
 
 
 def fingerprint() -> str:

@@ -13,7 +13,8 @@ once per process (two to three seconds; a disk copy can be kept with
 ``Gazetteer.load(cache_dir)``) and shared by every ``Gazetteer``.
 
 Ambiguous names are ranked by source (facility > country > curated region >
-city by population > subdivision), by whether the main name or an alternate
+city by population, a major subdivision counting as a city of ~300,000 >
+subdivision), by whether the main name or an alternate
 matched, and by the article's context: the counts of countries already seen, so
 "Damascus" in an article about Syria is Damascus, SY, not Damascus, Oregon.
 """
@@ -41,12 +42,26 @@ _SOURCE_BASE: dict[str, float] = {
     "facility": 9.0,
     "country": 8.0,
     "region": 6.0,
+    # a major subdivision ("Utah", "Essex") is worth a city of ~300,000: it beats a small
+    # foreign namesake ("Essex", Vermont) and yields to a bigger one without context
+    "state": 3.3,
     "subdivision": 3.0,
     "city": 0.0,
 }
 _ALTERNATE_PENALTY = 1.0
 _CONTEXT_WEIGHT = 2.0
 _TRUSTED_CITY_POPULATION = 100_000
+# under one of its alternate names a city must be this big to be trusted out of context:
+# geonames files odd alternates ("Twickenham" for Huntsville, Alabama), while the famous
+# old names news still writes belong to cities of millions ("Bombay", "Peking")
+_TRUSTED_ALTERNATE_POPULATION = 1_000_000
+# towns named like a month or a day ("March", Cambridgeshire): the article's country is no
+# evidence for them, since every article has dates
+_CALENDAR_WORDS = frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august", "september",
+     "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
+     "friday", "saturday", "sunday"}
+)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,15 +76,18 @@ class Match:
 def trusted(match: Match, context: Counter[str] | None = None) -> bool:
     """Whether a match is safe enough to overrule the NER label or to add an untagged mention.
 
-    Curated places and countries always are; a city when it is big or lies in a
-    country the article is about; a subdivision only in such a country.
+    Curated places, countries and major subdivisions (US states, English counties)
+    always are; a city when it is big or lies in a country the article is about;
+    another subdivision only in such a country.
     """
     cand = match.candidate
     in_context = bool(context and cand.country and context.get(cand.country, 0) > 0)
-    if cand.source in ("facility", "country", "region"):
+    if cand.source in ("facility", "country", "region", "state"):
         return True
     if cand.source == "city":
-        return cand.population >= _TRUSTED_CITY_POPULATION or in_context
+        calendar = name_key(cand.name) in _CALENDAR_WORDS
+        big = _TRUSTED_CITY_POPULATION if match.primary else _TRUSTED_ALTERNATE_POPULATION
+        return cand.population >= big or (in_context and not calendar)
     return in_context  # a subdivision: pycountry's names are often local words
 
 

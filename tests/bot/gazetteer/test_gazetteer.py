@@ -126,3 +126,80 @@ def test_the_loaded_tables_are_kept_out_of_the_garbage_collectors_sight() -> Non
     # the tables are frozen at their first load (millions of objects a full collection
     # would otherwise walk every time)
     assert gc.get_freeze_count() > 100_000
+
+
+@pytest.mark.parametrize(
+    ("name", "place_id", "country"),
+    [
+        ("Utah", "region:US-UT", "US"),
+        ("England", "region:GB-ENG", "GB"),
+        ("Wales", "region:GB-WLS", "GB"),  # pycountry: "Wales [Cymru GB-CYM]"
+        ("Essex", "region:GB-ESS", "GB"),  # not Essex, Vermont (39,000 people)
+        ("Ontario", "region:CA-ON", "CA"),  # not Ontario, California
+        ("Bavaria", "region:DE-BY", "DE"),  # pycountry: "Bayern"
+        ("County Durham", "region:GB-DUR", "GB"),  # pycountry: "Durham, County"
+        ("Catalonia", "region:ES-CT", "ES"),  # pycountry: "Catalunya [Cataluña]"
+        ("Sicily", "region:IT-82", "IT"),
+        ("Tibet", "region:CN-XZ", "CN"),
+        ("Yorkshire", "region:gb-yorkshire", "GB"),  # no ISO code: curated
+    ],
+)
+def test_major_subdivisions_are_trusted_without_context(
+    gaz: Gazetteer, name: str, place_id: str, country: str
+) -> None:
+    match = gaz.best(name)
+    assert match is not None
+    assert (match.candidate.id, match.candidate.country) == (place_id, country)
+    assert trusted(match)
+
+
+@pytest.mark.parametrize(
+    ("name", "city_country"),
+    [("Washington", "US"), ("New York", "US"), ("Quebec", "CA"), ("Madrid", "ES")],
+)
+def test_a_big_city_of_its_own_country_keeps_a_subdivisions_name(
+    gaz: Gazetteer, name: str, city_country: str
+) -> None:
+    match = gaz.best(name)
+    assert match is not None
+    assert (match.candidate.kind, match.candidate.country) == ("city", city_country)
+
+
+def test_the_articles_country_picks_a_foreign_namesake_of_a_county(gaz: Gazetteer) -> None:
+    assert gaz.resolve("Norfolk") == gaz.resolve("Norfolk", Counter({"GB": 3}))
+    in_us = gaz.resolve("Norfolk", Counter({"US": 3}))
+    assert in_us is not None and (in_us.kind, in_us.country) == ("city", "US")
+
+
+def test_small_subdivisions_still_need_context(gaz: Gazetteer) -> None:
+    # a Japanese prefecture (Japan has no major subdivisions): trusted only in context
+    match = gaz.best("Aichi")
+    assert match is not None and match.candidate.source == "subdivision"
+    assert not trusted(match) and trusted(match, Counter({"JP": 1}))
+
+
+def test_a_town_named_like_a_month_is_not_trusted_from_context(gaz: Gazetteer) -> None:
+    match = gaz.best("March", Counter({"GB": 2}))
+    assert match is not None and match.candidate.country == "GB"
+    assert not trusted(match, Counter({"GB": 2}))
+
+
+@pytest.mark.parametrize(
+    "name", ["North Sea", "Mekong", "Mount Everest", "Soviet Union", "Kashmir"]
+)
+def test_places_across_borders_have_no_country(gaz: Gazetteer, name: str) -> None:
+    place = gaz.resolve(name)
+    assert place is not None and place.country is None
+
+
+@pytest.mark.parametrize(
+    ("name", "is_trusted"),
+    [("Bombay", True), ("Peking", True), ("Tory", False), ("Twickenham", False)],
+)
+def test_an_alternate_name_is_trusted_alone_only_for_a_city_of_millions(
+    gaz: Gazetteer, name: str, is_trusted: bool
+) -> None:
+    # geonames files "Tory" under Turin and "Twickenham" under Huntsville, Alabama
+    match = gaz.best(name)
+    assert match is not None and not match.primary
+    assert trusted(match) is is_trusted
