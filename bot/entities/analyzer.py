@@ -135,11 +135,11 @@ class EntityAnalyzer:
         acronyms = acronym_pairs(full)
         codes = untagged_codes(doc, found, junk, gaz, lex, set(acronyms))
         found = sorted(found + codes, key=lambda m: m.start) if codes else found
-        found = mark_clubs(doc, found)
+        found = mark_clubs(doc, found, gaz)
         grouper = Grouper(lex, gaz, acronyms)
         coordinated_regions(doc, found, gaz)
         groups, context = self._grouped(grouper, found)
-        scanned = mark_clubs(doc, self._scan(doc, junk, found, groups, context))
+        scanned = mark_clubs(doc, self._scan(doc, junk, found, groups, context), gaz)
         coordinated_regions(doc, found + scanned, gaz)
         groups, _ = self._grouped(grouper, found + scanned)
         sentences = [

@@ -29,6 +29,7 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from bot.entities.spans import RawMention, make_mention
+from bot.gazetteer.index import Gazetteer
 
 # a match's score has one digit a side: "2-1", "0–5"; "17-18" February is no score,
 # nor a date "2025-10-29"
@@ -43,9 +44,15 @@ _SPORT_WORDS = frozenset(
      "winger", "penalty", "stoppage", "half-time", "halftime", "kick-off", "kickoff", "derby",
      "relegation", "relegated", "promoted", "unbeaten", "equaliser", "equalizer", "hat-trick",
      "brace", "scoreline", "stadium", "club", "clubs", "squad", "signing", "football", "soccer",
-     "cup", "champions", "title", "table", "season", "points", "minute", "hosts", "visitors"}
+     "cup", "champions", "title", "table", "season", "points", "minute", "hosts", "visitors",
+     # cricket's and rugby's words; none of them is common in other news ("victory",
+     # "side", "captain" or "final" are)
+     "cricket", "wicket", "wickets", "innings", "bowler", "batsman", "rugby", "semi-final",
+     "semi-finals", "quarter-final", "quarter-finals", "skipper", "qualifiers", "substitution",
+     "referee", "premiership", "tournament"}
 )  # fmt: skip
 _SPORTY_SENTENCES = 3  # an article with this many sentences about matches is a sports report
+_SPORTY_SHARE = 3  # ... or with one in this many of its sentences (a short one: two of six)
 # a match verb between two names, no other evidence needed: "Liverpool beat Chelsea"
 _HEAD_TO_HEAD = frozenset(
     {"beat", "beats", "beaten", "defeated", "defeats", "edged", "edges", "thrashed", "hammered",
@@ -74,8 +81,37 @@ _CLUB_NOUNS = frozenset(
      "keeper", "captain", "winger", "forward", "player", "players", "squad", "fans", "supporters",
      "defence", "defense", "attack", "midfield", "goal", "goals", "win", "defeat", "run",
      "unbeaten", "title", "season", "passing", "pressing", "finishing", "form", "hopes",
-     "academy", "debut", "league", "lead", "equaliser", "equalizer", "chances"}
+     "academy", "debut", "league", "lead", "equaliser", "equalizer", "chances", "victory",
+     # "an England recall", "a Sale shirt"
+     "star", "shirt", "team-mate", "teammate", "recall", "batsman", "bowler",
+     "fielder", "skipper", "wicketkeeper", "hooker", "loanee"}
 )  # fmt: skip
+# an age side's name after a club's or a country's: "England Under-21", "Spain U20"
+_AGE_SIDE_RE = re.compile(r"^(?:under-?\d\d|u-?\d\d)s?$", re.IGNORECASE)
+# a country's possessive names what its side won or lost ("England's 5-0 win"); what else
+# it owns is the nation's: "Spain's Under-20 side", "Australia's Neil Robertson"
+_RESULTS = frozenset({"win", "victory", "defeat", "loss", "draw", "triumph", "run"})
+# "the former Manchester City man": a player of that club ("a Leicester man" lives there)
+_FORMER = frozenset({"former", "ex"})
+# a match between two sides: "a semi-final between Liverpool and Nottingham Forest"
+_MATCH_NOUNS = frozenset(
+    {"match", "game", "final", "semi-final", "quarter-final", "tie", "fixture", "clash",
+     "derby", "meeting", "encounter", "play-off", "playoff", "test"}
+)  # fmt: skip
+# a player's move to a club: "his move to Bath", "joined Aberdeen", "a loan from Wigan"
+_TRANSFERS = frozenset(
+    {"move", "switch", "transfer", "loan", "loaned", "join", "joined", "joins", "joining",
+     "rejoin", "rejoined", "signed", "signs", "signing", "sold", "released", "moving"}
+)  # fmt: skip
+# what sides do in a report besides playing: "lost to", "losing to", "beating"
+_SIDE_VERBS = frozenset(
+    {"losing", "beating", "drawing", "facing", "hosting", "playing", "winning", "batted",
+     "bowled", "made", "posted", "begin", "begins", "represent", "representing", "lose",
+     "lost", "leading", "need", "needed", "qualified", "bidding",
+     # a place's name with a plural verb is a side's: "Leicester are bottom", "England have"
+     "are", "were", "have"}
+)  # fmt: skip
+_VERSUS = frozenset({"v", "v.", "vs", "vs."})
 # the first word of a club's name that the NER leaves out
 _CLUB_PREFIXES = frozenset(
     {"Real", "Club", "Inter", "Atlético", "Atletico", "Athletic", "Sporting", "Olympique",
@@ -85,26 +121,43 @@ _CLUB_PREFIXES = frozenset(
 )  # fmt: skip
 
 
-def mark_clubs(doc: Doc, mentions: list[RawMention]) -> list[RawMention]:
-    """``mentions`` with those of clubs marked ``club``, labelled ORG and grown over the
-    first word of the club's name the NER left out."""
+def mark_clubs(doc: Doc, mentions: list[RawMention], gaz: Gazetteer) -> list[RawMention]:
+    """``mentions`` with those of clubs and national sides marked ``club``, labelled ORG and
+    grown over the first word of the club's name the NER left out, or over an age side
+    after it ("England Under-21").
+
+    A country is a side only in a sports report: "England beat Moldova 5-0" there, where
+    "Russia beat back the assault" elsewhere is the state."""
     sentences = {s.start: _about_a_match(s) for s in doc.sents}
-    sporty_article = sum(sentences.values()) >= _SPORTY_SENTENCES
+    sporty_article = _sports_report(list(sentences.values()))
     out: list[RawMention] = []
     for m in mentions:
         if _may_be_club(doc, m):
-            grown = _with_prefix(doc, m)
+            grown = _with_age_side(doc, _with_prefix(doc, m))
             span = doc[grown.tok_start : grown.tok_end]
-            sporty = sporty_article or sentences.get(span.sent.start, False)
+            nation = _is_country(gaz, m.key)
+            sporty = sporty_article or (sentences.get(span.sent.start, False) and not nation)
             if grown is not m:
                 m, m.club, m.label = grown, True, "ORG"
-            elif _club_position(doc, span, sporty):
+            elif (sporty or not nation) and _club_position(doc, span, sporty, nation):
                 # a name the NER took for a person's stays one unless it is a city
                 # (the grouper's call); "Djokovic beat Alcaraz 6-4"
                 m.club = True
                 m.label = m.label if m.label == "PERSON" else "ORG"
         out.append(m)
     return out
+
+
+def _sports_report(sporty: list[bool]) -> bool:
+    """An article with several sentences about matches, or a short one a third of whose
+    sentences are."""
+    found = sum(sporty)
+    return found >= _SPORTY_SENTENCES or (found >= 2 and found * _SPORTY_SHARE >= len(sporty))
+
+
+def _is_country(gaz: Gazetteer, key: str) -> bool:
+    found = gaz.matches_key(key)
+    return bool(found) and found[0].candidate.source == "country"
 
 
 def _may_be_club(doc: Doc, m: RawMention) -> bool:
@@ -121,7 +174,7 @@ def _about_a_match(sent: Span) -> bool:
     return any(t.lower_ in _SPORT_WORDS for t in sent)
 
 
-def _club_position(doc: Doc, span: Span, sporty: bool) -> bool:
+def _club_position(doc: Doc, span: Span, sporty: bool, nation: bool = False) -> bool:
     if _score_next_to(doc, span.start, span.end):
         return True
     tok = span.root
@@ -130,22 +183,64 @@ def _club_position(doc: Doc, span: Span, sporty: bool) -> bool:
         return True
     if not sporty:
         return False
-    if tok.dep_ == "conj" and tok.head.dep_ in ("nsubj", "dobj", "pobj"):
-        tok = tok.head  # "Sunderland and Fulham battled"
+    while tok.dep_ == "conj" and tok.head.pos_ == "PROPN" and tok.head.i < tok.i:
+        tok = tok.head  # "Sunderland and Fulham battled", "against QPR, Leicester and Preston"
+    if tok is not span.root and _head_to_head(tok) is not None:
+        return True
     head = tok.head
-    if tok.dep_ in ("nsubj", "nsubjpass", "dobj") and head.lower_ in _CLUB_VERBS:
+    if tok.dep_ in ("nsubj", "nsubjpass", "dobj") and head.lower_ in _CLUB_VERBS | _SIDE_VERBS:
         return True
-    if tok.dep_ == "pobj" and head.lower_ in _PREPS and head.head.lower_ in _CLUB_VERBS:
+    if tok.dep_ == "dobj" and head.lower_ in _TRANSFERS:
+        return True  # "agreed to join Aberdeen"
+    if tok.dep_ == "pobj" and _pobj_of_a_side(doc, span, head):
         return True
-    if tok.dep_ == "pobj" and head.lower_ == "for":
-        return True  # "scored for Liverpool", "a strike for Brugge"
-    return _owns_club_thing(doc, span.end)
+    if _former_player(doc, span):
+        return True
+    if nation:
+        return _owns_result(doc, span.end)
+    return _owns_club_thing(doc, span.end) or _a_player_of(doc, span.end)
+
+
+def _pobj_of_a_side(doc: Doc, span: Span, prep: Token) -> bool:
+    """ "scored for Liverpool", "a game against Warrington", "lost to Durham", "his move to
+    Bath", "a final between Liverpool and Forest"; not "his move to Tokyo with the Black
+    Rams", where the club comes after the city."""
+    word, over = prep.lower_, prep.head.lower_
+    if word in ("for", "against"):
+        return True
+    if word in _PREPS and over in _CLUB_VERBS | _SIDE_VERBS:
+        return True
+    if word in ("to", "from") and over in _TRANSFERS:
+        return span.end >= len(doc) or doc[span.end].lower_ != "with"
+    return word == "between" and over in _MATCH_NOUNS
+
+
+def _former_player(doc: Doc, span: Span) -> bool:
+    """ "the former Manchester City man", "ex-Sale hooker": a club's former player."""
+    before = doc[span.start - 2 : span.start] if span.start >= 2 else doc[0:0]
+    after = doc[span.end].lower_ if span.end < len(doc) else ""
+    return any(t.lower_ in _FORMER for t in before) and after in _CLUB_NOUNS | {"man"}
+
+
+def _owns_result(doc: Doc, end: int) -> bool:
+    """ "England's 5-0 victory over Moldova", "Wales' unbeaten run"."""
+    i = end
+    if i < len(doc) and doc[i].lower_ in ("'s", "’s", "'", "’"):
+        i += 1
+    return any(t.lower_ in _RESULTS for t in doc[i : i + 3])
+
+
+def _a_player_of(doc: Doc, end: int) -> bool:
+    """ "Manchester City's Wilfried Bony": a side's possessive before a person's name."""
+    if end + 1 >= len(doc) or doc[end].lower_ not in ("'s", "’s"):
+        return False
+    return doc[end + 1].ent_type_ == "PERSON"
 
 
 def _score_next_to(doc: Doc, start: int, end: int) -> bool:
     """ "Liverpool 2-1", "2–1 Liverpool", the score as one token or three."""
     after = [t.text for t in doc[end : end + 4]]
-    before = [t.text for t in doc[max(0, start - 4) : start]]
+    before = [t.text for t in doc[max(0, start - 5) : start] if t.lower_ not in _VERSUS]
     return _starts_with_score(after) or _starts_with_score(before[::-1])
 
 
@@ -191,6 +286,18 @@ def _owns_club_thing(doc: Doc, end: int) -> bool:
     if i < len(doc) and doc[i].lower_ in ("'s", "’s", "'", "’"):
         i += 1
     return any(t.lower_ in _CLUB_NOUNS for t in doc[i : i + 3])
+
+
+def _with_age_side(doc: Doc, m: RawMention) -> RawMention:
+    """ "England" + "Under-21": the name of an age side, a team of its own."""
+    i = m.tok_end
+    if i >= len(doc) or not _AGE_SIDE_RE.match(doc[i].text) or not doc[i - 1].whitespace_:
+        return m
+    grown = make_mention(doc, m.tok_start, i + 1, "ORG")
+    if grown is None:
+        return m
+    grown.cue, grown.credit = m.cue, m.credit
+    return grown
 
 
 def _with_prefix(doc: Doc, m: RawMention) -> RawMention:

@@ -55,3 +55,83 @@ def test_the_city_in_other_uses_stays_a_place(analyzer: EntityAnalyzer) -> None:
 def test_a_country_that_wins_a_match_stays_a_place(analyzer: EntityAnalyzer) -> None:
     a = analyzer.analyze("", "France beat Spain 2-1 in the final in Berlin on Sunday.")
     assert {"France", "Spain", "Berlin"} <= places(a)
+
+
+def test_national_sides_in_a_sports_report_are_organisations(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Portugal were beaten by Croatia in the quarter-final on Friday. The coach said his "
+        "side had too few chances. Croatia play Norway next, and the squad flies to Oslo on "
+        "Sunday. Norway have won five of their six qualifiers.",
+    )
+    found = actors(a)
+    for side in ("Portugal", "Croatia", "Norway"):
+        assert found.get(side) == "organization", side
+    assert "Oslo" in places(a)
+    assert not {"Portugal", "Croatia", "Norway"} & places(a)
+
+
+def test_a_country_in_a_sports_report_used_as_a_place_stays_a_place(
+    analyzer: EntityAnalyzer,
+) -> None:
+    a = analyzer.analyze(
+        "",
+        "The Spanish striker scored twice in the league on Saturday. He moved to Italy in "
+        "2019 and met his coach in Italy. Sweden's Anna Berg, his agent, said the season had "
+        "been long. His goals won the club the title.",
+    )
+    assert {"Italy", "Sweden"} <= places(a)
+    assert not {"Italy", "Sweden"} & set(actors(a))
+
+
+def test_an_age_side_is_a_team_of_its_own(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "The midfielder won 20 caps for the Wales Under-21 side before his league debut. He "
+        "scored the winning goal.",
+    )
+    assert actors(a).get("Wales Under-21") == "organization"
+
+
+def test_clubs_in_cricket_and_rugby_reports_are_organisations(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Having lost to Durham in the semi-final, Essex were bowled out for 180. Their "
+        "bowler took three wickets in the first innings. In rugby, Gloucester begin their "
+        "season against Exeter on Friday, a year after their winger's move to Bath.",
+    )
+    found = actors(a)
+    for club in ("Durham", "Gloucester", "Exeter", "Bath"):
+        assert found.get(club) == "organization", club
+    assert not {"Durham", "Exeter", "Bath"} & places(a)
+
+
+def test_a_final_between_two_clubs_and_a_score_after_versus(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "The cup semi-final between Bristol and Plymouth drew a record crowd. The league "
+        "leaders have scored in every home game this season (3-0 vs Burnley).",
+    )
+    found = actors(a)
+    for club in ("Bristol", "Plymouth", "Burnley"):
+        assert found.get(club) == "organization", club
+
+
+def test_a_clubs_player_and_former_player(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "The former Middlesbrough man scored in the league on Sunday. He fouled Southampton's "
+        "Tom Hale, and the referee gave a penalty. The coach was pleased with the points.",
+    )
+    found = actors(a)
+    assert found.get("Middlesbrough") == "organization"
+    assert found.get("Southampton") == "organization"
+
+
+def test_a_man_from_a_city_in_a_sports_report_keeps_his_city(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "The Sheffield man, who beat Tom Hale 10-2 in the first round, plays in the "
+        "quarter-final on Monday. The tournament's referee praised both players.",
+    )
+    assert "Sheffield" in places(a)
