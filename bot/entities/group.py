@@ -171,6 +171,8 @@ class Grouper:
             return g.known.kind, None
         if self._is_club(g, context):
             return "organization", None  # "Liverpool beat Chelsea 2-1": the club, no place
+        if any(m.player for m in g.mentions):
+            return "person", None  # "Squad: Myhill, Fletcher, King": players, no places
         if all(m.credit for m in g.mentions) and any(looks_like_outlet(m.text) for m in g.mentions):
             return "drop", None  # "(The Harbour Post News) –": an outlet no table knows
         labels = g.labels

@@ -112,6 +112,16 @@ _SIDE_VERBS = frozenset(
      "are", "were", "have"}
 )  # fmt: skip
 _VERSUS = frozenset({"v", "v.", "vs", "vs."})
+# the word before the colon of a team's line-up: "Provisional squad: Myhill, Rose, ..."
+_LINEUP_WORDS = frozenset(
+    {"squad", "subs", "substitutes", "used", "line-up", "lineup", "xi", "team", "bench",
+     "replacements", "starting"}
+)  # fmt: skip
+# what separates the names of a line-up: "Morgan (Wasilewski 71), Huth"
+_LINEUP_SEPARATORS = frozenset({",", ";", "(", ")"})
+# lower-case words inside a player's name: "De Laet", "van Persie", "da Silva"
+_NAME_PARTICLES = frozenset({"de", "van", "der", "den", "da", "di", "dos", "von", "le", "la"})
+_MIN_LINEUP = 4  # names after a colon that make a line-up, not a heading
 # the first word of a club's name that the NER leaves out
 _CLUB_PREFIXES = frozenset(
     {"Real", "Club", "Inter", "Atlético", "Atletico", "Athletic", "Sporting", "Olympique",
@@ -130,6 +140,8 @@ def mark_clubs(doc: Doc, mentions: list[RawMention], gaz: Gazetteer) -> list[Raw
     "Russia beat back the assault" elsewhere is the state."""
     sentences = {s.start: _about_a_match(s) for s in doc.sents}
     sporty_article = _sports_report(list(sentences.values()))
+    if sporty_article:
+        mentions = lineup_players(doc, mentions)
     out: list[RawMention] = []
     for m in mentions:
         if _may_be_club(doc, m):
@@ -148,6 +160,78 @@ def mark_clubs(doc: Doc, mentions: list[RawMention], gaz: Gazetteer) -> list[Raw
     return out
 
 
+def lineup_players(doc: Doc, mentions: list[RawMention]) -> list[RawMention]:
+    """``mentions`` with the names of every team line-up as players: "Leicester City:
+    Schmeichel, De Laet, Morgan, Huth..., Subs not used: Hamer, King". Each name is a
+    person's, whatever else it may be ("King", "Fletcher"), and none runs into the next:
+    a mention over two names ("Schmeichel, Schwarzer") gives way to the two."""
+    items = [item for colon in _lineup_colons(doc, mentions) for item in _lineup(doc, colon)]
+    if not items:
+        return mentions
+    taken = {i for start, end in items for i in range(start, end)}
+    kept = [m for m in mentions if not taken & set(range(m.tok_start, m.tok_end))]
+    for start, end in items:
+        m = make_mention(doc, start, end, "PERSON")
+        if m is not None:
+            m.player = True
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.start)
+
+
+def _lineup_colons(doc: Doc, mentions: list[RawMention]) -> list[int]:
+    """Colons after a line-up's heading: a squad word ("Provisional squad:", "Subs not
+    used:") or a club's name ("Leicester City:")."""
+    ends = {m.tok_end for m in mentions}  # "Burnley:", even where the NER saw a person
+    return [
+        t.i
+        for t in doc
+        if t.text == ":" and t.i > 0 and (doc[t.i - 1].lower_ in _LINEUP_WORDS or t.i in ends)
+    ]
+
+
+def _lineup(doc: Doc, colon: int) -> list[tuple[int, int]]:
+    """The names after ``colon`` up to the first word that is no part of a list of
+    names, when there are enough of them to be a line-up. A bracket holds a substitute
+    and his minute ("Huth (Wasilewski 71)"); one without a number ("Tony Pulis (West
+    Brom)") ends the list."""
+    items: list[tuple[int, int]] = []
+    start: int | None = None
+    i = colon + 1
+    while i < len(doc):
+        tok = doc[i]
+        if _name_word(tok) or (start is not None and tok.lower_ in _NAME_PARTICLES):
+            start = i if start is None else start
+        elif tok.text in _LINEUP_SEPARATORS or tok.like_num or tok.is_space:
+            if tok.text == "(" and not _minute_inside(doc, i):
+                break
+            if start is not None:
+                items.append((start, i))
+            start = None
+        else:
+            break
+        i += 1
+    if start is not None:
+        items.append((start, i))
+    return items if len(items) >= _MIN_LINEUP else []
+
+
+def _name_word(tok: Token) -> bool:
+    """A capitalised word of a name: "Myhill", "McAuley", "O'Brien", "Oxlade-Chamberlain"."""
+    if not tok.text[:1].isupper() or tok.is_stop:
+        return False
+    return tok.is_alpha or (len(tok.text) > 2 and all(c.isalpha() or c in "'’-" for c in tok.text))
+
+
+def _minute_inside(doc: Doc, i: int) -> bool:
+    """Whether the bracket opening at ``i`` holds a number before it closes."""
+    for tok in doc[i + 1 : i + 6]:
+        if tok.text == ")":
+            return False
+        if tok.like_num:
+            return True
+    return False
+
+
 def _sports_report(sporty: list[bool]) -> bool:
     """An article with several sentences about matches, or a short one a third of whose
     sentences are."""
@@ -162,7 +246,7 @@ def _is_country(gaz: Gazetteer, key: str) -> bool:
 
 def _may_be_club(doc: Doc, m: RawMention) -> bool:
     """A name that may be a club's: no people or ground."""
-    if m.label == "NORP" or m.place_hint:
+    if m.label == "NORP" or m.place_hint or m.player:
         return False
     words = {t.lower_ for t in doc[m.tok_start : m.tok_end]}
     return not words & _VENUE_WORDS
@@ -177,12 +261,17 @@ def _about_a_match(sent: Span) -> bool:
 def _club_position(doc: Doc, span: Span, sporty: bool, nation: bool = False) -> bool:
     if _score_next_to(doc, span.start, span.end):
         return True
-    tok = span.root
-    verb = _head_to_head(tok)
+    verb = _head_to_head(span.root)
     if verb is not None and (sporty or verb.lower_ in _MATCH_ONLY):
         return True
-    if not sporty:
-        return False
+    if span.end < len(doc) and doc[span.end].text == ":" and _lineup(doc, span.end):
+        return True  # "Leicester City: Schmeichel, Simpson, Morgan, Huth..."
+    return sporty and _side_in_a_report(doc, span, nation)
+
+
+def _side_in_a_report(doc: Doc, span: Span, nation: bool) -> bool:
+    """Where a side stands in a sentence or article about matches."""
+    tok = span.root
     while tok.dep_ == "conj" and tok.head.pos_ == "PROPN" and tok.head.i < tok.i:
         tok = tok.head  # "Sunderland and Fulham battled", "against QPR, Leicester and Preston"
     if tok is not span.root and _head_to_head(tok) is not None:
@@ -194,7 +283,7 @@ def _club_position(doc: Doc, span: Span, sporty: bool, nation: bool = False) -> 
         return True  # "agreed to join Aberdeen"
     if tok.dep_ == "pobj" and _pobj_of_a_side(doc, span, head):
         return True
-    if _former_player(doc, span):
+    if _versus(doc, span) or _former_player(doc, span):
         return True
     if nation:
         return _owns_result(doc, span.end)
@@ -213,6 +302,15 @@ def _pobj_of_a_side(doc: Doc, span: Span, prep: Token) -> bool:
     if word in ("to", "from") and over in _TRANSFERS:
         return span.end >= len(doc) or doc[span.end].lower_ != "with"
     return word == "between" and over in _MATCH_NOUNS
+
+
+def _versus(doc: Doc, span: Span) -> bool:
+    """ "West Brom vs Leicester City", "Leeds v Hull": two names over "vs"."""
+    after = span.end + 1 < len(doc) and doc[span.end].lower_ in _VERSUS
+    before = span.start >= 2 and doc[span.start - 1].lower_ in _VERSUS
+    return (after and doc[span.end + 1].pos_ == "PROPN") or (
+        before and doc[span.start - 2].pos_ == "PROPN"
+    )
 
 
 def _former_player(doc: Doc, span: Span) -> bool:

@@ -135,3 +135,30 @@ def test_a_man_from_a_city_in_a_sports_report_keeps_his_city(analyzer: EntityAna
         "quarter-final on Monday. The tournament's referee praised both players.",
     )
     assert "Sheffield" in places(a)
+
+
+def test_a_line_up_names_players_and_its_club(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Stoke scored twice in the second half to win the league match.\n\n"
+        "Burnley: Pope, Lowton, Mee, Tarkowski (Long 80), Taylor, Westwood, Barnes, "
+        "Wood.\n\nSubs not used: Heaton, Hendrick, Crewe, Brady.\n\n"
+        "Referee: Mike Dean. The coach said the points mattered.",
+    )
+    found = actors(a)
+    for player in ("Pope", "Lowton", "Mee", "Tarkowski", "Long", "Taylor", "Westwood",
+                   "Barnes", "Wood", "Heaton", "Hendrick", "Crewe", "Brady"):  # fmt: skip
+        assert found.get(player) == "person", player
+    assert found.get("Burnley") == "organization"
+    assert not {"Crewe", "Burnley", "Westwood", "Barnes"} & places(a)
+
+
+def test_a_list_of_managers_is_no_line_up(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "The league leaders face the champions on Saturday. Managers: Sean Dyche (Burnley), "
+        "Eddie Howe (Bournemouth). The coach praised his squad.",
+    )
+    found = actors(a)
+    assert found.get("Sean Dyche") == "person"
+    assert "Burnley (" not in " ".join(found)
