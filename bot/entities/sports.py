@@ -51,8 +51,17 @@ _SPORT_WORDS = frozenset(
      "semi-finals", "quarter-final", "quarter-finals", "skipper", "qualifiers", "substitution",
      "referee", "premiership", "tournament"}
 )  # fmt: skip
+# words only a match report has: a country's name is its side only in an article with
+# these ("league", "table", "title" or "season" also rank countries or fill a year)
+_MATCH_WORDS = frozenset(
+    {"match", "matches", "fixture", "fixtures", "goal", "goals", "scored", "scorer", "striker",
+     "midfielder", "defender", "goalkeeper", "winger", "penalty", "half-time", "kick-off",
+     "derby", "equaliser", "equalizer", "hat-trick", "squad", "football", "soccer", "cricket",
+     "wicket", "wickets", "innings", "bowler", "batsman", "rugby", "semi-final",
+     "semi-finals", "quarter-final", "quarter-finals", "qualifiers", "referee", "coach"}
+)  # fmt: skip
 _SPORTY_SENTENCES = 3  # an article with this many sentences about matches is a sports report
-_SPORTY_SHARE = 3  # ... or with one in this many of its sentences (a short one: two of six)
+_SPORTY_SHARE = 4  # ... or with one in this many of its sentences (a short one: two of seven)
 # a match verb between two names, no other evidence needed: "Liverpool beat Chelsea"
 _HEAD_TO_HEAD = frozenset(
     {"beat", "beats", "beaten", "defeated", "defeats", "edged", "edges", "thrashed", "hammered",
@@ -98,6 +107,17 @@ _MATCH_NOUNS = frozenset(
     {"match", "game", "final", "semi-final", "quarter-final", "tie", "fixture", "clash",
      "derby", "meeting", "encounter", "play-off", "playoff", "test"}
 )  # fmt: skip
+# a side named by what it is in the match or the table: "the champions South Africa"
+_SIDE_NOUNS = frozenset(
+    {"champions", "holders", "hosts", "visitors", "rivals", "opponents", "leaders", "side",
+     "strugglers", "favourites", "neighbours"}
+)  # fmt: skip
+# what a player earns for a national side, or a side plays against another
+_PLAYED_FOR = _MATCH_NOUNS | frozenset(
+    {"play", "plays", "played", "playing", "scored", "caps", "cap", "appearances", "goals",
+     "goal", "tests", "matches", "games", "runs", "wickets", "tries", "debut", "batsman",
+     "wicketkeeper", "wicketkeeper-batsman", "record", "won", "win", "lost", "series"}
+)  # fmt: skip
 # a player's move to a club: "his move to Bath", "joined Aberdeen", "a loan from Wigan"
 _TRANSFERS = frozenset(
     {"move", "switch", "transfer", "loan", "loaned", "join", "joined", "joins", "joining",
@@ -140,15 +160,19 @@ def mark_clubs(doc: Doc, mentions: list[RawMention], gaz: Gazetteer) -> list[Raw
     "Russia beat back the assault" elsewhere is the state."""
     sentences = {s.start: _about_a_match(s) for s in doc.sents}
     sporty_article = _sports_report(list(sentences.values()))
+    match_report = _sports_report([_about_a_match(s, _MATCH_WORDS) for s in doc.sents])
     if sporty_article:
         mentions = lineup_players(doc, mentions)
     out: list[RawMention] = []
     for m in mentions:
-        if _may_be_club(doc, m):
+        if _may_be_club(doc, m, gaz):
             grown = _with_age_side(doc, _with_prefix(doc, m))
             span = doc[grown.tok_start : grown.tok_end]
             nation = _is_country(gaz, m.key)
-            sporty = sporty_article or (sentences.get(span.sent.start, False) and not nation)
+            if nation:
+                sporty = match_report
+            else:
+                sporty = sporty_article or sentences.get(span.sent.start, False)
             if grown is not m:
                 m, m.club, m.label = grown, True, "ORG"
             elif (sporty or not nation) and _club_position(doc, span, sporty, nation):
@@ -156,6 +180,8 @@ def mark_clubs(doc: Doc, mentions: list[RawMention], gaz: Gazetteer) -> list[Raw
                 # (the grouper's call); "Djokovic beat Alcaraz 6-4"
                 m.club = True
                 m.label = m.label if m.label == "PERSON" else "ORG"
+                # "in England's 5-0 win": the locative word governs the win, not the side
+                m.cue = m.cue and not _possessive_after(doc, m.tok_end)
         out.append(m)
     return out
 
@@ -233,10 +259,15 @@ def _minute_inside(doc: Doc, i: int) -> bool:
 
 
 def _sports_report(sporty: list[bool]) -> bool:
-    """An article with several sentences about matches, or a short one a third of whose
+    """An article with several sentences about matches, or a short one a quarter of whose
     sentences are."""
     found = sum(sporty)
     return found >= _SPORTY_SENTENCES or (found >= 2 and found * _SPORTY_SHARE >= len(sporty))
+
+
+def _is_city(gaz: Gazetteer, key: str) -> bool:
+    found = gaz.matches_key(key)
+    return bool(found) and found[0].candidate.source == "city"
 
 
 def _is_country(gaz: Gazetteer, key: str) -> bool:
@@ -244,18 +275,21 @@ def _is_country(gaz: Gazetteer, key: str) -> bool:
     return bool(found) and found[0].candidate.source == "country"
 
 
-def _may_be_club(doc: Doc, m: RawMention) -> bool:
-    """A name that may be a club's: no people or ground."""
-    if m.label == "NORP" or m.place_hint or m.player:
+def _may_be_club(doc: Doc, m: RawMention, gaz: Gazetteer) -> bool:
+    """A name that may be a club's: no people (a city the NER took for one may: "his
+    Aberdeen debut"), player or ground."""
+    if m.place_hint or m.player:
+        return False
+    if m.label == "NORP" and not _is_city(gaz, m.key):
         return False
     words = {t.lower_ for t in doc[m.tok_start : m.tok_end]}
     return not words & _VENUE_WORDS
 
 
-def _about_a_match(sent: Span) -> bool:
+def _about_a_match(sent: Span, words: frozenset[str] = _SPORT_WORDS) -> bool:
     if _SCORE_IN_TEXT_RE.search(sent.text):
         return True
-    return any(t.lower_ in _SPORT_WORDS for t in sent)
+    return any(t.lower_ in words for t in sent)
 
 
 def _club_position(doc: Doc, span: Span, sporty: bool, nation: bool = False) -> bool:
@@ -274,6 +308,8 @@ def _side_in_a_report(doc: Doc, span: Span, nation: bool) -> bool:
     tok = span.root
     while tok.dep_ == "conj" and tok.head.pos_ == "PROPN" and tok.head.i < tok.i:
         tok = tok.head  # "Sunderland and Fulham battled", "against QPR, Leicester and Preston"
+    if tok.dep_ == "appos" and tok.head.lower_ in _SIDE_NOUNS:
+        tok = tok.head  # "knocked out by the champions South Africa"
     if tok is not span.root and _head_to_head(tok) is not None:
         return True
     head = tok.head
@@ -281,7 +317,7 @@ def _side_in_a_report(doc: Doc, span: Span, nation: bool) -> bool:
         return True
     if tok.dep_ == "dobj" and head.lower_ in _TRANSFERS:
         return True  # "agreed to join Aberdeen"
-    if tok.dep_ == "pobj" and _pobj_of_a_side(doc, span, head):
+    if tok.dep_ == "pobj" and _pobj_of_a_side(doc, span, head, nation):
         return True
     if _versus(doc, span) or _former_player(doc, span):
         return True
@@ -290,13 +326,15 @@ def _side_in_a_report(doc: Doc, span: Span, nation: bool) -> bool:
     return _owns_club_thing(doc, span.end) or _a_player_of(doc, span.end)
 
 
-def _pobj_of_a_side(doc: Doc, span: Span, prep: Token) -> bool:
+def _pobj_of_a_side(doc: Doc, span: Span, prep: Token, nation: bool = False) -> bool:
     """ "scored for Liverpool", "a game against Warrington", "lost to Durham", "his move to
     Bath", "a final between Liverpool and Forest"; not "his move to Tokyo with the Black
-    Rams", where the club comes after the city."""
+    Rams", where the club comes after the city. A country is a side only "for" or
+    "against" which it plays ("caps for England", "a game against Scotland"), never in
+    "sanctions against Russia"."""
     word, over = prep.lower_, prep.head.lower_
     if word in ("for", "against"):
-        return True
+        return not nation or over in _PLAYED_FOR
     if word in _PREPS and over in _CLUB_VERBS | _SIDE_VERBS:
         return True
     if word in ("to", "from") and over in _TRANSFERS:
@@ -318,6 +356,10 @@ def _former_player(doc: Doc, span: Span) -> bool:
     before = doc[span.start - 2 : span.start] if span.start >= 2 else doc[0:0]
     after = doc[span.end].lower_ if span.end < len(doc) else ""
     return any(t.lower_ in _FORMER for t in before) and after in _CLUB_NOUNS | {"man"}
+
+
+def _possessive_after(doc: Doc, end: int) -> bool:
+    return end < len(doc) and doc[end].lower_ in ("'s", "’s", "'", "’")
 
 
 def _owns_result(doc: Doc, end: int) -> bool:

@@ -162,3 +162,37 @@ def test_a_list_of_managers_is_no_line_up(analyzer: EntityAnalyzer) -> None:
     found = actors(a)
     assert found.get("Sean Dyche") == "person"
     assert "Burnley (" not in " ".join(found)
+
+
+def test_a_short_report_names_national_sides(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "The former Southampton man won 40 caps for Denmark. He was part of the squad at two "
+        "tournaments. The decision was his own, he said. His family agreed. He thanked the "
+        "fans. He moved house last year. He scored in Denmark's 3-0 victory over Malta.",
+    )
+    found = actors(a)
+    for side in ("Denmark", "Malta", "Southampton"):
+        assert found.get(side) == "organization", side
+    assert not {"Denmark", "Malta"} & places(a)
+
+
+def test_a_league_table_of_countries_keeps_them_places(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Britain came 11th in the league table of countries for health. The table puts "
+        "Norway at the top this season. Britain loses out to the Nordic countries, Canada "
+        "and Australia, the index says. Its title is the social progress league.",
+    )
+    assert {"Canada", "Australia", "Norway"} <= places(a)
+
+
+def test_a_side_named_by_what_it_is(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Italy were knocked out of the tournament by the holders Argentina in the "
+        "quarter-final. The coach blamed the referee. The squad flies home on Monday.",
+    )
+    found = actors(a)
+    assert found.get("Argentina") == "organization"
+    assert found.get("Italy") == "organization"
