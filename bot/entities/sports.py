@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span, Token
 
 from bot.entities.spans import RawMention, make_mention
 from bot.gazetteer.index import Gazetteer
+from bot.text.names import name_key
 
 # a match's score has one digit a side: "2-1", "0–5"; "17-18" February is no score,
 # nor a date "2025-10-29"
@@ -142,6 +143,63 @@ _LINEUP_SEPARATORS = frozenset({",", ";", "(", ")"})
 # lower-case words inside a player's name: "De Laet", "van Persie", "da Silva"
 _NAME_PARTICLES = frozenset({"de", "van", "der", "den", "da", "di", "dos", "von", "le", "la"})
 _MIN_LINEUP = 4  # names after a colon that make a line-up, not a heading
+# the last word of a club's full name, whose first words are its short name:
+# "Leicester City" -> "Leicester", "Hamilton Academical" -> "Hamilton"
+_CLUB_SUFFIXES = frozenset(
+    {"city", "united", "town", "county", "rovers", "athletic", "albion", "wanderers",
+     "academical", "hotspur", "argyle", "ct", "fc", "afc", "tigers", "warriors", "sharks",
+     "rhinos"}
+)  # fmt: skip
+_SUFFIX_KEYS = frozenset(name_key(w) for w in _CLUB_SUFFIXES)  # keys are folded: "citi"
+# the nicknames of British clubs, as their Wikipedia articles give them, and the clubs
+# each may stand for, each club by its names ("west bromwich albion|west brom"); one is
+# taken only when the article names exactly one of them as a club ("the Foxes" in a report
+# on Leicester City, never where Leicester is no club), and its names then go together
+_NICKNAMES: dict[str, tuple[str, ...]] = {
+    "foxes": ("leicester city|leicester",),
+    "baggies": ("west bromwich albion|west brom",),
+    "red devils": ("manchester united",),
+    "gunners": ("arsenal",),
+    "toffees": ("everton",),
+    "hammers": ("west ham united|west ham",),
+    "spurs": ("tottenham hotspur|tottenham",),
+    "canaries": ("norwich city|norwich",),
+    "villans": ("aston villa",),
+    "cherries": ("bournemouth",),
+    "hornets": ("watford",),
+    "eagles": ("crystal palace",),
+    "seagulls": ("brighton",),
+    "clarets": ("burnley",),
+    "black cats": ("sunderland",),
+    "potters": ("stoke city|stoke",),
+    "swans": ("swansea city|swansea",),
+    "terriers": ("huddersfield town|huddersfield",),
+    "owls": ("sheffield wednesday",),
+    "blades": ("sheffield united",),
+    "rams": ("derby county|derby",),
+    "magpies": ("newcastle united|newcastle", "notts county"),
+    "wolves": ("wolverhampton wanderers|wolverhampton",),
+    "bees": ("brentford",),
+    "cottagers": ("fulham",),
+    "tigers": ("hull city|hull", "leicester tigers"),
+    "hoops": ("queens park rangers|qpr", "celtic"),
+    "bhoys": ("celtic",),
+    "gers": ("rangers",),
+    "dons": ("aberdeen", "mk dons", "afc wimbledon"),
+    "accies": ("hamilton academical|hamilton",),
+    "exiles": ("newport county|newport",),
+    "daggers": ("dagenham & redbridge|dagenham redbridge|dagenham",),
+    "jambos": ("heart of midlothian|hearts",),
+    "hibees": ("hibernian|hibs",),
+    "pars": ("dunfermline athletic|dunfermline",),
+    "buddies": ("st mirren",),
+    "staggies": ("ross county",),
+    "warriors": ("wigan warriors|wigan",),
+    "sharks": ("sale sharks|sale",),
+    "rhinos": ("leeds rhinos|leeds",),
+}
+_NICKNAME_KEYS = {name_key(k): v for k, v in _NICKNAMES.items()}  # "baggies" -> "bagies"
+_CLUB_KEYS = "briefbot.sports.club_keys"  # doc.user_data: one club's other names -> its key
 # the first word of a club's name that the NER leaves out
 _CLUB_PREFIXES = frozenset(
     {"Real", "Club", "Inter", "Atlético", "Atletico", "Athletic", "Sporting", "Olympique",
@@ -183,7 +241,45 @@ def mark_clubs(doc: Doc, mentions: list[RawMention], gaz: Gazetteer) -> list[Raw
                 # "in England's 5-0 win": the locative word governs the win, not the side
                 m.cue = m.cue and not _possessive_after(doc, m.tok_end)
         out.append(m)
+    return _one_key_per_club(doc, out)
+
+
+def _one_key_per_club(doc: Doc, mentions: list[RawMention]) -> list[RawMention]:
+    """Mentions of a club by its short name or nickname take its full name's key, so that
+    they group as one: "Leicester" and "the Foxes" with "Leicester City". The keys found
+    are kept on the doc for the names the scanner adds later."""
+    keys: dict[str, str] = doc.user_data.setdefault(_CLUB_KEYS, {})
+    keys.update(_club_keys(mentions))
+    for m in mentions:
+        m.key = keys.get(m.key, m.key)
+    return mentions
+
+
+def _club_keys(mentions: list[RawMention]) -> dict[str, str]:
+    """Short names and nicknames -> the key of the one club they stand for here."""
+    fulls = {m.key for m in mentions if m.club and m.key.split()[-1] in _SUFFIX_KEYS}
+    stems: dict[str, set[str]] = {}
+    for full in fulls:
+        stem = full.rsplit(" ", 1)[0]
+        if " " in full and stem:
+            stems.setdefault(stem, set()).add(full)
+    out = {stem: next(iter(f)) for stem, f in stems.items() if len(f) == 1}
+    present = {m.key for m in mentions if m.club} | set(out.values())
+    for m in mentions:
+        nickname = name_key(m.text.removeprefix("the ").removeprefix("The "))
+        named = [names for names in _nickname_clubs(nickname) if set(names) & present]
+        if len(named) == 1:
+            names = named[0]
+            target = out.get(names[0], names[0])
+            out.update({name: target for name in names if name != target})
+            out[m.key] = target
     return out
+
+
+def _nickname_clubs(nickname: str) -> list[list[str]]:
+    """The clubs a nickname may stand for, each as the keys of its names."""
+    clubs = _NICKNAME_KEYS.get(nickname, ())
+    return [[name_key(n) for n in club.split("|")] for club in clubs]
 
 
 def lineup_players(doc: Doc, mentions: list[RawMention]) -> list[RawMention]:

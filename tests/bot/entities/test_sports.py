@@ -196,3 +196,16 @@ def test_a_side_named_by_what_it_is(analyzer: EntityAnalyzer) -> None:
     found = actors(a)
     assert found.get("Argentina") == "organization"
     assert found.get("Italy") == "organization"
+
+
+def test_a_clubs_short_name_and_nickname_are_the_club(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Swansea City were beaten 2-0 by Everton on Saturday. Swansea had won their previous "
+        "two league games, but the Swans conceded twice after half-time. Manager Paul Clement "
+        "said the defeat hurt.",
+    )
+    swansea = [e for e in a.actors if "Swansea City" in [e.name, *e.aliases]]
+    assert len(swansea) == 1
+    assert {"Swansea", "Swans"} <= set(swansea[0].aliases)
+    assert "Swansea" not in places(a)
