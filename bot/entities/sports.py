@@ -133,6 +133,7 @@ _SIDE_VERBS = frozenset(
      "are", "were", "have"}
 )  # fmt: skip
 _VERSUS = frozenset({"v", "v.", "vs", "vs."})
+_VENUE_SIDES = frozenset({"home", "away", "h", "a"})
 # the word before the colon of a team's line-up: "Provisional squad: Myhill, Rose, ..."
 _LINEUP_WORDS = frozenset(
     {"squad", "subs", "substitutes", "used", "line-up", "lineup", "xi", "team", "bench",
@@ -396,6 +397,8 @@ def _club_position(doc: Doc, span: Span, sporty: bool, nation: bool = False) -> 
         return True
     if span.end < len(doc) and doc[span.end].text == ":" and _lineup(doc, span.end):
         return True  # "Leicester City: Schmeichel, Simpson, Morgan, Huth..."
+    if _home_or_away(doc, span.end):
+        return True  # a fixture list: "May 9 Arsenal (home)"
     return sporty and _side_in_a_report(doc, span, nation)
 
 
@@ -435,7 +438,9 @@ def _pobj_of_a_side(doc: Doc, span: Span, prep: Token, nation: bool = False) -> 
         return True
     if word in ("to", "from") and over in _TRANSFERS:
         return span.end >= len(doc) or doc[span.end].lower_ != "with"
-    return word == "between" and over in _MATCH_NOUNS
+    # the parser often hangs "between" elsewhere: "the start of a semi-final between..."
+    before = {t.lower_ for t in doc[max(0, prep.i - 3) : prep.i]}
+    return word == "between" and (over in _MATCH_NOUNS or bool(before & _MATCH_NOUNS))
 
 
 def _versus(doc: Doc, span: Span) -> bool:
@@ -445,6 +450,12 @@ def _versus(doc: Doc, span: Span) -> bool:
     return (after and doc[span.end + 1].pos_ == "PROPN") or (
         before and doc[span.start - 2].pos_ == "PROPN"
     )
+
+
+def _home_or_away(doc: Doc, end: int) -> bool:
+    """ "Arsenal (home)", "Crystal Palace (a)": a fixture list's opponent."""
+    words = [t.lower_ for t in doc[end : end + 3]]
+    return len(words) == 3 and words[0] == "(" and words[2] == ")" and words[1] in _VENUE_SIDES
 
 
 def _former_player(doc: Doc, span: Span) -> bool:

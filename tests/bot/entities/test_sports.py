@@ -209,3 +209,16 @@ def test_a_clubs_short_name_and_nickname_are_the_club(analyzer: EntityAnalyzer) 
     assert len(swansea) == 1
     assert {"Swansea", "Swans"} <= set(swansea[0].aliases)
     assert "Swansea" not in places(a)
+
+
+def test_a_fixture_list_and_a_match_between_two_clubs(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Remaining fixtures: April 25 Southampton (away) - May 2 Sunderland (home) - May 9 "
+        "Norwich (away). The crush happened at the start of a cup semi-final between "
+        "Sheffield and Coventry in 1981.",
+    )
+    found = actors(a)
+    for club in ("Southampton", "Sunderland", "Sheffield"):
+        assert found.get(club) == "organization", club
+    assert not {"Southampton", "Sunderland", "Sheffield"} & places(a)
