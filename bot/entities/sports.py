@@ -1,25 +1,38 @@
-"""Sports clubs named after their city: "Liverpool beat Chelsea 2-1", "Ajax drew with PSV".
+"""Sports clubs named after their city and national sides: "Liverpool beat Chelsea 2-1",
+"England beat Moldova 5-0", and the players of a team's line-up.
 
 The NER and the gazetteer read "Liverpool" or "Crystal Palace" as the place, and a
 city that acts stays a place elsewhere in briefbot ("Moscow refused"). A club is
-no such metonymy: it is an organisation. ``mark_clubs`` marks the mentions that
-stand where a club stands in a report of a match, and the grouper makes a name
-with such a mention an organisation unless it is a country or is used as a place
-more often than as a club ("fans in Liverpool"). A mention is a club's when:
+no such metonymy: it is an organisation, and so is a country's national side. ``mark_clubs``
+marks the mentions that stand where a side stands in a report of a match, and the grouper
+makes a name with such a mention an organisation unless it is used as a place more often
+than as a club ("fans in Liverpool"). A mention is a club's when:
 
-- a score stands next to it: "Liverpool 2-1 Chelsea", "Nottingham Forest 0-1 Liverpool";
+- a score stands next to it: "Liverpool 2-1 Chelsea", "(4-0 vs Burnley)";
 - it and another name face each other over a verb that only a match has:
   "Liverpool beat Chelsea", "Ajax drew with PSV";
-- in a sentence about a match (a score or a word such as "league", "coach",
-  "goal", "stoppage", "signing") or an article with several of those: it and another
-  name face each other over a match verb ("Leeds lost to Everton", "a win over
-  Crystal Palace"), or it plays, hosts or wins ("Everton hosted Leeds"), scores for
-  ("a strike for Brugge"), owns a side, a coach, a run ("Bournemouth head coach",
-  "Liverpool's unbeaten run").
+- it heads a line-up ("Leicester City: Schmeichel, ...") or is a fixture list's
+  opponent ("Arsenal (home)");
+- in a sentence about a match (a score or a word such as "league", "coach", "goal",
+  "wicket", "signing") or an article with several of those: it and another name face each
+  other over a match verb ("Leeds lost to Everton", "a win over Crystal Palace", "West Brom
+  vs Leicester"), or it plays, hosts or wins ("Everton hosted Leeds"), plays for or against
+  ("a strike for Brugge", "a game against Warrington"), takes a plural verb ("Leicester are
+  bottom"), a player moves to it ("his move to Bath"), a match is "between" it and another,
+  it owns a side, a coach, a run or a player ("Bournemouth head coach", "Liverpool's
+  unbeaten run", "Southampton's Tom Hale"), or had a player ("the former Leeds man").
+
+A country is its national side only in an article that is a match report (words only such
+a report has: goal, striker, wicket, referee...; "league table" also ranks countries), and
+only where it plays: "caps for England", "a game against Scotland", "England are", "Wales
+coach", "England's 5-0 win"; "Sweden's Anna Berg" or "in Italy" keep the country a place.
+"England Under-21" is a team of its own.
 
 A club's name often starts with a word the NER leaves out ("Real" Madrid, "Club"
 Brugge, "Inter" Milan): such a word is taken into the mention, which is then a
-club's wherever it stands.
+club's wherever it stands. A club's short name and nickname ("Leicester", "the Foxes")
+take its full name's key, so that they group with "Leicester City". The names of a
+line-up are players ("Subs not used: Hamer, King"), persons whatever else they may be.
 """
 
 from __future__ import annotations
@@ -395,8 +408,6 @@ def _club_position(doc: Doc, span: Span, sporty: bool, nation: bool = False) -> 
     verb = _head_to_head(span.root)
     if verb is not None and (sporty or verb.lower_ in _MATCH_ONLY):
         return True
-    if span.end < len(doc) and doc[span.end].text == ":" and _lineup(doc, span.end):
-        return True  # "Leicester City: Schmeichel, Simpson, Morgan, Huth..."
     if _home_or_away(doc, span.end):
         return True  # a fixture list: "May 9 Arsenal (home)"
     return sporty and _side_in_a_report(doc, span, nation)
@@ -404,6 +415,8 @@ def _club_position(doc: Doc, span: Span, sporty: bool, nation: bool = False) -> 
 
 def _side_in_a_report(doc: Doc, span: Span, nation: bool) -> bool:
     """Where a side stands in a sentence or article about matches."""
+    if span.end < len(doc) and doc[span.end].text == ":" and _lineup(doc, span.end):
+        return True  # "Leicester City: Schmeichel, ..." ("London: Camden, Hackney" elsewhere)
     tok = span.root
     while tok.dep_ == "conj" and tok.head.pos_ == "PROPN" and tok.head.i < tok.i:
         tok = tok.head  # "Sunderland and Fulham battled", "against QPR, Leicester and Preston"

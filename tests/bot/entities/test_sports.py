@@ -1,5 +1,6 @@
 """Sports clubs named after their city are organisations when the sentence is about a
-match; the city in other uses stays a place (issue 13). Our own invented sentences."""
+match, national sides in a match report, players of a line-up persons; the city or
+country in other uses stays a place (issue 13). Our own invented sentences."""
 
 from __future__ import annotations
 
@@ -52,7 +53,10 @@ def test_the_city_in_other_uses_stays_a_place(analyzer: EntityAnalyzer) -> None:
     assert not {"Leicester", "Liverpool", "Sheffield"} & set(actors(a))
 
 
-def test_a_country_that_wins_a_match_stays_a_place(analyzer: EntityAnalyzer) -> None:
+def test_a_country_that_wins_a_match_in_a_lone_sentence_stays_a_place(
+    analyzer: EntityAnalyzer,
+) -> None:
+    # one sentence is no match report: a national side needs a report around it
     a = analyzer.analyze("", "France beat Spain 2-1 in the final in Berlin on Sunday.")
     assert {"France", "Spain", "Berlin"} <= places(a)
 
@@ -222,3 +226,13 @@ def test_a_fixture_list_and_a_match_between_two_clubs(analyzer: EntityAnalyzer) 
     for club in ("Southampton", "Sunderland", "Sheffield"):
         assert found.get(club) == "organization", club
     assert not {"Southampton", "Sunderland", "Sheffield"} & places(a)
+
+
+def test_a_list_of_places_after_a_city_is_no_line_up(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "The flood warnings cover these areas. Manchester: Salford, Stockport, Bolton, Wigan, "
+        "Oldham. Residents were told to move valuables upstairs.",
+    )
+    assert "Manchester" in places(a)
+    assert not {"Manchester", "Salford", "Bolton"} & set(actors(a))
