@@ -23,9 +23,10 @@ What happens after spaCy, in one pass over its output:
 Conventions: countries and cities are always locations, also when they act
 ("Moscow refused", "Damascus terminated a contract"); we do not record their
 metonymic use as actors; a sports club named after its city, where a sentence or
-article is about a match ("Liverpool beat Chelsea 2-1"), is an organisation
-(``bot.entities.sports``). A news outlet only credited as the source of a report
-("(AFP) —", "told Reuters") is no actor (``bot.entities.credits``). Nationality
+article is about a match ("Liverpool beat Chelsea 2-1"), and a country's national side in
+a match report ("England beat Moldova 5-0") are organisations (``bot.entities.sports``).
+A news outlet only credited as the source of a report ("(AFP) —", "told Reuters") is no
+actor (``bot.entities.credits``). Nationality
 adjectives that only mark a state ("Russian troops") are not actors; the people
 as a noun ("the Russians") are a group, and communities that are not states
 (Kurds, Alawites, Druze) are groups in both forms. State bodies named by their
@@ -136,11 +137,11 @@ class EntityAnalyzer:
         acronyms = acronym_pairs(full)
         codes = untagged_codes(doc, found, junk, gaz, lex, set(acronyms))
         found = sorted(found + codes, key=lambda m: m.start) if codes else found
-        found = mark_clubs(doc, found)
+        found = mark_clubs(doc, found, gaz)
         grouper = Grouper(lex, gaz, acronyms)
         coordinated_regions(doc, found, gaz)
         groups, context = self._grouped(grouper, found)
-        scanned = mark_clubs(doc, self._scan(doc, junk, found, groups, context))
+        scanned = mark_clubs(doc, self._scan(doc, junk, found, groups, context), gaz)
         coordinated_regions(doc, found + scanned, gaz)
         groups, _ = self._grouped(grouper, found + scanned)
         sentences = [

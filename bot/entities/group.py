@@ -218,6 +218,8 @@ class Grouper:
             return "drop", None  # "(The Harbour Post News) –", "told BBC Radio Leeds"
         if self._is_club(g, context):
             return "organization", None  # "Liverpool beat Chelsea 2-1": the club, no place
+        if any(m.player for m in g.mentions):
+            return "person", None  # "Squad: Myhill, Fletcher, King": players, no places
         labels = g.labels
         if labels["GOV"]:
             return "organization", None  # a state body named by its country
@@ -245,18 +247,16 @@ class Grouper:
         return _kind_by_labels(g, loc, per, org, norp), None
 
     def _is_club(self, g: Group, context: Counter[str]) -> bool:
-        """A sports club named after its city ("Liverpool beat Chelsea 2-1"): a name with
-        a club's mention that is no country ("France beat Spain" is the country's team,
-        and the country stays a place) and is a club at least as often as it is a place
-        after a locative word ("fans in Liverpool")."""
+        """A sports club named after its city ("Liverpool beat Chelsea 2-1"), or a national
+        side in a sports report ("England beat Moldova 5-0"; ``bot.entities.sports`` marks
+        a country only there): a name with a club's mention that is a club at least as
+        often as it is a place after a locative word ("fans in Liverpool")."""
         clubs = [m for m in g.mentions if m.club]
         if not clubs or len(clubs) < sum(1 for m in g.mentions if m.cue and not m.club):
             return False
         match = self._best_match(g, context)
         if match is None:
             return all(m.label != "PERSON" for m in clubs)
-        if match.candidate.source == "country":
-            return False
         # a name the NER took for a person's ("Norwich 2-1") is a club only if it is a
         # city we trust: "Djokovic beat Alcaraz 6-4" names two players
         return any(m.label != "PERSON" for m in clubs) or (

@@ -111,6 +111,7 @@ class RawMention:
     # qualifies people as a demonym would: "US envoy", "US delegation", "US-brokered"
     qualifies: bool = False
     club: bool = False  # stands where a sports club does: "Liverpool beat Chelsea 2-1"
+    player: bool = False  # a name in a team's line-up: "Squad: Myhill, Fletcher, King"
 
 
 def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -> list[RawMention]:
