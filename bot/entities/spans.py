@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -44,6 +44,13 @@ _NOUN_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "
 _CONNECTORS = frozenset({"al", "el", "ez", "es", "ed", "ad", "ar", "as", "az", "ash", "at", "an",
                          "of", "for", "and", "the", "de", "bin", "ibn", "bint", "abu", "-", "’s",
                          "'s"})  # fmt: skip
+# lower-case words a name may hold inside: particles of personal names and places' names
+# ("Ludwig van Beethoven", "Newcastle upon Tyne", "Frankfurt am Main")
+_NAME_PARTICLES = _CONNECTORS | frozenset(
+    {"da", "di", "du", "dos", "das", "del", "della", "der", "den", "des", "van", "von", "ter",
+     "le", "la", "y", "e", "upon", "on", "am", "im", "in", "sur", "en", "zu", "ben", "bint",
+     "st", "ul", "ud", "din", "al-", "a"}
+)  # fmt: skip
 _STORM_WORDS = frozenset({"hurricane", "storm", "typhoon", "cyclone"})
 _STORM_NOT_NAMES = frozenset(
     {"center", "centre", "season", "watch", "warning", "hunter", "hunters", "category"}
@@ -162,7 +169,49 @@ def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -
             found += [country] if country is not None else []
             claimed = max([claimed, *(m.tok_end for m in found)])
             out.extend(found)
-    return _without_storms(doc, out)
+    return _without_storms(doc, _split_run_ins(doc, out, gaz.place_words))
+
+
+def _split_run_ins(
+    doc: Doc, mentions: list[RawMention], place_words: Collection[str]
+) -> list[RawMention]:
+    """ "McLaren Fernando Alonso", "the Crucible Marteel": two names the NER ran together
+    where a caption or a results line lost its full stop. Split when the whole, of three
+    words or more, is said once and each part is a name the article uses on its own (the
+    second part may be a surname of one of its people)."""
+    said = Counter(m.key for m in mentions)
+    labels = {m.key: m.label for m in mentions}
+    surnames = {m.key.split()[-1] for m in mentions if m.label == "PERSON" and " " in m.key}
+    out: list[RawMention] = []
+    for m in mentions:
+        # two words are too often a given name and a surname each said alone
+        alone = said[m.key] == 1 and m.tok_end - m.tok_start > 2
+        parts = _run_in_parts(doc, m, said, labels, surnames, place_words) if alone else None
+        out.extend(parts or [m])
+    return out
+
+
+def _run_in_parts(
+    doc: Doc,
+    m: RawMention,
+    said: Counter[str],
+    labels: dict[str, str],
+    surnames: set[str],
+    place_words: Collection[str],
+) -> list[RawMention] | None:
+    for k in range(m.tok_start + 1, m.tok_end):
+        if name_key(doc[k].text) in place_words:
+            continue
+        left = name_key(clean_surface(doc[m.tok_start : k].text))
+        right = name_key(clean_surface(doc[k : m.tok_end].text))
+        if left not in said or not (right in said or right in surnames):
+            continue
+        parts = [
+            _make(doc, m.tok_start, k, labels[left]),
+            _make(doc, k, m.tok_end, labels.get(right, "PERSON")),
+        ]
+        return [p for p in parts if p is not None]
+    return None
 
 
 def _split_lines(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -263,6 +312,8 @@ def _and_tail(doc: Doc, start: int, end: int, gaz: Gazetteer) -> int:
     run = doc[i + 1 : stop]
     if not run or any(t.ent_type_ == "PERSON" for t in run):
         return end
+    if stop < len(doc) and doc[stop].ent_iob_ == "I":
+        return end  # "and Ludwig van Beethoven": the start of a name of its own
     if _trusted_place(gaz, name_key(run.text)) or doc[stop - 1].tag_ not in ("NNP", "NNPS"):
         return end
     return stop
@@ -404,7 +455,7 @@ def _split_titles(doc: Doc, start: int, end: int, label: str) -> Iterator[tuple[
             continue
         if word[:1].islower():
             continue
-        if k == start and label == "ORG" and (len(after) < 2 or word.isupper()):
+        if k == start and label == "ORG" and word.isupper():
             continue  # "DC Comics", "PC World": an organisation's own name
         if k > start and not all(words.is_role(t.text) for t in doc[start:k]):
             yield start, k, "ORG" if label == "PERSON" else label
@@ -521,6 +572,7 @@ def _trim(
         or (doc[start].lower_ in _DAY_WORDS and end - start > 1)
     ):
         start += 1
+    start, end = _without_common_words(doc, start, end)
     if label == "PERSON":
         start = _past_person_words(doc, start, end, lex)
     for i in range(start, end):  # a name never runs over a line break
@@ -538,6 +590,26 @@ def _trim(
         whole = doc[start:end].text
         if lex.lookup(first) is not None and lex.lookup(whole) is None:
             end = start + 1
+    return start, end
+
+
+def _without_common_words(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """A name holds no lower-case word but its particles ("van", "of", "upon"): before
+    one, words describe the name after it ("Steel union Community"); after one, words
+    run on past the name's end ("Augusta National of seven months")."""
+    for i in range(start + 1, end - 1):
+        tok = doc[i]
+        if not tok.is_alpha or not tok.is_lower or tok.lower_ in _NAME_PARTICLES:
+            continue
+        if not doc[i - 1].whitespace_ or not tok.whitespace_:
+            continue  # "Stoke-on-Trent", "Saint-Denis"
+        if any(t.text[:1].isupper() for t in doc[i + 1 : end]):
+            start = i + 1
+            continue
+        end = i
+        while end > start + 1 and doc[end - 1].lower_ in _NAME_PARTICLES:
+            end -= 1
+        break
     return start, end
 
 

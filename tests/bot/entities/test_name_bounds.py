@@ -126,3 +126,34 @@ def test_an_organisation_of_two_fields_runs_on_over_and(analyzer: EntityAnalyzer
     assert found.get("Northern Conservatoire of Music and Dance") == "organization"
     assert "Dance" not in names(a)
     assert "Ministry of Defence and Russia" not in names(a)
+
+
+def test_lower_case_words_bound_a_name(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Steel union Community said it welcomed the talks. He waited at Augusta National "
+        "of seven months before he played.",
+    )
+    assert actors(a).get("Community") == "organization"
+    assert "Augusta National" in names(a)
+    assert not {"Steel union Community", "Augusta National of seven months"} & names(a)
+
+
+def test_and_does_not_join_the_start_of_another_name(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "", "Students at the University of California at Berkeley and Ludwig van Beethoven fans."
+    )
+    assert "University of California at Berkeley" in names(a)
+    assert "University of California at Berkeley and Ludwig" not in names(a)
+
+
+def test_two_names_run_together_are_split(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "McLaren had a hard weekend in Monza. Lando Norris was only fourth on Saturday for "
+        "McLaren Lando Norris starts fourth and will need a good start. McLaren said the "
+        "car was slow.",
+    )
+    found = names(a)
+    assert {"McLaren", "Lando Norris"} <= found
+    assert "McLaren Lando Norris" not in found
