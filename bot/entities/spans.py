@@ -67,7 +67,8 @@ _PEOPLE_NOUNS = frozenset(
     {"children", "men", "women", "girls", "boys", "veterans", "soldiers", "sailors", "seamen",
      "servicemen", "miners", "pensioners", "students", "teachers", "nurses", "doctors",
      "parents", "families", "taxpayers", "consumers", "journalists", "writers", "artists",
-     "musicians", "players", "cricketers", "footballers", "lawyers", "victims"}
+     "musicians", "players", "cricketers", "footballers", "lawyers", "victims", "magistrates",
+     "correspondents"}
 )  # fmt: skip
 _PARTY_WORDS = frozenset(
     {"party", "front", "movement", "union", "alliance", "congress", "league", "army",
@@ -76,6 +77,11 @@ _PARTY_WORDS = frozenset(
 # "PVV 6.3 percent", "Arsenal 3–2": a figure after a name is no part of it
 # and a rank: "Perez 15th"
 _FIGURE_RE = re.compile(r"\d+(?:[.,]\d+)?%?|\d+[–-]\d+|\d+(?:st|nd|rd|th)|percent|per|cent|%")
+# "United fourth": a place in a table, in words (lower case: "First Minister" is a title)
+_ORDINAL_WORDS = frozenset(
+    {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+     "tenth", "last", "bottom", "top"}
+)  # fmt: skip
 _DASHES = frozenset({"-", "–", "—"})
 _LEADING_DROP = frozenset({"the", "a", "an"})
 # "In October Okafor met…": a month or a weekday before a name is no part of it
@@ -140,7 +146,8 @@ def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -
             for start, end in _split_possessive(doc[line_start:line_end])
             for dashed in _split_dashes(doc, start, end)
             for listed in _split_list(doc, *dashed, ent.label_, gaz, lex)
-            for part in _split_titles(doc, *listed)
+            for titled in _split_titles(doc, *listed)
+            for part in _split_people_list(doc, *titled)
         ]
         for first, end, label in parts:
             start = max(first, claimed)  # "Office of the President of" took "Ukraine"
@@ -148,9 +155,7 @@ def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -
             if span is None:
                 continue
             start, end = span
-            country: RawMention | None = None
-            if label == "ORG":
-                end, country = _organisation_end(doc, start, end, gaz)
+            end, country = _name_end(doc, start, end, label, gaz)
             if label == "PERSON" and _past_title(doc, end) > end:
                 end = _past_title(doc, end)
                 if _nationality_word(doc[start].text, lex):
@@ -282,6 +287,21 @@ def _of_tail(doc: Doc, end: int, gaz: Gazetteer) -> int:
     return end
 
 
+def _name_end(
+    doc: Doc, start: int, end: int, label: str, gaz: Gazetteer
+) -> tuple[int, RawMention | None]:
+    """Where a name the NER cut short really ends, and the country an organisation's
+    name ends on (``_organisation_end``); an "and" nothing named follows is dropped."""
+    country: RawMention | None = None
+    if label == "ORG":
+        end, country = _organisation_end(doc, start, end, gaz)
+    elif doc[end - 1].lower_ == "and":
+        end = _and_tail(doc, start, end, gaz)
+    while end - start > 1 and doc[end - 1].lower_ == "and":
+        end -= 1
+    return end, country
+
+
 def _organisation_end(
     doc: Doc, start: int, end: int, gaz: Gazetteer
 ) -> tuple[int, RawMention | None]:
@@ -296,14 +316,16 @@ def _organisation_end(
 
 
 def _and_tail(doc: Doc, start: int, end: int, gaz: Gazetteer) -> int:
-    """Where an organisation's name "<body> of/for <field>" the NER cut at "and" really
-    ends: "Royal Academy of Music" + "and Drama", "Department for Business and" + "Trade".
+    """Where a name the NER cut at "and" really ends: "Royal Academy of Music" + "and
+    Drama" (an organisation's "<body> of/for <field>"), "Clarence Dam and" + "Reservoir"
+    (any name the NER ended on "and").
 
     The capitalised words after "and" join when no person's name or known place is among
     them ("the Ministry of Defence and Russia" are two names)."""
-    if not any(t.lower_ in ("of", "for") for t in doc[start + 1 : end - 1]):
-        return end
     i = end if end < len(doc) and doc[end].lower_ == "and" else end - 1
+    cut_at_and = i == end - 1  # "Clarence Dam and" + "Reservoir": the NER took the "and"
+    if not cut_at_and and not any(t.lower_ in ("of", "for") for t in doc[start + 1 : end - 1]):
+        return end
     if doc[i].lower_ != "and" or i + 1 >= len(doc):
         return end
     stop = i + 1
@@ -433,6 +455,23 @@ def _split_list(
     if not any(p and trusted(p[0]) for p in places):
         return [(start, end, label)]
     return [(a, b, "PLACE") for a, b in items]
+
+
+def _split_people_list(
+    doc: Doc, start: int, end: int, label: str
+) -> Iterator[tuple[int, int, str]]:
+    """ "Schmeichel, Schwarzer": a list of people (a squad, a cast) the NER took for one
+    person; no person's name holds a comma but before a suffix ("Sammy Davis, Jr.")."""
+    if label != "PERSON":
+        yield start, end, label
+        return
+    words = NameWords.load()
+    first = start
+    for i in range(start + 1, end - 1):
+        if doc[i].text == "," and not words.is_generational(doc[i + 1].text):
+            yield first, i, label
+            first = i + 1
+    yield first, end, label
 
 
 def _split_titles(doc: Doc, start: int, end: int, label: str) -> Iterator[tuple[int, int, str]]:
@@ -646,6 +685,9 @@ def _trailing_drop(
         return True
     if end - 1 == start:
         return False
+    verb = last.tag_.startswith("VB") and last.is_lower
+    if verb or (last.tag_ == "DT" and not last.is_lower) or last.text in _ORDINAL_WORDS:
+        return True  # "Spiegel Online quoted", "says Thompson A family...": the next words
     honour = words.is_honorific(last.text) or words.is_post_nominal(last.text)
     if honour and not last.text.islower():
         return label in ("PERSON", "ORG")

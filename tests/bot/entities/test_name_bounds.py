@@ -157,3 +157,43 @@ def test_two_names_run_together_are_split(analyzer: EntityAnalyzer) -> None:
     found = names(a)
     assert {"McLaren", "Lando Norris"} <= found
     assert "McLaren Lando Norris" not in found
+
+
+def test_a_name_ends_before_a_verb_or_an_article(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Germany's Spiegel Online quoted Belgian Finance Minister Johan Van Overtveldt as "
+        "saying it. A spokesman for Torquay Magistrates' Court said the case was adjourned.",
+    )
+    found = actors(a)
+    assert found.get("Spiegel Online") == "organization"
+    assert found.get("Torquay Magistrates' Court") == "organization"
+    assert not {"Spiegel Online quoted", "Torquay Magistrates"} & names(a)
+
+
+def test_a_squad_list_is_several_people(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Leicester named their squad on Friday. Provisional squad: Schmeichel, Schwarzer, "
+        "Hamer, Simpson, Moore, Upson, Huth.",
+    )
+    assert not any("," in n for n in names(a))
+    assert {"Schmeichel", "Schwarzer"} <= set(actors(a))
+
+
+def test_a_name_the_ner_cut_after_and_runs_on(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "The dog took a rope out to his owner at the Clarence J. Brown Dam and Reservoir in "
+        "Springfield, Ohio, on Saturday.",
+    )
+    assert "Clarence J. Brown Dam and Reservoir" in names(a)
+    assert not {"Reservoir", "Clarence J. Brown Dam and"} & names(a)
+
+
+def test_a_place_in_a_table_ends_a_name(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "Villa lost 3-0 at home. The defeat leaves Villa fourth in the race for a place in Europe.",
+    )
+    assert "Villa fourth" not in names(a)
