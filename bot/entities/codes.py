@@ -24,7 +24,7 @@ from collections import Counter
 from spacy.tokens import Doc, Token
 
 from bot.entities.junk import Span, never_a_name, overlaps
-from bot.entities.lexicon import Lexicon
+from bot.entities.lexicon import Lexicon, NameWords
 from bot.entities.spans import RawMention, make_mention
 from bot.gazetteer.index import Gazetteer
 from bot.text.names import name_key
@@ -72,6 +72,7 @@ def untagged_codes(
         and _CODE_RE.fullmatch(tok.text)
         and not overlaps(junk, tok.idx, tok.idx + len(tok.text))
         and not overlaps(caps_lines, tok.idx, tok.idx + len(tok.text))
+        and not _after_a_name(tok)
     ]
     uses = Counter(tok.text for tok in candidates)
     named = {tok.text for tok in candidates if _named_as_organisation(tok, found)}
@@ -86,6 +87,16 @@ def untagged_codes(
         if mention is not None:
             out.append(mention)
     return out
+
+
+def _after_a_name(tok: Token) -> bool:
+    """ "Jane Roe QC", "John Smith MP": an honour written after a person's name."""
+    before = tok.nbor(-1) if tok.i > 0 else None
+    return (
+        before is not None
+        and before.text[:1].isupper()
+        and NameWords.load().is_post_nominal(tok.text)
+    )
 
 
 def _is_code(text: str, uses: int, spelled_out: set[str]) -> bool:

@@ -126,3 +126,78 @@ def _index(lex: Lexicon, actor: KnownActor, names: list[str]) -> None:
         key = name_key(name)
         if key:
             lex.by_key.setdefault(key, actor)
+
+
+@dataclass(frozen=True, slots=True)
+class NameWords:
+    """Words beside a person's name that are no part of it (``bot/data/name_words.yaml``).
+
+    ``honorifics`` ("Sgt", "Dame") are never a name's word, ``titles`` ("Judge") no name's
+    word before a person's name; ``roles``
+    (occupations, sports positions) are no name's first word when a person's full name
+    follows; ``post_nominals`` ("QC", "MP") end no name, ``generational`` ("Jr.") do;
+    ``demonyms`` ("Colombian") describe the person named after them.
+    """
+
+    honorifics: frozenset[str] = frozenset()
+    titles: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+    post_nominals: frozenset[str] = frozenset()
+    generational: frozenset[str] = frozenset()
+    demonyms: frozenset[str] = frozenset()
+
+    @classmethod
+    def load(cls) -> NameWords:
+        """The word lists, read once per process."""
+        return _shared_name_words()
+
+    def is_honorific(self, word: str) -> bool:
+        """ "Sgt", "Capt.", "Dame": a title no organisation's name begins with."""
+        return _bare(word) in self.honorifics
+
+    def is_title(self, word: str) -> bool:
+        """ "Judge", "Sergeant", or an honorific: a title that stands before a name."""
+        bare = _bare(word)
+        return bare in self.titles or bare in self.honorifics
+
+    def is_role(self, word: str) -> bool:
+        """ "Cleaner", "Defender", "Matron", or a title: a word that may precede a name."""
+        return _bare(word) in self.roles or self.is_title(word)
+
+    def is_plural_role(self, word: str) -> bool:
+        """ "Managers", "Referees": a role in the plural, as a list's heading writes it."""
+        bare = _bare(word)
+        return bare.endswith("s") and self.is_role(bare[:-1])
+
+    def is_post_nominal(self, word: str) -> bool:
+        """ "QC", "MBE": an honour written after a name (in capitals, as it always is)."""
+        return not word.islower() and _bare(word) in self.post_nominals
+
+    def is_generational(self, word: str) -> bool:
+        """ "Jr.", "III": a suffix that belongs to the name."""
+        return _bare(word) in self.generational
+
+    def is_demonym(self, word: str) -> bool:
+        """ "Colombian": a state's nationality adjective."""
+        return _bare(word) in self.demonyms
+
+
+def _bare(word: str) -> str:
+    return word.lower().rstrip(".")
+
+
+@cache
+def _shared_name_words() -> NameWords:
+    data = _read("name_words.yaml")
+
+    def words(field_name: str) -> frozenset[str]:
+        return frozenset(str(w).lower() for w in data.get(field_name) or [])
+
+    return NameWords(
+        honorifics=words("honorifics"),
+        titles=words("titles"),
+        roles=words("roles"),
+        post_nominals=words("post_nominals"),
+        generational=words("generational"),
+        demonyms=words("demonyms"),
+    )

@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span, Token
 from bot.entities.credits import credits
 from bot.entities.junk import EVENT_TAILS, is_junk_name, never_a_name, overlaps
 from bot.entities.junk import Span as CharSpan
-from bot.entities.lexicon import Lexicon
+from bot.entities.lexicon import Lexicon, NameWords
 from bot.gazetteer.index import REGION_WORDS, Gazetteer, trusted
 from bot.text.names import clean_surface, name_key
 from bot.text.terms import STOPWORDS
@@ -44,6 +44,13 @@ _NOUN_DEPS = frozenset({"nsubj", "nsubjpass", "dobj", "pobj", "conj", "appos", "
 _CONNECTORS = frozenset({"al", "el", "ez", "es", "ed", "ad", "ar", "as", "az", "ash", "at", "an",
                          "of", "for", "and", "the", "de", "bin", "ibn", "bint", "abu", "-", "’s",
                          "'s"})  # fmt: skip
+# lower-case words a name may hold inside: particles of personal names and places' names
+# ("Ludwig van Beethoven", "Newcastle upon Tyne", "Frankfurt am Main")
+_NAME_PARTICLES = _CONNECTORS | frozenset(
+    {"da", "di", "du", "dos", "das", "del", "della", "der", "den", "des", "van", "von", "ter",
+     "le", "la", "y", "e", "upon", "on", "am", "im", "in", "sur", "en", "zu", "ben", "bint",
+     "st", "ul", "ud", "din", "al-", "a"}
+)  # fmt: skip
 _STORM_WORDS = frozenset({"hurricane", "storm", "typhoon", "cyclone"})
 _STORM_NOT_NAMES = frozenset(
     {"center", "centre", "season", "watch", "warning", "hunter", "hunters", "category"}
@@ -54,12 +61,27 @@ _COLLECTIVES = frozenset(
     {"people", "peoples", "workers", "women", "farmers", "citizens", "patriots", "toilers",
      "nation", "nations", "socialists", "democrats", "labour", "labor"}
 )  # fmt: skip
+# plural common nouns for people: before a possessive inside a name they name those the
+# body serves, never a second name ("Children's Fund", "Veterans' Trust")
+_PEOPLE_NOUNS = frozenset(
+    {"children", "men", "women", "girls", "boys", "veterans", "soldiers", "sailors", "seamen",
+     "servicemen", "miners", "pensioners", "students", "teachers", "nurses", "doctors",
+     "parents", "families", "taxpayers", "consumers", "journalists", "writers", "artists",
+     "musicians", "players", "cricketers", "footballers", "lawyers", "victims", "magistrates",
+     "correspondents"}
+)  # fmt: skip
 _PARTY_WORDS = frozenset(
     {"party", "front", "movement", "union", "alliance", "congress", "league", "army",
      "liberation", "republic", "assembly", "council", "bloc", "coalition"}
 )  # fmt: skip
 # "PVV 6.3 percent", "Arsenal 3–2": a figure after a name is no part of it
-_FIGURE_RE = re.compile(r"\d+(?:[.,]\d+)?%?|\d+[–-]\d+|percent|per|cent|%")
+# and a rank: "Perez 15th"
+_FIGURE_RE = re.compile(r"\d+(?:[.,]\d+)?%?|\d+[–-]\d+|\d+(?:st|nd|rd|th)|percent|per|cent|%")
+# "United fourth": a place in a table, in words (lower case: "First Minister" is a title)
+_ORDINAL_WORDS = frozenset(
+    {"first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
+     "tenth", "last", "bottom", "top"}
+)  # fmt: skip
 _DASHES = frozenset({"-", "–", "—"})
 _LEADING_DROP = frozenset({"the", "a", "an"})
 # "In October Okafor met…": a month or a weekday before a name is no part of it
@@ -124,19 +146,17 @@ def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -
             for line_start, line_end in _split_lines(doc, ent.start, ent.end)
             for start, end in _split_possessive(doc[line_start:line_end])
             for dashed in _split_dashes(doc, start, end)
-            for part in _split_list(doc, *dashed, ent.label_, gaz, lex)
+            for listed in _split_list(doc, *dashed, ent.label_, gaz, lex)
+            for titled in _split_titles(doc, *listed)
+            for part in _split_people_list(doc, *titled)
         ]
         for first, end, label in parts:
             start = max(first, claimed)  # "Office of the President of" took "Ukraine"
-            span = _trim(doc, start, end, label, lex) if start < end else None
+            span = _trim(doc, start, end, label, lex, gaz) if start < end else None
             if span is None:
                 continue
             start, end = span
-            country: RawMention | None = None
-            if label == "ORG" and _of_tail(doc, end, gaz) > end:
-                if doc[end - 1].lower_ == "of":  # the place stays a place, as in a state body
-                    country = _make(doc, end, _of_tail(doc, end, gaz), "GPE")
-                end = _of_tail(doc, end, gaz)
+            end, country = _name_end(doc, start, end, label, gaz)
             if label == "PERSON" and _past_title(doc, end) > end:
                 end = _past_title(doc, end)
                 if _nationality_word(doc[start].text, lex):
@@ -155,7 +175,49 @@ def ner_mentions(doc: Doc, junk: list[CharSpan], gaz: Gazetteer, lex: Lexicon) -
             found += [country] if country is not None else []
             claimed = max([claimed, *(m.tok_end for m in found)])
             out.extend(found)
-    return _without_storms(doc, out)
+    return _without_storms(doc, _split_run_ins(doc, out, gaz.place_words))
+
+
+def _split_run_ins(
+    doc: Doc, mentions: list[RawMention], place_words: Collection[str]
+) -> list[RawMention]:
+    """ "McLaren Fernando Alonso", "the Crucible Marteel": two names the NER ran together
+    where a caption or a results line lost its full stop. Split when the whole, of three
+    words or more, is said once and each part is a name the article uses on its own (the
+    second part may be a surname of one of its people)."""
+    said = Counter(m.key for m in mentions)
+    labels = {m.key: m.label for m in mentions}
+    surnames = {m.key.split()[-1] for m in mentions if m.label == "PERSON" and " " in m.key}
+    out: list[RawMention] = []
+    for m in mentions:
+        # two words are too often a given name and a surname each said alone
+        alone = said[m.key] == 1 and m.tok_end - m.tok_start > 2
+        parts = _run_in_parts(doc, m, said, labels, surnames, place_words) if alone else None
+        out.extend(parts or [m])
+    return out
+
+
+def _run_in_parts(
+    doc: Doc,
+    m: RawMention,
+    said: Counter[str],
+    labels: dict[str, str],
+    surnames: set[str],
+    place_words: Collection[str],
+) -> list[RawMention] | None:
+    for k in range(m.tok_start + 1, m.tok_end):
+        if name_key(doc[k].text) in place_words:
+            continue
+        left = name_key(clean_surface(doc[m.tok_start : k].text))
+        right = name_key(clean_surface(doc[k : m.tok_end].text))
+        if left not in said or not (right in said or right in surnames):
+            continue
+        parts = [
+            _make(doc, m.tok_start, k, labels[left]),
+            _make(doc, k, m.tok_end, labels.get(right, "PERSON")),
+        ]
+        return [p for p in parts if p is not None]
+    return None
 
 
 def _split_lines(doc: Doc, start: int, end: int) -> Iterator[tuple[int, int]]:
@@ -224,6 +286,60 @@ def _of_tail(doc: Doc, end: int, gaz: Gazetteer) -> int:
         if stop > i and doc[stop - 1].lower_ in _BODY_TAILS:
             return stop
     return end
+
+
+def _name_end(
+    doc: Doc, start: int, end: int, label: str, gaz: Gazetteer
+) -> tuple[int, RawMention | None]:
+    """Where a name the NER cut short really ends, and the country an organisation's
+    name ends on (``_organisation_end``); an "and" nothing named follows is dropped."""
+    country: RawMention | None = None
+    if label == "ORG":
+        end, country = _organisation_end(doc, start, end, gaz)
+    elif doc[end - 1].lower_ == "and":
+        end = _and_tail(doc, start, end, gaz)
+    while end - start > 1 and doc[end - 1].lower_ == "and":
+        end -= 1
+    return end, country
+
+
+def _organisation_end(
+    doc: Doc, start: int, end: int, gaz: Gazetteer
+) -> tuple[int, RawMention | None]:
+    """Where the organisation's name at ``doc[start:end]`` really ends (``_of_tail``,
+    ``_and_tail``), and the country it names at its end, which stays a place of its own
+    ("Office of the President of" + "Ukraine")."""
+    country: RawMention | None = None
+    tail = _of_tail(doc, end, gaz)
+    if tail > end and doc[end - 1].lower_ == "of":  # as in a state body, the place stays
+        country = _make(doc, end, tail, "GPE")
+    return _and_tail(doc, start, tail, gaz), country
+
+
+def _and_tail(doc: Doc, start: int, end: int, gaz: Gazetteer) -> int:
+    """Where a name the NER cut at "and" really ends: "Royal Academy of Music" + "and
+    Drama" (an organisation's "<body> of/for <field>"), "Clarence Dam and" + "Reservoir"
+    (any name the NER ended on "and").
+
+    The capitalised words after "and" join when no person's name or known place is among
+    them ("the Ministry of Defence and Russia" are two names)."""
+    i = end if end < len(doc) and doc[end].lower_ == "and" else end - 1
+    cut_at_and = i == end - 1  # "Clarence Dam and" + "Reservoir": the NER took the "and"
+    if not cut_at_and and not any(t.lower_ in ("of", "for") for t in doc[start + 1 : end - 1]):
+        return end
+    if doc[i].lower_ != "and" or i + 1 >= len(doc):
+        return end
+    stop = i + 1
+    while stop < len(doc) and stop - i <= 3 and doc[stop].is_title and doc[stop].is_alpha:
+        stop += 1
+    run = doc[i + 1 : stop]
+    if not run or any(t.ent_type_ == "PERSON" for t in run):
+        return end
+    if stop < len(doc) and doc[stop].ent_iob_ == "I":
+        return end  # "and Ludwig van Beethoven": the start of a name of its own
+    if _trusted_place(gaz, name_key(run.text)) or doc[stop - 1].tag_ not in ("NNP", "NNPS"):
+        return end
+    return stop
 
 
 def _past_title(doc: Doc, end: int) -> int:
@@ -342,6 +458,52 @@ def _split_list(
     return [(a, b, "PLACE") for a, b in items]
 
 
+def _split_people_list(
+    doc: Doc, start: int, end: int, label: str
+) -> Iterator[tuple[int, int, str]]:
+    """ "Schmeichel, Schwarzer": a list of people (a squad, a cast) the NER took for one
+    person; no person's name holds a comma but before a suffix ("Sammy Davis, Jr.")."""
+    if label != "PERSON":
+        yield start, end, label
+        return
+    words = NameWords.load()
+    first = start
+    for i in range(start + 1, end - 1):
+        if doc[i].text == "," and not words.is_generational(doc[i + 1].text):
+            yield first, i, label
+            first = i + 1
+    yield first, end, label
+
+
+def _split_titles(doc: Doc, start: int, end: int, label: str) -> Iterator[tuple[int, int, str]]:
+    """ "Cottonwood Police Sgt Jane Roe": a body and a person the NER ran together, cut at
+    the title between them; "Dame Jane Roe", which the NER may call an organisation, is
+    a person. An honorific ("Sgt", "Dame") cuts any organisation's or person's span; a
+    title in full words ("Justice") only when a full name follows it ("Supreme Court
+    Justice Jane Roe", never "Ministry of Justice")."""
+    if label not in ("PERSON", "ORG"):
+        yield start, end, label
+        return
+    words = NameWords.load()
+    for k in range(start, end - 1):
+        word = doc[k].text
+        after = doc[k + 1 : end]
+        if not all(t.text[:1].isupper() or t.text == "-" for t in after):
+            continue
+        honorific = words.is_honorific(word)
+        if not (honorific or (words.is_title(word) and len(after) > 1 and k > start)):
+            continue
+        if word[:1].islower():
+            continue
+        if k == start and label == "ORG" and word.isupper():
+            continue  # "DC Comics", "PC World": an organisation's own name
+        if k > start and not all(words.is_role(t.text) for t in doc[start:k]):
+            yield start, k, "ORG" if label == "PERSON" else label
+        yield k + 1, end, "PERSON"
+        return
+    yield start, end, label
+
+
 def _split_places(doc: Doc, m: RawMention, gaz: Gazetteer, lex: Lexicon) -> list[RawMention]:
     """ "gave Damascus Raqqa": two places the NER ran together into one name.
 
@@ -431,18 +593,17 @@ def _split_possessive(ent: Span) -> Iterator[tuple[int, int]]:
         after = "" if last else doc[tok.i + 1].lower_
         if doc[tok.i - 1].lower_ in _COLLECTIVES and after in _PARTY_WORDS:
             continue
+        if doc[tok.i - 1].lower_ in _PEOPLE_NOUNS:
+            continue  # "United Nations Children's Fund": a people noun owns no name
         yield start, tok.i
         start = tok.i + 1
     if start < ent.end:
         yield start, ent.end
 
 
-# words that alone are never a name but end one: "Liverpool Crown Court", "Metropolitan
-# Police", "Welsh Government" (alone, "Court" and "Police" stay no name)
-_BODY_HEADS = frozenset({"Court", "Police", "Government", "Ministry", "Parliament", "Army"})
-
-
-def _trim(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> tuple[int, int] | None:
+def _trim(
+    doc: Doc, start: int, end: int, label: str, lex: Lexicon, gaz: Gazetteer
+) -> tuple[int, int] | None:
     # "the Kremlin", "Besides Hmeimim": words before the name are not the name
     while start < end and (
         doc[start].lower_ in _LEADING_DROP
@@ -451,18 +612,15 @@ def _trim(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> tuple[int
         or (doc[start].lower_ in _DAY_WORDS and end - start > 1)
     ):
         start += 1
-    if label == "PERSON" and end - start > 2 and _nationality_word(doc[start].text, lex):
-        start += 1  # "Dutch King Willem-Alexander": the adjective marks the state
+    start, end = _without_common_words(doc, start, end)
+    if label == "PERSON":
+        start = _past_person_words(doc, start, end, lex)
     for i in range(start, end):  # a name never runs over a line break
         if "\n" in doc[i].text or doc[i].is_space:
             end = i
             break
     # "Super Bowl MVP": a title after the name is no part of it; nor is a figure
-    while end > start and (
-        not doc[end - 1].text[-1:].isalnum()
-        or (never_a_name(doc[end - 1].text) and doc[end - 1].text not in _BODY_HEADS)
-        or (end - 1 > start and _FIGURE_RE.fullmatch(doc[end - 1].lower_) is not None)
-    ):
+    while end > start and _trailing_drop(doc, start, end, label, lex, gaz):
         end -= 1
     if end <= start:
         return None
@@ -473,6 +631,92 @@ def _trim(doc: Doc, start: int, end: int, label: str, lex: Lexicon) -> tuple[int
         if lex.lookup(first) is not None and lex.lookup(whole) is None:
             end = start + 1
     return start, end
+
+
+def _without_common_words(doc: Doc, start: int, end: int) -> tuple[int, int]:
+    """A name holds no lower-case word but its particles ("van", "of", "upon"): before
+    one, words describe the name after it ("Steel union Community"); after one, words
+    run on past the name's end ("Augusta National of seven months")."""
+    for i in range(start + 1, end - 1):
+        tok = doc[i]
+        if not tok.is_alpha or not tok.is_lower or tok.lower_ in _NAME_PARTICLES:
+            continue
+        if not doc[i - 1].whitespace_ or not tok.whitespace_:
+            continue  # "Stoke-on-Trent", "Saint-Denis"
+        if any(t.text[:1].isupper() for t in doc[i + 1 : end]):
+            start = i + 1
+            continue
+        end = i
+        while end > start + 1 and doc[end - 1].lower_ in _NAME_PARTICLES:
+            end -= 1
+        break
+    return start, end
+
+
+def _past_person_words(doc: Doc, start: int, end: int, lex: Lexicon) -> int:
+    """Where a person's name starts past the words that describe the person: "Dutch King
+    Willem-Alexander", "Colombian Ana Ruiz" (a nationality before a full name), "Cleaner
+    Ana Ruiz", "Defender Upson", "Capt Ana Ruiz" (a title, occupation or position)."""
+    words = NameWords.load()
+    while end - start > 1:
+        word = doc[start].text
+        nationality = _nationality_word(word, lex) or words.is_demonym(word)
+        described = nationality and end - start > 2  # a full name follows, not "Dutch King"
+        if not (described or (words.is_role(word) and doc[start + 1].text[:1].isupper())):
+            break
+        start += 1
+    return start
+
+
+def _trailing_drop(
+    doc: Doc, start: int, end: int, label: str, lex: Lexicon, gaz: Gazetteer
+) -> bool:
+    """Whether the last word of ``doc[start:end]`` is no part of the name: punctuation, an
+    abbreviation that is never a name ("MVP"), a figure or a rank ("Sergio Perez 15th"), a
+    post-nominal ("Jane Roe QC"), a title or a list's next heading ("Referee: Jane Roe
+    Managers:"), or a person's name said twice ("Jane Roe Roe", a caption run into the
+    text). A generational suffix stays: "Ray Parker Jr."."""
+    last = doc[end - 1]
+    words = NameWords.load()
+    if end - start > 1 and words.is_generational(last.text) and last.text[:1].isupper():
+        return False
+    if not last.text[-1:].isalnum() or _never_a_name_here(doc, start, end, lex, gaz):
+        return True
+    if end - 1 > start and _FIGURE_RE.fullmatch(last.lower_) is not None:
+        return True
+    if end - 1 == start:
+        return False
+    verb = last.tag_.startswith("VB") and last.is_lower
+    if verb or (last.tag_ == "DT" and not last.is_lower) or last.text in _ORDINAL_WORDS:
+        return True  # "Spiegel Online quoted", "says Thompson A family...": the next words
+    honour = words.is_honorific(last.text) or words.is_post_nominal(last.text)
+    if honour and not last.text.islower():
+        return label in ("PERSON", "ORG")
+    if label != "PERSON":
+        return False
+    # "Jane Roe Roe", not "Chan Chan" (a place's name may say a word twice)
+    repeated = end - start > 2 and last.text == doc[end - 2].text
+    return words.is_plural_role(last.text) or repeated
+
+
+# capitalised common words ``never_a_name`` drops that do end an organisation's name when
+# a proper noun stands before them: "Liverpool Crown Court", "Metropolitan Police"
+_NAME_HEADS = frozenset({"Court", "Police", "Government", "Ministry", "Parliament", "Army"})
+
+
+def _never_a_name_here(doc: Doc, start: int, end: int, lex: Lexicon, gaz: Gazetteer) -> bool:
+    """Whether the last word is a common word that is no part of this name: "MVP", and
+    "Government" after a nationality or a country ("Syrian Government": the state body is
+    found apart, ``bot.entities.bodies``), not "Local Government" or "Liverpool Crown Court"."""
+    last = doc[end - 1].text
+    if not never_a_name(last):
+        return False
+    if last not in _NAME_HEADS or end - start < 2:
+        return True
+    if end - start > 2 or last in ("Court", "Police"):
+        return False
+    before = doc[end - 2].text
+    return _nationality_word(before, lex) or _trusted_place(gaz, name_key(before))
 
 
 def make_mention(doc: Doc, start: int, end: int, label: str) -> RawMention | None:
@@ -507,7 +751,7 @@ def _make(doc: Doc, start: int, end: int, label: str) -> RawMention | None:
         cue=before in _LOCATIVE,
         noun=end - start > 1 or _is_noun(first),
         credit=credits(doc, start, end),
-        role=before in ROLE_WORDS and end - start > 1,
+        role=(before in ROLE_WORDS or NameWords.load().is_role(before)) and end - start > 1,
         qualifies=_qualifies_people(doc, end),
     )
 
