@@ -204,22 +204,9 @@ class Grouper:
                 g.mentions = [m for m in g.mentions if m.noun or self.lex.is_group_noun(m.key)]
 
     def _decide_one(self, g: Group, context: Counter[str]) -> tuple[Kind, Match | None]:
-        if g.known is not None:
-            if g.known.outlet and all(m.credit for m in g.mentions):
-                return "drop", None  # "told Reuters": the source of the report, no actor
-            if g.known.nationality and not any(
-                m.noun or self.lex.is_group_noun(m.key) for m in g.mentions
-            ):
-                return "drop", None  # "Russian troops": the adjective only marks the state
-            return g.known.kind, None
-        if all(m.credit for m in g.mentions) and any(
-            looks_like_outlet(m.text) or self._an_outlets_service(m.text) for m in g.mentions
-        ):
-            return "drop", None  # "(The Harbour Post News) –", "told BBC Radio Leeds"
-        if self._is_club(g, context):
-            return "organization", None  # "Liverpool beat Chelsea 2-1": the club, no place
-        if any(m.player for m in g.mentions):
-            return "person", None  # "Squad: Myhill, Fletcher, King": players, no places
+        settled = self._by_role(g, context)
+        if settled is not None:
+            return settled, None
         labels = g.labels
         if labels["GOV"]:
             return "organization", None  # a state body named by its country
@@ -245,6 +232,27 @@ class Grouper:
             ):
                 return "location", match
         return _kind_by_labels(g, loc, per, org, norp), None
+
+    def _by_role(self, g: Group, context: Counter[str]) -> Kind | None:
+        """The kind the curated tables or the role of the mentions settle before any NER
+        label or gazetteer match counts: a known actor, a credited outlet, a club, a player."""
+        if g.known is not None:
+            if g.known.outlet and all(m.credit for m in g.mentions):
+                return "drop"  # "told Reuters": the source of the report, no actor
+            if g.known.nationality and not any(
+                m.noun or self.lex.is_group_noun(m.key) for m in g.mentions
+            ):
+                return "drop"  # "Russian troops": the adjective only marks the state
+            return g.known.kind
+        if all(m.credit for m in g.mentions) and any(
+            looks_like_outlet(m.text) or self._an_outlets_service(m.text) for m in g.mentions
+        ):
+            return "drop"  # "(The Harbour Post News) –", "told BBC Radio Leeds"
+        if self._is_club(g, context):
+            return "organization"  # "Liverpool beat Chelsea 2-1": the club, no place
+        if any(m.player for m in g.mentions):
+            return "person"  # "Squad: Myhill, Fletcher, King": players, no places
+        return None
 
     def _is_club(self, g: Group, context: Counter[str]) -> bool:
         """A sports club named after its city ("Liverpool beat Chelsea 2-1"), or a national
