@@ -340,9 +340,11 @@ def _only_as_adjective(g: Group, match: Match) -> bool:
 
 
 def _kind_by_labels(g: Group, loc: int, per: int, org: int, norp: int) -> Kind:
-    """The kind most of the NER's labels give a name no gazetteer entry settles."""
+    """The kind most of the NER's labels give a name no gazetteer entry settles; a name
+    ending in an organisation's word ("South Yorkshire Police") is no place."""
     if loc > max(per, org, norp):
-        return "location"
+        ends_as_body = any(" " in k and k.split()[-1] in _ORG_WORDS for k in g.keys)
+        return "organization" if ends_as_body else "location"
     if per >= max(org, norp) and per:
         return "person"
     if _named_with_role(g) or _person_by_surname(g):
@@ -354,12 +356,17 @@ def _kind_by_labels(g: Group, loc: int, per: int, org: int, norp: int) -> Kind:
     return "drop"
 
 
-# the last word of an organisation's name, never of a person's
+# the last word of an organisation's name, never of a person's or a place's; mention keys
+# are folded by name_key ("court" -> "curt"), so the words are too
 _ORG_WORDS = frozenset(
-    {"council", "office", "ministry", "service", "guard", "forces", "force", "army", "bank",
-     "group", "party", "agency", "committee", "commission", "court", "department", "union",
-     "company", "corporation", "corp", "inc", "ltd", "fund", "institute", "university",
-     "authority", "board", "association", "foundation", "network", "news", "times", "post"}
+    name_key(word)
+    for word in (
+        "council", "office", "ministry", "service", "guard", "forces", "force", "army", "bank",
+        "group", "party", "agency", "committee", "commission", "court", "department", "union",
+        "company", "corporation", "corp", "inc", "ltd", "fund", "institute", "university",
+        "authority", "board", "association", "foundation", "network", "news", "times", "post",
+        "police",
+    )
 )  # fmt: skip
 
 

@@ -719,6 +719,11 @@ def _never_a_name_here(doc: Doc, start: int, end: int, lex: Lexicon, gaz: Gazett
     return _nationality_word(before, lex) or _trusted_place(gaz, name_key(before))
 
 
+def _locative_before(doc: Doc, i: int) -> bool:
+    """ "at the Royal Liverpool Hospital", "in the Netherlands": the word before "the"."""
+    return i > 0 and doc[i - 1].lower_ in _LOCATIVE
+
+
 def make_mention(doc: Doc, start: int, end: int, label: str) -> RawMention | None:
     """A mention of the tokens ``doc[start:end]``, or None when they are no name."""
     return _make(doc, start, end, label)
@@ -748,7 +753,7 @@ def _make(doc: Doc, start: int, end: int, label: str) -> RawMention | None:
         label=label,
         tok_start=start,
         tok_end=end,
-        cue=before in _LOCATIVE,
+        cue=before in _LOCATIVE or (before == "the" and _locative_before(doc, start - 1)),
         noun=end - start > 1 or _is_noun(first),
         credit=credits(doc, start, end),
         role=(before in ROLE_WORDS or NameWords.load().is_role(before)) and end - start > 1,

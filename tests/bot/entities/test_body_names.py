@@ -15,3 +15,14 @@ def test_courts_and_police_forces_keep_their_head_word(analyzer: EntityAnalyzer)
     names = {n for e in a.actors for n in [e.name, *e.aliases]}
     assert {"Exeter Crown Court", "Thames Valley Police", "Supreme Court"} <= names
     assert not {"Exeter Crown", "Thames Valley", "Supreme"} & names
+
+
+def test_a_police_force_tagged_as_a_place_is_an_organisation(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "",
+        "The report criticised the conduct of both South Yorkshire Police and Greater "
+        "Manchester Police.",
+    )
+    actors = {n for e in a.actors for n in [e.name, *e.aliases]}
+    assert "South Yorkshire Police" in actors
+    assert "South Yorkshire Police" not in {p.name for p in a.locations}

@@ -74,3 +74,10 @@ def test_a_player_notice_and_a_portfolio_name_no_body(analyzer: EntityAnalyzer) 
     )
     assert not {"Media", "Justice", "Schools"} & (actors(a) | set(places(a)))
     assert "Leeds" in places(a)
+
+
+def test_at_the_hospital_is_a_locative_word_too(analyzer: EntityAnalyzer) -> None:
+    a = analyzer.analyze(
+        "", "She stayed with her mother at the Royal Hallamshire Hospital overnight."
+    )
+    assert places(a).get("Royal Hallamshire Hospital") == "facility"
