@@ -31,7 +31,10 @@ adjectives that only mark a state ("Russian troops") are not actors; the people
 as a noun ("the Russians") are a group, and communities that are not states
 (Kurds, Alawites, Druze) are groups in both forms. State bodies named by their
 country ("the Syrian government", ``bot.entities.bodies``) are organisations, and
-the country stays a place.
+the country stays a place. A named street, square or stadium is a place of kind
+facility, and so is a hospital or museum the text goes in, at or to
+(``bot.entities.facilities``); a building that speaks for its institution ("the
+Kremlin said", "Downing Street said") is an organisation.
 Ids are stable across articles: places take the gazetteer's id
 (``country:SY``, ``geo:<geonameid>``, ``facility:hmeimim-air-base``,
 ``region:SY-RA``); actors ``actor:<folded name>`` or their curated id.
