@@ -484,10 +484,13 @@ def _possessive_after(doc: Doc, end: int) -> bool:
 
 def _owns_result(doc: Doc, end: int) -> bool:
     """ "England's 5-0 victory over Moldova", "Wales' unbeaten run"."""
-    i = end
-    if i < len(doc) and doc[i].lower_ in ("'s", "’s", "'", "’"):
-        i += 1
-    return any(t.lower_ in _RESULTS for t in doc[i : i + 3])
+    return _soon_after_possessive(doc, end, _RESULTS)
+
+
+def _soon_after_possessive(doc: Doc, end: int, words: frozenset[str]) -> bool:
+    """Whether one of ``words`` is among the three after the name and its possessive."""
+    i = end + 1 if _possessive_after(doc, end) else end
+    return any(t.lower_ in words for t in doc[i : i + 3])
 
 
 def _a_player_of(doc: Doc, end: int) -> bool:
@@ -542,10 +545,7 @@ def _head_to_head(tok: Token) -> Token | None:
 
 def _owns_club_thing(doc: Doc, end: int) -> bool:
     """ "Liverpool's unbeaten run", "Bournemouth head coach", "Liverpool manager"."""
-    i = end
-    if i < len(doc) and doc[i].lower_ in ("'s", "’s", "'", "’"):
-        i += 1
-    return any(t.lower_ in _CLUB_NOUNS for t in doc[i : i + 3])
+    return _soon_after_possessive(doc, end, _CLUB_NOUNS)
 
 
 def _with_age_side(doc: Doc, m: RawMention) -> RawMention:
