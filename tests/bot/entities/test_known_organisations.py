@@ -37,6 +37,10 @@ def places(a: Analysis) -> set[str]:
             "Ofcom said it would fine the broadcaster, and Ofsted closed the nursery in Leeds.",
             {"Ofcom", "Ofsted"},
         ),
+        (
+            "The DWP and the MoJ said the figures were wrong, and Border Force agreed.",
+            {"Department for Work and Pensions", "Ministry of Justice", "Border Force"},
+        ),
     ],
 )
 def test_a_curated_organisation_is_found_as_one(
