@@ -48,9 +48,6 @@ from bot.topics import recluster, timeline
 ROOT = Path(__file__).resolve().parent.parent
 CANDIDATES = 50
 TARGET = 0.85
-# the store re-clusters from scratch (bot.topics.regroup); True starts from the developments
-# as one pass left them, which keeps the wrong merges it made (tune: precision 0.53 vs 0.73)
-RECLUSTER_FROM_CURRENT = False
 RECLUSTER_EVERY = 10  # articles between re-clusterings of the topic (and one at the end)
 
 
@@ -178,10 +175,7 @@ def _recluster(
     now: datetime,
 ) -> dict[str, Development]:
     members = {f: d for f, d in assignment.items() if f not in copies}
-    current: dict[str, list[str]] = {}
-    for file, dev_id in members.items():
-        current.setdefault(dev_id, []).append(file)
-    groups = recluster.cluster(fps, list(current.values()) if RECLUSTER_FROM_CURRENT else None)
+    groups = recluster.cluster(fps)
     rebuilt, where = recluster.rebuild(topic, groups, articles, fps, store, members, now)
     assignment.update(where)
     for copy_file, original in copies.items():

@@ -58,7 +58,6 @@ PAIR_WEIGHTS_MEANING = (4.500, 3.698, 2.147, 4.862, 3.399)
 PAIR_BIAS_MEANING = -5.418
 # fitted on 104 real articles of 3 stories (tune half): a guess, see docs/benchmarks.md
 LINK_THRESHOLD = 0.7
-SPLIT_THRESHOLD = 0.4  # a member under this mean probability with its group is split off
 NEAR_SCALE_DAYS = 5.0  # near = exp(-gap / NEAR_SCALE_DAYS), gap between the two articles' times
 NEAR_UNKNOWN = 0.5  # near when either time is unknown (a fingerprint stored without one)
 MAX_ARTICLES = 150  # the most recent articles re-clustered; pairs grow as its square
@@ -131,19 +130,13 @@ def near(a: Fingerprint, b: Fingerprint) -> float:
     return math.exp(-gap / NEAR_SCALE_DAYS)
 
 
-def cluster(
-    fps: Mapping[str, Fingerprint],
-    current: list[list[str]] | None = None,
-    threshold: float | None = None,
-) -> list[list[str]]:
+def cluster(fps: Mapping[str, Fingerprint], threshold: float | None = None) -> list[list[str]]:
     """Groups of article ids, by average linkage over pair probabilities.
 
-    With ``current`` groups (the developments as they stand) the clustering
-    starts from them: a member whose mean probability with the rest of its
-    group is under ``SPLIT_THRESHOLD`` is split off first, then groups merge.
-    Without, every article starts alone, and the result does not depend on the
-    order of ``fps``: ids are taken in order of their earliest day (undated
-    last) and id, and ties go to the earliest pair.
+    Every article starts alone (not from the developments one pass left, whose wrong
+    merges a split never undid: docs/benchmarks.md, "Real news, fourth round"), and the
+    result does not depend on the order of ``fps``: ids are taken in order of their
+    earliest day (undated last) and id, and ties go to the earliest pair.
     """
     limit = LINK_THRESHOLD if threshold is None else threshold
     ids = sorted(fps, key=lambda i: (min(fps[i].days, default=math.inf), i))
@@ -152,7 +145,7 @@ def cluster(
     for x in range(len(ids)):
         for y in range(x + 1, len(ids)):
             prob[(ids[x], ids[y])] = prob[(ids[y], ids[x])] = model.probability(ids[x], ids[y])
-    start = _split(current, prob, set(ids)) if current else [[i] for i in ids]
+    start = [[i] for i in ids]
     groups: dict[int, list[str]] = dict(enumerate(start))
     sums: dict[tuple[int, int], float] = {}
     for x in range(len(start)):
@@ -188,27 +181,6 @@ def _merge(groups: dict[int, list[str]], sums: dict[tuple[int, int], float], lim
             total = sums.pop(kx) + sums.pop(ky)
             sums[kx] = total
             heapq.heappush(heap, (-total / (len(groups[x]) * len(groups[other])), *kx))
-
-
-def _split(
-    current: list[list[str]], prob: Mapping[tuple[str, str], float], known: set[str]
-) -> list[list[str]]:
-    """``current`` limited to ``known`` ids, with the members that do not fit split off."""
-    out: list[list[str]] = []
-    seen: set[str] = set()
-    for group in current:
-        members = sorted(i for i in dict.fromkeys(group) if i in known and i not in seen)
-        seen.update(members)
-        keep: list[str] = []
-        alone: list[str] = []
-        for i in members:
-            others = [prob[(i, j)] for j in members if j != i]
-            fits = not others or sum(others) / len(others) >= SPLIT_THRESHOLD
-            (keep if fits else alone).append(i)
-        out += [keep] if keep else []
-        out += [[i] for i in alone]
-    out += [[i] for i in sorted(known - seen)]
-    return out
 
 
 def rebuild(

@@ -119,16 +119,6 @@ def test_from_scratch_finds_the_storylines_in_any_order() -> None:
         assert recluster.cluster({k: FPS[k] for k in keys}) == expected
 
 
-def test_a_storyline_split_by_one_pass_is_merged() -> None:
-    split = [["s1"], ["s2", "s3"], ["b1", "b2", "b3"]]
-    assert same_partition(recluster.cluster(FPS, split), GOLD)
-
-
-def test_an_article_joined_to_the_wrong_storyline_is_split_off_and_moved() -> None:
-    wrong = [["s1", "s2", "b3"], ["s3"], ["b1", "b2"]]
-    assert same_partition(recluster.cluster(FPS, wrong), GOLD)
-
-
 def test_articles_are_near_by_when_they_appeared_not_by_the_days_they_name() -> None:
     model = recluster.PairModel(FPS)
     # published a day apart; the bridge story three weeks later
