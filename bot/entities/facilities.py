@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from bot.text.names import name_key
+from bot.text.names import name_keys
 
 # last words of names that always name a site
 _SITE_WORDS = frozenset(
@@ -31,9 +31,8 @@ _BUILDING_WORDS = frozenset(
     {"hospital", "museum", "gallery", "library", "prison", "cathedral", "church", "abbey",
      "palace", "hall", "house", "centre", "center", "park", "gardens", "garden", "zoo"}
 )  # fmt: skip
-# mention keys are folded by name_key ("square" -> "skuare"), so the words are too
-_SITE_HEADS = frozenset(name_key(w) for w in _SITE_WORDS)
-_BUILDING_HEADS = frozenset(name_key(w) for w in _BUILDING_WORDS)
+_SITE_HEADS = name_keys(_SITE_WORDS)
+_BUILDING_HEADS = name_keys(_BUILDING_WORDS)
 
 
 class _Mention(Protocol):

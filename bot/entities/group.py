@@ -26,7 +26,7 @@ from bot.entities.facilities import names_a_site
 from bot.entities.lexicon import KnownActor, Lexicon
 from bot.entities.spans import PLACE_LABELS, RawMention
 from bot.gazetteer.index import Gazetteer, Match, trusted
-from bot.text.names import initials, is_acronym, name_key
+from bot.text.names import initials, is_acronym, name_key, name_keys
 
 Kind = Literal["person", "organization", "group", "location", "drop"]
 
@@ -210,11 +210,11 @@ class Grouper:
         labels = g.labels
         if labels["GOV"]:
             return "organization", None  # a state body named by its country
-        if names_a_site(g.mentions) and self._best_match(g, context) is None:
+        match = self._best_match(g, context)
+        if match is None and names_a_site(g.mentions):
             return "location", None  # "Trafalgar Square", "taken to Royal Derby Hospital"
         loc = sum(labels[x] for x in PLACE_LABELS) + labels["PLACE"]
         per, org, norp = labels["PERSON"], labels["ORG"], labels["NORP"]
-        match = self._best_match(g, context)
         if match is not None and per >= loc and self._only_a_surname_matches(g):
             match = None  # "Lewis Hamilton ... closer to Hamilton": the driver, not the city
         if match is not None:
@@ -356,17 +356,13 @@ def _kind_by_labels(g: Group, loc: int, per: int, org: int, norp: int) -> Kind:
     return "drop"
 
 
-# the last word of an organisation's name, never of a person's or a place's; mention keys
-# are folded by name_key ("court" -> "curt"), so the words are too
-_ORG_WORDS = frozenset(
-    name_key(word)
-    for word in (
-        "council", "office", "ministry", "service", "guard", "forces", "force", "army", "bank",
-        "group", "party", "agency", "committee", "commission", "court", "department", "union",
-        "company", "corporation", "corp", "inc", "ltd", "fund", "institute", "university",
-        "authority", "board", "association", "foundation", "network", "news", "times", "post",
-        "police",
-    )
+# the last word of an organisation's name, never of a person's or a place's
+_ORG_WORDS = name_keys(
+    {"council", "office", "ministry", "service", "guard", "forces", "force", "army", "bank",
+     "group", "party", "agency", "committee", "commission", "court", "department", "union",
+     "company", "corporation", "corp", "inc", "ltd", "fund", "institute", "university",
+     "authority", "board", "association", "foundation", "network", "news", "times", "post",
+     "police"}
 )  # fmt: skip
 
 

@@ -43,7 +43,7 @@ from spacy.tokens import Doc, Span, Token
 
 from bot.entities.spans import RawMention, make_mention
 from bot.gazetteer.index import Gazetteer
-from bot.text.names import name_key
+from bot.text.names import name_key, name_keys
 
 # a match's score has one digit a side: "2-1", "0–5"; "17-18" February is no score,
 # nor a date "2025-10-29"
@@ -164,7 +164,7 @@ _CLUB_SUFFIXES = frozenset(
      "academical", "hotspur", "argyle", "ct", "fc", "afc", "tigers", "warriors", "sharks",
      "rhinos"}
 )  # fmt: skip
-_SUFFIX_KEYS = frozenset(name_key(w) for w in _CLUB_SUFFIXES)  # keys are folded: "citi"
+_SUFFIX_KEYS = name_keys(_CLUB_SUFFIXES)
 # the nicknames of British clubs, as their Wikipedia articles give them, and the clubs
 # each may stand for, each club by its names ("west bromwich albion|west brom"); one is
 # taken only when the article names exactly one of them as a club ("the Foxes" in a report

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from bot.gazetteer.build import Candidate, Tables, build_tables
 from bot.models import Place
-from bot.text.names import name_key
+from bot.text.names import name_key, name_keys
 
 __all__ = ["REGION_WORDS", "Candidate", "Gazetteer", "Match", "trusted"]
 
@@ -57,7 +57,7 @@ _TRUSTED_CITY_POPULATION = 100_000
 _TRUSTED_ALTERNATE_POPULATION = 1_000_000
 # towns named like a month or a day ("March", Cambridgeshire): the article's country is no
 # evidence for them, since every article has dates
-_CALENDAR_WORDS = frozenset(
+_CALENDAR_KEYS = name_keys(
     {"january", "february", "march", "april", "may", "june", "july", "august", "september",
      "october", "november", "december", "monday", "tuesday", "wednesday", "thursday",
      "friday", "saturday", "sunday"}
@@ -85,9 +85,8 @@ def trusted(match: Match, context: Counter[str] | None = None) -> bool:
     if cand.source in ("facility", "country", "region", "state"):
         return True
     if cand.source == "city":
-        calendar = name_key(cand.name) in _CALENDAR_WORDS
         big = _TRUSTED_CITY_POPULATION if match.primary else _TRUSTED_ALTERNATE_POPULATION
-        return cand.population >= big or (in_context and not calendar)
+        return cand.population >= big or (in_context and name_key(cand.name) not in _CALENDAR_KEYS)
     return in_context  # a subdivision: pycountry's names are often local words
 
 

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 # Arabic definite articles as separate tokens ("al-Sharaa", "Deir ez-Zor",
@@ -153,6 +154,13 @@ def name_key(name: str) -> str:
 
 
 _VOWELS_RE = re.compile(r"[aeiouy]+")
+
+
+def name_keys(words: Iterable[str]) -> frozenset[str]:
+    """The keys of common words, to compare with keys of names: a word list written
+    plainly ("square", "court", "january") would never meet a key, whose tokens are
+    folded ("skuare", "curt", "januari")."""
+    return frozenset(name_key(word) for word in words)
 
 
 def skeleton(word: str) -> str:

@@ -11,6 +11,7 @@ from bot.text.names import (
     initials,
     is_acronym,
     name_key,
+    name_keys,
     name_tokens,
     slug,
     strip_accents,
@@ -96,3 +97,12 @@ def test_slug_acronyms_and_initials() -> None:
     assert is_acronym("U.S.") and is_acronym("SDF")
     assert not is_acronym("NATO-led") and not is_acronym("A")
     assert initials("Foundation for Defense of Democracies") == "FDD"
+
+
+def test_word_lists_are_folded_as_keys_are() -> None:
+    # a plain "square" or "january" would never meet the last token of a name's key
+    heads = name_keys({"square", "court", "january"})
+    assert name_key("Trafalgar Square").split()[-1] in heads
+    assert name_key("Liverpool Crown Court").split()[-1] in heads
+    assert name_key("January") in heads
+    assert "square" not in heads  # folded, so the plain word is not what is kept
