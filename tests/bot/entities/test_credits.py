@@ -4,10 +4,11 @@ about stays one (issue 13). Our own invented sentences."""
 from __future__ import annotations
 
 from bot.entities.analyzer import Analysis, EntityAnalyzer
+from tests.bot.entities.forms import forms
 
 
 def names(a: Analysis) -> set[str]:
-    return {n for e in [*a.actors, *a.locations] for n in [e.name, *e.aliases]}
+    return set(forms([*a.actors, *a.locations]))
 
 
 def test_a_dateline_credit_is_no_actor(analyzer: EntityAnalyzer) -> None:

@@ -8,14 +8,15 @@ from __future__ import annotations
 import pytest
 
 from bot.entities.analyzer import Analysis, EntityAnalyzer
+from tests.bot.entities.forms import forms
 
 
 def organisations(a: Analysis) -> set[str]:
-    return {n for e in a.actors if e.kind == "organization" for n in [e.name, *e.aliases]}
+    return set(forms(e for e in a.actors if e.kind == "organization"))
 
 
 def places(a: Analysis) -> set[str]:
-    return {n for e in a.locations for n in [e.name, *e.aliases]}
+    return set(forms(a.locations))
 
 
 @pytest.mark.parametrize(

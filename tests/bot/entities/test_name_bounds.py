@@ -6,14 +6,15 @@ and the common word that ends them. Our own invented sentences."""
 from __future__ import annotations
 
 from bot.entities.analyzer import Analysis, EntityAnalyzer
+from tests.bot.entities.forms import forms
 
 
 def actors(a: Analysis) -> dict[str, str]:
-    return {n: e.kind for e in a.actors for n in [e.name, *e.aliases]}
+    return forms(a.actors)
 
 
 def names(a: Analysis) -> set[str]:
-    return {n for e in [*a.actors, *a.locations] for n in [e.name, *e.aliases]}
+    return set(forms([*a.actors, *a.locations]))
 
 
 def test_an_occupation_before_a_name_is_no_part_of_it(analyzer: EntityAnalyzer) -> None:

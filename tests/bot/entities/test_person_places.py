@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from bot.entities.analyzer import Analysis, EntityAnalyzer
+from tests.bot.entities.forms import forms
 
 
 def people(a: Analysis) -> dict[str, set[str]]:
@@ -11,7 +12,7 @@ def people(a: Analysis) -> dict[str, set[str]]:
 
 
 def place_names(a: Analysis) -> set[str]:
-    return {n for p in a.locations for n in [p.name, *p.aliases]}
+    return set(forms(a.locations))
 
 
 def test_a_surname_after_a_locative_word_is_still_the_person(analyzer: EntityAnalyzer) -> None:

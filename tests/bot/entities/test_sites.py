@@ -7,14 +7,15 @@ from __future__ import annotations
 from bot.entities.analyzer import Analysis, EntityAnalyzer
 from bot.entities.facilities import names_a_site, site_head
 from bot.text.names import name_key
+from tests.bot.entities.forms import forms
 
 
 def actors(a: Analysis) -> set[str]:
-    return {n for e in a.actors for n in [e.name, *e.aliases]}
+    return set(forms(a.actors))
 
 
 def places(a: Analysis) -> dict[str, str]:
-    return {n: p.kind for p in a.locations for n in [p.name, *p.aliases]}
+    return forms(a.locations)
 
 
 def test_a_street_and_a_square_are_places_not_people(analyzer: EntityAnalyzer) -> None:

@@ -5,14 +5,15 @@ country in other uses stays a place (issue 13). Our own invented sentences."""
 from __future__ import annotations
 
 from bot.entities.analyzer import Analysis, EntityAnalyzer
+from tests.bot.entities.forms import forms
 
 
 def actors(a: Analysis) -> dict[str, str]:
-    return {n: e.kind for e in a.actors for n in [e.name, *e.aliases]}
+    return forms(a.actors)
 
 
 def places(a: Analysis) -> set[str]:
-    return {n for p in a.locations for n in [p.name, *p.aliases]}
+    return set(forms(a.locations))
 
 
 def test_clubs_that_beat_or_draw_are_organisations(analyzer: EntityAnalyzer) -> None:
